@@ -1,0 +1,2 @@
+import * as pkijs from 'pkijs';
+console.log(typeof pkijs.Certificate);
