@@ -1,0 +1,176 @@
+// OpenSSL's `ca` database (index.txt): one certificate per line, six tab-separated fields:
+//   status (V valid, R revoked, E expired) | expiry time | revocation time[,reason[,arg]] |
+//   serial (uppercase hex, even length) | file name ("unknown") | subject as /C=../O=../CN=..
+// Times are ASN.1 strings: YYMMDDHHMMSSZ before 2050, YYYYMMDDHHMMSSZ from 2050 (as openssl writes).
+// Read and written here exactly as `openssl ca` does, so both tools can share one directory.
+import type { RevocationReason } from '../model';
+
+export interface IndexEntry {
+  status: 'V' | 'R' | 'E';
+  expires: Date;
+  revoked?: {
+    date: Date;
+    reason?: RevocationReason;
+    /** certificateHold: the hold instruction OID; keyCompromise/cACompromise: the compromise time. */
+    holdInstruction?: string;
+    compromiseTime?: Date;
+  };
+  /** Uppercase hex, even length, no extra leading zero bytes (openssl's BN_bn2hex form). */
+  serialHex: string;
+  file: string;
+  subject: string;
+}
+
+/** openssl's spelling of each reason in index.txt (crl_reasons[] in apps/ca.c). */
+const REASON_TO_OPENSSL: Record<RevocationReason, string> = {
+  unspecified: 'unspecified',
+  keyCompromise: 'keyCompromise',
+  cACompromise: 'CACompromise',
+  affiliationChanged: 'affiliationChanged',
+  superseded: 'superseded',
+  cessationOfOperation: 'cessationOfOperation',
+  certificateHold: 'certificateHold',
+  removeFromCRL: 'removeFromCRL',
+  privilegeWithdrawn: 'privilegeWithdrawn',
+  aACompromise: 'aACompromise',
+};
+
+const OPENSSL_TO_REASON = new Map<string, RevocationReason>(
+  Object.entries(REASON_TO_OPENSSL).map(([k, v]) => [v.toLowerCase(), k as RevocationReason]),
+);
+
+/** RFC 5280 CRLReason codes. */
+export const REASON_CODES: Record<RevocationReason, number> = {
+  unspecified: 0, keyCompromise: 1, cACompromise: 2, affiliationChanged: 3, superseded: 4,
+  cessationOfOperation: 5, certificateHold: 6, removeFromCRL: 8, privilegeWithdrawn: 9, aACompromise: 10,
+};
+
+export function parseReason(text: string): RevocationReason | undefined {
+  return OPENSSL_TO_REASON.get(text.toLowerCase());
+}
+
+export class IndexFormatError extends Error {
+  constructor(message: string, readonly line: number) {
+    super(`index.txt line ${line}: ${message}`);
+    this.name = 'IndexFormatError';
+  }
+}
+
+/** Parses index.txt. Throws IndexFormatError with the line number on a malformed line. */
+export function readIndex(text: string): IndexEntry[] {
+  const out: IndexEntry[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '');
+    if (!line) continue;
+    const f = line.split('\t');
+    if (f.length < 6) throw new IndexFormatError(`expected 6 tab-separated fields, found ${f.length}`, i + 1);
+    const [status, exp, rev, serial, file] = f;
+    const subject = f.slice(5).join('\t');
+    if (status !== 'V' && status !== 'R' && status !== 'E') throw new IndexFormatError(`unknown status "${status}"`, i + 1);
+    const expires = parseAsn1Time(exp);
+    if (!expires) throw new IndexFormatError(`bad expiry time "${exp}"`, i + 1);
+    if (!/^[0-9A-Fa-f]+$/.test(serial)) throw new IndexFormatError(`bad serial "${serial}"`, i + 1);
+    const entry: IndexEntry = { status, expires, serialHex: normalizeSerialHex(serial), file, subject };
+    if (rev) {
+      const revoked = parseRevocationField(rev);
+      if (!revoked) throw new IndexFormatError(`bad revocation field "${rev}"`, i + 1);
+      entry.revoked = revoked;
+    } else if (status === 'R') {
+      throw new IndexFormatError('status R without a revocation time', i + 1);
+    }
+    out.push(entry);
+  }
+  return out;
+}
+
+function parseRevocationField(rev: string): IndexEntry['revoked'] | undefined {
+  const [time, reasonText, arg] = rev.split(',');
+  const date = parseAsn1Time(time);
+  if (!date) return undefined;
+  const out: NonNullable<IndexEntry['revoked']> = { date };
+  if (!reasonText) return out;
+  // openssl stores "-crl_compromise" as keyTime/CAkeyTime and a hold as certificateHold,<oid>.
+  const lower = reasonText.toLowerCase();
+  if (lower === 'keytime' || lower === 'cakeytime') {
+    out.reason = lower === 'keytime' ? 'keyCompromise' : 'cACompromise';
+    const t = arg ? parseAsn1Time(arg) : undefined;
+    if (t) out.compromiseTime = t;
+    return out;
+  }
+  if (lower === 'holdinstruction') {
+    out.reason = 'certificateHold';
+    if (arg) out.holdInstruction = arg;
+    return out;
+  }
+  const reason = parseReason(reasonText);
+  if (!reason) return undefined;
+  out.reason = reason;
+  if (reason === 'certificateHold' && arg) out.holdInstruction = arg;
+  return out;
+}
+
+/** Serialises entries to index.txt text (a trailing newline after each line, as openssl writes). */
+export function formatIndex(entries: readonly IndexEntry[]): string {
+  let s = '';
+  for (const e of entries) {
+    let rev = '';
+    if (e.revoked) {
+      rev = formatAsn1Time(e.revoked.date);
+      const r = e.revoked.reason;
+      if (r && e.revoked.compromiseTime && (r === 'keyCompromise' || r === 'cACompromise')) {
+        // openssl stores the compromise time as GeneralizedTime.
+        rev += `,${r === 'keyCompromise' ? 'keyTime' : 'CAkeyTime'},${formatGeneralizedTime(e.revoked.compromiseTime)}`;
+      } else if (r === 'certificateHold' && e.revoked.holdInstruction) {
+        rev += `,holdInstruction,${e.revoked.holdInstruction}`;
+      } else if (r) {
+        rev += ',' + REASON_TO_OPENSSL[r];
+      }
+    }
+    s += `${e.status}\t${formatAsn1Time(e.expires)}\t${rev}\t${normalizeSerialHex(e.serialHex)}\t${e.file || 'unknown'}\t${e.subject}\n`;
+  }
+  return s;
+}
+
+/** Uppercase, even-length hex without redundant leading zero bytes ("1" -> "01", "00FF" -> "FF"). */
+export function normalizeSerialHex(hex: string): string {
+  let h = hex.replace(/[:\s]/g, '').replace(/^0x/i, '').toUpperCase().replace(/^0+/, '');
+  if (h === '') h = '00';
+  if (h.length % 2) h = '0' + h;
+  return h;
+}
+
+/** Lookup key shared with the CRL and OCSP code: lowercase hex without leading zeros. */
+export function serialKey(hex: string): string {
+  return hex.replace(/[:\s]/g, '').replace(/^0x/i, '').toLowerCase().replace(/^0+(?=.)/, '');
+}
+
+/** YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime). */
+export function parseAsn1Time(s: string): Date | undefined {
+  const m = /^(\d{2}|\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  if (!m) return undefined;
+  let year = Number(m[1]);
+  if (m[1].length === 2) year += year < 50 ? 2000 : 1900;
+  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** As openssl prints an ASN1_TIME from X509_gmtime_adj: UTCTime until 2049, GeneralizedTime after. */
+export function formatAsn1Time(d: Date): string {
+  const y = d.getUTCFullYear();
+  const p = (n: number) => String(n).padStart(2, '0');
+  const rest = `${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+  return y >= 1950 && y < 2050 ? `${p(y % 100)}${rest}` : `${String(y).padStart(4, '0')}${rest}`;
+}
+
+export function formatGeneralizedTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+}
+
+/** O(1) lookup table by serial (key from serialKey()). */
+export function indexBySerial(entries: readonly IndexEntry[]): Map<string, IndexEntry> {
+  const m = new Map<string, IndexEntry>();
+  for (const e of entries) m.set(serialKey(e.serialHex), e);
+  return m;
+}
