@@ -1,0 +1,141 @@
+// Small ASN.1 helpers shared by the OCSP responder, client and stapler. pkijs/asn1js objects stay
+// inside src/core/ocsp: callers get plain values (Uint8Array, strings, Dates).
+import { createHash, X509Certificate } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { RevocationReason } from '../model';
+
+export const OID = {
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  extKeyUsage: '2.5.29.37',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  accessOcsp: '1.3.6.1.5.5.7.48.1',
+} as const;
+
+/** Hash algorithms a CertID may use, by OID -> Node digest name. */
+export const HASH_BY_OID: Record<string, string> = {
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+export const OID_BY_HASH: Record<string, string> = Object.fromEntries(Object.entries(HASH_BY_OID).map(([o, h]) => [h, o]));
+
+export const RESPONSE_STATUS_NAMES = ['successful', 'malformedRequest', 'internalError', 'tryLater', '(unused 4)', 'sigRequired', 'unauthorized'] as const;
+
+/** CRLReason codes (RFC 5280 §5.3.1); 7 is unused. */
+export const REASONS: Array<RevocationReason | undefined> = [
+  'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
+  'cessationOfOperation', 'certificateHold', undefined, 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
+];
+
+export function reasonCode(reason: RevocationReason): number {
+  return REASONS.indexOf(reason);
+}
+
+/** Lowercase hex without leading zeros ("0" for zero): the one key we match serial numbers by. */
+export function normalizeSerial(hex: string): string {
+  const h = hex.replace(/[:\s]/g, '').toLowerCase().replace(/^0+/, '');
+  return h === '' ? '0' : h;
+}
+
+export function toHex(b: Uint8Array | ArrayBuffer): string {
+  return Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString('hex');
+}
+
+/** Parses complete DER (trailing bytes are an error) with small resource limits for untrusted input. */
+export function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
+  const r = asn1js.fromBER(der, { maxNodes: 20_000, maxDepth: 40 });
+  if (r.offset === -1) throw new Error(`${what}: not valid DER (${r.result.error || 'decode error'})`);
+  if (r.offset !== der.byteLength) throw new Error(`${what}: ${der.byteLength - r.offset} trailing bytes after the DER structure`);
+  return r.result;
+}
+
+/** The first CERTIFICATE block of a PEM text, or the bytes themselves when they are DER. */
+export function certificateDer(input: string | Uint8Array): Uint8Array {
+  const text = typeof input === 'string' ? input : input[0] === 0x30 ? undefined : Buffer.from(input).toString('latin1');
+  if (text === undefined) return input as Uint8Array;
+  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/.exec(text);
+  if (!m) throw new Error('no PEM CERTIFICATE block and not DER');
+  return new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64'));
+}
+
+/** Raw pieces of a certificate that OCSP needs, taken from the original encoding (never re-encoded). */
+export interface CertFacts {
+  der: Uint8Array;
+  serialHex: string;
+  /** DER of the issuer and subject Names, exactly as encoded. */
+  issuerNameDer: Uint8Array;
+  subjectNameDer: Uint8Array;
+  /** Contents of subjectPublicKey BIT STRING (without the unused-bits octet): what CertID hashes. */
+  publicKeyBits: Uint8Array;
+  /** Readable subject, most-specific first ("CN=x, O=y"). */
+  subjectText: string;
+  x509: X509Certificate;
+  /** OCSP responder URLs from authorityInfoAccess. */
+  ocspUrls: string[];
+  /** extendedKeyUsage OIDs, undefined when the extension is absent. */
+  extKeyUsage?: string[];
+}
+
+export function certFacts(input: string | Uint8Array): CertFacts {
+  const der = certificateDer(input);
+  const cert = new pkijs.Certificate({ schema: parseDer(der, 'certificate') });
+  const x509 = new X509Certificate(Buffer.from(der));
+  let extKeyUsage: string[] | undefined;
+  const ocspUrls: string[] = [];
+  for (const ext of cert.extensions ?? []) {
+    if (ext.extnID === OID.extKeyUsage && ext.parsedValue instanceof pkijs.ExtKeyUsage) extKeyUsage = ext.parsedValue.keyPurposes;
+    if (ext.extnID === OID.authorityInfoAccess && ext.parsedValue instanceof pkijs.InfoAccess) {
+      for (const d of ext.parsedValue.accessDescriptions) {
+        if (d.accessMethod === OID.accessOcsp && d.accessLocation.type === 6) ocspUrls.push(String(d.accessLocation.value));
+      }
+    }
+  }
+  return {
+    der,
+    serialHex: normalizeSerial(toHex(cert.serialNumber.valueBlock.valueHexView)),
+    issuerNameDer: new Uint8Array(cert.issuer.toSchema().toBER()),
+    subjectNameDer: new Uint8Array(cert.subject.toSchema().toBER()),
+    publicKeyBits: new Uint8Array(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView),
+    subjectText: x509.subject.split('\n').reverse().join(', '),
+    x509,
+    ocspUrls,
+    extKeyUsage,
+  };
+}
+
+export function digest(alg: string, data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash(alg).update(data).digest());
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
+}
+
+/** ASN.1 INTEGER for a serial in hex: positive, minimal two's complement (DESIGN §3 pitfall 1). */
+export function serialInteger(hex: string): asn1js.Integer {
+  return asn1js.Integer.fromBigInt(BigInt('0x' + normalizeSerial(hex)));
+}
+
+/** Whole seconds: fractional GeneralizedTime upsets openssl (DESIGN §3 pitfall 5). */
+export function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+/** Signature algorithm OID -> Node digest (null: the algorithm hashes internally, Ed25519/Ed448). */
+export const SIG_HASH_BY_OID: Record<string, string | null> = {
+  '1.2.840.113549.1.1.5': 'sha1',
+  '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+  '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.10045.4.1': 'sha1',
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
+  '1.3.101.112': null,
+  '1.3.101.113': null,
+};
