@@ -1,0 +1,94 @@
+// Groups certificates into trust chains: root -> intermediates -> leaves. Issuers are found by
+// name (DER-exact) and, when both sides carry them, by AKI keyId = SKI, which separates re-keyed
+// CAs with the same name. The same certificate in several files is one node with several locations.
+// No signature checks here (that is path validation, src/core/verify): this is for display.
+import type { CertificateModel } from '../model';
+import type { CertRef } from './types';
+
+export interface ChainNode {
+  /** SHA-256 fingerprint: the node's identity. */
+  id: string;
+  cert: CertificateModel;
+  /** Every place this certificate occurs; the first one is the primary. */
+  refs: CertRef[];
+  parent?: string;
+  children: string[];
+}
+
+export interface ChainForest {
+  nodes: Map<string, ChainNode>;
+  /** Self-signed (or self-issued) certificates at the top of a chain. */
+  roots: string[];
+  /** Top certificates whose issuer is not in the workspace. */
+  orphans: string[];
+}
+
+export function buildChains(certs: CertRef[]): ChainForest {
+  const nodes = new Map<string, ChainNode>();
+  for (const ref of certs) {
+    const id = ref.cert.fingerprints.sha256;
+    const n = nodes.get(id);
+    if (n) n.refs.push(ref);
+    else nodes.set(id, { id, cert: ref.cert, refs: [ref], children: [] });
+  }
+  const bySubject = new Map<string, ChainNode[]>();
+  for (const n of nodes.values()) {
+    const list = bySubject.get(n.cert.subject.derHex);
+    if (list) list.push(n); else bySubject.set(n.cert.subject.derHex, [n]);
+  }
+  for (const n of nodes.values()) {
+    if (isSelfIssued(n.cert)) continue;
+    const issuer = findIssuer(n.cert, bySubject.get(n.cert.issuer.derHex) ?? []);
+    if (issuer && issuer.id !== n.id) n.parent = issuer.id;
+  }
+  breakCycles(nodes);
+  const roots: string[] = [];
+  const orphans: string[] = [];
+  const ordered = [...nodes.values()].sort(byName);
+  for (const n of ordered) {
+    if (n.parent) nodes.get(n.parent)!.children.push(n.id);
+    else if (isSelfIssued(n.cert)) roots.push(n.id);
+    else orphans.push(n.id);
+  }
+  return { nodes, roots, orphans };
+}
+
+export function isSelfIssued(cert: CertificateModel): boolean {
+  return cert.selfSigned || cert.subject.derHex === cert.issuer.derHex;
+}
+
+/** True when `issuer` plausibly issued `cert` (name match, and key ids when both are present). */
+export function issues(issuer: CertificateModel, cert: CertificateModel): boolean {
+  if (issuer.subject.derHex !== cert.issuer.derHex) return false;
+  const aki = cert.extensions.authorityKeyId?.keyIdHex;
+  const ski = issuer.extensions.subjectKeyIdHex;
+  return !(aki && ski && aki.toLowerCase() !== ski.toLowerCase());
+}
+
+function findIssuer(cert: CertificateModel, candidates: ChainNode[]): ChainNode | undefined {
+  const matching = candidates.filter((c) => issues(c.cert, cert));
+  // Prefer a CA that is valid longest (a renewed CA with the same key and name).
+  return matching.sort((a, b) => Number(b.cert.isCA) - Number(a.cert.isCA)
+    || b.cert.notAfter.getTime() - a.cert.notAfter.getTime())[0];
+}
+
+// Cross-signed CAs can point at each other; cut the edge where a walk comes back to itself.
+function breakCycles(nodes: Map<string, ChainNode>): void {
+  for (const start of nodes.values()) {
+    const seen = new Set<string>([start.id]);
+    let cur = start;
+    while (cur.parent) {
+      if (seen.has(cur.parent)) { cur.parent = undefined; break; }
+      seen.add(cur.parent);
+      cur = nodes.get(cur.parent)!;
+    }
+  }
+}
+
+function byName(a: ChainNode, b: ChainNode): number {
+  return displayName(a.cert).localeCompare(displayName(b.cert)) || a.id.localeCompare(b.id);
+}
+
+export function displayName(cert: { subject: { commonName?: string; rfc4514: string } }): string {
+  return cert.subject.commonName ?? (cert.subject.rfc4514 || '(empty subject)');
+}

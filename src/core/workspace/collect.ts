@@ -1,0 +1,45 @@
+// Flattens indexed files into typed references (containers such as PKCS#7 and PKCS#12 contribute
+// their certificates, CRLs and keys), so every later step works on plain lists.
+import type { CertRef, CrlRef, CsrRef, ErrorRef, IndexedFile, KeyRef, OcspRef } from './types';
+
+export interface Collected {
+  certs: CertRef[];
+  crls: CrlRef[];
+  keys: KeyRef[];
+  csrs: CsrRef[];
+  ocsp: OcspRef[];
+  errors: ErrorRef[];
+}
+
+export function collect(files: Iterable<IndexedFile>): Collected {
+  const out: Collected = { certs: [], crls: [], keys: [], csrs: [], ocsp: [], errors: [] };
+  for (const f of files) {
+    if (f.error) {
+      out.errors.push({ loc: { file: f.key, item: -1 }, label: 'file', message: f.error });
+      continue;
+    }
+    f.items.forEach((it, i) => {
+      const loc = { file: f.key, item: i };
+      const r = it.result;
+      const range = it.range;
+      switch (r.kind) {
+        case 'certificate': out.certs.push({ loc, cert: r, range }); break;
+        case 'crl': out.crls.push({ loc, crl: r, range }); break;
+        case 'privateKey': case 'publicKey': out.keys.push({ loc, key: r, range }); break;
+        case 'csr': out.csrs.push({ loc, csr: r, range }); break;
+        case 'ocspResponse': out.ocsp.push({ loc, ocsp: r, range }); break;
+        case 'pkcs7':
+          r.certificates.forEach((cert, sub) => out.certs.push({ loc: { ...loc, sub }, cert, range }));
+          r.crls.forEach((crl, sub) => out.crls.push({ loc: { ...loc, sub: 1000 + sub }, crl, range }));
+          break;
+        case 'pkcs12':
+          r.certificates.forEach((cert, sub) => out.certs.push({ loc: { ...loc, sub }, cert, range }));
+          r.keys.forEach((key, sub) => out.keys.push({ loc: { ...loc, sub: 1000 + sub }, key, range }));
+          break;
+        case 'error': out.errors.push({ loc, label: r.label, message: r.message, range }); break;
+        case 'ocspRequest': break; // shown per file only; nothing to cross-check
+      }
+    });
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+// Reads one candidate file safely: size cap before reading, a read timeout, and every failure
+// (ELOOP from symlink loops, EACCES, junk content) becomes a file-level error instead of an exception.
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
+import type { DecodedItem } from '../model';
+import type { IndexedFile } from './types';
+
+export type Decoder = (bytes: Uint8Array, fileName: string) => DecodedItem[] | Promise<DecodedItem[]>;
+
+export interface LoadOptions {
+  decode: Decoder;
+  /** Files above this size are listed with an error and never read. */
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+/** Undefined when the path is not a regular file (a directory, a vanished file): nothing to index. */
+export async function loadFile(path: string, opts: LoadOptions): Promise<IndexedFile | undefined> {
+  let stat;
+  try {
+    stat = await fs.stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    return failed(path, 0, 0, describeFsError(e));
+  }
+  if (!stat.isFile()) return undefined;
+  if (stat.size > opts.maxBytes) {
+    return failed(path, stat.size, stat.mtimeMs, `File is ${formatSize(stat.size)}; Certscope reads PKI files up to ${formatSize(opts.maxBytes)} (setting certscope.inspect.maxFileSizeKB).`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path, { signal: AbortSignal.timeout(opts.timeoutMs) });
+  } catch (e) {
+    const timedOut = (e as Error).name === 'AbortError' || (e as Error).name === 'TimeoutError';
+    return failed(path, stat.size, stat.mtimeMs, timedOut ? `Reading the file took longer than ${opts.timeoutMs} ms.` : describeFsError(e));
+  }
+  try {
+    const items = await opts.decode(bytes, basename(path));
+    if (items.length === 0) return failed(path, stat.size, stat.mtimeMs, noContentMessage(bytes));
+    return { key: path, size: stat.size, mtimeMs: stat.mtimeMs, items };
+  } catch (e) {
+    return failed(path, stat.size, stat.mtimeMs, `Could not decode: ${(e as Error).message}`);
+  }
+}
+
+function failed(key: string, size: number, mtimeMs: number, error: string): IndexedFile {
+  return { key, size, mtimeMs, items: [], error };
+}
+
+function noContentMessage(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'The file is empty.';
+  const sample = bytes.subarray(0, 512);
+  const binary = sample.some((b) => b === 0 || (b < 9) || (b > 13 && b < 32));
+  return binary
+    ? 'No PEM block found and the binary content is not a DER certificate, CRL, key or PKCS structure.'
+    : 'No PEM block (-----BEGIN ...-----) found in the file.';
+}
+
+function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ELOOP': return 'Symbolic link loop: the file cannot be resolved.';
+    case 'EACCES': case 'EPERM': return 'Permission denied: the file is not readable.';
+    case 'EISDIR': return 'Is a directory.';
+    default: return `Cannot read the file: ${err.message}`;
+  }
+}
+
+export function formatSize(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,27 @@
+// Pairs private keys with certificates by public key (SHA-256 of the SubjectPublicKeyInfo DER).
+import type { CertRef, KeyRef } from './types';
+
+export interface KeyPairing {
+  /** Certificates (any occurrence) whose public key matches this key. Empty: an unpaired key. */
+  certsForKey(key: KeyRef): CertRef[];
+  /** Private keys in the workspace for this public key hash. */
+  keysForSpki(spkiSha256: string): KeyRef[];
+}
+
+export function pairKeys(certs: CertRef[], keys: KeyRef[]): KeyPairing {
+  const certsBySpki = new Map<string, CertRef[]>();
+  for (const c of certs) push(certsBySpki, c.cert.publicKey.spkiSha256, c);
+  const keysBySpki = new Map<string, KeyRef[]>();
+  for (const k of keys) {
+    if (k.key.kind === 'privateKey' && k.key.publicKey) push(keysBySpki, k.key.publicKey.spkiSha256, k);
+  }
+  return {
+    certsForKey: (k) => (k.key.publicKey ? certsBySpki.get(k.key.publicKey.spkiSha256) ?? [] : []),
+    keysForSpki: (h) => keysBySpki.get(h) ?? [],
+  };
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const l = m.get(k);
+  if (l) l.push(v); else m.set(k, [v]);
+}
