@@ -1,0 +1,180 @@
+// `certscope ocsp serve|check`: run an OCSP responder for a CA directory, or ask one about a certificate.
+import { readFileSync } from 'node:fs';
+import { loadCaDirectory } from '../core/ca/caDirectory';
+import { checkOcsp } from '../core/ocsp/client';
+import { IndexStatusSource } from '../core/ocsp/indexStatus';
+import { OcspResponder } from '../core/ocsp/responder';
+import { OcspHttpServer } from '../core/ocsp/server';
+import type { CliCommand } from './commands';
+import { UsageError } from './usage-error';
+
+const HELP = `Usage:
+  certscope ocsp serve --ca DIR [--port N] [--host 127.0.0.1] [--validity 1h]
+                       [--responder-cert FILE --responder-key FILE]
+      Answers OCSP requests (HTTP GET and POST) from the CA's index.txt; a revocation is visible
+      to the next request. Signs with the CA key, or with a delegated responder certificate.
+  certscope ocsp check CERT --issuer FILE [--url URL] [--get] [--no-nonce] [--timeout 15s] [--json]
+      Asks a responder (default: the certificate's OCSP URL) and verifies the answer.
+      Exit 0 good, 1 revoked/unknown/invalid answer, 2 bad input.`;
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['--ca', '--port', '--host', '--validity', '--responder-cert', '--responder-key', '--issuer', '--url', '--timeout']);
+const BOOL_FLAGS = new Set(['--get', '--no-nonce', '--json', '--help', '-h']);
+
+function parse(argv: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (VALUE_FLAGS.has(name)) {
+      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value\n\n${HELP}`);
+      flags.set(name, v);
+    } else if (BOOL_FLAGS.has(a)) {
+      flags.set(a, true);
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new UsageError(`unknown option ${a}\n\n${HELP}`);
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, flags };
+}
+
+/** "1h", "30m", "90s", "2d" or plain seconds -> seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`${flag}: "${text}" is not a duration (examples: 90s, 30m, 1h, 2d)`);
+  const unit = (m[2] ?? 's').toLowerCase();
+  const seconds = Number(m[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[unit];
+  if (!(seconds > 0)) throw new UsageError(`${flag}: duration must be positive`);
+  return seconds;
+}
+
+function readFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function str(p: Parsed, flag: string): string | undefined {
+  const v = p.flags.get(flag);
+  return typeof v === 'string' ? v : undefined;
+}
+
+async function serve(p: Parsed): Promise<number> {
+  const caDir = str(p, '--ca');
+  if (!caDir) throw new UsageError(`ocsp serve needs --ca DIR\n\n${HELP}`);
+  if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
+  const rCert = str(p, '--responder-cert');
+  const rKey = str(p, '--responder-key');
+  if (!!rCert !== !!rKey) throw new UsageError('--responder-cert and --responder-key go together');
+  const portText = str(p, '--port') ?? '0';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${portText}" is not a port number`);
+  const host = str(p, '--host') ?? '127.0.0.1';
+  const validitySeconds = Math.round(parseDuration(str(p, '--validity') ?? '1h', '--validity'));
+
+  let ca;
+  try {
+    ca = loadCaDirectory(caDir);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  let responder: OcspResponder;
+  try {
+    responder = new OcspResponder({
+      issuer: ca.caCertPem,
+      signerKey: rKey ? readFile(rKey, 'responder key') : readFile(ca.caKeyPath, 'CA key'),
+      ...(rCert ? { signerCert: readFile(rCert, 'responder certificate') } : {}),
+      source: new IndexStatusSource(ca.paths.database),
+      validitySeconds,
+    });
+  } catch (err) {
+    const msg = (err as Error).message;
+    throw new UsageError(/passphrase|decrypt|bad decrypt/i.test(msg) ? 'the signing key is encrypted: give an unencrypted key' : msg);
+  }
+  const server = new OcspHttpServer(responder, {
+    host,
+    port,
+    onRequest: (e) => {
+      const what = e.answers?.map((a) => `${a.serialHex}=${a.status}`).join(' ') ?? '';
+      process.stdout.write(`${new Date().toISOString()} ${e.method} ${e.remote} -> ${e.httpStatus} ${e.responseStatus ?? ''} ${what}${e.error ? ` (${e.error})` : ''}\n`);
+    },
+  });
+  let started;
+  try {
+    started = await server.start();
+  } catch (err) {
+    throw new UsageError(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
+  }
+  process.stdout.write(`OCSP responder for ${ca.paths.certificate} listening on ${started.url} (signed by ${responder.signerSubject}; validity ${validitySeconds} s; database ${ca.paths.database})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
+
+async function check(p: Parsed): Promise<number> {
+  if (p.positional.length !== 1) throw new UsageError(`ocsp check needs exactly one certificate file\n\n${HELP}`);
+  const issuerPath = str(p, '--issuer');
+  if (!issuerPath) throw new UsageError('ocsp check needs --issuer FILE (the CA certificate that issued CERT)');
+  const cert = readFile(p.positional[0], 'certificate');
+  const issuer = readFile(issuerPath, 'issuer certificate');
+  const timeoutMs = Math.round(parseDuration(str(p, '--timeout') ?? '15s', '--timeout') * 1000);
+  const r = await checkOcsp(cert, issuer, {
+    url: str(p, '--url'),
+    nonce: !p.flags.has('--no-nonce'),
+    method: p.flags.has('--get') ? 'GET' : 'POST',
+    timeoutMs,
+  });
+  if (r.problems.some((x) => x.startsWith('bad certificate input'))) throw new UsageError(r.problems.join('; '));
+  if (p.flags.has('--json')) {
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  } else {
+    const lines = [`${p.positional[0]}: ${r.status}${r.valid ? '' : ' (response not accepted)'}`];
+    if (r.url) lines.push(`  responder URL: ${r.url}`);
+    if (r.responseStatus !== 'successful') lines.push(`  response status: ${r.responseStatus}`);
+    if (r.claimedStatus && !r.valid) lines.push(`  the response claims: ${r.claimedStatus}`);
+    if (r.revocationTime) lines.push(`  revoked: ${r.revocationTime.toISOString()}${r.reason ? `, ${r.reason}` : ''}`);
+    if (r.thisUpdate) lines.push(`  thisUpdate: ${r.thisUpdate.toISOString()}`);
+    if (r.nextUpdate) lines.push(`  nextUpdate: ${r.nextUpdate.toISOString()}`);
+    if (r.responder) lines.push(`  signed by: ${r.responder}${r.signedBy ? ` (${r.signedBy})` : ''}`);
+    for (const x of r.problems) lines.push(`  problem: ${x}`);
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return r.valid && r.status === 'good' ? 0 : 1;
+}
+
+export const ocspCommand: CliCommand = {
+  summary: 'OCSP responder (serve) and client (check)',
+  async run(argv) {
+    const [sub, ...rest] = argv;
+    if (!sub || sub === '--help' || sub === '-h') {
+      process.stdout.write(HELP + '\n');
+      return sub ? 0 : 2;
+    }
+    const p = parse(rest);
+    if (p.flags.has('--help') || p.flags.has('-h')) {
+      process.stdout.write(HELP + '\n');
+      return 0;
+    }
+    if (sub === 'serve') return serve(p);
+    if (sub === 'check') return check(p);
+    throw new UsageError(`unknown ocsp subcommand "${sub}"\n\n${HELP}`);
+  },
+};
