@@ -24,6 +24,10 @@ export const CA_FILES = {
   /** The current CRL, PEM and DER. */
   crlPem: 'crl.pem',
   crlDer: 'crl.der',
+  /** The CA certificate followed by its issuers up to the root (for intermediate CAs). */
+  caChain: 'ca-chain.pem',
+  /** Present while a change to index.txt has not yet reached the CRL (crash recovery marker). */
+  crlPending: '.crl-pending',
   /** Named outputs of `issue`: issued/<name>/{cert.pem,key.pem,chain.pem,...} and broker layouts. */
   issuedDir: 'issued',
   /** Lock file held while a writer changes index.txt, serial, crlnumber or the CRL. */
@@ -44,6 +48,8 @@ export interface CaPaths {
   crlDer: string;
   issuedDir: string;
   lock: string;
+  caChain: string;
+  crlPending: string;
 }
 
 export function defaultCaPaths(dir: string): CaPaths {
@@ -60,6 +66,8 @@ export function defaultCaPaths(dir: string): CaPaths {
     crlDer: join(dir, CA_FILES.crlDer),
     issuedDir: join(dir, CA_FILES.issuedDir),
     lock: join(dir, CA_FILES.lock),
+    caChain: join(dir, CA_FILES.caChain),
+    crlPending: join(dir, CA_FILES.crlPending),
   };
 }
 

@@ -1,0 +1,448 @@
+// The development CA: an OpenSSL-compatible directory plus the operations on it. Every change
+// (issue, revoke, unrevoke, CRL) runs under the directory lock and replaces files atomically;
+// a revocation updates index.txt and then the CRL, with a marker file so that a writer killed
+// in between is repaired (CRL rewritten) by the next one to open the directory.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { RevocationReason } from '../model';
+import { toPem } from '../der/writer';
+import { buildCertificate, truncate, type SubjectAltNames } from './certBuilder';
+import { certDerFrom, certInfo, issuedBy, type CertInfo } from './certInfo';
+import { buildCrl } from './crlWriter';
+import { formatIndex, indexBySerial, normalizeSerialHex, readIndex, serialKey, type IndexEntry } from './indexDb';
+import { generateKey, loadPrivateKey, privateKeyPem, signerFor, type KeySpec } from './keys';
+import { defaultCaPaths, ISSUED_FILES, type CaPaths } from './layout';
+import { loadCaDirectory, CaDirectoryError } from './caDirectory';
+import { dnToOpensslOneline, encodeDn, parseDn } from './names';
+import { renderOpensslCnf } from './opensslCnf';
+import { withLock, writeFileAtomic } from './fsAtomic';
+import { writeBrokerFiles, type BrokerFiles, type BrokerKind } from './brokerFiles';
+
+export type Profile = 'server' | 'client' | 'ca' | 'ocsp';
+
+/** Reasons a user may choose (removeFromCRL is for delta CRLs only; openssl rejects the others). */
+export const REVOCATION_REASONS: readonly RevocationReason[] = [
+  'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold',
+];
+
+export class CaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaError';
+  }
+}
+
+export interface InitCaOptions {
+  /** "/C=DE/O=Acme/CN=Acme Root" or "CN=Acme Root,O=Acme,C=DE". */
+  subject: string;
+  key?: KeySpec;
+  /** Validity of the CA certificate in days (default 3650). */
+  days?: number;
+  /** basicConstraints pathLenConstraint. */
+  pathLen?: number;
+  /** CRL validity (nextUpdate - thisUpdate) in hours (default 7 days). */
+  crlHours?: number;
+  /** Defaults for certificates this CA issues. */
+  crlUrls?: string[];
+  ocspUrls?: string[];
+  /** Makes an intermediate CA signed by this parent (recorded in the parent's index.txt). */
+  parent?: CertificateAuthority;
+  now?: Date;
+}
+
+export interface IssueOptions {
+  profile: Profile;
+  /** File-system name for issued/<name>/ (default: the CN, sanitised). */
+  name?: string;
+  /** Default "/CN=<name>". */
+  subject?: string;
+  dns?: string[];
+  ip?: string[];
+  email?: string[];
+  key?: KeySpec;
+  /** Issue for an existing public key instead of generating a key pair (no key file written). */
+  publicKey?: KeyObject;
+  days?: number;
+  notBefore?: Date;
+  notAfter?: Date;
+  /** Override the CA's defaults; [] for none. */
+  ocspUrls?: string[];
+  crlUrls?: string[];
+  mustStaple?: boolean;
+  /** For profile "ca". */
+  pathLen?: number;
+  now?: Date;
+}
+
+export interface IssuedCertificate {
+  serialHex: string;
+  subject: string;
+  certPem: string;
+  /** PEM private key; never log it. Absent when issued for a given public key. */
+  keyPem?: string;
+  /** The issuing CA chain (CA first, root last). */
+  chainPem: string;
+  der: Uint8Array;
+  paths: { dir: string; cert: string; key?: string; chain: string; fullchain: string; byserial: string };
+}
+
+export interface RevokeResult {
+  serialHex: string;
+  subject: string;
+  reason: RevocationReason;
+  date: Date;
+  crlNumber: bigint;
+}
+
+export interface CrlWriteResult {
+  pemPath: string;
+  derPath: string;
+  crlNumber: bigint;
+  entries: number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+}
+
+function randomSerialHex(bytes: number): string {
+  const b = randomBytes(bytes);
+  b[0] = (b[0] & 0x7f) | 0x10; // positive, no leading zero byte
+  return b.toString('hex').toUpperCase();
+}
+
+function addDays(d: Date, days: number): Date {
+  return new Date(d.getTime() + days * 86_400_000);
+}
+
+function sanitizeName(n: string): string {
+  const s = n.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  return s || 'cert';
+}
+
+/** Creates a new CA directory (refuses a directory that already holds a CA). */
+export async function initCa(dir: string, opts: InitCaOptions): Promise<CertificateAuthority> {
+  const paths = defaultCaPaths(resolve(dir));
+  if (existsSync(paths.certificate) || existsSync(paths.database)) throw new CaError(`${paths.dir} already contains a CA (${paths.certificate} or index.txt exists)`);
+  const subjectAttrs = parseDn(opts.subject);
+  const now = truncate(opts.now ?? new Date());
+  const keySpec = opts.key ?? 'p256';
+  mkdirSync(paths.newCertsDir, { recursive: true });
+  mkdirSync(paths.issuedDir, { recursive: true });
+  const { privateKey, publicKey } = await generateKey(keySpec);
+  const subjectDer = encodeDn(subjectAttrs);
+  let certDer: Buffer;
+  let chainTail = '';
+  if (opts.parent) {
+    const issued = await opts.parent.issue({
+      profile: 'ca', subject: opts.subject, publicKey, pathLen: opts.pathLen, days: opts.days ?? 1825, now,
+      name: sanitizeName(subjectAttrs.find((a) => a.type.toUpperCase() === 'CN')?.value ?? 'intermediate'),
+    });
+    certDer = Buffer.from(issued.der);
+    chainTail = issued.chainPem;
+  } else {
+    const signer = signerFor(privateKey);
+    certDer = buildCertificate({
+      serial: Buffer.from(randomSerialHex(16), 'hex'), issuerDer: subjectDer, subjectDer,
+      notBefore: now, notAfter: addDays(now, opts.days ?? 3650), publicKey, signer,
+      ca: { pathLen: opts.pathLen }, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+    });
+  }
+  const certPem = toPem(certDer, 'CERTIFICATE');
+  writeFileAtomic(paths.privateKey, privateKeyPem(privateKey), 0o600);
+  chmodSync(paths.privateKey, 0o600);
+  writeFileAtomic(paths.certificate, certPem);
+  writeFileAtomic(paths.caChain, certPem + chainTail);
+  writeFileAtomic(paths.database, '');
+  writeFileAtomic(join(paths.dir, 'index.txt.attr'), 'unique_subject = no\n');
+  // A random start keeps serials of different CAs apart; openssl ca continues from here.
+  writeFileAtomic(paths.serial, randomSerialHex(8) + '\n');
+  writeFileAtomic(paths.crlNumber, '01\n');
+  const crlHours = opts.crlHours ?? 24 * 7;
+  writeFileAtomic(paths.config, renderOpensslCnf(paths, { ed25519: keySpec === 'ed25519', crlDays: Math.max(1, Math.round(crlHours / 24)), defaultDays: 365 }));
+  writeFileAtomic(join(paths.dir, 'certscope.json'), JSON.stringify({ crlHours, crlUrls: opts.crlUrls ?? [], ocspUrls: opts.ocspUrls ?? [] }, null, 2) + '\n');
+  const ca = openCa(paths.dir);
+  await ca.writeCrl({ now });
+  return ca;
+}
+
+/** Opens an existing CA directory (Certscope's own or one made with plain openssl). */
+export function openCa(dir: string, opts: { config?: string } = {}): CertificateAuthority {
+  return new CertificateAuthority(dir, opts.config);
+}
+
+interface CaSettings {
+  crlHours: number;
+  crlUrls: string[];
+  ocspUrls: string[];
+}
+
+export class CertificateAuthority {
+  readonly paths: CaPaths;
+  readonly certPem: string;
+  readonly certDer: Uint8Array;
+  readonly info: CertInfo;
+  /** openssl-style subject, e.g. /C=DE/CN=Root. */
+  readonly subject: string;
+  private readonly settings: CaSettings;
+  private keyCache?: KeyObject;
+  private cache?: { mtimeMs: number; size: number; entries: IndexEntry[]; bySerial: Map<string, IndexEntry> };
+
+  constructor(dir: string, config?: string) {
+    let loaded;
+    try {
+      loaded = loadCaDirectory(dir, config);
+    } catch (e) {
+      throw new CaError(e instanceof CaDirectoryError ? e.message : `cannot open CA directory ${dir}: ${(e as Error).message}`);
+    }
+    this.paths = loaded.paths;
+    this.certPem = loaded.caCertPem;
+    this.certDer = certDerFrom(loaded.caCertPem);
+    this.info = certInfo(this.certDer);
+    this.subject = dnToOpensslOneline(this.info.subjectDer);
+    const settingsPath = join(this.paths.dir, 'certscope.json');
+    const saved = existsSync(settingsPath) ? JSON.parse(readFileSync(settingsPath, 'utf8')) as Partial<CaSettings> : {};
+    this.settings = {
+      crlHours: saved.crlHours ?? loaded.crlValidityHours ?? 24 * 7,
+      crlUrls: saved.crlUrls ?? [],
+      ocspUrls: saved.ocspUrls ?? [],
+    };
+  }
+
+  /** The CA certificate and its issuers (root last). */
+  chainPem(): string {
+    return existsSync(this.paths.caChain) ? readFileSync(this.paths.caChain, 'utf8') : this.certPem;
+  }
+
+  private key(): KeyObject {
+    if (!this.keyCache) {
+      if (!existsSync(this.paths.privateKey)) throw new CaError(`CA private key not found: ${this.paths.privateKey}`);
+      try {
+        this.keyCache = loadPrivateKey(readFileSync(this.paths.privateKey));
+      } catch (e) {
+        throw new CaError(`cannot read the CA private key ${this.paths.privateKey} (encrypted keys are not supported): ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    return this.keyCache;
+  }
+
+  /** Database entries, re-read when index.txt changed on disk (e.g. after `openssl ca -revoke`). */
+  list(): IndexEntry[] {
+    return this.load().entries;
+  }
+
+  /** O(1) lookup by serial (any hex form). */
+  find(serial: string): IndexEntry | undefined {
+    return this.load().bySerial.get(serialKey(serial));
+  }
+
+  private load(): { entries: IndexEntry[]; bySerial: Map<string, IndexEntry> } {
+    if (!existsSync(this.paths.database)) return { entries: [], bySerial: new Map() };
+    const st = statSync(this.paths.database);
+    if (!this.cache || this.cache.mtimeMs !== st.mtimeMs || this.cache.size !== st.size) {
+      const entries = readIndex(readFileSync(this.paths.database, 'utf8'));
+      this.cache = { mtimeMs: st.mtimeMs, size: st.size, entries, bySerial: indexBySerial(entries) };
+    }
+    return this.cache;
+  }
+
+  private saveIndex(entries: IndexEntry[]): void {
+    writeFileAtomic(this.paths.database, formatIndex(entries));
+    this.cache = undefined;
+  }
+
+  private lock<T>(fn: () => Promise<T> | T): Promise<T> {
+    return withLock(this.paths.lock, async () => {
+      // A writer killed between index.txt and the CRL left this marker: finish its work first.
+      if (existsSync(this.paths.crlPending)) this.writeCrlLocked({});
+      return fn();
+    });
+  }
+
+  /** Issues a certificate, records it in index.txt and writes issued/<name>/ files. */
+  async issue(opts: IssueOptions): Promise<IssuedCertificate> {
+    const now = truncate(opts.now ?? new Date());
+    const subject = opts.subject ?? `/CN=${opts.name ?? opts.dns?.[0] ?? 'certificate'}`;
+    const subjectAttrs = parseDn(subject);
+    const cn = subjectAttrs.find((a) => a.type.toUpperCase() === 'CN')?.value;
+    const name = sanitizeName(opts.name ?? cn ?? 'certificate');
+    const pair = opts.publicKey ? undefined : await generateKey(opts.key ?? 'p256');
+    const publicKey = opts.publicKey ?? pair!.publicKey;
+    const notBefore = truncate(opts.notBefore ?? now);
+    const notAfter = truncate(opts.notAfter ?? addDays(notBefore, opts.days ?? (opts.profile === 'ca' ? 1825 : 365)));
+    if (notAfter <= notBefore) throw new CaError('notAfter must be later than notBefore');
+    const dns = opts.dns ?? (opts.profile === 'server' && cn && !opts.ip?.length ? [cn] : []);
+    const san: SubjectAltNames = { dns, ip: opts.ip ?? [], email: opts.email ?? [] };
+    const profile = PROFILES[opts.profile];
+    if (!profile) throw new CaError(`unknown profile "${opts.profile}" (server, client, ca, ocsp)`);
+    const subjectDer = encodeDn(subjectAttrs);
+    const caKey = this.key();
+    return this.lock(() => {
+      const serialHex = this.nextSerial();
+      const der = buildCertificate({
+        serial: Buffer.from(serialHex, 'hex'), issuerDer: this.info.subjectDer, subjectDer, notBefore, notAfter, publicKey,
+        signer: signerFor(caKey), authorityKeyId: this.info.subjectKeyId,
+        ca: opts.profile === 'ca' ? { pathLen: opts.pathLen } : undefined,
+        keyUsage: profile.keyUsage(publicKey), extKeyUsage: profile.eku, san,
+        ocspUrls: opts.profile === 'ca' || opts.profile === 'ocsp' ? opts.ocspUrls ?? [] : opts.ocspUrls ?? this.settings.ocspUrls,
+        crlUrls: opts.profile === 'ocsp' ? opts.crlUrls ?? [] : opts.crlUrls ?? this.settings.crlUrls,
+        mustStaple: opts.mustStaple, ocspNoCheck: opts.profile === 'ocsp',
+      });
+      const certPem = toPem(der, 'CERTIFICATE');
+      const chainPem = this.chainPem();
+      mkdirSync(this.paths.newCertsDir, { recursive: true });
+      const byserial = join(this.paths.newCertsDir, `${serialHex}.pem`);
+      writeFileAtomic(byserial, certPem);
+      const entries = [...this.load().entries, { status: 'V' as const, expires: notAfter, serialHex, file: 'unknown', subject: dnToOpensslOneline(subjectDer) }];
+      this.saveIndex(entries);
+      const dir = join(this.paths.issuedDir, name);
+      mkdirSync(dir, { recursive: true });
+      const p = { dir, cert: join(dir, ISSUED_FILES.cert), chain: join(dir, ISSUED_FILES.chain), fullchain: join(dir, ISSUED_FILES.fullchain), byserial, key: undefined as string | undefined };
+      writeFileAtomic(p.cert, certPem);
+      writeFileAtomic(p.chain, chainPem);
+      writeFileAtomic(p.fullchain, certPem + intermediatesOf(chainPem));
+      let keyPem: string | undefined;
+      if (pair) {
+        keyPem = privateKeyPem(pair.privateKey);
+        p.key = join(dir, ISSUED_FILES.key);
+        writeFileAtomic(p.key, keyPem, 0o600);
+      }
+      return { serialHex, subject: dnToOpensslOneline(subjectDer), certPem, keyPem, chainPem, der, paths: p };
+    });
+  }
+
+  /** Writes an issued certificate's files in a broker's layout (see brokerFiles.ts). */
+  writeBrokerFiles(issued: IssuedCertificate, dir: string, kind: BrokerKind): BrokerFiles {
+    if (!issued.keyPem) throw new CaError('this certificate was issued for an external key: no key file to write');
+    const chain = issued.chainPem;
+    return writeBrokerFiles({ certPem: issued.certPem, keyPem: issued.keyPem, intermediatesPem: intermediatesOf(chain), caPem: chain }, dir, kind);
+  }
+
+  private nextSerial(): string {
+    // openssl's serial file holds the next serial in hex; skip any already in the database.
+    let hex = existsSync(this.paths.serial) ? readFileSync(this.paths.serial, 'utf8').trim() : '';
+    if (!/^[0-9A-Fa-f]+$/.test(hex)) hex = randomSerialHex(8);
+    let n = BigInt('0x' + hex);
+    while (this.find(n.toString(16))) n++;
+    const serialHex = normalizeSerialHex(n.toString(16));
+    writeFileAtomic(this.paths.serial, normalizeSerialHex((n + 1n).toString(16)) + '\n');
+    return serialHex;
+  }
+
+  /** Resolves "serial hex" or "path to a certificate file" to a serial this CA issued. */
+  private resolveTarget(target: string): { key: string; fromCert?: CertInfo } {
+    const path = resolve(target);
+    if (existsSync(path) && statSync(path).isFile()) {
+      let info: CertInfo;
+      try {
+        info = certInfo(certDerFrom(readFileSync(path)));
+      } catch (e) {
+        throw new CaError(`${target} is not a certificate: ${(e as Error).message}`);
+      }
+      if (Buffer.compare(Buffer.from(info.issuerDer), Buffer.from(this.info.subjectDer)) !== 0 || !issuedBy(info.der, this.certDer)) {
+        throw new CaError(`${target} was not issued by this CA (${this.subject})`);
+      }
+      return { key: info.serial, fromCert: info };
+    }
+    if (!/^(0x)?[0-9a-fA-F:]+$/.test(target)) throw new CaError(`"${target}" is neither a certificate file nor a hex serial number`);
+    return { key: serialKey(target) };
+  }
+
+  /** Revokes by serial or certificate file, then writes a new CRL. */
+  async revoke(target: string, reason: RevocationReason = 'unspecified', at?: Date, opts: { compromiseTime?: Date } = {}): Promise<RevokeResult> {
+    if (!REVOCATION_REASONS.includes(reason)) throw new CaError(`unsupported reason "${reason}" (${REVOCATION_REASONS.join(', ')})`);
+    const { key, fromCert } = this.resolveTarget(target);
+    const date = truncate(at ?? new Date());
+    return this.lock(() => {
+      const entries = this.load().entries.map((e) => ({ ...e }));
+      let entry = entries.find((e) => serialKey(e.serialHex) === key);
+      if (!entry) {
+        if (!fromCert) throw new CaError(`serial ${normalizeSerialHex(key)} is not in ${this.paths.database}`);
+        // Like `openssl ca -revoke` with a certificate unknown to the database: add it.
+        entry = { status: 'V', expires: fromCert.notAfter, serialHex: normalizeSerialHex(key), file: 'unknown', subject: dnToOpensslOneline(fromCert.subjectDer) };
+        entries.push(entry);
+      }
+      if (entry.status === 'R' && entry.revoked?.reason !== 'certificateHold') {
+        throw new CaError(`serial ${entry.serialHex} is already revoked (${entry.revoked?.reason ?? 'unspecified'})`);
+      }
+      if (entry.status === 'R' && reason === 'certificateHold') throw new CaError(`serial ${entry.serialHex} is already on hold`);
+      // A hold turned into a permanent revocation keeps its original date (RFC 5280 5.3.1).
+      const keepDate = entry.status === 'R' ? entry.revoked!.date : date;
+      entry.status = 'R';
+      entry.revoked = { date: keepDate, reason: reason === 'unspecified' ? undefined : reason };
+      if (opts.compromiseTime && (reason === 'keyCompromise' || reason === 'cACompromise')) entry.revoked.compromiseTime = truncate(opts.compromiseTime);
+      const crl = this.commit(entries);
+      return { serialHex: entry.serialHex, subject: entry.subject, reason, date: keepDate, crlNumber: crl.crlNumber };
+    });
+  }
+
+  /** Releases a certificateHold: the certificate is valid again and leaves the CRL. */
+  async unrevoke(target: string): Promise<{ serialHex: string; crlNumber: bigint }> {
+    const { key } = this.resolveTarget(target);
+    return this.lock(() => {
+      const entries = this.load().entries.map((e) => ({ ...e }));
+      const entry = entries.find((e) => serialKey(e.serialHex) === key);
+      if (!entry) throw new CaError(`serial ${normalizeSerialHex(key)} is not in ${this.paths.database}`);
+      if (entry.status !== 'R') throw new CaError(`serial ${entry.serialHex} is not revoked`);
+      if (entry.revoked?.reason !== 'certificateHold') {
+        throw new CaError(`serial ${entry.serialHex} is revoked for ${entry.revoked?.reason ?? 'unspecified'}: only a certificateHold can be released`);
+      }
+      entry.status = entry.expires.getTime() < Date.now() ? 'E' : 'V';
+      delete entry.revoked;
+      const crl = this.commit(entries);
+      return { serialHex: entry.serialHex, crlNumber: crl.crlNumber };
+    });
+  }
+
+  /** index.txt then CRL, bracketed by the pending marker (see the file comment). */
+  private commit(entries: IndexEntry[]): CrlWriteResult {
+    writeFileSync(this.paths.crlPending, String(process.pid));
+    this.saveIndex(entries);
+    return this.writeCrlLocked({});
+  }
+
+  /** Writes crl.pem and crl.der from index.txt with the next crlNumber. */
+  async writeCrl(opts: { now?: Date; nextUpdateHours?: number } = {}): Promise<CrlWriteResult> {
+    return this.lock(() => this.writeCrlLocked(opts));
+  }
+
+  private writeCrlLocked(opts: { now?: Date; nextUpdateHours?: number }): CrlWriteResult {
+    const now = truncate(opts.now ?? new Date());
+    const nextUpdate = new Date(now.getTime() + (opts.nextUpdateHours ?? this.settings.crlHours) * 3_600_000);
+    // Consume the number first: a kill after this skips a number, never reuses one.
+    const text = existsSync(this.paths.crlNumber) ? readFileSync(this.paths.crlNumber, 'utf8').trim() : '01';
+    const crlNumber = /^[0-9A-Fa-f]+$/.test(text) ? BigInt('0x' + text) : 1n;
+    writeFileAtomic(this.paths.crlNumber, normalizeSerialHex((crlNumber + 1n).toString(16)) + '\n');
+    const revoked = this.load().entries.filter((e) => e.status === 'R' && e.revoked);
+    const der = buildCrl({
+      issuerDer: this.info.subjectDer, signer: signerFor(this.key()), thisUpdate: now, nextUpdate, crlNumber,
+      authorityKeyId: this.info.subjectKeyId,
+      entries: revoked.map((e) => ({
+        serialHex: e.serialHex, date: e.revoked!.date, reason: e.revoked!.reason,
+        invalidityDate: e.revoked!.compromiseTime, holdInstruction: e.revoked!.holdInstruction,
+      })),
+    });
+    writeFileAtomic(this.paths.crlDer, der);
+    writeFileAtomic(this.paths.crlPem, toPem(der, 'X509 CRL'));
+    rmSync(this.paths.crlPending, { force: true });
+    return { pemPath: this.paths.crlPem, derPath: this.paths.crlDer, crlNumber, entries: revoked.length, thisUpdate: now, nextUpdate };
+  }
+}
+
+/** The chain without its last certificate (the root): what a server sends after its leaf. */
+function intermediatesOf(chainPem: string): string {
+  const blocks = chainPem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
+  return blocks.slice(0, -1).map((b) => (b.endsWith('\n') ? b : b + '\n')).join('');
+}
+
+interface ProfileDef {
+  keyUsage(pub: KeyObject): string[];
+  eku?: string[];
+}
+
+const PROFILES: Record<Profile, ProfileDef> = {
+  // RSA keys also do key transport in TLS 1.2 RSA key exchange; EC/EdDSA keys only sign.
+  server: { keyUsage: (k) => (k.asymmetricKeyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature']), eku: ['serverAuth'] },
+  client: { keyUsage: (k) => (k.asymmetricKeyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature']), eku: ['clientAuth'] },
+  ca: { keyUsage: () => ['digitalSignature', 'keyCertSign', 'cRLSign'] },
+  ocsp: { keyUsage: () => ['digitalSignature'], eku: ['ocspSigning'] },
+};

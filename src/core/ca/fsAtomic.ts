@@ -1,0 +1,113 @@
+// Crash-safe file updates and a lock between concurrent writers (several CLI processes, the
+// extension, a demo). A write goes to a temp file in the same folder, is fsync'ed, then renamed
+// over the target: a kill at any moment leaves either the old or the new file, never half of one.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, existsSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', mode);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  syncDir(dirname(path));
+}
+
+function syncDir(dir: string): void {
+  // Makes the rename itself durable; not supported everywhere (ignore EISDIR/EPERM on odd filesystems).
+  try {
+    const fd = openSync(dir, 'r');
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+  } catch { /* best effort */ }
+}
+
+export class LockTimeoutError extends Error {
+  constructor(path: string, holder: string) {
+    super(`CA directory is locked by another writer (${holder}); lock file ${path}`);
+    this.name = 'LockTimeoutError';
+  }
+}
+
+export interface LockOptions {
+  /** Give up after this long (default 15 s). */
+  timeoutMs?: number;
+  /** A lock older than this whose owner cannot be checked is stale (default 60 s). */
+  staleMs?: number;
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock file (created with O_EXCL). A lock whose owner process
+ * is gone (same host, pid not alive) or which is older than staleMs is broken: a killed writer
+ * never blocks the directory for good.
+ */
+export async function withLock<T>(lockPath: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  const staleMs = opts.staleMs ?? 60_000;
+  const deadline = Date.now() + timeout;
+  const token = `${process.pid} ${randomBytes(6).toString('hex')} ${new Date().toISOString()}`;
+  let delay = 5;
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, 'wx', 0o600);
+      try { writeSync(fd, token); fsyncSync(fd); } finally { closeSync(fd); }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (breakIfStale(lockPath, staleMs)) continue;
+      if (Date.now() > deadline) throw new LockTimeoutError(lockPath, readHolder(lockPath));
+      await new Promise((r) => setTimeout(r, delay + Math.floor(Math.random() * delay)));
+      delay = Math.min(delay * 2, 100);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    // Only remove our own lock (a stale-breaker may have replaced it meanwhile).
+    if (readHolder(lockPath) === token) rmSync(lockPath, { force: true });
+  }
+}
+
+function readHolder(lockPath: string): string {
+  try { return readFileSync(lockPath, 'utf8'); } catch { return 'unknown'; }
+}
+
+function breakIfStale(lockPath: string, staleMs: number): boolean {
+  let holder: string;
+  let age: number;
+  try {
+    holder = readFileSync(lockPath, 'utf8');
+    age = Date.now() - statSync(lockPath).mtimeMs;
+  } catch {
+    return !existsSync(lockPath); // vanished meanwhile: retry at once
+  }
+  const pid = Number(holder.split(' ')[0]);
+  let dead = false;
+  if (Number.isInteger(pid) && pid > 0) {
+    try { process.kill(pid, 0); } catch (e) { dead = (e as NodeJS.ErrnoException).code === 'ESRCH'; }
+  } else if (age > 2000) {
+    dead = true; // empty/garbled lock left by a writer killed between create and write
+  }
+  if (!dead && age < staleMs) return false;
+  // Rename first so that two breakers cannot both delete a fresh lock made by a third process.
+  const grave = `${lockPath}.stale.${process.pid}.${randomBytes(3).toString('hex')}`;
+  try {
+    renameSync(lockPath, grave);
+    const moved = readFileSync(grave, 'utf8');
+    // We moved a different, fresh lock (its owner replaced the stale one meanwhile): restore it.
+    if (moved !== holder) renameSync(grave, lockPath);
+    else rmSync(grave, { force: true });
+  } catch { /* someone else broke it */ }
+  return true;
+}

@@ -1,0 +1,22 @@
+// Programmatic API of the development CA (used by the CLI, the extension, the OCSP responder,
+// the broker and the demo).
+//
+//   const ca = await initCa('/tmp/ca', { subject: '/CN=Dev Root', key: 'p256' });
+//   const inter = await initCa('/tmp/ca/sub', { subject: '/CN=Dev Sub', parent: ca, pathLen: 0 });
+//   const srv = await inter.issue({ profile: 'server', name: 'broker', dns: ['localhost'], ip: ['127.0.0.1'] });
+//   await inter.revoke(srv.paths.cert, 'keyCompromise');  // also writes crl.pem / crl.der
+//   openCa(dir).list()                                    // index.txt entries
+export { initCa, openCa, CertificateAuthority, CaError, REVOCATION_REASONS } from './authority';
+export type { InitCaOptions, IssueOptions, IssuedCertificate, RevokeResult, CrlWriteResult, Profile } from './authority';
+export { readIndex, formatIndex, normalizeSerialHex, serialKey, parseReason, indexBySerial } from './indexDb';
+export type { IndexEntry } from './indexDb';
+export { loadCaDirectory, resolveCaPaths } from './caDirectory';
+export type { CaDirectory } from './caDirectory';
+export { CA_FILES, ISSUED_FILES, defaultCaPaths } from './layout';
+export type { CaPaths } from './layout';
+export { KEY_SPECS } from './keys';
+export type { KeySpec } from './keys';
+export { writeBrokerFiles } from './brokerFiles';
+export type { BrokerFiles, BrokerKind } from './brokerFiles';
+export { buildCrl } from './crlWriter';
+export { CrlServer } from './crlServer';

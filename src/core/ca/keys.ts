@@ -1,0 +1,60 @@
+// Key generation and the signature algorithm that goes with each key type. Always SHA-256 or
+// stronger (pkijs' SHA-1 default is a pitfall we avoid by construction).
+import { createPrivateKey, createPublicKey, generateKeyPair, sign, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { nullValue, oid, seq } from '../der/writer';
+
+export type KeySpec = 'rsa2048' | 'rsa3072' | 'rsa4096' | 'p256' | 'p384' | 'ed25519';
+export const KEY_SPECS: readonly KeySpec[] = ['rsa2048', 'rsa3072', 'rsa4096', 'p256', 'p384', 'ed25519'];
+
+const gen = promisify(generateKeyPair);
+
+export async function generateKey(spec: KeySpec): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  switch (spec) {
+    case 'rsa2048': case 'rsa3072': case 'rsa4096':
+      return gen('rsa', { modulusLength: Number(spec.slice(3)), publicExponent: 0x10001 });
+    case 'p256': return gen('ec', { namedCurve: 'P-256' });
+    case 'p384': return gen('ec', { namedCurve: 'P-384' });
+    case 'ed25519': return gen('ed25519');
+  }
+}
+
+export function loadPrivateKey(pem: string | Buffer): KeyObject {
+  return createPrivateKey(pem);
+}
+
+export function publicKeyOf(key: KeyObject): KeyObject {
+  return key.type === 'private' ? createPublicKey(key) : key;
+}
+
+export function spkiDer(key: KeyObject): Buffer {
+  return publicKeyOf(key).export({ type: 'spki', format: 'der' });
+}
+
+export function privateKeyPem(key: KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+/** The signer for a CA key: AlgorithmIdentifier DER and the function producing the signature. */
+export interface Signer {
+  algorithmId: Buffer;
+  sign(data: Uint8Array): Buffer;
+}
+
+export function signerFor(key: KeyObject): Signer {
+  const type = key.asymmetricKeyType;
+  if (type === 'rsa') {
+    // sha256WithRSAEncryption with NULL parameters (RFC 4055).
+    return { algorithmId: seq(oid('1.2.840.113549.1.1.11'), nullValue()), sign: (d) => sign('sha256', d, key) };
+  }
+  if (type === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    const big = curve === 'secp384r1' || curve === 'P-384' || curve === 'secp521r1';
+    const hash = big ? 'sha384' : 'sha256';
+    return { algorithmId: seq(oid(big ? '1.2.840.10045.4.3.3' : '1.2.840.10045.4.3.2')), sign: (d) => sign(hash, d, key) };
+  }
+  if (type === 'ed25519') {
+    return { algorithmId: seq(oid('1.3.101.112')), sign: (d) => sign(null, d, key) };
+  }
+  throw new Error(`unsupported CA key type ${type ?? 'unknown'} (use RSA, ECDSA P-256/P-384 or Ed25519)`);
+}
