@@ -11,4 +11,5 @@ type Loader = () => Promise<CliCommand>;
 export const commands: Record<string, Loader> = {
   // Filled by each feature: e.g. inspect: async () => (await import('./inspect')).inspectCommand,
   ocsp: async () => (await import('./ocsp')).ocspCommand,
+  inspect: async () => (await import('./inspect')).inspectCommand,
 };

@@ -37,7 +37,7 @@ export interface PublicKeyInfo {
   algorithm: KeyAlgorithm;
   /** OID of the SPKI algorithm. */
   algorithmOid: string;
-  /** RSA modulus bits or DSA p bits. */
+  /** RSA modulus bits, DSA p bits, or the curve size for EC / EdDSA keys (as openssl reports it). */
   bits?: number;
   /** Named curve for EC keys: "P-256", "P-384", "P-521", or the OID. */
   curve?: string;
@@ -109,6 +109,23 @@ export interface CertificateModel {
   isCA: boolean;
   /** The full DER, for chain building and signature checks inside core. */
   der: Uint8Array;
+}
+
+/**
+ * Cheap listing view of a certificate (summarizeCertificate): no extension decoding, no signature
+ * check. Use decodeCertificate when the full detail is needed.
+ */
+export interface CertificateSummary {
+  kind: 'certificateSummary';
+  serialHex: string;
+  subject: DistinguishedName;
+  issuer: DistinguishedName;
+  notBefore: Date;
+  notAfter: Date;
+  isCA: boolean;
+  /** Subject and issuer names are equal (the signature is not checked here). */
+  selfIssued: boolean;
+  sha256: string;
 }
 
 export interface ValidityAt {
@@ -254,6 +271,8 @@ export interface DecodeError {
   label: string;
   /** Specific and short: "truncated base64", "not a certificate: expected SEQUENCE at byte 0". */
   message: string;
+  /** 0-based source line where the problem was found (PEM-level errors), when known. */
+  line?: number;
 }
 
 /** One item found in a file: a decoded object or an error, with where it sits. */
