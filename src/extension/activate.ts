@@ -1,3 +1,28 @@
+// Composition root: build the services once, then one registerX(context, services) line per
+// feature. Keep this file thin and cheap: heavy modules (pkijs, asn1js, the decoders) are loaded
+// lazily by the features when first used. Everything registered goes into context.subscriptions
+// (or into an owner that is), so VS Code disposes it on deactivation.
 import * as vscode from 'vscode';
-export function activate(_context: vscode.ExtensionContext): void {}
-export function deactivate(): void {}
+import { createLog } from './log';
+import type { Services } from './services';
+import { DecodedDocumentProvider, registerDecodedDocuments } from './editor/decodedDocument';
+import { registerCommands } from './commands/registry';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = createLog();
+  context.subscriptions.push(log);
+  const services: Services = {
+    log,
+    decodedDocuments: new DecodedDocumentProvider(log),
+  };
+
+  registerDecodedDocuments(context, services.decodedDocuments);
+  registerCommands(context, services);
+  // Features: one line each, e.g. registerCertificateTree(context, services);
+
+  log.info(`Certscope ${String(context.extension.packageJSON.version)} activated`);
+}
+
+export function deactivate(): void {
+  // Nothing beyond context.subscriptions, which VS Code disposes.
+}

@@ -1,0 +1,100 @@
+// "Certscope: Inspect" (certscope.inspect.open): opens a read-only decoded document for a file.
+// Target: the explorer selection (context menu), else the active editor's file, else a file picker.
+// Resolves to the decoded documents' URIs (handy for callers and tests).
+import * as vscode from 'vscode';
+import type { DecodedItem, DecodeError } from '../../core/model';
+import type { Services } from '../services';
+import { readConfig } from '../config';
+import { DECODED_SCHEME, sourceUriOf } from '../editor/decodedDocument';
+import { UserError } from '../errors';
+
+const PICKER_FILTERS = {
+  'Certificates, keys, CRLs': ['crt', 'pem', 'cer', 'der', 'crl', 'csr', 'key', 'p7b', 'p7c', 'p12', 'pfx', 'ocsp', 'resp'],
+  'All files': ['*'],
+};
+/** Opening many editors at once is never what the user meant. */
+const MAX_FILES = 20;
+
+export async function inspectCommand(services: Services, clicked?: unknown, selection?: unknown): Promise<vscode.Uri[]> {
+  const targets = await chooseTargets(clicked, selection);
+  if (targets.length > MAX_FILES) {
+    throw new UserError(`${targets.length} files selected; inspect at most ${MAX_FILES} at a time.`);
+  }
+  const opened: vscode.Uri[] = [];
+  for (const source of targets) opened.push(await inspectOne(services, source));
+  return opened;
+}
+
+async function chooseTargets(clicked: unknown, selection: unknown): Promise<vscode.Uri[]> {
+  // Explorer context menu: (clickedUri, allSelectedUris).
+  if (Array.isArray(selection) && selection.length > 0 && selection.every((u) => u instanceof vscode.Uri)) {
+    return selection as vscode.Uri[];
+  }
+  if (clicked instanceof vscode.Uri) return [clicked];
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active) {
+    // Running Inspect on a decoded document re-inspects its source.
+    return [active.scheme === DECODED_SCHEME ? sourceUriOf(active) : active];
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    openLabel: 'Inspect',
+    title: 'Certscope: choose files to inspect',
+    filters: PICKER_FILTERS,
+  });
+  if (!picked || picked.length === 0) throw new vscode.CancellationError();
+  return picked;
+}
+
+async function inspectOne(services: Services, source: vscode.Uri): Promise<vscode.Uri> {
+  const name = source.path.slice(source.path.lastIndexOf('/') + 1);
+  let rendered = await services.decodedDocuments.render(source);
+
+  // A PKCS#12 file shows its contents only with the password: ask once, never log it.
+  if (rendered.items.some(isLockedPkcs12)) {
+    const password = await vscode.window.showInputBox({
+      title: `Certscope: password for ${name}`,
+      prompt: 'PKCS#12 password (leave empty for none). It stays in memory only.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (password !== undefined) rendered = await services.decodedDocuments.render(source, password);
+  }
+
+  const errors = rendered.items.filter((i): i is DecodedItem & { result: DecodeError } => i.result.kind === 'error');
+  if (rendered.items.length === 0) {
+    throw new UserError(`${name}: no certificate, CRL, CSR, key, OCSP or PKCS#7/#12 data found.`);
+  }
+  if (errors.length === rendered.items.length) throw new UserError(describeErrors(name, errors));
+  if (errors.length > 0) {
+    services.log.warn(describeErrors(name, errors));
+    void vscode.window.showWarningMessage(`Certscope: ${describeErrors(name, errors)}`);
+  }
+
+  const doc = await vscode.workspace.openTextDocument(rendered.uri);
+  const beside = readConfig(source).inspectOpenToSide;
+  await vscode.window.showTextDocument(doc, {
+    preview: false,
+    viewColumn: beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
+  });
+  return rendered.uri;
+}
+
+function isLockedPkcs12(item: DecodedItem): boolean {
+  return item.result.kind === 'pkcs12' && !item.result.opened;
+}
+
+/**
+ * "ca.pem: block 2 (CERTIFICATE), line 31: truncated base64 (and 1 more problem)", or
+ * "garbage.crt: no PEM block and no DER structure found" when there is no block to point at.
+ * Same wording as the CLI's inspect errors.
+ */
+function describeErrors(name: string, errors: Array<DecodedItem & { result: DecodeError }>): string {
+  const first = errors[0]!;
+  const r = first.result;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  const isPemBlock = (first.range.endLine > first.range.startLine || r.line !== undefined)
+    && !['DER', 'NONE', 'EMPTY'].includes(first.label);
+  if (!isPemBlock) return `${name}: ${r.message}${more}`;
+  return `${name}: block ${first.range.block + 1} (${first.label}), line ${(r.line ?? first.range.startLine) + 1}: ${r.message}${more}`;
+}

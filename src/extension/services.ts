@@ -1,0 +1,10 @@
+// The services built once in activate() and handed to every registerX(context, services).
+// Plain object, no global locator: a feature gets exactly what activate() passes it.
+import type { Log } from './log';
+import type { DecodedDocumentProvider } from './editor/decodedDocument';
+
+export interface Services {
+  log: Log;
+  /** Content provider behind the read-only `certscope-decoded:` documents. */
+  decodedDocuments: DecodedDocumentProvider;
+}

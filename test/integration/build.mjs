@@ -1,0 +1,26 @@
+// Compiles the in-host suites (index.ts + *.test.ts) to out/integration/ for the extension host.
+// `vscode` and `mocha` stay external: VS Code provides the first, node_modules the second.
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './code-server.mjs';
+
+export const outDir = join(repoRoot, 'out', 'integration');
+
+export async function buildSuites() {
+  const src = join(repoRoot, 'test', 'integration');
+  const entries = readdirSync(src).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => join(src, f));
+  rmSync(outDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: entries,
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  return join(outDir, 'index.js');
+}
