@@ -137,5 +137,6 @@ export function colonFingerprint(hex: string): string {
 
 /** Escapes markdown so names like "*.example.com" or "a_b" show literally. */
 export function esc(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>()#+!|~]/g, '\\$&');
+  // Parentheses stay: without "[...]" they cannot form a link; "$" is escaped so "$(x)" is no icon.
+  return s.replace(/[\\`*_{}[\]<>#|~$]/g, '\\$&');
 }

@@ -37,7 +37,9 @@ export async function loadFile(path: string, opts: LoadOptions): Promise<Indexed
   }
   try {
     const items = await opts.decode(bytes, basename(path));
-    if (items.length === 0) return failed(path, stat.size, stat.mtimeMs, noContentMessage(bytes));
+    // A decoder answer of one whole-file error ("no PEM block and no DER structure") is a file problem.
+    const whole = items.length === 1 && items[0].result.kind === 'error' && (items[0].label === 'NONE' || items[0].label === 'EMPTY');
+    if (items.length === 0 || whole) return failed(path, stat.size, stat.mtimeMs, noContentMessage(bytes));
     return { key: path, size: stat.size, mtimeMs: stat.mtimeMs, items };
   } catch (e) {
     return failed(path, stat.size, stat.mtimeMs, `Could not decode: ${(e as Error).message}`);
