@@ -1,0 +1,57 @@
+// Certificates as the probe handles them: PEM text split into DER, plain summaries for the report,
+// and issuer links checked with Node's X509Certificate (signature + names).
+import { X509Certificate } from 'node:crypto';
+import { decodeCertificate } from '../decode/certificate';
+import type { CertSummary } from './types';
+
+const PEM_CERT = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
+
+/** Every certificate in a PEM text, as DER. */
+export function certificatesFromPem(text: string): Buffer[] {
+  const out: Buffer[] = [];
+  for (const m of text.matchAll(PEM_CERT)) out.push(Buffer.from(m[1].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'));
+  return out;
+}
+
+export function toPem(der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
+}
+
+export function summarize(der: Uint8Array, now: Date): CertSummary {
+  const c = decodeCertificate(der);
+  const sans = (c.extensions.subjectAltName?.names ?? []).map((n) => `${n.type === 'dns' ? 'DNS' : n.type === 'ip' ? 'IP' : n.type}:${n.value}`);
+  const validity = now < c.notBefore ? 'notYetValid' : now > c.notAfter ? 'expired' : 'valid';
+  return {
+    subject: c.subject.rfc4514,
+    issuer: c.issuer.rfc4514,
+    serialHex: c.serialHex,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    sans,
+    sha256: c.fingerprints.sha256,
+    isCA: c.isCA,
+    selfSigned: c.selfSigned,
+    mustStaple: c.extensions.tlsFeature?.mustStaple ?? false,
+    extKeyUsage: c.extensions.extKeyUsage?.usages ?? [],
+    validity,
+    pem: toPem(der),
+  };
+}
+
+/** True when `issuer` signed `cert` (names chain and the signature verifies). */
+export function issuedBy(cert: Uint8Array, issuer: Uint8Array): boolean {
+  try {
+    const c = new X509Certificate(Buffer.from(cert));
+    const i = new X509Certificate(Buffer.from(issuer));
+    return c.checkIssued(i) && c.verify(i.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** Colon-separated upper-case serial, as openssl prints it. */
+export function serialColon(hex: string): string {
+  const h = hex.length % 2 ? '0' + hex : hex;
+  return h.toUpperCase().match(/../g)?.join(':') ?? h;
+}

@@ -1,0 +1,59 @@
+// Turns a byte source (the TLS socket, or WebSocket messages) into "wait for the next MQTT
+// packet, with a timeout". A close or error while waiting rejects with that error, so the caller
+// sees a TLS alert that arrives instead of a CONNACK (TLS 1.3 rejections do exactly that).
+import { MqttFramingError, PacketReader, type RawPacket } from './mqtt-codec';
+import { ProbeError } from './errors';
+
+export class PacketStream {
+  private readonly reader = new PacketReader();
+  private readonly queue: RawPacket[] = [];
+  private failure: Error | undefined;
+  private waiter: (() => void) | undefined;
+  /** Bytes that could not be MQTT, kept (first 64) to show what the server said instead. */
+  firstBytes: Buffer | undefined;
+
+  /** Feed received bytes. */
+  push(chunk: Buffer): void {
+    if (!this.firstBytes) this.firstBytes = Buffer.from(chunk.subarray(0, 64));
+    if (this.failure) return;
+    try {
+      this.queue.push(...this.reader.push(chunk));
+    } catch (err) {
+      this.failure = err instanceof Error ? err : new MqttFramingError(String(err));
+    }
+    this.wake();
+  }
+
+  /** The connection failed or closed: pending and later waits reject with `err`. */
+  fail(err: Error): void {
+    if (!this.failure) this.failure = err;
+    this.wake();
+  }
+
+  close(): void {
+    this.fail(new ProbeError('ECLOSED', 'the server closed the connection'));
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  /** The next packet; packets of other types than `types` are skipped (e.g. retained messages). */
+  async next(types: number[], timeoutMs: number, what: string): Promise<RawPacket> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.queue.findIndex((p) => types.includes(p.type));
+      if (i >= 0) return this.queue.splice(i, 1)[0];
+      this.queue.length = 0;
+      if (this.failure) throw this.failure;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ProbeError('ETIMEDOUT', `${what}: no answer within ${timeoutMs / 1000} s`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { this.waiter = undefined; resolve(); }, left);
+        this.waiter = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+  }
+}
