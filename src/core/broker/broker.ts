@@ -1,0 +1,447 @@
+// The local MQTT-over-TLS broker (an EMQX-like SSL listener): aedes as the MQTT engine behind
+// our TLS acceptor (real alerts for refused client certificates), MQTT over WebSocket + TLS,
+// CRLs from files and URLs swapped in live, OCSP stapling, and an event per connection.
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import * as http from 'node:http';
+import { constants as cryptoConstants } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Aedes, type Client } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { findPemBlocks } from '../pem';
+import { decodeCertificate } from '../decode/certificate';
+import type { CertificateModel } from '../model';
+import { OcspStapler } from '../ocsp/stapler';
+import { alertName } from '../tls/alerts';
+import { TlsAcceptor, type HandshakeInfo } from '../tls/tlsAcceptor';
+import { tls13CipherSuites } from '../tls/tls13Record';
+import type { BrokerConfig } from './config';
+import { CrlStore } from './crlStore';
+import { checkClient, type ClientCertInfo } from './clientCheck';
+import { Emitter, type Event } from './events';
+import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, StapleSummary, Transport } from './types';
+
+/** TLS 1.2 suites we offer by default: AEAD only (GCM, ChaCha20-Poly1305) with forward secrecy. */
+const TLS12_AEAD = 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256';
+
+export class BrokerStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrokerStartError';
+  }
+}
+
+export interface BrokerDeps {
+  now?: () => number;
+}
+
+interface ConnMeta {
+  transport: Transport;
+  info: HandshakeInfo;
+  clientCert?: ClientCertInfo;
+  clientId?: string;
+  connectedAt?: Date;
+  subscriptions: Set<string>;
+  messagesIn: number;
+}
+
+interface Files {
+  cert: string;
+  key: string;
+  ca?: string;
+  leaf: CertificateModel;
+  caModels: CertificateModel[];
+}
+
+function readPem(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new BrokerStartError(`${what} ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+  }
+}
+
+function certModels(pem: string): CertificateModel[] {
+  return findPemBlocks(pem).filter((b) => b.label === 'CERTIFICATE' && b.der).map((b) => decodeCertificate(b.der as Uint8Array));
+}
+
+export class TlsMqttBroker {
+  private readonly emitter = new Emitter<BrokerEvent>();
+  /** Every event: connections (accepted/rejected with reasons), MQTT activity, CRL/OCSP logs. */
+  readonly onEvent: Event<BrokerEvent> = this.emitter.event;
+  private readonly now: () => number;
+  private files?: Files;
+  private context?: tls.SecureContext;
+  private readonly hub: tls.Server;
+  private store?: CrlStore;
+  private stapler?: OcspStapler;
+  private aedes?: Aedes;
+  private readonly servers: Array<{ transport: Transport; server: net.Server }> = [];
+  private readonly acceptors: TlsAcceptor[] = [];
+  private readonly rawSockets = new Set<net.Socket>();
+  private readonly conns = new Map<object, ConnMeta>();
+  private wss?: WebSocketServer;
+  private httpServer?: http.Server;
+  private running = false;
+  private stopping?: Promise<void>;
+  private readonly stats = { accepted: 0, rejected: 0, handshakeFailures: 0, messagesIn: 0 };
+
+  constructor(readonly config: BrokerConfig, deps: BrokerDeps = {}) {
+    this.now = deps.now ?? Date.now;
+    // Never listens: carries the context for OCSP stapling and raises 'OCSPRequest'.
+    this.hub = tls.createServer();
+  }
+
+  /** Starts both listeners; resolves with the real addresses once they listen. */
+  async start(): Promise<BrokerState['listeners']> {
+    if (this.running) throw new BrokerStartError('broker already running');
+    const c = this.config;
+    try {
+      this.files = this.loadFiles();
+      if (c.enable_crl_check) {
+        this.store = new CrlStore({
+          files: c.crl_files,
+          urls: c.crl_cache_urls,
+          refreshIntervalMs: c.crl_cache_refresh_interval,
+          httpTimeoutMs: c.crl_cache_http_timeout,
+          filePollIntervalMs: c.crl_file_poll_interval,
+          now: this.now,
+          log: (level, message) => this.log(level, 'crl', message),
+        });
+        await this.store.start();
+        this.store.onDidChange(() => this.reloadContext('CRLs changed'));
+      }
+      this.reloadContext(undefined, true);
+      this.reportCrlCoverage();
+      if (c.enable_ocsp_stapling) this.startStapler();
+      this.aedes = await Aedes.createBroker();
+      this.watchAedes(this.aedes);
+      this.running = true;
+      const listeners: BrokerState['listeners'] = [];
+      listeners.push(await this.listen('mqtts', c.port));
+      if (c.wssPort !== null) {
+        this.setupWebSocket();
+        listeners.push(await this.listen('wss', c.wssPort));
+      }
+      return listeners;
+    } catch (err) {
+      await this.stop();
+      if (err instanceof BrokerStartError) throw err;
+      throw new BrokerStartError((err as Error).message);
+    }
+  }
+
+  /** Closes listeners and every connection, stops CRL refresh and OCSP fetching. Idempotent. */
+  stop(): Promise<void> {
+    if (!this.stopping) this.stopping = this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    this.running = false;
+    const closes = this.servers.map(({ server }) => new Promise<void>((r) => server.close(() => r())));
+    for (const s of this.rawSockets) s.destroy();
+    this.rawSockets.clear();
+    await Promise.all(closes);
+    this.servers.length = 0;
+    if (this.wss) await new Promise<void>((r) => this.wss?.close(() => r()));
+    this.httpServer?.removeAllListeners();
+    if (this.aedes) {
+      const a = this.aedes;
+      await new Promise<void>((r) => a.close(() => r()));
+    }
+    this.stapler?.dispose();
+    this.store?.dispose();
+    this.hub.removeAllListeners();
+    this.conns.clear();
+    this.emit({ type: 'stopped', time: new Date(this.now()) });
+    this.emitter.dispose();
+  }
+
+  clients(): ConnectedClient[] {
+    const out: ConnectedClient[] = [];
+    for (const m of this.conns.values()) {
+      if (!m.clientId || !m.connectedAt) continue;
+      out.push({
+        clientId: m.clientId, transport: m.transport, remoteAddress: m.info.remoteAddress, remotePort: m.info.remotePort,
+        tlsVersion: m.info.protocol, cipher: m.info.cipher, clientCert: m.clientCert, connectedAt: m.connectedAt,
+        subscriptions: [...m.subscriptions], messagesIn: m.messagesIn,
+      });
+    }
+    return out;
+  }
+
+  state(): BrokerState {
+    const listeners = this.servers.map(({ transport, server }) => {
+      const a = server.address() as net.AddressInfo | null;
+      return { transport, address: a?.address ?? this.config.bind, port: a?.port ?? 0 };
+    });
+    const coverage = this.crlCoverage();
+    return {
+      running: this.running,
+      listeners,
+      crl: { enabled: this.config.enable_crl_check, sources: this.store?.state() ?? [], activeCrls: this.store?.crls().length ?? 0, ...coverage },
+      staples: this.stapler?.state() ?? [],
+      stats: this.currentStats(),
+    };
+  }
+
+  private currentStats(): BrokerStats {
+    const clients = this.clients();
+    return {
+      ...this.stats,
+      openConnections: this.rawSockets.size,
+      mqttClients: clients.length,
+      subscriptions: clients.reduce((n, c) => n + c.subscriptions.length, 0),
+    };
+  }
+
+  private emit(e: BrokerEvent): void {
+    this.emitter.fire(e);
+  }
+
+  private log(level: LogLevel, source: 'broker' | 'crl' | 'ocsp', message: string): void {
+    this.emit({ type: 'log', time: new Date(this.now()), level, source, message });
+  }
+
+  private loadFiles(): Files {
+    const c = this.config;
+    const cert = readPem(c.certfile, 'certfile') + (c.chainfile ? `\n${readPem(c.chainfile, 'chainfile')}` : '');
+    const key = readPem(c.keyfile, 'keyfile');
+    const ca = c.cacertfile ? readPem(c.cacertfile, 'cacertfile') : undefined;
+    const certs = certModels(cert);
+    if (certs.length === 0) throw new BrokerStartError(`certfile ${c.certfile}: no PEM CERTIFICATE block found`);
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw new BrokerStartError(`keyfile ${c.keyfile}: no PEM private key found`);
+    const caModels = ca ? certModels(ca) : [];
+    if (ca && caModels.length === 0) throw new BrokerStartError(`cacertfile ${c.cacertfile}: no PEM CERTIFICATE block found`);
+    return { cert, key, ca, leaf: certs[0], caModels: [...caModels, ...certs.slice(1)] };
+  }
+
+  /** Full options every time: setSecureContext with only {crl} would drop the certificate. */
+  private tlsOptions(): tls.SecureContextOptions {
+    const c = this.config;
+    const f = this.files as Files;
+    const versions = c.tls_versions;
+    const crls = c.enable_crl_check ? this.store?.crls().map((x) => x.pem) ?? [] : [];
+    return {
+      cert: f.cert,
+      key: f.key,
+      ca: f.ca,
+      crl: crls.length ? crls : undefined,
+      minVersion: versions.includes('tlsv1.2') ? 'TLSv1.2' : 'TLSv1.3',
+      maxVersion: versions.includes('tlsv1.3') ? 'TLSv1.3' : 'TLSv1.2',
+      ciphers: `${tls13CipherSuites}:${c.ciphers ?? TLS12_AEAD}`,
+      // Full handshakes only on two-way TLS: a resumed session would skip the certificate and CRL check.
+      secureOptions: c.verify === 'verify_peer' ? cryptoConstants.SSL_OP_NO_TICKET : 0,
+      sessionIdContext: 'certscope-broker',
+    };
+  }
+
+  private reloadContext(why: string | undefined, initial = false): void {
+    const started = performance.now();
+    try {
+      const opts = this.tlsOptions();
+      const ctx = tls.createSecureContext(opts);
+      this.hub.setSecureContext(opts);
+      this.context = ctx;
+      if (why) this.log('info', 'crl', `${why}: new handshakes use ${this.store?.crls().length ?? 0} CRL(s) (swapped in ${(performance.now() - started).toFixed(1)} ms)`);
+      if (!initial) this.reportCrlCoverage();
+    } catch (err) {
+      const message = `TLS configuration rejected by OpenSSL: ${(err as Error).message}`;
+      if (initial) throw new BrokerStartError(message);
+      this.log('error', 'broker', `${message}; keeping the previous configuration`);
+    }
+  }
+
+  private crlCoverage(): { missingFor: string[]; staleFor: string[] } {
+    if (!this.store || !this.files) return { missingFor: [], staleFor: [] };
+    const now = this.now();
+    const missingFor: string[] = [];
+    const staleFor: string[] = [];
+    for (const ca of this.files.caModels) {
+      const crls = this.store.crlsFor(ca.subject.derHex);
+      if (crls.length === 0) missingFor.push(ca.subject.rfc4514);
+      else if (crls.every((x) => x.model.nextUpdate && x.model.nextUpdate.getTime() < now)) staleFor.push(ca.subject.rfc4514);
+    }
+    return { missingFor, staleFor };
+  }
+
+  private reportCrlCoverage(): void {
+    const { missingFor, staleFor } = this.crlCoverage();
+    for (const ca of missingFor) {
+      this.log('warn', 'crl', `no CRL loaded for trusted CA "${ca}": clients whose chain includes it are ${this.config.crl_missing === 'allow' ? 'accepted (crl_missing = allow)' : 'refused with unknown_ca (set crl_missing = allow to accept them)'}`);
+    }
+    for (const ca of staleFor) {
+      this.log('warn', 'crl', `the CRL for "${ca}" is past its nextUpdate: clients of this CA are ${this.config.crl_stale === 'allow' ? 'accepted (crl_stale = allow)' : 'refused with certificate_expired until a fresh CRL is loaded'}`);
+    }
+  }
+
+  private startStapler(): void {
+    const c = this.config;
+    const f = this.files as Files;
+    let issuer: string | Uint8Array | undefined = c.ocsp_issuer_pem ? readPem(c.ocsp_issuer_pem, 'ocsp_issuer_pem') : undefined;
+    if (!issuer) issuer = f.caModels.find((m) => m.subject.derHex === f.leaf.issuer.derHex)?.der;
+    this.stapler = new OcspStapler({
+      responderUrl: c.ocsp_responder_url,
+      issuer,
+      certificates: [f.leaf.der],
+      refreshIntervalMs: c.ocsp_refresh_interval,
+      httpTimeoutMs: c.ocsp_refresh_http_timeout,
+      log: (level, message) => this.log(level, 'ocsp', message),
+    });
+    this.hub.on('OCSPRequest', this.stapler.onOcspRequest);
+    this.stapler.start();
+  }
+
+  private stapleSummary(): StapleSummary | undefined {
+    const s = this.stapler?.state()[0];
+    if (!s) return undefined;
+    return { stapling: s.stapling, status: s.status, lastFetch: s.lastFetch, nextUpdate: s.nextUpdate, lastError: s.lastError };
+  }
+
+  private listen(transport: Transport, port: number): Promise<{ transport: Transport; address: string; port: number }> {
+    const acceptor = new TlsAcceptor({
+      secureContext: () => this.context as tls.SecureContext,
+      hub: this.hub,
+      requestCert: this.config.verify === 'verify_peer',
+      handshakeTimeoutMs: this.config.handshake_timeout,
+      verify: (info) => {
+        const r = checkClient(info, this.config, this.store, this.now());
+        this.conns.set(info.socket, { transport, info, clientCert: r.cert, subscriptions: new Set(), messagesIn: 0 });
+        if (r.note) this.log('warn', 'crl', `${r.cert?.subject ?? 'client'}: ${r.note}`);
+        return r.verdict;
+      },
+      onAccepted: (info) => this.onAccepted(transport, info),
+      onRejected: (info, verdict, outcome) => {
+        this.stats.rejected++;
+        const meta = this.conns.get(info.socket);
+        this.conns.delete(info.socket);
+        this.emit({
+          ...this.connectionBase('rejected', transport, info, meta?.clientCert),
+          reason: verdict.reason,
+          alert: { code: verdict.alert, name: alertName(verdict.alert), sent: outcome.alertSent, note: outcome.note },
+        });
+      },
+      onFailed: (remote, message) => {
+        this.stats.handshakeFailures++;
+        this.emit({ type: 'handshakeFailed', time: new Date(this.now()), transport, remoteAddress: remote.address, remotePort: remote.port, message });
+      },
+    });
+    this.acceptors.push(acceptor);
+    const server = net.createServer((raw) => this.onRawConnection(raw, acceptor));
+    server.maxConnections = this.config.max_connections;
+    return new Promise((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(new BrokerStartError(`cannot listen on ${this.config.bind}:${port} (${transport}): ${err.code === 'EADDRINUSE' ? 'port already in use' : err.message}`));
+      });
+      server.listen(port, this.config.bind, () => {
+        server.removeAllListeners('error');
+        server.on('error', (err) => this.log('error', 'broker', `${transport} listener: ${err.message}`));
+        this.servers.push({ transport, server });
+        const a = server.address() as net.AddressInfo;
+        this.emit({ type: 'listening', time: new Date(this.now()), transport, address: a.address, port: a.port });
+        resolve({ transport, address: a.address, port: a.port });
+      });
+    });
+  }
+
+  private onRawConnection(raw: net.Socket, acceptor: TlsAcceptor): void {
+    if (!this.running) {
+      raw.destroy();
+      return;
+    }
+    this.rawSockets.add(raw);
+    raw.once('close', () => this.rawSockets.delete(raw));
+    raw.on('error', () => undefined); // reported by the TLS layer; never crash on a reset
+    raw.setNoDelay(true);
+    const socket = acceptor.accept(raw);
+    socket.once('close', () => this.conns.delete(socket));
+  }
+
+  private connectionBase(outcome: 'accepted' | 'rejected', transport: Transport, info: HandshakeInfo, clientCert?: ClientCertInfo) {
+    return {
+      type: 'connection' as const, outcome, time: new Date(this.now()), transport,
+      remoteAddress: info.remoteAddress, remotePort: info.remotePort, tlsVersion: info.protocol, cipher: info.cipher,
+      clientCert, verifyError: info.authorizationError, staple: this.stapleSummary(),
+    };
+  }
+
+  private onAccepted(transport: Transport, info: HandshakeInfo): void {
+    this.stats.accepted++;
+    const meta = this.conns.get(info.socket);
+    this.emit(this.connectionBase('accepted', transport, info, meta?.clientCert));
+    if (!this.aedes || !this.running) {
+      info.socket.destroy();
+      return;
+    }
+    info.socket.on('error', () => undefined);
+    if (transport === 'mqtts') this.aedes.handle(info.socket);
+    else this.httpServer?.emit('connection', info.socket);
+  }
+
+  private setupWebSocket(): void {
+    // An HTTP server that never listens: our TLS acceptor hands it the verified TLS sockets.
+    const httpServer = http.createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`MQTT over WebSocket is at ${this.config.wssPath}\n`);
+    });
+    httpServer.headersTimeout = 10_000;
+    httpServer.requestTimeout = 15_000;
+    this.httpServer = httpServer;
+    this.wss = new WebSocketServer({ server: httpServer, path: this.config.wssPath, maxPayload: 16 * 1024 * 1024, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false) });
+    this.wss.on('connection', (ws, req) => {
+      const stream = createWebSocketStream(ws);
+      stream.on('error', () => undefined);
+      const tlsSocket = req.socket as tls.TLSSocket;
+      const meta = this.conns.get(tlsSocket);
+      const client = this.aedes?.handle(stream, req);
+      if (client && meta) {
+        this.conns.set(stream, meta);
+        stream.once('close', () => this.conns.delete(stream));
+      }
+    });
+    this.wss.on('error', (err) => this.log('error', 'broker', `WebSocket: ${err.message}`));
+  }
+
+  private metaOf(client: Client | null): ConnMeta | undefined {
+    return client ? this.conns.get(client.conn as object) : undefined;
+  }
+
+  private watchAedes(aedes: Aedes): void {
+    const time = () => new Date(this.now());
+    aedes.on('client', (client) => {
+      const m = this.metaOf(client);
+      if (m) {
+        m.clientId = client.id;
+        m.connectedAt = time();
+      }
+      this.emit({ type: 'mqtt', time: time(), action: 'connect', clientId: client.id, detail: m ? `${m.transport} ${m.info.remoteAddress}:${m.info.remotePort}` : undefined });
+    });
+    aedes.on('clientDisconnect', (client) => {
+      const m = this.metaOf(client);
+      if (m) m.clientId = undefined;
+      this.emit({ type: 'mqtt', time: time(), action: 'disconnect', clientId: client.id });
+    });
+    aedes.on('subscribe', (subs, client) => {
+      const m = this.metaOf(client);
+      for (const s of subs) m?.subscriptions.add(s.topic);
+      this.emit({ type: 'mqtt', time: time(), action: 'subscribe', clientId: client.id, detail: subs.map((s) => `${s.topic} (QoS ${s.qos})`).join(', ') });
+    });
+    aedes.on('unsubscribe', (topics, client) => {
+      const m = this.metaOf(client);
+      for (const t of topics) m?.subscriptions.delete(t);
+      this.emit({ type: 'mqtt', time: time(), action: 'unsubscribe', clientId: client.id, detail: topics.join(', ') });
+    });
+    aedes.on('publish', (_packet, client) => {
+      if (!client) return; // $SYS and other broker-internal messages
+      this.stats.messagesIn++;
+      const m = this.metaOf(client);
+      if (m) m.messagesIn++;
+    });
+    aedes.on('clientError', (client, err) => {
+      this.emit({ type: 'mqtt', time: time(), action: 'error', clientId: client?.id ?? '?', detail: err.message });
+    });
+    aedes.on('connectionError', (client, err) => {
+      this.emit({ type: 'mqtt', time: time(), action: 'error', clientId: client?.id ?? '?', detail: `malformed or refused MQTT connection: ${err.message}` });
+    });
+  }
+}

@@ -1,0 +1,75 @@
+// Plain data the broker reports: events as they happen, and state on request.
+import type { ClientCertInfo } from './clientCheck';
+import type { CrlSourceState } from './crlStore';
+import type { StapleState } from '../ocsp/stapler';
+
+export type Transport = 'mqtts' | 'wss';
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface StapleSummary {
+  stapling: boolean;
+  status?: 'good' | 'revoked' | 'unknown';
+  lastFetch?: Date;
+  nextUpdate?: Date;
+  lastError?: string;
+}
+
+export interface ConnectionEvent {
+  type: 'connection';
+  outcome: 'accepted' | 'rejected';
+  time: Date;
+  transport: Transport;
+  remoteAddress: string;
+  remotePort: number;
+  tlsVersion: string;
+  cipher: string;
+  clientCert?: ClientCertInfo;
+  /** Why the client was refused, in words. */
+  reason?: string;
+  /** Node's verification code (CERT_REVOKED, ...). */
+  verifyError?: string;
+  /** The TLS alert sent to the client. */
+  alert?: { code: number; name: string; sent: boolean; note?: string };
+  /** Accepted with a caveat (crl_missing / crl_stale = allow). */
+  note?: string;
+  staple?: StapleSummary;
+}
+
+export type BrokerEvent =
+  | { type: 'listening'; time: Date; transport: Transport; address: string; port: number }
+  | ConnectionEvent
+  | { type: 'handshakeFailed'; time: Date; transport: Transport; remoteAddress: string; remotePort: number; message: string }
+  | { type: 'mqtt'; time: Date; action: 'connect' | 'disconnect' | 'subscribe' | 'unsubscribe' | 'error'; clientId: string; detail?: string }
+  | { type: 'log'; time: Date; level: LogLevel; source: 'broker' | 'crl' | 'ocsp'; message: string }
+  | { type: 'stopped'; time: Date };
+
+export interface ConnectedClient {
+  clientId: string;
+  transport: Transport;
+  remoteAddress: string;
+  remotePort: number;
+  tlsVersion: string;
+  cipher: string;
+  clientCert?: ClientCertInfo;
+  connectedAt: Date;
+  subscriptions: string[];
+  messagesIn: number;
+}
+
+export interface BrokerStats {
+  accepted: number;
+  rejected: number;
+  handshakeFailures: number;
+  openConnections: number;
+  mqttClients: number;
+  messagesIn: number;
+  subscriptions: number;
+}
+
+export interface BrokerState {
+  running: boolean;
+  listeners: Array<{ transport: Transport; address: string; port: number }>;
+  crl: { enabled: boolean; sources: CrlSourceState[]; activeCrls: number; missingFor: string[]; staleFor: string[] };
+  staples: StapleState[];
+  stats: BrokerStats;
+}
