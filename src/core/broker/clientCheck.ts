@@ -83,7 +83,7 @@ function staleCrls(chain: CertificateModel[], store: CrlStore, now: number): Loa
 
 export function checkClient(info: HandshakeInfo, config: BrokerConfig, store: CrlStore | undefined, now: number): CheckResult {
   if (config.verify === 'verify_none') return { verdict: { accept: true } };
-  let chain: CertificateModel[] = [];
+  let chain: CertificateModel[];
   try {
     chain = peerChain(info.peerCertificate);
   } catch (err) {
