@@ -96,7 +96,7 @@ function decrypt(der: Uint8Array, algT: Tlv, data: Uint8Array, password: string)
       return Buffer.concat([d.update(data), d.final()]);
     } catch (e) {
       if (e instanceof Error && /unsupported|unknown cipher|Invalid/i.test(e.message) && !/bad decrypt/i.test(e.message)) {
-        throw new DecodeFailure(`PKCS#12 uses cipher ${name}, which this Node/OpenSSL build cannot decrypt (legacy algorithm)`);
+        throw new DecodeFailure(`part of this PKCS#12 file is encrypted with ${name}, a legacy cipher this Node/OpenSSL build cannot decrypt`);
       }
       throw new WrongPassword();
     }
@@ -166,6 +166,7 @@ export function decodePkcs12(input: Uint8Array, password?: string): Pkcs12Model 
       if (macT) checkMac(der, macT, content, pw);
       const certificates: CertificateModel[] = [];
       const keys: KeyModel[] = [];
+      const notes: string[] = [];
       const safe = readTlv(content, 0);
       for (const ci of children(content, safe)) {
         const [typeT, wrapped] = children(content, ci);
@@ -178,11 +179,18 @@ export function decodePkcs12(input: Uint8Array, password?: string): Pkcs12Model 
         } else if (type === CONTENT_TYPES.encryptedData) {
           const [, eci] = children(content, inner);
           const [, algT, dataT] = children(content, eci);
-          const sc = new Uint8Array(decrypt(content, algT, octets(content, dataT), pw));
-          readBags(sc, readTlv(sc, 0), pw, certificates, keys);
+          try {
+            const sc = new Uint8Array(decrypt(content, algT, octets(content, dataT), pw));
+            readBags(sc, readTlv(sc, 0), pw, certificates, keys);
+          } catch (e) {
+            // The MAC already proved the password: an unsupported legacy cipher (RC2-40 from
+            // `openssl pkcs12 -legacy`) hides only this part; report it and show the rest.
+            if (!(e instanceof DecodeFailure)) throw e;
+            notes.push(e.message);
+          }
         }
       }
-      return { kind: 'pkcs12', opened: true, certificates, keys };
+      return { kind: 'pkcs12', opened: true, certificates, keys, ...(notes.length ? { error: notes.join('; ') } : {}) };
     } catch (e) {
       if (e instanceof WrongPassword) {
         return closed(password === undefined ? 'password required: this PKCS#12 file is protected (use --password)' : 'wrong password for this PKCS#12 file');

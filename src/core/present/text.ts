@@ -27,7 +27,7 @@ class Out {
 }
 
 export function formatDate(d: Date): string {
-  return Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, ' UTC').replace(/(\.\d+) UTC$/, '$1 UTC');
+  return Number.isNaN(d.getTime()) ? 'invalid date' : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 function names(list: GeneralName[]): string {
@@ -267,7 +267,8 @@ export function renderText(items: DecodedItem[], options: TextOptions): string {
   for (const item of items) {
     if (o.lines.length > 0) o.line(0, '');
     const r = item.result;
-    const head = `${file}: block ${item.range.block + 1} (${item.label}), ${where(item)}`;
+    const r0 = item.range;
+    const head = r0.endLine > r0.startLine ? `${file}: block ${r0.block + 1} (${item.label}), ${where(item)}` : `${file} (${item.label})`;
     if (r.kind === 'error') {
       o.line(0, `${head}: ERROR`);
       o.line(1, r.message);
