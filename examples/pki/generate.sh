@@ -27,10 +27,13 @@ default_md = sha256
 policy = any
 copy_extensions = copy
 default_crl_days = 36500
+crl_extensions = crl_ext
 [any]
 commonName = supplied
 organizationName = optional
 countryName = optional
+[crl_ext]
+authorityKeyIdentifier = keyid:always
 [v3_root]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
