@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from './code-server.mjs';
 
 export const outDir = join(repoRoot, 'out', 'integration');
@@ -23,4 +24,9 @@ export async function buildSuites() {
     logLevel: 'warning',
   });
   return join(outDir, 'index.js');
+}
+
+// `node test/integration/build.mjs`: compile only (used by the "Extension Tests" launch config).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(`built ${await buildSuites()}`);
 }

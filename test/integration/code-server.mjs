@@ -78,6 +78,8 @@ export function seedUserSettings(sandbox, extra = {}) {
     'extensions.autoUpdate': false,
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
+    // The chat side bar would take a third of every screenshot.
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...extra,
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
