@@ -7,6 +7,8 @@ import { createLog } from './log';
 import type { Services } from './services';
 import { DecodedDocumentProvider, registerDecodedDocuments } from './editor/decodedDocument';
 import { registerCommands } from './commands/registry';
+import { PkiWorkspace } from './views/pkiWorkspace';
+import { registerInspection } from './views/registerInspection';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -14,10 +16,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const services: Services = {
     log,
     decodedDocuments: new DecodedDocumentProvider(log),
+    pki: new PkiWorkspace(log),
   };
 
   registerDecodedDocuments(context, services.decodedDocuments);
   registerCommands(context, services);
+  registerInspection(context, services);
   // Features: one line each, e.g. registerCertificateTree(context, services);
 
   log.info(`Certscope ${String(context.extension.packageJSON.version)} activated`);

@@ -9,4 +9,10 @@ export type CommandHandler = (services: Services, ...args: unknown[]) => Promise
 
 export const commandTable: Readonly<Record<string, () => Promise<CommandHandler>>> = {
   'certscope.inspect.open': async () => (await import('./inspect')).inspectCommand,
+  'certscope.inspect.verifyChain': async () => (await import('../editor/blockCommands')).verifyChain,
+  'certscope.inspect.copyFingerprint': async () => (await import('../editor/blockCommands')).copyBlockFingerprint,
+  'certscope.tree.refresh': async () => (await import('../views/treeCommands')).refreshTree,
+  'certscope.tree.inspect': async () => (await import('../views/treeCommands')).treeInspect,
+  'certscope.tree.copyFingerprint': async () => (await import('../views/treeCommands')).treeCopyFingerprint,
+  'certscope.tree.revealInExplorer': async () => (await import('../views/treeCommands')).treeRevealInExplorer,
 };

@@ -89,3 +89,23 @@ describe('workspace chains, pairing and revocation', () => {
     assert.equal(readFileSync(f.pki.chainPath, 'utf8').match(/BEGIN CERTIFICATE/g)!.length, 2);
   });
 });
+
+describe('workspace chain check (Verify chain)', () => {
+  it('verifies leaf -> intermediate -> root signatures and reports a revoked or missing link', async () => {
+    const { checkChainInWorkspace } = await import('../../../src/core/workspace/chainCheck');
+    const f = await fixture();
+    const p = f.pki;
+    const files = await Promise.all([p.root.certPath, p.intermediate.certPath, p.server.certPath, p.client.certPath, f.crlPath].map(load));
+    const a = analyze(files, { now: certOf(files[2]).notBefore, expiringDays: 30 });
+    const ok = checkChainInWorkspace(certOf(files[2]), a);
+    assert.equal(ok.ok, true, ok.summary);
+    assert.equal(ok.summary, 'Chain OK: CN=localhost → CN=Test Intermediate CA → CN=Test Root CA');
+    assert.deepEqual(ok.links.map((l) => l.signatureOk), [true, true, true]);
+    const revoked = checkChainInWorkspace(certOf(files[3]), a);
+    assert.equal(revoked.ok, false);
+    assert.match(revoked.problems[0], /^CN=device-001: revoked/);
+    const partial = analyze(files.slice(1, 3), a.options);
+    const missing = checkChainInWorkspace(certOf(files[2]), partial);
+    assert.match(missing.summary, /issuer CN=Test Root CA,O=Certscope Test,C=DE of CN=Test Intermediate CA is not in the workspace/);
+  });
+});

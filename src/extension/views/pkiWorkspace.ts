@@ -1,0 +1,163 @@
+// The workspace PKI index as a VS Code service: finds candidate files (include/exclude settings
+// plus files.exclude), watches them, and feeds changes to the core index debounced and
+// incrementally (a changed file is re-read alone). Tree, diagnostics, decorations, hover and
+// CodeLens all read the same analysis. Heavy modules (decoders) load on first scan, not at activation.
+import * as vscode from 'vscode';
+import type { WorkspaceAnalysis } from '../../core/workspace/analysis';
+import type { WorkspaceIndex } from '../../core/workspace/index';
+import type { PkiTree } from '../../core/workspace/tree';
+import { readConfig, type CertscopeConfig } from '../config';
+import type { Log } from '../log';
+
+const DEBOUNCE_MS = 300;
+const MAX_FILES = 50_000;
+const READ_TIMEOUT_MS = 10_000;
+
+export interface ScanStats { files: number; findMs: number; loadMs: number; totalMs: number }
+
+export class PkiWorkspace implements vscode.Disposable {
+  private index?: WorkspaceIndex;
+  private started?: Promise<void>;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after the index changed (debounced batches). */
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  private watchers: vscode.Disposable[] = [];
+  private readonly pendingChanged = new Set<string>();
+  private readonly pendingDeleted = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private cached?: { analysis: WorkspaceAnalysis; tree?: PkiTree; day: number; expiringDays: number };
+  private excludeGlobs: string[] = [];
+  private generation = 0;
+  lastScan?: ScanStats;
+
+  constructor(private readonly log: Log) {
+    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('certscope.inspect') || e.affectsConfiguration('files.exclude')) void this.rescan();
+      else if (e.affectsConfiguration('certscope.diagnostics')) { this.cached = undefined; this.changed.fire(); }
+    }));
+  }
+
+  /** Starts indexing once; later calls return the same promise. */
+  start(): Promise<void> {
+    this.started ??= this.rescan();
+    return this.started;
+  }
+
+  /** The current analysis, or undefined before the first scan finished. Re-evaluated hourly (expiry counts). */
+  analysis(): WorkspaceAnalysis | undefined {
+    if (!this.index) return undefined;
+    const cfg = readConfig();
+    const day = Math.floor(Date.now() / 3_600_000); // hourly: "expires in N days" stays right
+    if (!this.cached || this.cached.day !== day || this.cached.expiringDays !== cfg.diagnosticsExpiringDays) {
+      const now = new Date();
+      this.cached = { analysis: this.index.analysis({ now, expiringDays: cfg.diagnosticsExpiringDays }), day, expiringDays: cfg.diagnosticsExpiringDays };
+    }
+    return this.cached.analysis;
+  }
+
+  async tree(): Promise<PkiTree | undefined> {
+    const a = this.analysis();
+    if (!a || !this.cached) return undefined;
+    if (!this.cached.tree) {
+      const { PkiTree } = await import('../../core/workspace/tree');
+      this.cached.tree = new PkiTree(a, (k) => this.fileLabel(k));
+    }
+    return this.cached.tree;
+  }
+
+  fileLabel(key: string): string {
+    return vscode.workspace.asRelativePath(vscode.Uri.file(key), false);
+  }
+
+  /** Waits until pending watcher events are applied (tests and the refresh command use it). */
+  async settle(): Promise<void> {
+    await this.start();
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; await this.flush(); }
+  }
+
+  /** Full rescan: on start, and when include/exclude settings change. */
+  async rescan(): Promise<void> {
+    const gen = ++this.generation;
+    const t0 = Date.now();
+    const cfg = readConfig();
+    const [{ WorkspaceIndex }, { loadFile }, { decodeBytes }] = await Promise.all([
+      import('../../core/workspace/index'), import('../../core/workspace/loader'), import('../../core/decode/index'),
+    ]);
+    const maxBytes = cfg.inspectMaxFileSizeKB * 1024;
+    const index = new WorkspaceIndex((key) => loadFile(key, {
+      decode: (bytes, fileName) => decodeBytes(bytes, { fileName }), maxBytes, timeoutMs: READ_TIMEOUT_MS,
+    }));
+    this.excludeGlobs = excludeGlobs(cfg);
+    this.watch(cfg);
+    const uris = await this.findCandidates(cfg);
+    const t1 = Date.now();
+    await index.refresh(uris.map((u) => u.fsPath));
+    if (gen !== this.generation) return; // a newer rescan started meanwhile
+    this.index = index;
+    this.cached = undefined;
+    index.onDidChange(() => { this.cached = undefined; this.changed.fire(); });
+    this.lastScan = { files: index.size, findMs: t1 - t0, loadMs: Date.now() - t1, totalMs: Date.now() - t0 };
+    this.log.info(`workspace PKI: indexed ${index.size} files in ${this.lastScan.totalMs} ms (find ${this.lastScan.findMs} ms, read+decode ${this.lastScan.loadMs} ms)`);
+    this.changed.fire();
+  }
+
+  private async findCandidates(cfg: CertscopeConfig): Promise<vscode.Uri[]> {
+    const out: vscode.Uri[] = [];
+    // A string exclude replaces files.exclude in findFiles, so both are combined here; patterns
+    // with braces cannot nest inside {...} and are filtered afterwards instead.
+    const simple = this.excludeGlobs.filter((g) => !/[{}]/.test(g));
+    const exclude = simple.length ? `{${simple.join(',')}}` : null;
+    const { matchesAny } = await import('../../core/workspace/glob');
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, cfg.inspectInclude), exclude, MAX_FILES);
+      for (const u of found) if (!matchesAny(vscode.workspace.asRelativePath(u, false), this.excludeGlobs)) out.push(u);
+    }
+    return out;
+  }
+
+  private watch(cfg: CertscopeConfig): void {
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, cfg.inspectInclude));
+      this.watchers.push(w,
+        w.onDidCreate((u) => this.queue(u, false)),
+        w.onDidChange((u) => this.queue(u, false)),
+        w.onDidDelete((u) => this.queue(u, true)));
+    }
+  }
+
+  private queue(uri: vscode.Uri, deleted: boolean): void {
+    if (uri.scheme !== 'file') return;
+    void import('../../core/workspace/glob').then(({ matchesAny }) => {
+      if (matchesAny(vscode.workspace.asRelativePath(uri, false), this.excludeGlobs)) return;
+      const key = uri.fsPath;
+      (deleted ? this.pendingDeleted : this.pendingChanged).add(key);
+      (deleted ? this.pendingChanged : this.pendingDeleted).delete(key);
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, DEBOUNCE_MS);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.index) return;
+    const deleted = [...this.pendingDeleted];
+    const changed = [...this.pendingChanged];
+    this.pendingDeleted.clear();
+    this.pendingChanged.clear();
+    if (deleted.length) this.index.remove(deleted);
+    if (changed.length) await this.index.refresh(changed);
+    this.log.debug(`workspace PKI: ${changed.length} changed, ${deleted.length} deleted`);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of [...this.watchers, ...this.subscriptions]) d.dispose();
+  }
+}
+
+function excludeGlobs(cfg: CertscopeConfig): string[] {
+  const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {};
+  return [...cfg.inspectExclude, ...Object.entries(filesExclude).filter(([, v]) => v === true).map(([k]) => k)];
+}

@@ -1,0 +1,64 @@
+// "Workspace PKI" tree: one TreeDataProvider over the core's plain PkiNode elements, created with
+// createTreeView (getParent implemented, so reveal works). Refreshes are debounced by the
+// PkiWorkspace service; while the view is hidden nothing is rendered.
+import * as vscode from 'vscode';
+import type { PkiNode } from '../../core/workspace/tree';
+import type { PkiWorkspace } from './pkiWorkspace';
+
+export const TREE_VIEW_ID = 'certscope.workspacePki';
+
+export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<PkiNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly pki: PkiWorkspace) {
+    this.sub = pki.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getTreeItem(n: PkiNode): vscode.TreeItem {
+    const collapsible = !n.expandable ? vscode.TreeItemCollapsibleState.None
+      : n.kind === 'group' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(n.label, collapsible);
+    item.id = n.id;
+    item.description = n.description;
+    const tip = new vscode.MarkdownString(n.tooltip, true);
+    tip.supportHtml = false;
+    item.tooltip = tip;
+    item.iconPath = new vscode.ThemeIcon(n.icon, n.iconColor ? new vscode.ThemeColor(n.iconColor) : undefined);
+    item.contextValue = n.contextValue;
+    if (n.location) {
+      item.resourceUri = vscode.Uri.file(n.location.file);
+      // Click opens the decoded view of the file (certscope.inspect.open, owned by the Inspect command).
+      item.command = { command: 'certscope.inspect.open', title: 'Inspect', arguments: [vscode.Uri.file(n.location.file)] };
+    }
+    return item;
+  }
+
+  async getChildren(n?: PkiNode): Promise<PkiNode[]> {
+    await this.pki.start();
+    const tree = await this.pki.tree();
+    if (!tree) return [];
+    return n ? tree.children(tree.get(n.id) ?? n) : tree.roots();
+  }
+
+  async getParent(n: PkiNode): Promise<PkiNode | undefined> {
+    const tree = await this.pki.tree();
+    return tree?.parent(tree.get(n.id) ?? n);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
+
+export function createPkiTreeView(pki: PkiWorkspace): vscode.Disposable[] {
+  const provider = new PkiTreeProvider(pki);
+  const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const updateMessage = (): void => {
+    const a = pki.analysis();
+    view.message = a && a.files.size === 0 ? 'No certificates, keys or CRLs found in this workspace (see the certscope.inspect.include setting).' : undefined;
+  };
+  return [provider, view, pki.onDidChange(updateMessage)];
+}
