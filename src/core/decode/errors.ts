@@ -14,7 +14,8 @@ export function decoding<T>(what: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof DecodeFailure) throw e;
-    const msg = e instanceof DerError ? e.message : e instanceof Error ? e.message : String(e);
+    // A TypeError here means a required field was absent (undefined child): say so plainly.
+    const msg = e instanceof DerError ? e.message : e instanceof TypeError ? 'required fields are missing or malformed' : e instanceof Error ? e.message : String(e);
     throw new DecodeFailure(`not a valid ${what}: ${msg}`);
   }
 }

@@ -78,7 +78,7 @@ function checkMac(der: Uint8Array, macData: Tlv, content: Uint8Array, password: 
   const hash = HASH_ALGORITHMS[hashOid];
   if (!hash) throw new DecodeFailure(`PKCS#12 MAC uses an unsupported hash ${hashOid}`);
   const iterations = iterT ? integerValue(der, iterT) : 1;
-  if (iterations > 10_000_000) throw new DecodeFailure('PKCS#12 MAC iteration count is unreasonably high');
+  if (iterations > 1_000_000) throw new DecodeFailure('PKCS#12 MAC iteration count is unreasonably high');
   const salt = der.subarray(saltT.start, saltT.end);
   const expected = der.subarray(digestT.start, digestT.end);
   const key = pkcs12Kdf(hash, bmpPassword(password), salt, 3, iterations, createHash(hash).digest().length);
@@ -108,7 +108,7 @@ function decrypt(der: Uint8Array, algT: Tlv, data: Uint8Array, password: string)
     const kp = children(der, kdfParams);
     const salt = der.subarray(kp[0].start, kp[0].end);
     const iterations = integerValue(der, kp[1]);
-    if (iterations > 10_000_000) throw new DecodeFailure('PBKDF2 iteration count is unreasonably high');
+    if (iterations > 1_000_000) throw new DecodeFailure('PBKDF2 iteration count is unreasonably high');
     let prf = 'sha1';
     for (const p of kp.slice(2)) if (p.tag === TAG.SEQUENCE) prf = PRF[oidString(der, readTlv(der, p.start, p.end))] ?? prf;
     const [encOid, ivT] = children(der, encT);
