@@ -78,6 +78,8 @@ interface Entry {
   inFlight?: Promise<void>;
   abort?: AbortController;
   timer?: unknown;
+  /** Fires at expiresAt to drop the staple (and detach listeners when no staple is left). */
+  expiryTimer?: unknown;
   nextFetch?: number;
 }
 
@@ -89,6 +91,13 @@ const defaultTimers: StaplerTimers = {
   },
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
+
+/** The part of a tls.Server that attach() uses. */
+export interface OcspRequestEmitter {
+  on(event: 'OCSPRequest', listener: OcspRequestListener): unknown;
+  off(event: 'OCSPRequest', listener: OcspRequestListener): unknown;
+  listeners(event: 'OCSPRequest'): unknown[];
+}
 
 /** Node's server 'OCSPRequest' listener signature. */
 export type OcspRequestListener = (cert: Buffer, issuer: Buffer | null, callback: (err: Error | null, resp?: Buffer | null) => void) => void;
@@ -103,6 +112,7 @@ export class OcspStapler {
   private readonly issuer?: Uint8Array;
   private started = false;
   private disposed = false;
+  private readonly servers = new Set<OcspRequestEmitter>();
 
   constructor(private readonly options: StaplerOptions = {}) {
     this.refreshMs = options.refreshIntervalMs ?? 5 * 60_000;
@@ -159,8 +169,7 @@ export class OcspStapler {
     if (this.now() >= e.expiresAt) {
       // Past nextUpdate: never staple a stale answer; the scheduled refresh is (or will be) on its way.
       this.log('warn', `OCSP stapling: cached response for ${e.cert.subjectText} expired at ${new Date(e.expiresAt).toISOString()}; stapling nothing`);
-      e.der = undefined;
-      e.status = undefined;
+      this.expire(e);
       return null;
     }
     return e.der;
@@ -177,6 +186,38 @@ export class OcspStapler {
     callback(null, staple);
   };
 
+  /**
+   * Serves staples on a TLS server, with the 'OCSPRequest' listener installed only while a valid
+   * staple exists. Node turns on its asynchronous certificate callback for every handshake as soon
+   * as such a listener exists (measurably slower handshakes), so with the responder down and nothing
+   * cached the server runs exactly like one without stapling. The certificates must be known (the
+   * constructor's `certificates` or add()): unseen ones are not discovered while detached.
+   * Returns a function that detaches.
+   */
+  attach(server: OcspRequestEmitter): () => void {
+    this.servers.add(server);
+    this.syncListeners();
+    return () => {
+      this.servers.delete(server);
+      server.off('OCSPRequest', this.onOcspRequest);
+    };
+  }
+
+  private hasValidStaple(): boolean {
+    const now = this.now();
+    for (const e of this.entries.values()) if (e.der && now < e.expiresAt) return true;
+    return false;
+  }
+
+  private syncListeners(): void {
+    const want = !this.disposed && this.hasValidStaple();
+    for (const s of this.servers) {
+      const has = s.listeners('OCSPRequest').includes(this.onOcspRequest);
+      if (want && !has) s.on('OCSPRequest', this.onOcspRequest);
+      if (!want && has) s.off('OCSPRequest', this.onOcspRequest);
+    }
+  }
+
   /** Fetches now for one certificate (or all) and resolves when done; joins a fetch in flight. */
   async refresh(certDer?: Uint8Array): Promise<void> {
     const targets = certDer ? [this.entries.get(fingerprint(certDer))].filter((e): e is Entry => !!e) : [...this.entries.values()];
@@ -187,14 +228,23 @@ export class OcspStapler {
     return [...this.entries.values()].map((e) => this.stateOf(e));
   }
 
-  /** Stops timers and aborts fetches in flight. */
+  /** Stops timers, aborts fetches in flight and detaches from every server. */
   dispose(): void {
     this.disposed = true;
     for (const e of this.entries.values()) {
       if (e.timer !== undefined) this.timers.clearTimeout(e.timer);
-      e.timer = undefined;
+      if (e.expiryTimer !== undefined) this.timers.clearTimeout(e.expiryTimer);
+      e.timer = e.expiryTimer = undefined;
       e.abort?.abort();
     }
+    this.syncListeners();
+    this.servers.clear();
+  }
+
+  private expire(e: Entry): void {
+    e.der = undefined;
+    e.status = undefined;
+    this.syncListeners();
   }
 
   private stateOf(e: Entry): StapleState {
@@ -265,6 +315,15 @@ export class OcspStapler {
       e.lastSuccess = now;
       e.lastError = undefined;
       e.failures = 0;
+      if (e.expiryTimer !== undefined) this.timers.clearTimeout(e.expiryTimer);
+      e.expiryTimer = this.timers.setTimeout(() => {
+        e.expiryTimer = undefined;
+        if (this.now() >= e.expiresAt && e.der) {
+          this.log('warn', `OCSP stapling: cached response for ${who} reached nextUpdate ${new Date(e.expiresAt).toISOString()} without a refresh; stapling nothing`);
+          this.expire(e);
+        }
+      }, Math.max(0, e.expiresAt - now));
+      this.syncListeners();
       if (changed) this.log(v.status === 'good' ? 'info' : 'warn', `OCSP stapling: ${who} is ${v.status} (valid until ${new Date(e.expiresAt).toISOString()})`);
       // Refresh on the interval, and in any case well before nextUpdate.
       const untilExpiry = e.expiresAt - now;
