@@ -2,6 +2,7 @@
 // our responder (good, revoked), a responder that is down, and one that accepts and never answers.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
@@ -133,6 +134,50 @@ describe('OCSP stapler with Node TLS and openssl s_client -status', function () 
     } finally {
       stapler.dispose();
       await close(tls.server);
+    }
+  });
+
+  it('attach(): no listener while the responder is down, stapling once it answers', async () => {
+    // A loopback front that says 503 until switched on, then forwards to our responder.
+    let up = false;
+    const front = createHttpServer((req, res) => {
+      if (!up) {
+        res.writeHead(503, { 'Content-Type': 'text/html' });
+        res.end('<h1>maintenance</h1>');
+        return;
+      }
+      const fwd = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' } }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(fwd);
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const leaf = await ca.issue('stapled-attach', { server: true });
+    const stapler = new OcspStapler({
+      responderUrl: `http://127.0.0.1:${(front.address() as AddressInfo).port}/`, issuer: readFileSync(ca.ca.certPath),
+      certificates: [readFileSync(leaf.certPath)], retryBaseMs: 60_000,
+    });
+    const server = createTlsServer({ key: readFileSync(leaf.keyPath), cert: readFileSync(leaf.certPath, 'utf8') + readFileSync(ca.ca.certPath, 'utf8') }, (x) => x.end());
+    stapler.attach(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      stapler.start();
+      await stapler.refresh();
+      assert.match(stapler.state()[0].lastError ?? '', /HTTP 503/);
+      assert.equal(server.listenerCount('OCSPRequest'), 0);
+      assert.match(await sClient(port, ca), /OCSP response: no response sent/);
+      up = true;
+      await stapler.refresh();
+      assert.equal(server.listenerCount('OCSPRequest'), 1);
+      const out = await sClient(port, ca);
+      assert.match(out, /OCSP Response Status: successful/);
+      assert.match(out, /Cert Status: good/);
+    } finally {
+      stapler.dispose();
+      await close(server);
+      await close(front);
     }
   });
 

@@ -2,6 +2,7 @@
 // responder for an openssl-made PKI, and checked by the stapler before caching.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { OcspCertStatus } from '../../../src/core/model';
 import { buildOcspRequest } from '../../../src/core/ocsp/client';
@@ -171,6 +172,31 @@ describe('OcspStapler (fake clock)', () => {
       assert.match(s.state()[0].lastError ?? '', re);
     }
     s.dispose();
+  });
+
+  it('attach(): the OCSPRequest listener exists only while a valid staple does', async () => {
+    validity = 600;
+    const server = new EventEmitter();
+    const s = make();
+    const detach = s.attach(server);
+    assert.equal(server.listenerCount('OCSPRequest'), 0, 'nothing to staple yet: Node keeps its fast path');
+    s.start();
+    await time.advance(0);
+    assert.equal(server.listenerCount('OCSPRequest'), 1);
+    let got: Buffer | null | undefined;
+    server.emit('OCSPRequest', Buffer.from(serverDer()), null, (_e: Error | null, r: Buffer | null) => (got = r));
+    assert.ok(got && got[0] === 0x30);
+    failNext = () => new Error('responder gone');
+    await time.advance(600_000);
+    assert.equal(server.listenerCount('OCSPRequest'), 0, 'detached at nextUpdate');
+    failNext = undefined;
+    await time.advance(300_000);
+    assert.equal(server.listenerCount('OCSPRequest'), 1, 'back once a fresh response is cached');
+    detach();
+    assert.equal(server.listenerCount('OCSPRequest'), 0);
+    s.attach(server);
+    s.dispose();
+    assert.equal(server.listenerCount('OCSPRequest'), 0, 'dispose detaches');
   });
 
   it('staples revoked responses too, and picks up a certificate first seen in a handshake', async () => {
