@@ -156,7 +156,7 @@ function fromError(r: ProbeResult): Diagnosis | undefined {
       default: return d('timeout', `Timed out: ${e.message}.`, 'Check that the server is running and reachable.');
     }
   }
-  if (NOT_TLS.test(code) || NOT_TLS.test(e.message)) {
+  if (NOT_TLS.test(code) || NOT_TLS.test(e.message) || e.notTls) {
     return d('not_tls', `The server on ${where} does not speak TLS (${code || e.message}).`, 'Use the broker\'s TLS port (8883 / 8084), or check that TLS is enabled on this listener.');
   }
   if (e.step === 'tls' && (code === 'ECONNRESET' || code === 'ECLOSED')) {
@@ -175,7 +175,7 @@ function fromError(r: ProbeResult): Diagnosis | undefined {
   if (e.step === 'websocket') {
     return d('websocket_failed', `The WebSocket upgrade failed: ${e.message}.`, /404/.test(e.message) ? 'Wrong path: MQTT over WebSocket usually lives at /mqtt.' : 'Check the URL path and that the port serves MQTT over WebSocket.');
   }
-  if (/MqttFraming|not start an MQTT packet|remaining length|larger than expected/.test(e.message) || /packet/.test(e.message) && e.step === 'mqtt-connect') {
+  if (/MqttFraming|not start an MQTT packet|not an MQTT CONNACK|remaining length|larger than expected/.test(e.message) || /packet/.test(e.message) && e.step === 'mqtt-connect') {
     return d('not_mqtt', `TLS works, but the server does not answer in MQTT (${e.message}).`, 'This port serves something else: check the URL (HTTP servers need wss://host:port/mqtt).');
   }
   if (code === 'ECONNACK') {

@@ -14,7 +14,15 @@ export class PacketStream {
 
   /** Feed received bytes. */
   push(chunk: Buffer): void {
-    if (!this.firstBytes) this.firstBytes = Buffer.from(chunk.subarray(0, 64));
+    if (chunk.length === 0) return;
+    if (!this.firstBytes) {
+      this.firstBytes = Buffer.from(chunk.subarray(0, 64));
+      // A broker's first packet is always CONNACK (0x20): anything else is not an MQTT answer.
+      if (chunk[0] !== 0x20) {
+        this.fail(new MqttFramingError(`the server's first byte 0x${chunk[0].toString(16).padStart(2, '0')} is not an MQTT CONNACK`));
+        return;
+      }
+    }
     if (this.failure) return;
     try {
       this.queue.push(...this.reader.push(chunk));

@@ -116,6 +116,14 @@ class ProbeRun {
       await this.waitForLateAlert();
       return;
     }
+    // TLS 1.3 with client authentication: the verdict on our certificate comes after the
+    // handshake. Wait for it (a session ticket means accepted) before writing CONNECT, or a write
+    // into the closing connection can hit a reset that discards the alert.
+    if (this.result.tls?.version === 'TLSv1.3' && this.result.tls.clientCertRequested) {
+      await this.waitForLateAlert();
+      if (!this.completed) return;
+      this.completed = false;
+    }
     if (t.scheme === 'wss' && !(await this.openWebSocket(t))) return;
     await this.mqtt();
   }
@@ -183,6 +191,7 @@ class ProbeRun {
       this.packets.fail(err);
     });
     sock.on('close', () => this.packets.close());
+    sock.on('end', () => this.packets.close());
     sock.on('data', (d: Buffer) => { if (t.scheme === 'mqtts') this.packets.push(d); });
     try {
       await withTimeout(new Promise<void>((resolve, reject) => {
@@ -194,9 +203,11 @@ class ProbeRun {
       this.wire = readWire(this.tap.receivedBuffer(), this.tap.sentBuffer(), this.keylog);
       const first = this.tap.receivedBuffer().subarray(0, 16);
       step.detail('error', errorMessage(err)).detail('code', errorCode(err));
-      if (first.length && !this.wire.version) step.detail('first bytes from server', `${first.toString('hex')} "${first.toString('latin1').replace(/[^\x20-\x7e]/g, '.')}"`);
+      const notTls = first.length > 0 && !looksLikeTls(first);
+      if (notTls) step.detail('first bytes from server', `${first.toString('hex')} "${first.toString('latin1').replace(/[^\x20-\x7e]/g, '.')}"`);
       step.end('fail');
       this.fail('tls', err);
+      if (notTls && this.result.error) this.result.error.notTls = true;
       this.clientCertStep(step.startMs);
       return false;
     }
@@ -292,7 +303,7 @@ class ProbeRun {
       return;
     }
     const wait = this.options.lateAlertWaitMs ?? DEFAULT_LATE_ALERT_MS;
-    const step = this.trace.begin('late-alert', 'After the TLS 1.3 handshake: waiting for a late rejection');
+    const step = this.trace.begin('late-alert', 'After the TLS 1.3 handshake: the server\'s verdict on the client certificate');
     const outcome = await new Promise<string>((resolve) => {
       if (this.tlsErrors.length) return resolve('error');
       const timer = setTimeout(() => resolve('quiet'), wait);
@@ -300,6 +311,7 @@ class ProbeRun {
       sock.once('session', done('ticket'));
       sock.once('error', done('error'));
       sock.once('close', done('close'));
+      sock.once('end', done('close'));
     });
     if (outcome === 'error') {
       const e = this.tlsErrors[this.tlsErrors.length - 1].err;
@@ -413,8 +425,8 @@ class ProbeRun {
 
   private mqttFailure(step: ReturnType<Trace['begin']>, err: unknown): void {
     // A TLS error that arrived meanwhile (the alert) explains more than "closed".
-    const tlsErr = this.tlsErrors.find((e) => e.afterHandshake)?.err;
-    const shown = tlsErr ?? err;
+    const tlsErr = this.tlsErrors.find((e) => e.afterHandshake && alertFromError(e.err as { code?: unknown; message?: unknown }))?.err;
+    const shown = err instanceof MqttFramingError ? err : tlsErr ?? err;
     if (err instanceof MqttFramingError && this.packets.firstBytes) {
       const b = this.packets.firstBytes.subarray(0, 24);
       step.detail('server sent', `${b.toString('hex')} "${b.toString('latin1').replace(/[^\x20-\x7e]/g, '.')}"`);
@@ -474,6 +486,11 @@ function nodeChain(sock: tls.TLSSocket): Buffer[] {
     c = c.issuerCertificate;
   }
   return out;
+}
+
+/** A TLS record starts with a content type 20-24 and a 0x03 major version byte. */
+function looksLikeTls(b: Buffer): boolean {
+  return b[0] >= 20 && b[0] <= 24 && (b.length < 2 || b[1] === 3);
 }
 
 function nameText(der: Buffer): string {

@@ -23,11 +23,15 @@ export class TappedSocket extends Duplex {
       }
       if (!this.push(chunk)) socket.pause();
     });
-    socket.on('end', () => this.push(null));
+    // End (not destroy) on close: destroying would drop bytes the TLS layer has not read yet,
+    // e.g. the server's last words before it hung up.
+    let ended = false;
+    const end = (): void => {
+      if (!ended) { ended = true; this.push(null); }
+    };
+    socket.on('end', end);
     socket.on('error', (err) => this.destroy(err));
-    socket.on('close', () => {
-      if (!this.destroyed) this.destroy();
-    });
+    socket.on('close', end);
   }
 
   override _read(): void {

@@ -192,7 +192,7 @@ export interface ProbeResult {
   alerts: AlertInfo[];
   mqtt?: MqttReport;
   /** The first hard error (code and message as Node reported it). */
-  error?: { step: StepName; code?: string; message: string };
+  error?: { step: StepName; code?: string; message: string; notTls?: boolean };
   /** The client certificate we presented, if any. */
   clientCert?: CertSummary;
   diagnosis: Diagnosis[];

@@ -80,6 +80,8 @@ export async function startMosquitto(o: MosquittoOptions): Promise<RunningPeer> 
   const conf = join(o.dir, `mosquitto-${port}.conf`);
   writeFileSync(conf, [
     'persistence false',
+    // As root mosquitto drops to user "mosquitto", which cannot read our 0700 temp folder.
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
     'log_dest stderr',
     'log_type all',
     `listener ${port} 127.0.0.1`,
