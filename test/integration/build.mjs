@@ -6,9 +6,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './code-server.mjs';
 
-export const outDir = join(repoRoot, 'out', 'integration');
+export const defaultOutDir = join(repoRoot, 'out', 'integration');
 
-export async function buildSuites() {
+/**
+ * Returns the path of the compiled index.js. The output must stay inside the repository: VS Code
+ * gives code under the extension's folder the extension's own `vscode` API instance.
+ */
+export async function buildSuites(outDir = defaultOutDir) {
   const src = join(repoRoot, 'test', 'integration');
   const entries = readdirSync(src).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => join(src, f));
   rmSync(outDir, { recursive: true, force: true });

@@ -43,21 +43,39 @@ async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-/** Records the error messages the extension shows while `action` runs. */
-async function captureErrorMessages(action: () => Thenable<unknown>): Promise<string[]> {
+type MessageKind = 'showErrorMessage' | 'showWarningMessage';
+
+/** Records the messages of one kind the extension shows while `action` runs. */
+async function captureMessages(kind: MessageKind, action: () => Thenable<unknown>): Promise<string[]> {
   const shown: string[] = [];
-  const original = vscode.window.showErrorMessage;
+  const window = vscode.window as unknown as Record<MessageKind, unknown>;
+  const original = window[kind];
   // Tests load in the extension's own API instance, so the extension sees this replacement.
-  (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string) => {
+  window[kind] = (message: string) => {
     shown.push(message);
     return Promise.resolve(undefined);
   };
   try {
     await action();
   } finally {
-    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+    window[kind] = original;
   }
   return shown;
+}
+
+const captureErrorMessages = (action: () => Thenable<unknown>) => captureMessages('showErrorMessage', action);
+
+/** Resolves when `uri`'s document changes; rejects after `ms` (so a missing refresh fails, not hangs). */
+function nextChange(uri: vscode.Uri, ms: number): Promise<vscode.TextDocument> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`${uri.toString()} did not change within ${ms} ms`)); }, ms);
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() !== uri.toString()) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e.document);
+    });
+  });
 }
 
 function assertShowsCertificate(doc: vscode.TextDocument, facts: ReturnType<typeof opensslFacts>): void {
@@ -68,7 +86,12 @@ function assertShowsCertificate(doc: vscode.TextDocument, facts: ReturnType<type
 }
 
 describe('Certscope in the VS Code extension host', () => {
+  /** Files the tests write into the workspace; removed afterwards so other suites see the fixtures only. */
+  const created = ['bundle-with-broken-block.pem', 'live.pem'];
   afterEach(closeAllEditors);
+  after(async () => {
+    for (const name of created) await vscode.workspace.fs.delete(fixture(name)).then(undefined, () => undefined);
+  });
 
   it('activates when its command runs and registers every contributed command', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -141,5 +164,42 @@ describe('Certscope in the VS Code extension host', () => {
     const shown = await captureErrorMessages(() => vscode.commands.executeCommand(COMMAND, file));
     assert.equal(shown.length, 1, `expected one error message, got ${JSON.stringify(shown)}`);
     assert.match(shown[0]!, /does-not-exist\.pem/);
+  });
+  it('a PEM bundle with one broken block opens the good blocks and warns about the broken one', async () => {
+    const pem = (name: string) => vscode.workspace.fs.readFile(fixture(name)).then((b) => new TextDecoder().decode(b));
+    const broken = '-----BEGIN CERTIFICATE-----\nMIIBxx==\n-----END CERTIFICATE-----\n';
+    const bundle = fixture('bundle-with-broken-block.pem');
+    await vscode.workspace.fs.writeFile(bundle, new TextEncoder().encode((await pem('server.crt')) + broken + (await pem('root-ca.pem'))));
+    let opened: vscode.Uri[] | undefined;
+    const warnings = await captureMessages('showWarningMessage', async () => {
+      opened = await vscode.commands.executeCommand<vscode.Uri[]>(COMMAND, bundle);
+    });
+    assert.equal(opened?.length, 1, 'the bundle was not opened');
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.toString(), opened[0]!.toString());
+    assertShowsCertificate(doc, opensslFacts(fixture('server.crt'), 'PEM'));
+    assertShowsCertificate(doc, opensslFacts(fixture('root-ca.pem'), 'PEM'));
+    assert.equal(warnings.length, 1, `expected one warning, got ${JSON.stringify(warnings)}`);
+    // The message points at the broken block: the second one in the file.
+    assert.match(warnings[0]!, /^Certscope: bundle-with-broken-block\.pem: block 2 \(CERTIFICATE\), line \d+: .+/);
+  });
+
+  it('the decoded document follows the source file when it is edited and saved', async () => {
+    const live = fixture('live.pem');
+    const serverPem = await vscode.workspace.fs.readFile(fixture('server.crt'));
+    const rootPem = new TextDecoder().decode(await vscode.workspace.fs.readFile(fixture('root-ca.pem')));
+    await vscode.workspace.fs.writeFile(live, serverPem);
+    const [decodedUri] = (await vscode.commands.executeCommand<vscode.Uri[]>(COMMAND, live)) ?? [];
+    assert.ok(decodedUri);
+    assertShowsCertificate(await vscode.workspace.openTextDocument(decodedUri), opensslFacts(live, 'PEM'));
+
+    const source = await vscode.workspace.openTextDocument(live);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(live, new vscode.Range(0, 0, source.lineCount, 0), rootPem);
+    assert.equal(await vscode.workspace.applyEdit(edit), true);
+    const changed = nextChange(decodedUri, 20_000);
+    assert.equal(await source.save(), true);
+    const updated = await changed;
+    assertShowsCertificate(updated, opensslFacts(fixture('root-ca.pem'), 'PEM'));
   });
 });

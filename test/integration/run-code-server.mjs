@@ -9,6 +9,7 @@ import {
   copyWorkspace, deadline, ensureCodeServer, launchChromium, makeSandbox, removeSandbox, repoRoot, resultsDir,
   seedUserSettings, startCodeServer,
 } from './code-server.mjs';
+import { rmSync } from 'node:fs';
 import { buildSuites } from './build.mjs';
 
 const TOTAL_TIMEOUT_MS = Number(process.env.CERTSCOPE_INTEGRATION_TIMEOUT_MS ?? 6 * 60_000);
@@ -19,7 +20,9 @@ const NOISE = /^(Ignoring fetching additional builtin extensions|Updating additi
 async function main() {
   const t0 = Date.now();
   const cs = await ensureCodeServer();
-  const testsIndex = await buildSuites();
+  // A folder per run, so two runs (two developers' terminals, CI) never rebuild under each other.
+  const suitesDir = join(repoRoot, 'out', `integration-run-${process.pid}`);
+  const testsIndex = await buildSuites(suitesDir);
   const sandbox = makeSandbox('csi');
   const workspace = copyWorkspace(sandbox);
   seedUserSettings(sandbox);
@@ -82,6 +85,7 @@ async function main() {
     await browser?.close().catch(() => {});
     await server?.stop();
     removeSandbox(sandbox);
+    rmSync(suitesDir, { recursive: true, force: true });
     console.log(`integration: tier took ${((Date.now() - t0) / 1000).toFixed(1)} s; code-server log: ${logFile}`);
     // The plain closing line is the last line of the tier.
     console.log(closingLine ?? 'integration: 0 passed, 1 failed');
