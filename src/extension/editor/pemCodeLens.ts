@@ -25,7 +25,8 @@ export class PemCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
     for (const item of items) {
       const range = new vscode.Range(item.range.startLine, 0, item.range.startLine, 0);
       const r = item.result;
-      lenses.push(new vscode.CodeLens(range, { title: summarize(r, ctx), command: '' }));
+      // The summary itself opens the decoded view too (a lens needs a command to show).
+      lenses.push(new vscode.CodeLens(range, { title: summarize(r, ctx), command: 'certscope.inspect.open', arguments: [doc.uri] }));
       lenses.push(new vscode.CodeLens(range, { title: 'Inspect', command: 'certscope.inspect.open', arguments: [doc.uri] }));
       if (r.kind === 'certificate') {
         lenses.push(new vscode.CodeLens(range, {

@@ -29,6 +29,7 @@ export class PkiWorkspace implements vscode.Disposable {
   private cached?: { analysis: WorkspaceAnalysis; tree?: PkiTree; day: number; expiringDays: number };
   private excludeGlobs: string[] = [];
   private generation = 0;
+  private latestScan?: Promise<void>;
   lastScan?: ScanStats;
 
   constructor(private readonly log: Log) {
@@ -40,7 +41,7 @@ export class PkiWorkspace implements vscode.Disposable {
 
   /** Starts indexing once; later calls return the same promise. */
   start(): Promise<void> {
-    this.started ??= this.rescan();
+    this.started ??= this.latestScan ?? this.rescan();
     return this.started;
   }
 
@@ -66,6 +67,9 @@ export class PkiWorkspace implements vscode.Disposable {
     return this.cached.tree;
   }
 
+  /** Files read and decoded since the last full scan (proves that updates are incremental). */
+  get loads(): number { return this.index?.loads ?? 0; }
+
   fileLabel(key: string): string {
     return vscode.workspace.asRelativePath(vscode.Uri.file(key), false);
   }
@@ -76,9 +80,14 @@ export class PkiWorkspace implements vscode.Disposable {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; await this.flush(); }
   }
 
-  /** Full rescan: on start, and when include/exclude settings change. */
-  async rescan(): Promise<void> {
-    const gen = ++this.generation;
+  /** Full rescan: on start, and when include/exclude settings change. Resolves when the newest scan is done. */
+  rescan(): Promise<void> {
+    const p = this.scan(++this.generation);
+    this.latestScan = p;
+    return p;
+  }
+
+  private async scan(gen: number): Promise<void> {
     const t0 = Date.now();
     const cfg = readConfig();
     const [{ WorkspaceIndex }, { loadFile }, { decodeBytes }] = await Promise.all([
@@ -93,7 +102,7 @@ export class PkiWorkspace implements vscode.Disposable {
     const uris = await this.findCandidates(cfg);
     const t1 = Date.now();
     await index.refresh(uris.map((u) => u.fsPath));
-    if (gen !== this.generation) return; // a newer rescan started meanwhile
+    if (gen !== this.generation) return this.latestScan; // a newer scan started meanwhile: wait for it
     this.index = index;
     this.cached = undefined;
     index.onDidChange(() => { this.cached = undefined; this.changed.fire(); });

@@ -10,9 +10,13 @@ function nodeUri(arg: unknown): vscode.Uri {
   return vscode.Uri.file(n.location.file);
 }
 
-/** certscope.tree.refresh: rescans the workspace; resolves to a snapshot (files, timings, nodes, badges) used by tests. */
-export async function refreshTree(services: Services): Promise<unknown> {
-  await services.pki.rescan();
+/**
+ * certscope.tree.refresh: rescans the workspace and resolves to a snapshot (timings, nodes,
+ * badges, decode count) that tests read. `{ rescan: false }` only waits for pending updates.
+ */
+export async function refreshTree(services: Services, options?: unknown): Promise<unknown> {
+  if ((options as { rescan?: boolean } | undefined)?.rescan === false) await services.pki.settle();
+  else await services.pki.rescan();
   const tree = await services.pki.tree();
   const a = services.pki.analysis();
   const nodes: PkiNode[] = [];
@@ -22,7 +26,7 @@ export async function refreshTree(services: Services): Promise<unknown> {
   if (tree) walk(tree.roots());
   const { fileMarks } = await import('../../core/workspace/fileMarks');
   const marks = a ? Object.fromEntries([...fileMarks(a)].map(([k, m]) => [k, m.badge])) : {};
-  return { stats: services.pki.lastScan, nodes, marks };
+  return { stats: services.pki.lastScan, loads: services.pki.loads, nodes, marks };
 }
 
 /** certscope.tree.inspect: opens the decoded view of the node's file. */
