@@ -34,7 +34,7 @@ async function exec<T>(id: string, ...args: unknown[]): Promise<T | undefined> {
   try {
     return await vscode.commands.executeCommand<T>(id, ...args);
   } catch (e) {
-    throw new Error(`${id} failed: ${(e as Error).message}`);
+    throw new Error(`${id} failed: ${(e as Error).message}`, { cause: e });
   }
 }
 
