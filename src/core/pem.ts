@@ -20,6 +20,11 @@ const HEADER = /^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$/;
 /** Line starts of the text, for offset -> line lookups. */
 function lineStarts(text: string): number[] {
   const starts = [0];
+  if (!/\r(?!\n)/.test(text)) {
+    // No lone CR (the usual case): let indexOf find the line feeds.
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) starts.push(i + 1);
@@ -45,26 +50,27 @@ interface LogicalLine { text: string; offset: number }
  */
 function logicalLines(text: string, from: number, to: number, quote: string | undefined): LogicalLine[] {
   const lines: LogicalLine[] = [];
-  let cur = ''; let curOffset = from;
+  // Real line breaks, and escaped ones as in JSON strings and .env values ("\r\n" counts once).
+  const breaks = /\r\n|\r|\n|\\r\\n|\\n|\\r/g;
+  breaks.lastIndex = from;
   let inside = true;
-  const push = (nextOffset: number): void => { lines.push({ text: cur, offset: curOffset }); cur = ''; curOffset = nextOffset; };
-  for (let i = from; i < to; i++) {
-    const c = text[i];
-    if (c === '\r' || c === '\n') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      push(i + 1);
-      continue;
-    }
-    if (c === '\\' && (text[i + 1] === 'n' || text[i + 1] === 'r')) {
-      // Escaped line break as in JSON strings and .env values: "\r\n" counts once.
-      if (text[i + 1] === 'r' && text[i + 2] === '\\' && text[i + 3] === 'n') i += 2;
-      i++;
-      push(i + 1);
-      continue;
-    }
-    if (quote !== undefined && c === quote) { inside = !inside; continue; }
-    if (quote !== undefined && !inside) continue;
-    cur += c;
+  let last = from;
+  const push = (end: number): void => {
+    let seg = text.slice(last, end);
+    if (quote !== undefined && seg.includes(quote)) {
+      // Keep only what is inside the string literal: the quotes toggle, also across lines.
+      const parts = seg.split(quote);
+      seg = '';
+      for (let k = 0; k < parts.length; k++) {
+        if (k > 0) inside = !inside;
+        if (inside) seg += parts[k];
+      }
+    } else if (quote !== undefined && !inside) seg = '';
+    lines.push({ text: seg, offset: last });
+  };
+  for (let m = breaks.exec(text); m && m.index < to; m = breaks.exec(text)) {
+    push(m.index);
+    last = m.index + m[0].length;
   }
   push(to);
   return lines;
@@ -113,10 +119,27 @@ export function findPemBlocks(text: string): PemBlock[] {
     const prefix = linePrefix(text, starts, index);
     const quote = openQuote(prefix);
     const prefixTrim = prefix.trim();
+    if (!quote && !prefixTrim && fastBody(block, text.slice(markerEnd, endIndex))) continue;
     const lines = logicalLines(text, markerEnd, endIndex, quote);
     parseBody(block, lines, prefixTrim, quote, starts);
   }
   return blocks;
+}
+
+/**
+ * Plain PEM (no headers, prefixes or quotes): strip whitespace and decode in one go. Returns
+ * false to fall back to the line-by-line parser, which also locates errors.
+ */
+function fastBody(block: PemBlock, body: string): boolean {
+  // One native pass validates, Node's base64 decoder skips the whitespace itself; the DER length
+  // check below catches truncation (the slow path then says exactly where).
+  if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(body)) return false;
+  const der = new Uint8Array(Buffer.from(body, 'base64'));
+  if (der.length === 0) return false;
+  const need = derLength(der);
+  if (need === undefined || need !== der.length) return false;
+  block.der = der;
+  return true;
 }
 
 function parseBody(block: PemBlock, lines: LogicalLine[], prefixTrim: string, quote: string | undefined, starts: number[]): void {

@@ -78,9 +78,7 @@ export function decodeCertificate(input: Uint8Array): CertificateModel {
     const subject = decodeName(der, p.subject);
     const extensions = decodeExtensionsFromRaw(p.extensions ? readExtensions(der, p.extensions) : []);
     const signatureAlgorithm = algorithmIdentifier(der, p.sigAlg);
-    const selfSigned = issuer.derHex === subject.derHex
-      && verifyCertificateWithKey(der, signatureAlgorithm.oid, raw(der, p.tbs), bitStringBytes(der, p.sigValue), raw(der, p.spki));
-    return {
+    const model: CertificateModel = {
       kind: 'certificate',
       version: p.version,
       serialHex: integerHex(der, p.serial),
@@ -96,10 +94,27 @@ export function decodeCertificate(input: Uint8Array): CertificateModel {
         sha1: createHash('sha1').update(der).digest('hex'),
         sha256: createHash('sha256').update(der).digest('hex'),
       },
-      selfSigned,
+      selfSigned: false,
       isCA: extensions.basicConstraints?.ca ?? false,
       der,
-    } satisfies CertificateModel;
+    };
+    if (issuer.derHex === subject.derHex) {
+      // Only self-issued certificates need the signature check, and it costs more than all the
+      // parsing (public-key import + verify): run it on first read of `selfSigned`, then keep it.
+      const tbs = raw(der, p.tbs);
+      const sig = bitStringBytes(der, p.sigValue);
+      const spki = raw(der, p.spki);
+      Object.defineProperty(model, 'selfSigned', {
+        enumerable: true,
+        configurable: true,
+        get(): boolean {
+          const value = verifyCertificateWithKey(der, signatureAlgorithm.oid, tbs, sig, spki);
+          Object.defineProperty(model, 'selfSigned', { value, enumerable: true, writable: true, configurable: true });
+          return value;
+        },
+      });
+    }
+    return model;
   });
 }
 

@@ -24,23 +24,82 @@ function applyEntryExtensions(der: Uint8Array, ext: Tlv, entry: CrlEntry): void 
   }
 }
 
+/** The common case, an entry whose only extension is a reasonCode: 30 0a 06 03 55 1d 15 04 03 0a 01 XX. */
+const REASON_ONLY = [0x30, 0x0a, 0x06, 0x03, 0x55, 0x1d, 0x15, 0x04, 0x03, 0x0a, 0x01];
+
+function sameAs(der: Uint8Array, at: number, bytes: number[]): boolean {
+  for (let i = 0; i < bytes.length; i++) if (der[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+function sameBytes(der: Uint8Array, a: number, b: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (der[a + i] !== der[b + i]) return false;
+  return true;
+}
+
+/** Offset after the length field read by lengthAt (a module-level slot: no tuple per call). */
+let after = 0;
+
+/** Short- or long-form DER length at `p`; sets `after` to the offset after the length field. */
+function lengthAt(der: Uint8Array, p: number, limit: number): number {
+  if (p >= limit) throw new DecodeFailure(`CRL entry list truncated at byte ${p}`);
+  let len = der[p++];
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || p + n > limit) throw new DecodeFailure(`bad length in CRL entry at byte ${p - 1}`);
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + der[p++];
+  }
+  after = p;
+  return len;
+}
+
+/**
+ * The hot loop of big CRLs: entries are read with inline header parsing and one reused Tlv, so
+ * the only allocations per entry are the entry itself, its serial string and (rarely) a Date.
+ */
 function scanEntries(der: Uint8Array, list: Tlv, entries: CrlEntry[], bySerial: Map<string, CrlEntry>): void {
-  let pos = list.start;
+  let lastDate: Date | undefined; let lastStart = 0; let lastLen = 0; let lastTag = 0;
+  const serial: Tlv = { tag: TAG.INTEGER, offset: 0, start: 0, end: 0, next: 0 };
+  const date: Tlv = { tag: 0, offset: 0, start: 0, end: 0, next: 0 };
   const end = list.end;
+  let pos = list.start;
   while (pos < end) {
-    const seq = readTlv(der, pos, end);
-    if (seq.tag !== TAG.SEQUENCE) throw new DecodeFailure(`CRL entry at byte ${pos} is not a SEQUENCE`);
-    const serial = readTlv(der, seq.start, seq.end);
-    if (serial.tag !== TAG.INTEGER) throw new DecodeFailure(`CRL entry at byte ${pos}: expected serial INTEGER`);
-    const date = readTlv(der, serial.next, seq.end);
-    const entry: CrlEntry = { serialHex: integerHex(der, serial), revocationDate: timeValue(der, date) };
-    if (date.next < seq.end) {
-      const ext = readTlv(der, date.next, seq.end);
-      if (ext.tag === TAG.SEQUENCE) applyEntryExtensions(der, ext, entry);
+    if (der[pos] !== TAG.SEQUENCE) throw new DecodeFailure(`CRL entry at byte ${pos} is not a SEQUENCE`);
+    let len = lengthAt(der, pos + 1, end);
+    let p = after;
+    const seqEnd = p + len;
+    if (seqEnd > end) throw new DecodeFailure(`CRL entry at byte ${pos} runs past the entry list`);
+    if (der[p] !== TAG.INTEGER) throw new DecodeFailure(`CRL entry at byte ${pos}: expected serial INTEGER`);
+    serial.offset = p;
+    len = lengthAt(der, p + 1, seqEnd);
+    p = after;
+    serial.start = p; serial.end = serial.next = p + len;
+    if (serial.end > seqEnd) throw new DecodeFailure(`CRL entry at byte ${pos}: serial runs past the entry`);
+    p = serial.end;
+    date.offset = p; date.tag = der[p];
+    len = lengthAt(der, p + 1, seqEnd);
+    p = after;
+    date.start = p; date.end = date.next = p + len;
+    if (date.end > seqEnd) throw new DecodeFailure(`CRL entry at byte ${pos}: revocationDate runs past the entry`);
+    // Many entries share a revocation time: reuse the parsed Date when the bytes repeat.
+    let revocationDate: Date;
+    if (lastDate && len === lastLen && date.tag === lastTag && sameBytes(der, date.start, lastStart, len)) {
+      revocationDate = lastDate;
+    } else {
+      revocationDate = timeValue(der, date);
+      lastDate = revocationDate; lastStart = date.start; lastLen = len; lastTag = date.tag;
+    }
+    const entry: CrlEntry = { serialHex: integerHex(der, serial), revocationDate };
+    if (date.end < seqEnd) {
+      const ext = readTlv(der, date.end, seqEnd);
+      if (ext.tag !== TAG.SEQUENCE) { /* not extensions: ignore */ }
+      else if (ext.end - ext.start === REASON_ONLY.length + 1 && sameAs(der, ext.start, REASON_ONLY)) entry.reason = reasonName(der[ext.end - 1]);
+      else applyEntryExtensions(der, ext, entry);
     }
     entries.push(entry);
     bySerial.set(entry.serialHex, entry);
-    pos = seq.next;
+    pos = seqEnd;
   }
 }
 

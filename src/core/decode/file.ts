@@ -15,17 +15,22 @@ export function readFileForDecoding(path: string, maxBytes = DEFAULT_MAX_BYTES):
     const st = fstatSync(fd);
     if (st.isDirectory()) return { ok: false, error: 'is a directory' };
     if (st.size > maxBytes) return { ok: false, error: `file is ${formatSize(st.size)}, over the ${formatSize(maxBytes)} limit; not read` };
-    const chunks: Buffer[] = [];
+    // Read straight into one buffer sized from fstat (+1 byte to notice a file that grew).
+    let out = Buffer.allocUnsafe(st.size + 1);
     let total = 0;
-    const chunk = Buffer.alloc(Math.min(Math.max(st.size, 64 * 1024), maxBytes + 1));
     for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (total === out.length) {
+        if (total > maxBytes) return { ok: false, error: `file is over the ${formatSize(maxBytes)} limit; not read` };
+        const bigger = Buffer.allocUnsafe(Math.min(out.length * 2, maxBytes + 1));
+        out.copy(bigger, 0, 0, total);
+        out = bigger;
+      }
+      const n = readSync(fd, out, total, out.length - total, null);
       if (n === 0) break;
       total += n;
       if (total > maxBytes) return { ok: false, error: `file is over the ${formatSize(maxBytes)} limit; not read` };
-      chunks.push(Buffer.from(chunk.subarray(0, n)));
     }
-    return { ok: true, bytes: new Uint8Array(Buffer.concat(chunks, total)) };
+    return { ok: true, bytes: new Uint8Array(out.buffer, out.byteOffset, total) };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;

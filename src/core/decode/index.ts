@@ -1,5 +1,6 @@
 // Public entry points of the decoding core. decodeBytes/decodeText never throw: every failure
 // becomes a DecodedItem whose result is { kind: 'error', message } with a specific message.
+import { isAscii } from 'node:buffer';
 import { findPemBlocks, looksLikeDer, type PemBlock } from '../pem';
 import type { DecodedItem, DecodedObject, SourceRange } from '../model';
 import { decodeCertificate, summarizeCertificate } from './certificate';
@@ -103,7 +104,9 @@ export function decodeBytes(bytes: Uint8Array, options: DecodeOptions = {}): Dec
   try {
     if (bytes.length === 0) return [errorItem(whole, 'EMPTY', 'empty file')];
     if (looksLikeDer(bytes)) return [decodeDer(bytes, options)];
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // ASCII (nearly every PEM file) decodes much faster as latin1, with identical offsets.
+    const text = isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
     if (text.includes('-----BEGIN ')) {
       const items = decodeText(text, options);
       if (items.length > 0) return items;

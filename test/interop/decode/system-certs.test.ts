@@ -15,7 +15,12 @@ function systemCertFiles(): string[] {
   const out: string[] = [];
   for (const f of readdirSync(DIR).sort()) {
     if (!f.endsWith('.pem')) continue;
-    const real = realpathSync(join(DIR, f));
+    let real: string;
+    try {
+      real = realpathSync(join(DIR, f));
+    } catch {
+      continue; // dangling link (the store is being updated): nothing to compare
+    }
     if (seen.has(real)) continue;
     seen.add(real);
     out.push(join(DIR, f));
