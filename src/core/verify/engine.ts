@@ -127,6 +127,9 @@ class Verifier {
   /** A CRL signer needs a valid path to an anchor, with its own revocation status checked. */
   validateSigner(signer: ParsedCert, extra: ParsedCert[], depth: number): string | undefined {
     if (this.anchors.some((a) => sameKeyAndName(a, signer))) return undefined;
+    // The issuer in the path being validated: its checks (and, in "all" mode, its revocation) are
+    // part of that path already.
+    if (depth === 1 && extra.some((c) => c.fingerprint === signer.fingerprint)) return undefined;
     if (depth > MAX_SIGNER_DEPTH) return 'CRL signer path nesting too deep';
     if (this.signerInProgress.has(signer.fingerprint)) return undefined;
     this.signerInProgress.add(signer.fingerprint);
@@ -221,11 +224,11 @@ async function evaluate(cand: Candidate, leaf: ParsedCert, v: Verifier, opts: Ve
         const cert = certsTopDown[k];
         const issuer = k === 0 ? cand.anchor : certsTopDown[k - 1];
         let st: RevocationStatus = v.crlStatus(cert, certsTopDown, 0);
-        if (opts.ocsp && st.status !== 'revoked' && cert.ocspUrls.length && ordered.length === 0) {
+        if (opts.ocsp && st.status !== 'revoked' && ordered.length === 0) {
+          // CRL first (local, cheap); OCSP decides when the CRL did not say "revoked".
           const o = await opts.ocsp.check(cert, issuer, at);
-          if (o.status === 'revoked' || (o.status === 'good' && st.status !== 'good') || (st.status === 'unknown' && o.status === 'unknown')) {
-            st = o.status === 'unknown' ? { ...st, detail: `${st.detail}; OCSP: ${o.detail}` } : o;
-          }
+          if (o.status === 'revoked' || o.status === 'good') st = o;
+          else if (st.status === 'unknown') st = { ...st, detail: `${st.detail}; OCSP: ${o.detail}` };
         }
         verdicts[idxOf(k)].revocation = st;
         const p = revocationProblem(st, opts);

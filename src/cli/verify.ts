@@ -1,0 +1,84 @@
+// `certscope verify CERT`: RFC 5280 path validation with optional revocation (CRL, OCSP) and a
+// host name check. Exit 0 valid, 1 invalid, 2 bad input.
+import type { CliCommand } from './commands';
+import { UsageError } from './usage-error';
+import { parseArgs } from './ca';
+import {
+  fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate, type VerifyResult,
+} from '../core/verify/index';
+
+const HELP = `Usage:
+  certscope verify CERT [--chain FILE]... [--ca FILE]... [--system-roots] [--crl FILE|URL]...
+                   [--crl-check leaf|all] [--ocsp] [--ocsp-url URL] [--timeout 5s] [--host NAME]
+                   [--purpose serverAuth|clientAuth] [--at TIME] [--policy OID]... [--explicit-policy]
+                   [--json]
+  CERT       the certificate to check (PEM or DER; further certificates in it join --chain)
+  --chain    intermediates (any order); --ca trust anchors (default: the system roots)
+  --crl      CRLs (file or http URL); checks the leaf, or every certificate with --crl-check all
+  --ocsp     ask the OCSP responder in the certificate's AIA (after the CRLs)
+  --host     the server name or IP the certificate must match (implies --purpose serverAuth)
+  --at       validation time (ISO 8601), default now
+Exit 0 valid, 1 invalid, 2 bad input.`;
+
+function seconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  if (!m) throw new UsageError(`--timeout: "${text}" is not a duration (e.g. 5s, 500ms)`);
+  return Number(m[1]) * ({ ms: 0.001, s: 1, m: 60 } as Record<string, number>)[m[2] ?? 's'];
+}
+
+async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(HELP + '\n'); return 0; }
+  const p = parseArgs(argv, ['--chain', '--ca', '--crl', '--crl-check', '--ocsp-url', '--timeout', '--host', '--purpose', '--at', '--policy'],
+    ['--ocsp', '--json', '--system-roots', '--explicit-policy'], HELP);
+  if (p.positional.length !== 1) throw new UsageError(`verify: give exactly one certificate file\n\n${HELP}`);
+  const vals = (f: string): string[] => p.values.get(f) ?? [];
+  const one = (f: string): string | undefined => vals(f).at(-1);
+  let at: Date | undefined;
+  if (one('--at')) {
+    at = new Date(one('--at')!);
+    if (Number.isNaN(at.getTime())) throw new UsageError(`--at: "${one('--at')}" is not a date/time (e.g. 2026-01-31T12:00:00Z)`);
+  }
+  const purpose = one('--purpose');
+  if (purpose && purpose !== 'serverAuth' && purpose !== 'clientAuth') throw new UsageError('--purpose: serverAuth or clientAuth');
+  const crlCheck = one('--crl-check') ?? 'leaf';
+  if (crlCheck !== 'leaf' && crlCheck !== 'all') throw new UsageError('--crl-check: leaf or all');
+  const timeoutMs = one('--timeout') ? seconds(one('--timeout')!) * 1000 : 5000;
+  try {
+    const [target, ...extra] = loadCertificates(p.positional[0]);
+    const pool = [...extra, ...vals('--chain').flatMap(loadCertificates)];
+    const anchors = vals('--ca').flatMap(loadCertificates);
+    if (p.bools.has('--system-roots') || anchors.length === 0) anchors.push(...systemRoots());
+    const crls: Uint8Array[] = [];
+    for (const c of vals('--crl')) crls.push(...(/^https?:\/\//i.test(c) ? await fetchCrl(c, timeoutMs) : loadCrlFile(c)));
+    const ocsp = p.bools.has('--ocsp') || vals('--ocsp-url').length > 0;
+    const result = await verifyCertificate(target, {
+      anchors, pool, crls, at, host: one('--host'), purpose: purpose as 'serverAuth' | 'clientAuth' | undefined,
+      revocation: crls.length || ocsp ? crlCheck as 'leaf' | 'all' : 'none',
+      ocsp: ocsp ? ocspChecker({ timeoutMs, url: one('--ocsp-url') }) : undefined,
+      policy: vals('--policy').length || p.bools.has('--explicit-policy')
+        ? { initialPolicySet: vals('--policy'), initialExplicitPolicy: p.bools.has('--explicit-policy') } : undefined,
+    });
+    process.stdout.write((p.bools.has('--json') ? JSON.stringify(result, null, 2) : formatResult(p.positional[0], result)) + '\n');
+    return result.valid ? 0 : 1;
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export function formatResult(file: string, r: VerifyResult): string {
+  const lines: string[] = [];
+  lines.push(r.valid ? `${file}: OK` : `${file}: INVALID: ${r.failure?.message}${r.failure?.certIndex !== undefined && r.path[r.failure.certIndex] ? ` (at [${r.failure.certIndex}] ${r.path[r.failure.certIndex].subject})` : ''}`);
+  lines.push(`  checked at ${r.at.toISOString()}`);
+  for (const c of r.path) {
+    const rev = c.revocation.status === 'notChecked' ? '' : `; revocation: ${c.revocation.status}${c.revocation.reason ? ` (${c.revocation.reason})` : ''}${c.revocation.detail ? ` via ${c.revocation.detail}` : ''}`;
+    lines.push(`  [${c.index}] ${c.role.padEnd(12)} ${c.subject}`);
+    lines.push(`      serial ${c.serialHex}, valid ${c.notBefore.toISOString().slice(0, 10)} .. ${c.notAfter.toISOString().slice(0, 10)}: ${c.ok ? 'ok' : 'FAILED'}${rev}`);
+    for (const pr of c.problems) lines.push(`      - ${pr.code}: ${pr.message}`);
+  }
+  if (r.hostname) lines.push(`  host: ${r.hostname.detail}`);
+  if (r.policies?.length) lines.push(`  policies: ${r.policies.join(', ')}`);
+  return lines.join('\n');
+}
+
+export const verifyCommand: CliCommand = { summary: 'Validate a certificate path (RFC 5280) with CRL/OCSP revocation and host name', run };
