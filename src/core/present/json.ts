@@ -1,7 +1,16 @@
 // Stable JSON for `certscope inspect --json` and the webview: Dates as ISO strings, bytes as
 // lowercase hex, Maps as arrays. The full DER is left out (it is in the input file already) except
 // as its length; key order follows the models.
+import { validityAt } from '../decode/validity';
 import type { DecodedItem } from '../model';
+
+/** Adds the time-dependent facts a reader wants next to the data: validity and CRL staleness. */
+function withStatus(item: DecodedItem, now: Date): unknown {
+  const r = item.result;
+  if (r.kind === 'certificate') return { ...item, result: { ...r, validity: validityAt(r, now) } };
+  if (r.kind === 'crl') return { ...item, result: { ...r, stale: r.nextUpdate !== undefined && r.nextUpdate.getTime() < now.getTime() } };
+  return item;
+}
 
 function convert(value: unknown, key: string): unknown {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
@@ -25,7 +34,7 @@ export function toJsonData(items: DecodedItem[], options: { now?: Date; fileName
   return {
     ...(options.fileName !== undefined ? { file: options.fileName } : {}),
     ...(options.now ? { at: options.now.toISOString() } : {}),
-    items: items.map((i) => convert(i, '')),
+    items: items.map((i) => convert(withStatus(i, options.now ?? new Date()), '')),
   };
 }
 
