@@ -12,6 +12,7 @@ export const commands: Record<string, Loader> = {
   // Filled by each feature: e.g. inspect: async () => (await import('./inspect')).inspectCommand,
   ocsp: async () => (await import('./ocsp')).ocspCommand,
   inspect: async () => (await import('./inspect')).inspectCommand,
+  probe: async () => (await import('./probe')).probeCommand,
   ca: async () => (await import('./ca')).caCommand,
   verify: async () => (await import('./verify')).verifyCommand,
   probe: async () => (await import('./probe')).probeCommand,

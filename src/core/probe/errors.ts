@@ -14,8 +14,11 @@ export function errorCode(err: unknown): string | undefined {
 }
 
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message.trim();
-  return String(err);
+  const text = err instanceof Error ? err.message.trim() : String(err);
+  // OpenSSL's "80FC..:error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:
+  // ../deps/openssl/...c:1601:SSL alert number 40" -> "sslv3 alert handshake failure (SSL alert number 40)".
+  const m = /^[0-9A-F]+:error:[0-9A-F]+:[^:]+:[^:]*:([^:]+):[^:]*:\d+:?(.*)$/s.exec(text);
+  return m ? `${m[1].trim()}${m[2].trim() ? ` (${m[2].trim()})` : ''}` : text;
 }
 
 /** Resolves or rejects with `promise`, or rejects with a TIMEOUT ProbeError after `ms`. */

@@ -24,6 +24,7 @@ import type { AlertInfo, ProbeOptions, ProbeResult, StepName } from './types';
 import { parseProbeUrl, ProbeUrlError, type ProbeTarget } from './url';
 import { decodeName } from '../decode/name';
 import { readTlv } from '../der/reader';
+import { verifyCertificate } from '../verify';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_LATE_ALERT_MS = 1_500;
@@ -110,7 +111,7 @@ class ProbeRun {
 
     if (!(await this.connectTcp(t))) return;
     if (!(await this.handshake(t, caDers))) return;
-    if (!this.checkServer(t, caDers)) return;
+    if (!(await this.checkServer(t, caDers))) return;
 
     if (t.scheme === 'tls') {
       await this.waitForLateAlert();
@@ -245,7 +246,7 @@ class ProbeRun {
     this.trace.add('client-cert', 'Client certificate', requested && !sent ? 'warn' : 'ok', details, startMs);
   }
 
-  private checkServer(t: ProbeTarget, caDers: Buffer[]): boolean {
+  private async checkServer(t: ProbeTarget, caDers: Buffer[]): Promise<boolean> {
     const sock = this.tlsSocket!;
     const w = this.wire;
     const fromWire = w && w.certificates.length > 0;
@@ -255,7 +256,18 @@ class ProbeRun {
       authorizationError: sock.authorizationError ? String(sock.authorizationError) : undefined, trusted: caDers, now: this.now,
     });
     this.result.chain = chain;
+    if (caDers.length && certs.length) {
+      // Our own RFC 5280 path validation, next to OpenSSL's verdict: its messages are more specific.
+      try {
+        const v = await verifyCertificate(certs[0], { anchors: caDers, pool: certs.slice(1), at: this.now, purpose: 'serverAuth' });
+        chain.pathValidation = { valid: v.valid, failure: v.failure?.message, path: v.path.map((p) => p.subject) };
+        if (!v.valid && v.failure && !chain.problems.some((p) => p.includes(v.failure!.message))) chain.problems.push(`path validation: ${v.failure.message}`);
+      } catch (err) {
+        chain.pathValidation = { valid: false, failure: `path validation could not run: ${errorMessage(err)}`, path: [] };
+      }
+    }
     const cs: Array<[string, string]> = chain.certificates.map((c, i) => [`#${i}`, `${c.subject}  (issuer ${c.issuer}; until ${c.notAfter.slice(0, 10)})`]);
+    if (chain.pathValidation) cs.push(['path validation', chain.pathValidation.valid ? `valid: ${chain.pathValidation.path.join(' <- ')}` : `failed: ${chain.pathValidation.failure}`]);
     cs.push(['trusted', chain.trusted ? `yes${caDers.length ? ' (by the given CA file)' : ' (by the system CA bundle)'}` : `no${chain.errorCode ? ` (${chain.errorCode})` : ''}`]);
     for (const p of chain.problems) cs.push(['problem', p]);
     this.trace.add('server-chain', `Server certificate chain (${chain.certificates.length} sent)`, chain.trusted ? (chain.problems.length ? 'warn' : 'ok') : 'fail', cs);

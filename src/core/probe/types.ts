@@ -110,6 +110,8 @@ export interface ChainReport {
   /** OpenSSL/Node verification code, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE. */
   errorCode?: string;
   problems: string[];
+  /** Certscope's own RFC 5280 validation against the given CA (only with --ca). */
+  pathValidation?: { valid: boolean; failure?: string; path: string[] };
 }
 
 export interface HostnameReport {
