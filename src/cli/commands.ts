@@ -15,5 +15,4 @@ export const commands: Record<string, Loader> = {
   probe: async () => (await import('./probe')).probeCommand,
   ca: async () => (await import('./ca')).caCommand,
   verify: async () => (await import('./verify')).verifyCommand,
-  probe: async () => (await import('./probe')).probeCommand,
 };
