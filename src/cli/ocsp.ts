@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { loadCaDirectory } from '../core/ca/caDirectory';
 import { checkOcsp } from '../core/ocsp/client';
+import { parseDurationMs } from '../core/ocsp/emqxConfig';
 import { IndexStatusSource } from '../core/ocsp/indexStatus';
 import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
@@ -49,12 +50,11 @@ function parse(argv: string[]): Parsed {
 
 /** "1h", "30m", "90s", "2d" or plain seconds -> seconds. */
 export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(text.trim());
-  if (!m) throw new UsageError(`${flag}: "${text}" is not a duration (examples: 90s, 30m, 1h, 2d)`);
-  const unit = (m[2] ?? 's').toLowerCase();
-  const seconds = Number(m[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[unit];
-  if (!(seconds > 0)) throw new UsageError(`${flag}: duration must be positive`);
-  return seconds;
+  try {
+    return parseDurationMs(/^\s*[\d.]+\s*$/.test(text) ? `${text}s` : text, flag) / 1000;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function readFile(path: string, what: string): Buffer {

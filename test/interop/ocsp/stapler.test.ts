@@ -140,7 +140,9 @@ describe('OCSP stapler with Node TLS and openssl s_client -status', function () 
   it('attach(): no listener while the responder is down, stapling once it answers', async () => {
     // A loopback front that says 503 until switched on, then forwards to our responder.
     let up = false;
+    let requests = 0;
     const front = createHttpServer((req, res) => {
+      requests++;
       if (!up) {
         res.writeHead(503, { 'Content-Type': 'text/html' });
         res.end('<h1>maintenance</h1>');
@@ -167,13 +169,15 @@ describe('OCSP stapler with Node TLS and openssl s_client -status', function () 
       await stapler.refresh();
       assert.match(stapler.state()[0].lastError ?? '', /HTTP 503/);
       assert.equal(server.listenerCount('OCSPRequest'), 0);
-      assert.match(await sClient(port, ca), /OCSP response: no response sent/);
+      for (let i = 0; i < 3; i++) assert.match(await sClient(port, ca), /OCSP response: no response sent/);
+      assert.equal(requests, 1, 'one request for three handshakes while waiting for the back-off');
       up = true;
       await stapler.refresh();
       assert.equal(server.listenerCount('OCSPRequest'), 1);
       const out = await sClient(port, ca);
       assert.match(out, /OCSP Response Status: successful/);
       assert.match(out, /Cert Status: good/);
+      assert.equal(requests, 2);
     } finally {
       stapler.dispose();
       await close(server);
