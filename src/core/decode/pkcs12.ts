@@ -8,6 +8,7 @@ import { CONTENT_TYPES, HASH_ALGORITHMS } from '../oids';
 import { decodeCertificate } from './certificate';
 import { decoding, DecodeFailure } from './errors';
 import { decodeKey } from './key';
+import { rc2CbcDecrypt } from './rc2';
 
 const BAGS = {
   key: '1.2.840.113549.1.12.10.1.1', shroudedKey: '1.2.840.113549.1.12.10.1.2', cert: '1.2.840.113549.1.12.10.1.3',
@@ -91,6 +92,14 @@ function decrypt(der: Uint8Array, algT: Tlv, data: Uint8Array, password: string)
   const [oidT, paramsT] = children(der, algT);
   const oid = oidString(der, oidT);
   const decipher = (name: string, key: Buffer, iv: Uint8Array): Buffer => {
+    if (name.startsWith('rc2')) {
+      // Node's OpenSSL 3 has no RC2 without the legacy provider: use our own (RFC 2268).
+      try {
+        return rc2CbcDecrypt(key, key.length * 8, iv, data);
+      } catch {
+        throw new WrongPassword();
+      }
+    }
     try {
       const d = createDecipheriv(name, key, iv);
       return Buffer.concat([d.update(data), d.final()]);
