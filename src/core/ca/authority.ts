@@ -16,7 +16,7 @@ import { defaultCaPaths, ISSUED_FILES, type CaPaths } from './layout';
 import { loadCaDirectory, CaDirectoryError } from './caDirectory';
 import { dnToOpensslOneline, encodeDn, parseDn } from './names';
 import { renderOpensslCnf } from './opensslCnf';
-import { withLock, writeFileAtomic } from './fsAtomic';
+import { removeOrphanTempFiles, withLock, writeFileAtomic } from './fsAtomic';
 import { writeBrokerFiles, type BrokerFiles, type BrokerKind } from './brokerFiles';
 
 export type Profile = 'server' | 'client' | 'ca' | 'ocsp';
@@ -252,6 +252,8 @@ export class CertificateAuthority {
 
   private lock<T>(fn: () => Promise<T> | T): Promise<T> {
     return withLock(this.paths.lock, async () => {
+      removeOrphanTempFiles(this.paths.dir);
+      removeOrphanTempFiles(this.paths.newCertsDir);
       // A writer killed between index.txt and the CRL left this marker: finish its work first.
       if (existsSync(this.paths.crlPending)) this.writeCrlLocked({});
       return fn();

@@ -1,7 +1,7 @@
 // Crash-safe file updates and a lock between concurrent writers (several CLI processes, the
 // extension, a demo). A write goes to a temp file in the same folder, is fsync'ed, then renamed
 // over the target: a kill at any moment leaves either the old or the new file, never half of one.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync, existsSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -110,4 +110,22 @@ function breakIfStale(lockPath: string, staleMs: number): boolean {
     else rmSync(grave, { force: true });
   } catch { /* someone else broke it */ }
   return true;
+}
+
+/** Removes temp files left in `dir` by writers that were killed (their pid no longer exists). */
+export function removeOrphanTempFiles(dir: string): number {
+  let removed = 0;
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return 0; }
+  for (const name of names) {
+    const m = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'ESRCH'; }
 }
