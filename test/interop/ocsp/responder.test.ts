@@ -2,7 +2,9 @@
 // and oversized requests). The CA database is written by `openssl ca` itself.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { join } from 'node:path';
 import { buildOcspRequest, verifyOcspResponse } from '../../../src/core/ocsp/client';
 import { IndexStatusSource } from '../../../src/core/ocsp/indexStatus';
@@ -160,6 +162,22 @@ describe('OCSP responder queried by openssl ocsp', function () {
     writeFileSync(f, a.body);
     const out = await openssl(['ocsp', '-respin', f, '-resp_text', '-noverify']);
     assert.match(out, /Cert Status: revoked/);
+  });
+
+  it('binds 127.0.0.1 by default; close() frees the port and ends open keep-alive connections', async () => {
+    const s = new OcspHttpServer(new OcspResponder({
+      issuer: readFileSync(ca.ca.certPath), signerKey: readFileSync(ca.ca.keyPath), source: new IndexStatusSource(join(ca.dir, 'index.txt')),
+    }));
+    const { port, url: u } = await s.start();
+    assert.equal(u, `http://127.0.0.1:${port}/`);
+    const sock = connectTcp(port, '127.0.0.1');
+    await once(sock, 'connect');
+    const closedSock = once(sock, 'close');
+    await s.close();
+    await closedSock; // the idle connection was closed by close(), not left dangling
+    const again = connectTcp(port, '127.0.0.1');
+    const [err] = (await once(again, 'error')) as [NodeJS.ErrnoException];
+    assert.equal(err.code, 'ECONNREFUSED');
   });
 
   it('answers garbage with malformedRequest, oversized bodies with 413, other media types with 415', async () => {
