@@ -171,6 +171,17 @@ describe('OCSP client against openssl ocsp responses', function () {
       assert.equal(r.url, base);
     });
 
+    it('checkOcsp without a URL uses the certificate\'s authorityInfoAccess OCSP URL', async () => {
+      mode = 'openssl';
+      const aia = await ca.issue('client-aia', { ocspUrl: base });
+      const r = await checkOcsp(cert(aia), issuer());
+      assert.equal(r.url, base);
+      assert.deepEqual(r.problems, []);
+      assert.equal(r.status, 'good');
+      const none = await checkOcsp(cert(good), issuer());
+      assert.match(none.problems.join(), /no responder URL/);
+    });
+
     it('never accepts an error page or a non-OCSP body; enforces timeout and size limit', async () => {
       const req = buildOcspRequest(cert(good), issuer()).der;
       const expectFail = async (m: typeof mode, re: RegExp, opts = {}) => {

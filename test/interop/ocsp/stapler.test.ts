@@ -85,6 +85,21 @@ describe('OCSP stapler with Node TLS and openssl s_client -status', function () 
     }
   });
 
+  it('without ocsp_responder_url, asks the URL in the certificate\'s authorityInfoAccess', async () => {
+    const leaf = await ca.issue('stapled-aia', { server: true, ocspUrl: url });
+    const stapler = new OcspStapler({ issuer: readFileSync(ca.ca.certPath), certificates: [readFileSync(leaf.certPath)] });
+    stapler.start();
+    await stapler.refresh();
+    const tls = await tlsServer(leaf, ca, stapler);
+    try {
+      assert.equal(stapler.state()[0].url, url);
+      assert.match(await sClient(tls.port, ca), /Cert Status: good/);
+    } finally {
+      stapler.dispose();
+      await close(tls.server);
+    }
+  });
+
   it('staples a revoked response for a revoked server certificate', async () => {
     const leaf = await ca.issue('stapled-revoked', { server: true });
     await ca.revoke(leaf, 'keyCompromise');
