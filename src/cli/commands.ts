@@ -13,6 +13,7 @@ export const commands: Record<string, Loader> = {
   ocsp: async () => (await import('./ocsp')).ocspCommand,
   inspect: async () => (await import('./inspect')).inspectCommand,
   probe: async () => (await import('./probe')).probeCommand,
+  demo: async () => (await import('./demo')).demoCommand,
   ca: async () => (await import('./ca')).caCommand,
   verify: async () => (await import('./verify')).verifyCommand,
 };

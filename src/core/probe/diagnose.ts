@@ -51,7 +51,7 @@ function fromAlert(a: AlertInfo, r: ProbeResult, context: ProbeContext | undefin
     case 'certificate_revoked': {
       const known = c && context?.revocations?.find((k) => normSerial(k.serialHex) === normSerial(c.serialHex));
       const where = known
-        ? ` ${known.source} lists it as revoked${known.revokedAt ? ` since ${day(known.revokedAt)}` : ''}${known.reason ? `, reason ${known.reason}` : ''}.`
+        ? ` ${known.source.charAt(0).toUpperCase()}${known.source.slice(1)} lists it as revoked${known.revokedAt ? ` since ${day(known.revokedAt)}` : ''}${known.reason ? `, reason ${known.reason}` : ''}.`
         : ' The broker found its serial on the CRL (or OCSP answer) it checks.';
       return d('revoked', `${alertText} It rejected ${clientDesc(r)} as revoked.${where}${late}`,
         'Issue a new client certificate for this device and install it (a revoked certificate stays revoked; only a certificateHold can be lifted). If the revocation was wrong, check which CRL the broker loaded.');

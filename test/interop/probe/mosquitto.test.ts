@@ -84,7 +84,7 @@ describe('probe vs mosquitto (require_certificate, crlfile)', function () {
       assert.equal(alert?.number, 44);
       assert.equal(alert?.phase, tlsVersion === '1.2' ? 'during-handshake' : 'after-handshake');
       const diag = r.diagnosis.find((d) => d.kind === 'revoked');
-      assert.match(diag?.cause ?? '', /the CRL in issuing\.crl\.pem lists it as revoked, reason keyCompromise/);
+      assert.match(diag?.cause ?? '', /The CRL in issuing\.crl\.pem lists it as revoked, reason keyCompromise/);
       assert.equal(r.mqtt?.connack, undefined);
     });
   }
