@@ -182,7 +182,7 @@ function parseBody(block: PemBlock, lines: LogicalLine[], prefixTrim: string, qu
 }
 
 /** Total length the top-level DER element declares, or undefined when the header is unreadable. */
-function derLength(der: Uint8Array): number | undefined {
+export function derLength(der: Uint8Array): number | undefined {
   if (der.length < 2) return undefined;
   let p = 1;
   if ((der[0] & 0x1f) === 0x1f) return undefined;

@@ -1,7 +1,7 @@
 // Public entry points of the decoding core. decodeBytes/decodeText never throw: every failure
 // becomes a DecodedItem whose result is { kind: 'error', message } with a specific message.
 import { isAscii } from 'node:buffer';
-import { findPemBlocks, looksLikeDer, type PemBlock } from '../pem';
+import { derLength, findPemBlocks, looksLikeDer, type PemBlock } from '../pem';
 import type { DecodedItem, DecodedObject, SourceRange } from '../model';
 import { decodeCertificate, summarizeCertificate } from './certificate';
 import { decodeCrl } from './crl';
@@ -117,7 +117,13 @@ export function decodeBytes(bytes: Uint8Array, options: DecodeOptions = {}): Dec
       const der = new Uint8Array(Buffer.from(compact, 'base64'));
       if (looksLikeDer(der)) return [{ ...decodeDer(der, options), label: 'BASE64' }];
     }
-    if (bytes[0] === 0x30) return [decodeDer(bytes, options)];
+    if (bytes[0] === 0x30) {
+      const need = derLength(bytes);
+      if (need !== undefined && need > bytes.length) {
+        return [errorItem(whole, 'DER', `truncated DER file: the outer SEQUENCE declares ${need} bytes, only ${bytes.length} present`)];
+      }
+      return [decodeDer(bytes, options)];
+    }
     return [errorItem(whole, 'NONE', 'no PEM block and no DER structure found')];
   } catch (e) {
     return [errorItem(whole, 'NONE', message(e))];

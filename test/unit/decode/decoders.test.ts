@@ -226,6 +226,19 @@ describe('decodeBytes', () => {
     assert.match(items[1].result.kind === 'error' ? items[1].result.message : '', /not a valid certificate|not a certificate/);
   });
 
+  it('says a DER file is truncated, with the declared and present sizes', () => {
+    const der = (only(pki('server.crt')) as CertificateModel).der;
+    const r = decodeBytes(der.subarray(0, 200))[0].result;
+    assert.equal(r.kind === 'error' ? r.message : r.kind, `truncated DER file: the outer SEQUENCE declares ${der.length} bytes, only 200 present`);
+  });
+
+  it('reads certificates and CRLs from one PKCS#7 file (openssl crl2pkcs7)', () => {
+    const p7 = only(fx('certs-and-crl.p7b')) as Pkcs7Model;
+    assert.equal(p7.certificates.length, 3);
+    assert.equal(p7.crls.length, 1);
+    assert.equal(p7.crls[0].entryCount, (only(pki('crl.pem')) as CrlModel).entryCount);
+  });
+
   it('decodes a CRL mislabelled as CERTIFICATE as the CRL it is', () => {
     const text = pki('crl.pem').toString().replace(/X509 CRL/g, 'CERTIFICATE');
     assert.equal(only(Buffer.from(text)).kind, 'crl');
