@@ -16,7 +16,7 @@ export class WorkspaceIndex {
   /** Counts decodes, so tests can prove that one change does not rescan the workspace. */
   loads = 0;
 
-  constructor(private readonly load: FileLoader, private readonly concurrency = 8) {}
+  constructor(private readonly load: FileLoader, private readonly concurrency = 16) {}
 
   get size(): number { return this.files.size; }
   get(key: string): IndexedFile | undefined { return this.files.get(key); }

@@ -21,8 +21,6 @@ export interface PkiNode {
   kind: NodeKind;
   label: string;
   description: string;
-  /** Markdown. */
-  tooltip: string;
   /** Codicon id and optional theme colour id. */
   icon: string;
   iconColor?: string;
@@ -50,6 +48,8 @@ export class PkiTree {
   private readonly childIds = new Map<string, string[]>();
   private readonly rootIds: string[] = [];
   private readonly hoverCtx: HoverContext;
+  /** Tooltips are markdown built on demand (resolveTreeItem): building 5,000 up front costs ~0.5 s. */
+  private readonly tooltips = new Map<string, string | (() => string)>();
 
   constructor(private readonly a: WorkspaceAnalysis, private readonly fileLabel: (key: string) => string = (k) => basename(k)) {
     this.hoverCtx = {
@@ -73,11 +73,22 @@ export class PkiTree {
     return (ids ?? []).map((id) => this.nodes.get(id)!);
   }
 
+  /** Markdown tooltip of a node, computed once when first asked for. */
+  tooltip(node: PkiNode): string {
+    const t = this.tooltips.get(node.id);
+    if (typeof t !== 'function') return t ?? '';
+    const text = t();
+    this.tooltips.set(node.id, text);
+    return text;
+  }
+
   /** All certificate nodes for a fingerprint (used by reveal from an editor). */
   certNode(fingerprint: string): PkiNode | undefined { return this.nodes.get(`cert:${fingerprint}`); }
 
-  private add(node: Omit<PkiNode, 'expandable'> & { expandable?: boolean }, parentId?: string): PkiNode {
+  private add(spec: Omit<PkiNode, 'expandable'> & { expandable?: boolean; tooltip: string | (() => string) }, parentId?: string): PkiNode {
+    const { tooltip, ...node } = spec;
     const n: PkiNode = { expandable: false, ...node, ...(parentId ? { parentId } : {}) };
+    this.tooltips.set(n.id, tooltip);
     this.nodes.set(n.id, n);
     if (parentId) {
       const list = this.childIds.get(parentId);
@@ -107,7 +118,7 @@ export class PkiTree {
       this.add({
         id: `crl:${locId(c.loc)}`, kind: 'crl', label: shortName(c.crl.issuer),
         description: `${this.fileLabel(c.loc.file)} · ${c.crl.entryCount} revoked${stale ? ' · stale' : ''}`,
-        tooltip: hoverMarkdown({ range: c.range, label: 'X509 CRL', result: c.crl }, this.hoverCtx),
+        tooltip: () => hoverMarkdown({ range: c.range, label: 'X509 CRL', result: c.crl }, this.hoverCtx),
         icon: stale ? 'error' : 'circle-slash', iconColor: stale ? 'list.errorForeground' : undefined,
         contextValue: stale ? 'crl:stale' : 'crl', location: { ...c.loc, startLine: c.range.startLine },
         expandable: c.crl.entryCount > 0,
@@ -119,7 +130,7 @@ export class PkiTree {
       const id = `ocsp:${locId(o.loc)}`;
       this.add({
         id, kind: 'ocsp', label: this.fileLabel(o.loc.file), description: summarize(o.ocsp, this.hoverCtx).replace(/^OCSP response · /, ''),
-        tooltip: hoverMarkdown({ range: o.range, label: 'OCSP RESPONSE', result: o.ocsp }, this.hoverCtx),
+        tooltip: () => hoverMarkdown({ range: o.range, label: 'OCSP RESPONSE', result: o.ocsp }, this.hoverCtx),
         icon: 'pulse', contextValue: 'ocsp', location: { ...o.loc, startLine: o.range.startLine },
       }, ocsp);
       o.ocsp.basic?.responses.forEach((r, i) => {
@@ -140,7 +151,7 @@ export class PkiTree {
       this.add({
         id: `csr:${locId(c.loc)}`, kind: 'csr', label: shortName(c.csr.subject),
         description: `${this.fileLabel(c.loc.file)} · ${keyDescription(c.csr.publicKey)}`,
-        tooltip: hoverMarkdown({ range: c.range, label: 'CERTIFICATE REQUEST', result: c.csr }, this.hoverCtx),
+        tooltip: () => hoverMarkdown({ range: c.range, label: 'CERTIFICATE REQUEST', result: c.csr }, this.hoverCtx),
         icon: 'mail', contextValue: 'csr', location: { ...c.loc, startLine: c.range.startLine },
       }, csrs);
     }
@@ -177,7 +188,7 @@ export class PkiTree {
     const id = `cert:${n.id}`;
     this.add({
       id, kind: 'cert', label: displayName(c), description: flags.join(' · '),
-      tooltip: hoverMarkdown({ range: primary.range, label: 'CERTIFICATE', result: c }, this.hoverCtx)
+      tooltip: () => hoverMarkdown({ range: primary.range, label: 'CERTIFICATE', result: c }, this.hoverCtx)
         + (n.refs.length > 1 ? `\n\nFound in: ${n.refs.map((r) => this.fileLabel(r.loc.file)).join(', ')}` : ''),
       icon, iconColor: color,
       contextValue: `cert:${role}${s.state === 'valid' ? '' : `:${s.state}`}`,
@@ -195,7 +206,7 @@ export class PkiTree {
       : certs.length ? `${keyDescription(k.key.publicKey)} · matches ${names.join(', ')}` : `${keyDescription(k.key.publicKey)} · no certificate`;
     this.add({
       id, kind: 'key', label: this.fileLabel(k.loc.file), description: desc,
-      tooltip: hoverMarkdown({ range: k.range, label: 'PRIVATE KEY', result: k.key }, {
+      tooltip: () => hoverMarkdown({ range: k.range, label: 'PRIVATE KEY', result: k.key }, {
         ...this.hoverCtx, certificatesFor: () => certs.map((c) => `${shortName(c.cert.subject)} (${this.fileLabel(c.loc.file)})`),
       }),
       icon: 'key', iconColor: certs.length || k.key.encrypted ? undefined : 'list.warningForeground',
@@ -213,7 +224,7 @@ export class PkiTree {
       this.add({
         id: `${node.id}/${e.serialHex}`, kind: 'crlEntry', label: `serial ${e.serialHex}`,
         description: `revoked ${isoDay(e.revocationDate)}${e.reason ? ` · ${e.reason}` : ''}`,
-        tooltip: this.crlEntryTooltip(ref.crl.issuer.derHex, e.serialHex),
+        tooltip: () => this.crlEntryTooltip(ref.crl.issuer.derHex, e.serialHex),
         icon: 'circle-slash', contextValue: 'crlEntry',
       }, node.id);
     }

@@ -19,9 +19,9 @@ export async function refreshTree(services: Services, options?: unknown): Promis
   else await services.pki.rescan();
   const tree = await services.pki.tree();
   const a = services.pki.analysis();
-  const nodes: PkiNode[] = [];
+  const nodes: Array<PkiNode & { tooltip: string }> = [];
   const walk = (list: PkiNode[]): void => {
-    for (const n of list) { nodes.push(n); if (n.kind !== 'crl') walk(tree!.children(n)); else walk(tree!.children(n).slice(0, 20)); }
+    for (const n of list) { nodes.push({ ...n, tooltip: tree!.tooltip(n) }); walk(n.kind === 'crl' ? tree!.children(n).slice(0, 20) : tree!.children(n)); }
   };
   if (tree) walk(tree.roots());
   const { fileMarks } = await import('../../core/workspace/fileMarks');

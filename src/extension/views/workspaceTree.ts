@@ -22,9 +22,6 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
     const item = new vscode.TreeItem(n.label, collapsible);
     item.id = n.id;
     item.description = n.description;
-    const tip = new vscode.MarkdownString(n.tooltip, true);
-    tip.supportHtml = false;
-    item.tooltip = tip;
     item.iconPath = new vscode.ThemeIcon(n.icon, n.iconColor ? new vscode.ThemeColor(n.iconColor) : undefined);
     item.contextValue = n.contextValue;
     if (n.location) {
@@ -40,6 +37,13 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
     const tree = await this.pki.tree();
     if (!tree) return [];
     return n ? tree.children(tree.get(n.id) ?? n) : tree.roots();
+  }
+
+  /** Tooltips are built when VS Code asks for them (on hover), not for every node up front. */
+  async resolveTreeItem(item: vscode.TreeItem, n: PkiNode): Promise<vscode.TreeItem> {
+    const tree = await this.pki.tree();
+    if (tree) item.tooltip = new vscode.MarkdownString(tree.tooltip(tree.get(n.id) ?? n), true);
+    return item;
   }
 
   async getParent(n: PkiNode): Promise<PkiNode | undefined> {

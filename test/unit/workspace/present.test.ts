@@ -93,7 +93,9 @@ describe('hover, summaries and the PKI tree', () => {
     const [crl] = tree.children(roots[1]);
     assert.match(crl.description, /intermediate\.crl · 1 revoked/);
     assert.deepEqual(labels(tree.children(crl)).map((l) => l.split(' [')[0]), [`serial ${certOf(files[3]).serialHex}`]);
-    assert.match(tree.children(crl)[0].tooltip, /Revokes CN=device-001/);
+    assert.match(tree.tooltip(tree.children(crl)[0]), /Revokes CN=device-001/);
+    assert.ok(tree.tooltip(serverNode).includes(certOf(files[2]).fingerprints.sha256.toUpperCase().slice(0, 2)), 'certificate tooltip is the hover');
+    assert.match(tree.tooltip(serverNode), /\*\*Certificate\*\* CN=localhost/);
     const keys = tree.children(roots[2]);
     assert.deepEqual(keys.map((k) => k.contextValue).sort(), ['key:paired', 'key:unpaired']);
     assert.match(keys.find((k) => k.contextValue === 'key:unpaired')!.description, /RSA 1024 · no certificate/);
