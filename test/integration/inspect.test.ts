@@ -93,7 +93,7 @@ describe('Certscope in the VS Code extension host', () => {
     for (const name of created) await vscode.workspace.fs.delete(fixture(name)).then(undefined, () => undefined);
   });
 
-  it('activates when its command runs and registers every contributed command', async () => {
+  it('is active after its command runs (activation events: onStartupFinished or the command) and registers every contributed command', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed in this VS Code`);
     await vscode.commands.executeCommand(COMMAND, fixture('server.crt'));
