@@ -98,6 +98,16 @@ export function decodeDer(der: Uint8Array, options: DecodeOptions = {}): Decoded
   }
 }
 
+/** Non-ASCII text: UTF-16 with a byte-order mark (PowerShell redirects write it), else UTF-8. */
+function textOf(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    const swapped = Buffer.from(buf.subarray(2, buf.length - (buf.length % 2)));
+    return swapped.swap16().toString('utf16le');
+  }
+  return buf.toString('utf8');
+}
+
 /** A file's bytes: PEM text (any number of blocks, embedded anywhere), raw DER or bare base64 DER. */
 export function decodeBytes(bytes: Uint8Array, options: DecodeOptions = {}): DecodedItem[] {
   const whole: SourceRange = { block: 0, startLine: 0, endLine: 0, startOffset: 0, endOffset: bytes.length };
@@ -106,7 +116,7 @@ export function decodeBytes(bytes: Uint8Array, options: DecodeOptions = {}): Dec
     if (looksLikeDer(bytes)) return [decodeDer(bytes, options)];
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     // ASCII (nearly every PEM file) decodes much faster as latin1, with identical offsets.
-    const text = isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
+    const text = isAscii(buf) ? buf.toString('latin1') : textOf(buf);
     if (text.includes('-----BEGIN ')) {
       const items = decodeText(text, options);
       if (items.length > 0) return items;

@@ -76,6 +76,26 @@ describe('interop: OCSP messages from openssl ocsp', function () {
     assert.deepEqual(basic.certificates.map((c) => c.subject.commonName), [...text.matchAll(/Subject: .*CN ?= ?([^,\n]+)/g)].map((m) => m[1].trim()));
   });
 
+  it('reads a responder id by key hash, a response without certificates and without nonce', async () => {
+    const index = join(tmp.dir, 'index.txt');
+    const req2 = join(tmp.dir, 'req2.der');
+    const resp2 = join(tmp.dir, 'resp2.der');
+    await openssl(['ocsp', '-issuer', pki.intermediate.certPath, '-cert', pki.server.certPath, '-no_nonce', '-reqout', req2]);
+    await openssl(['ocsp', '-index', index, '-rsigner', pki.intermediate.certPath, '-rkey', pki.intermediate.keyPath, '-CA', pki.intermediate.certPath,
+      '-reqin', req2, '-respout', resp2, '-resp_key_id', '-resp_no_certs']);
+    const req = decodeBytes(readFileSync(req2))[0].result as OcspRequestModel;
+    assert.equal(req.nonceHex, undefined);
+    const resp = decodeBytes(readFileSync(resp2))[0].result as OcspResponseModel;
+    const basic = resp.basic!;
+    assert.equal(basic.responderId.byName, undefined);
+    // The key hash is SHA-1 of the responder's public key (as openssl's -resp_text prints it).
+    const text = await openssl(['ocsp', '-respin', resp2, '-resp_text', '-noverify']);
+    assert.equal(basic.responderId.byKeyHashHex, /Responder Id: ([0-9A-F]+)/.exec(text)![1].toLowerCase());
+    assert.equal(basic.responderId.byKeyHashHex, req.certIds[0].issuerKeyHashHex);
+    assert.deepEqual(basic.certificates, []);
+    assert.equal(basic.nonceHex, undefined);
+  });
+
   it('decodes the same response given as PEM-less base64 and inside a text file with an OCSP RESPONSE label', () => {
     const b64 = readFileSync(respPath).toString('base64');
     const bare = decodeBytes(Buffer.from(b64 + '\n'));

@@ -226,6 +226,13 @@ describe('decodeBytes', () => {
     assert.match(items[1].result.kind === 'error' ? items[1].result.message : '', /not a valid certificate|not a certificate/);
   });
 
+  it('reads PEM saved as UTF-16 with a byte-order mark (PowerShell) and UTF-8 with a BOM', () => {
+    const pem = pki('server.crt').toString();
+    assert.equal(only(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pem, 'utf16le')])).kind, 'certificate');
+    assert.equal(only(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(pem, 'utf16le').swap16()])).kind, 'certificate');
+    assert.equal(only(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`# Zertifikat für Müller\n${pem}`)])).kind, 'certificate');
+  });
+
   it('says a DER file is truncated, with the declared and present sizes', () => {
     const der = (only(pki('server.crt')) as CertificateModel).der;
     const r = decodeBytes(der.subarray(0, 200))[0].result;
