@@ -114,7 +114,7 @@ export class TlsMqttBroker {
       this.reloadContext(undefined, true);
       this.reportCrlCoverage();
       if (c.enable_ocsp_stapling) this.startStapler();
-      this.aedes = await Aedes.createBroker();
+      this.aedes = await Aedes.createBroker({ connectTimeout: c.idle_timeout });
       this.watchAedes(this.aedes);
       this.running = true;
       const listeners: BrokerState['listeners'] = [];
@@ -214,7 +214,8 @@ export class TlsMqttBroker {
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw new BrokerStartError(`keyfile ${c.keyfile}: no PEM private key found`);
     const caModels = ca ? certModels(ca) : [];
     if (ca && caModels.length === 0) throw new BrokerStartError(`cacertfile ${c.cacertfile}: no PEM CERTIFICATE block found`);
-    return { cert, key, ca, leaf: certs[0], caModels: [...caModels, ...certs.slice(1)] };
+    const unique = new Map([...caModels, ...certs.slice(1)].map((m) => [m.fingerprints.sha256, m]));
+    return { cert, key, ca, leaf: certs[0], caModels: [...unique.values()] };
   }
 
   /** Full options every time: setSecureContext with only {crl} would drop the certificate. */

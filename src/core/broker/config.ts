@@ -29,6 +29,8 @@ export interface BrokerConfig {
   /** OpenSSL cipher list for TLS 1.2 (TLS 1.3 always uses the AEAD suites). */
   ciphers?: string;
   handshake_timeout: number;
+  /** Time a TLS-connected client has to send MQTT CONNECT (EMQX idle_timeout). Default 15 s. */
+  idle_timeout: number;
   max_connections: number;
   enable_crl_check: boolean;
   /** Local CRL files (PEM, several blocks allowed, or DER), reloaded when they change. */
@@ -61,6 +63,7 @@ export const brokerDefaults = {
   fail_if_no_peer_cert: true,
   tls_versions: ['tlsv1.3', 'tlsv1.2'],
   handshake_timeout: 15_000,
+  idle_timeout: 15_000,
   max_connections: 10_000,
   enable_crl_check: false,
   crl_files: [],
@@ -77,7 +80,7 @@ export const brokerDefaults = {
 
 const known = new Set<string>([
   'bind', 'port', 'wssPort', 'wssPath', 'certfile', 'keyfile', 'chainfile', 'cacertfile', 'verify', 'fail_if_no_peer_cert',
-  'tls_versions', 'ciphers', 'handshake_timeout', 'max_connections', 'enable_crl_check', 'crl_files', 'crl_cache_urls',
+  'tls_versions', 'ciphers', 'handshake_timeout', 'idle_timeout', 'max_connections', 'enable_crl_check', 'crl_files', 'crl_cache_urls',
   'crl_cache_refresh_interval', 'crl_cache_http_timeout', 'crl_missing', 'crl_stale', 'crl_file_poll_interval',
   'enable_ocsp_stapling', 'ocsp_responder_url', 'ocsp_issuer_pem', 'ocsp_refresh_interval', 'ocsp_refresh_http_timeout',
 ]);
@@ -178,6 +181,7 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
     tls_versions: (versions.length ? versions : brokerDefaults.tls_versions) as TlsVersionName[],
     ciphers: str(raw, 'ciphers'),
     handshake_timeout: duration(raw, 'handshake_timeout', brokerDefaults.handshake_timeout),
+    idle_timeout: duration(raw, 'idle_timeout', brokerDefaults.idle_timeout),
     max_connections: Number(raw.max_connections ?? brokerDefaults.max_connections),
     enable_crl_check: bool(raw, 'enable_crl_check', brokerDefaults.enable_crl_check),
     crl_files: list(raw, 'crl_files').map((f) => (isAbsolute(f) ? f : resolve(baseDir, f))),
@@ -194,7 +198,7 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
     ocsp_refresh_http_timeout: duration(raw, 'ocsp_refresh_http_timeout', brokerDefaults.ocsp_refresh_http_timeout),
   };
   if (!Number.isInteger(cfg.max_connections) || cfg.max_connections < 1) throw new BrokerConfigError(`max_connections: expected a positive integer, got ${JSON.stringify(raw.max_connections)}`);
-  if (cfg.handshake_timeout <= 0) throw new BrokerConfigError('handshake_timeout must be positive');
+  if (cfg.handshake_timeout <= 0 || cfg.idle_timeout <= 0) throw new BrokerConfigError('handshake_timeout and idle_timeout must be positive');
   if (cfg.crl_cache_refresh_interval <= 0 || cfg.crl_cache_http_timeout <= 0) throw new BrokerConfigError('crl_cache_refresh_interval and crl_cache_http_timeout must be positive');
   if (cfg.enable_crl_check && cfg.verify !== 'verify_peer') throw new BrokerConfigError('enable_crl_check needs verify = verify_peer (CRLs are checked against client certificates)');
   if (cfg.enable_crl_check && cfg.crl_files.length === 0 && cfg.crl_cache_urls.length === 0) {

@@ -23,6 +23,7 @@ const sslKeys: Record<string, string> = {
   tls_versions: 'tls_versions',
   ciphers: 'ciphers',
   handshake_timeout: 'handshake_timeout',
+  idle_timeout: 'idle_timeout',
   max_connections: 'max_connections',
   enable_crl_check: 'enable_crl_check',
   crl_cache_urls: 'crl_cache_urls',
@@ -80,6 +81,10 @@ export function parseEmqxConf(text: string): EmqxConfResult {
     }
     if (key === `${WSS}.mqtt_path`) {
       options.wssPath = value;
+      return;
+    }
+    if (key === 'zone.external.idle_timeout' || key === 'mqtt.idle_timeout') {
+      options.idle_timeout = value;
       return;
     }
     const name = key.startsWith(`${SSL}.`) ? key.slice(SSL.length + 1) : key.startsWith('crl_cache_') ? key : undefined;

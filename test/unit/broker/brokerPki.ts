@@ -18,8 +18,14 @@ export interface BrokerPki extends OpensslPki {
   clientCaPath: string;
   /** Revokes a certificate of the intermediate and rewrites its CRL. */
   revoke(cert: OpensslCert, reason?: string): Promise<void>;
+  /** The intermediate's openssl ca database (index.txt), for an OCSP responder. */
+  intermediateIndexPath: string;
+  /** Another client certificate from the intermediate. */
+  issueClient(name: string): Promise<OpensslCert>;
+  /** A server certificate (localhost, 127.0.0.1) issued through the intermediate's database. */
+  issueServer(name: string): Promise<OpensslCert>;
   /** Rewrites the intermediate's CRL (new number), e.g. with a short validity. */
-  writeIntermediateCrl(opts?: { hours?: number; path?: string }): Promise<void>;
+  writeIntermediateCrl(opts?: { seconds?: number; path?: string }): Promise<void>;
 }
 
 interface CaDb {
@@ -54,25 +60,31 @@ function makeCaDb(dir: string, cert: OpensslCert): CaDb {
     'keyUsage = critical,digitalSignature',
     'extendedKeyUsage = clientAuth',
     'authorityKeyIdentifier = keyid',
+    '[server_ext]',
+    'basicConstraints = critical,CA:FALSE',
+    'keyUsage = critical,digitalSignature',
+    'extendedKeyUsage = serverAuth',
+    'subjectAltName = DNS:localhost,IP:127.0.0.1',
+    'authorityKeyIdentifier = keyid',
     '[crl_ext]', 'authorityKeyIdentifier = keyid',
     '',
   ].join('\n'));
   return { cert, config };
 }
 
-async function gencrl(db: CaDb, out: string, hours?: number): Promise<void> {
-  const validity = hours === undefined ? [] : ['-crlhours', String(hours), '-crldays', '0'];
+async function gencrl(db: CaDb, out: string, seconds?: number): Promise<void> {
+  const validity = seconds === undefined ? [] : ['-crlsec', String(seconds)];
   await openssl(['ca', '-batch', '-config', db.config, '-gencrl', '-crlexts', 'crl_ext', ...validity, '-out', out]);
 }
 
-async function issueClient(dir: string, db: CaDb, name: string, dates?: { start: string; end: string }): Promise<OpensslCert> {
+async function issueClient(dir: string, db: CaDb, name: string, dates?: { start: string; end: string }, ext = 'client_ext'): Promise<OpensslCert> {
   const keyPath = join(dir, `${name}.key`);
   const csrPath = join(dir, `${name}.csr`);
   const certPath = join(dir, `${name}.crt`);
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
   await openssl(['req', '-new', '-key', keyPath, '-subj', `/CN=${name}`, '-out', csrPath]);
   const validity = dates ? ['-startdate', dates.start, '-enddate', dates.end] : ['-days', '365'];
-  await openssl(['ca', '-batch', '-notext', '-config', db.config, '-extensions', 'client_ext', ...validity, '-in', csrPath, '-out', certPath]);
+  await openssl(['ca', '-batch', '-notext', '-config', db.config, '-extensions', ext, ...validity, '-in', csrPath, '-out', certPath]);
   const serial = (await openssl(['x509', '-in', certPath, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
   return { name, certPath, keyPath, serialHex: serial };
 }
@@ -112,8 +124,11 @@ export async function makeBrokerPki(dir: string): Promise<BrokerPki> {
       await openssl(['ca', '-batch', '-config', intDb.config, '-revoke', cert.certPath, '-crl_reason', reason]);
       await gencrl(intDb, intermediateCrlPath);
     },
+    intermediateIndexPath: join(dir, `${pki.intermediate.name}-db`, 'index.txt'),
+    issueClient: (name) => issueClient(dir, intDb, name),
+    issueServer: (name) => issueClient(dir, intDb, name, undefined, 'server_ext'),
     async writeIntermediateCrl(opts = {}) {
-      await gencrl(intDb, opts.path ?? intermediateCrlPath, opts.hours);
+      await gencrl(intDb, opts.path ?? intermediateCrlPath, opts.seconds);
     },
   };
 }
