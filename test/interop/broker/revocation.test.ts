@@ -2,7 +2,7 @@
 // `openssl ca` takes effect at the next handshake, CRLs from a URL (and what happens when the URL
 // fails), missing and stale CRLs, and OCSP stapling seen by `openssl s_client -status`.
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
