@@ -81,7 +81,18 @@ function certBench(): BenchRow[] {
   ];
 }
 
+const HAVE_TIME = existsSync('/usr/bin/time');
+
+/** Wall time and peak RSS of a command: /usr/bin/time (Debian package "time") when present. */
 function timeV(cmd: string, args: string[]): { seconds: number; maxRssMb: number; stdout: string } {
+  if (!HAVE_TIME) {
+    // Fallback: wall clock from here; peak RSS from the child's own report when it gives one.
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr.slice(-500)}`);
+    const rss = /"maxRssKb":(\d+)/.exec(r.stdout);
+    return { seconds: (performance.now() - t) / 1000, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+  }
   const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const m = /TIME ([\d.]+) (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`${cmd} failed: ${r.stderr.slice(-500)}`);
@@ -126,7 +137,7 @@ async function crlBench(): Promise<BenchRow[]> {
       const crl = item.result;
       const last = crl.entries[crl.entries.length - 1];
       if (crl.bySerial.get(last.serialHex) !== last) throw new Error('index broken');
-      process.stdout.write(JSON.stringify({ entries: crl.entryCount, ms }));
+      process.stdout.write(JSON.stringify({ entries: crl.entryCount, ms, maxRssKb: process.resourceUsage().maxRSS }));
     `);
     const bundle = join(tmp.dir, 'decode-crl.cjs');
     await esbuild.build({ entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
