@@ -36,6 +36,10 @@ export function diagnose(r: ProbeResult, preflight: Diagnosis[], context: ProbeC
   return out;
 }
 
+function upper(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 function clientDesc(r: ProbeResult): string {
   const c = r.clientCert;
   return c ? `your client certificate ${c.subject} (serial ${serialColon(c.serialHex)})` : 'the client certificate';
@@ -51,16 +55,16 @@ function fromAlert(a: AlertInfo, r: ProbeResult, context: ProbeContext | undefin
     case 'certificate_revoked': {
       const known = c && context?.revocations?.find((k) => normSerial(k.serialHex) === normSerial(c.serialHex));
       const where = known
-        ? ` ${known.source.charAt(0).toUpperCase()}${known.source.slice(1)} lists it as revoked${known.revokedAt ? ` since ${day(known.revokedAt)}` : ''}${known.reason ? `, reason ${known.reason}` : ''}.`
+        ? ` ${upper(known.source)} lists it as revoked${known.revokedAt ? ` since ${day(known.revokedAt)}` : ''}${known.reason ? `, reason ${known.reason}` : ''}.`
         : ' The broker found its serial on the CRL (or OCSP answer) it checks.';
       return d('revoked', `${alertText} It rejected ${clientDesc(r)} as revoked.${where}${late}`,
         'Issue a new client certificate for this device and install it (a revoked certificate stays revoked; only a certificateHold can be lifted). If the revocation was wrong, check which CRL the broker loaded.');
     }
     case 'certificate_expired': {
       if (c && c.validity === 'expired') {
-        return d('expired', `${alertText} ${clientDesc(r)} expired on ${day(c.notAfter)}.${late}`, 'Renew the client certificate and install the new one on the device.');
+        return d('expired', `${alertText} ${upper(clientDesc(r))} expired on ${day(c.notAfter)}.${late}`, 'Renew the client certificate and install the new one on the device.');
       }
-      return d('expired', `${alertText} ${c ? `${clientDesc(r)} is valid until ${day(c.notAfter)}, so the likely cause is that the server's CRL for your CA expired (OpenSSL reports a CRL past its nextUpdate as "certificate expired"): certificate expired, or the server's CRL expired.` : 'Certificate expired, or the server\'s CRL expired.'}${late}`,
+      return d('expired', `${alertText} ${c ? `${upper(clientDesc(r))} is valid until ${day(c.notAfter)}, so the likely cause is that the server's CRL for your CA expired (OpenSSL reports a CRL past its nextUpdate as "certificate expired"): certificate expired, or the server's CRL expired.` : 'Certificate expired, or the server\'s CRL expired.'}${late}`,
         'Publish a fresh CRL from the CA and reload it on the broker (crlfile / crl_cache_urls); check the broker\'s clock.');
     }
     case 'unknown_ca': {

@@ -59,7 +59,7 @@ export function preflight(cert: PemInput | undefined, key: PemInput | undefined,
       }
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      const encrypted = /passphrase|encrypted|bad decrypt/i.test(msg);
+      const encrypted = /ENCRYPTED PRIVATE KEY|Proc-Type: 4,ENCRYPTED/.test(key.pem) || /passphrase|bad decrypt|interrupted or cancelled/i.test(msg);
       out.findings.push({
         kind: 'bad_input', severity: 'error',
         cause: encrypted ? `${keyName} is encrypted with a passphrase` : `${keyName} cannot be read as a private key (${msg})`,

@@ -1,0 +1,57 @@
+// The probe against an in-process Node TLS server (a real peer): the handshake read from the
+// wire (chain as sent, CertificateRequest with Node's CA names) on TLS 1.2 and 1.3, and what a
+// Node server that refuses a client certificate looks like (no alert: DESIGN.md §3).
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as tls from 'node:tls';
+import { probe } from '../../../src/core/probe/probe';
+import { makeOpensslPki, issueWithOpenssl, type OpensslPki, type OpensslCert } from '../../support/openssl-pki';
+import { makeTempDir } from '../../support/tmp';
+
+describe('probe vs a Node TLS server', function () {
+  this.timeout(30_000);
+  const tmp = makeTempDir();
+  let pki: OpensslPki;
+  let stranger: OpensslCert;
+  let server: tls.Server;
+  let port = 0;
+  before(async () => {
+    pki = await makeOpensslPki(tmp.dir);
+    stranger = await issueWithOpenssl(tmp.dir, 'stranger', {
+      subject: '/CN=stranger', extensions: 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth',
+    });
+    server = tls.createServer({
+      cert: readFileSync(pki.server.certPath, 'utf8') + readFileSync(pki.intermediate.certPath, 'utf8'),
+      key: readFileSync(pki.server.keyPath), ca: readFileSync(pki.chainPath), requestCert: true, rejectUnauthorized: true,
+    }, (s) => { s.on('error', () => undefined); s.on('end', () => s.end()); });
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as { port: number }).port;
+  });
+  after(() => {
+    server.close();
+    tmp.cleanup();
+  });
+
+  const pem = (p: string) => ({ pem: readFileSync(p, 'utf8'), source: p });
+
+  for (const tlsVersion of ['1.2', '1.3'] as const) {
+    it(`TLS ${tlsVersion}: reads the chain as sent and the CertificateRequest's CA names`, async () => {
+      const r = await probe({ url: `tls://localhost:${port}`, ca: pem(pki.root.certPath), tlsVersion, cert: pem(pki.client.certPath), key: pem(pki.client.keyPath), lateAlertWaitMs: 500 });
+      assert.equal(r.tls?.version, `TLSv${tlsVersion}`);
+      assert.equal(r.chain?.origin, 'wire');
+      assert.deepEqual(r.chain?.certificates.map((c) => c.subject), ['CN=localhost', 'CN=Test Intermediate CA,O=Certscope Test,C=DE']);
+      assert.equal(r.tls?.clientCertRequested, true);
+      assert.equal(r.tls?.clientCertSent, true);
+      assert.deepEqual(r.tls?.acceptedCaNames, ['CN=Test Intermediate CA,O=Certscope Test,C=DE', 'CN=Test Root CA,O=Certscope Test,C=DE']);
+      assert.equal(r.ok, true, JSON.stringify(r.diagnosis));
+    });
+
+    it(`TLS ${tlsVersion}: a refused client certificate gets no alert from Node, and the probe says so`, async () => {
+      const r = await probe({ url: `tls://localhost:${port}`, ca: pem(pki.root.certPath), tlsVersion, cert: pem(stranger.certPath), key: pem(stranger.keyPath), lateAlertWaitMs: 2000 });
+      assert.equal(r.ok, false);
+      assert.deepEqual(r.alerts, []);
+      assert.deepEqual(r.diagnosis.filter((d) => d.severity === 'error').map((d) => d.kind), ['rejected_after_handshake']);
+    });
+  }
+});
