@@ -76,6 +76,23 @@ describe('certscope inspect', () => {
     ]);
   });
 
+  it('shows OCSP statuses, CSR signature checks, PKCS#12 contents and key pairing in text', async () => {
+    const r = await inspect('test/fixtures/decode/ocsp-response.der', 'test/fixtures/decode/ocsp-request.der', 'test/fixtures/decode/rsa.csr',
+      'examples/pki/server.p12', '--password', 'demo', '--at', '2027-01-01T00:00:00Z');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^OCSP response {2}\[test\/fixtures\/decode\/ocsp-response\.der \(DER\)\]$/m);
+    assert.match(r.out, /Response status: +successful/);
+    assert.match(r.out, /Response 1: GOOD/);
+    assert.match(r.out, /Response 2: REVOKED at 2025-01-02 03:04:05 UTC, reason keyCompromise/);
+    assert.match(r.out, /^OCSP request/m);
+    assert.match(r.out, /Nonce: +[0-9a-f]{32}/);
+    assert.match(r.out, /Signature: +valid/);
+    assert.match(r.out, /Contents: +2 certificate\(s\), 1 key\(s\)/);
+    const spkis = [...r.out.matchAll(/SPKI SHA-256: +([0-9a-f]{64})/g)].map((m) => m[1]);
+    // The PKCS#12 key's public-key fingerprint equals its certificate's: that is how they pair.
+    assert.equal(spkis.filter((x) => x === spkis[spkis.length - 1]).length, 2);
+  });
+
   it('--json prints stable JSON: ISO dates, hex bytes, no DER, validity and CRL entries as arrays', async () => {
     const r = await inspect('examples/pki/server.crt', '--json', '--at', '2027-01-01T00:00:00Z');
     assert.equal(r.code, 0);
