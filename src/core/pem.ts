@@ -20,7 +20,7 @@ const HEADER = /^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$/;
 /** Line starts of the text, for offset -> line lookups. */
 function lineStarts(text: string): number[] {
   const starts = [0];
-  if (!/\r(?!\n)/.test(text)) {
+  if (text.indexOf('\r') < 0 || !/\r(?!\n)/.test(text)) {
     // No lone CR (the usual case): let indexOf find the line feeds.
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     return starts;
