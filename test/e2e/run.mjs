@@ -9,6 +9,7 @@ import {
   copyWorkspace, deadline, ensureCodeServer, installExtension, launchChromium, makeSandbox, removeSandbox, repoRoot,
   resultsDir, seedUserSettings, startCodeServer,
 } from '../integration/code-server.mjs';
+import { inspectTests } from './inspect.mjs';
 
 const VSIX = join(repoRoot, 'dist', 'certscope.vsix');
 const TOTAL_TIMEOUT_MS = Number(process.env.CERTSCOPE_E2E_TIMEOUT_MS ?? 8 * 60_000);
@@ -136,6 +137,7 @@ function tests(workspace) {
         }
       },
     },
+    ...inspectTests(workspace, { quickOpen, closeAllEditors, plain, opensslCommonName, STEP_TIMEOUT_MS }),
   ];
 }
 

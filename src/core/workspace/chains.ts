@@ -31,6 +31,13 @@ export function buildChains(certs: CertRef[]): ChainForest {
     if (n) n.refs.push(ref);
     else nodes.set(id, { id, cert: ref.cert, refs: [ref], children: [] });
   }
+  // The primary location (click target, Explorer badge shown on the row) is the certificate's own
+  // file rather than a bundle that also contains it.
+  const perFile = new Map<string, number>();
+  for (const ref of certs) perFile.set(ref.loc.file, (perFile.get(ref.loc.file) ?? 0) + 1);
+  for (const n of nodes.values()) {
+    if (n.refs.length > 1) n.refs.sort((a, b) => perFile.get(a.loc.file)! - perFile.get(b.loc.file)! || (a.loc.file < b.loc.file ? -1 : 1));
+  }
   const bySubject = new Map<string, ChainNode[]>();
   for (const n of nodes.values()) {
     const list = bySubject.get(n.cert.subject.derHex);

@@ -30,6 +30,8 @@ export interface PkiNode {
   location?: Location & { startLine: number };
   fingerprint?: string;
   expandable: boolean;
+  /** Number of children known at build time (lazily expanded CRLs: undefined). */
+  childCount?: number;
 }
 
 /** Shown per CRL before a "… N more" node, so a huge CRL never floods the tree. */
@@ -93,7 +95,9 @@ export class PkiTree {
     if (parentId) {
       const list = this.childIds.get(parentId);
       if (list) list.push(n.id); else this.childIds.set(parentId, [n.id]);
-      this.nodes.get(parentId)!.expandable = true;
+      const parent = this.nodes.get(parentId)!;
+      parent.expandable = true;
+      parent.childCount = (parent.childCount ?? 0) + 1;
     } else this.rootIds.push(n.id);
     return n;
   }

@@ -6,6 +6,8 @@ import type { PkiNode } from '../../core/workspace/tree';
 import type { PkiWorkspace } from './pkiWorkspace';
 
 export const TREE_VIEW_ID = 'certscope.workspacePki';
+/** CAs with at most this many children start expanded: small PKIs show whole chains at once. */
+const EXPAND_UP_TO = 20;
 
 export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PkiNode | undefined>();
@@ -18,7 +20,8 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
 
   getTreeItem(n: PkiNode): vscode.TreeItem {
     const collapsible = !n.expandable ? vscode.TreeItemCollapsibleState.None
-      : n.kind === 'group' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+      : n.kind === 'group' || (n.kind === 'cert' && (n.childCount ?? 0) <= EXPAND_UP_TO) ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(n.label, collapsible);
     item.id = n.id;
     item.description = n.description;
