@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { formatIndex, type IndexEntry } from '../../../src/core/ca/indexDb';
 import { buildOcspRequest, verifyOcspResponse } from '../../../src/core/ocsp/client';
 import { IndexStatusSource } from '../../../src/core/ocsp/indexStatus';
-import { OcspResponder } from '../../../src/core/ocsp/responder';
+import { decodeOcspRequest, decodeOcspResponse } from '../../../src/core/decode/ocsp';
+import { errorResponseDer, OcspResponder } from '../../../src/core/ocsp/responder';
 import { decodeGetPath } from '../../../src/core/ocsp/server';
 import { issueWithOpenssl, makeOpensslPki, type OpensslPki } from '../../support/openssl-pki';
 import { makeTempDir } from '../../support/tmp';
@@ -104,6 +105,20 @@ describe('OcspResponder', () => {
       assert.match(a.error ?? '', re);
       assert.equal(verify(a.der).responseStatus, 'malformedRequest');
     }
+  });
+
+  it('produces responses the Certscope decoder reads back field by field', () => {
+    writeFileSync(indexPath, formatIndex([entry(pki.server.serialHex, { date: new Date(Date.UTC(2026, 10, 1)), reason: 'keyCompromise' })]));
+    const req = buildOcspRequest(read(pki.server.certPath), read(pki.intermediate.certPath), { nonce: true });
+    assert.equal(decodeOcspRequest(req.der).certIds[0].serialHex.replace(/^0+/, ''), pki.server.serialHex.replace(/^0+/, ''));
+    const m = decodeOcspResponse(responderFor().respond(req.der).der);
+    assert.equal(m.responseStatus, 'successful');
+    const single = m.basic!.responses[0];
+    assert.deepEqual(single.certStatus, { status: 'revoked', revocationTime: new Date(Date.UTC(2026, 10, 1)), reason: 'keyCompromise' });
+    assert.equal(single.nextUpdate?.toISOString(), '2026-11-22T09:45:15.000Z');
+    assert.equal(m.basic!.nonceHex, Buffer.from(req.nonce!).toString('hex').slice(4)); // the decoder shows the Nonce's content
+    assert.equal(m.basic!.certificates[0].subject.commonName, 'Test Intermediate CA');
+    assert.equal(decodeOcspResponse(errorResponseDer('tryLater')).responseStatus, 'tryLater');
   });
 
   it('signs with RSA keys (sha256WithRSAEncryption)', async () => {
