@@ -241,17 +241,22 @@ export class CrlStore {
     s.state.lastAttempt = new Date(this.now());
     const abort = new AbortController();
     this.aborts.add(abort);
-    const timer = setTimeout(() => abort.abort(), this.options.httpTimeoutMs);
+    let timedOut = false;
+    const timeoutMessage = `no answer within ${this.options.httpTimeoutMs} ms (crl_cache_http_timeout)`;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.options.httpTimeoutMs);
     timer.unref();
     try {
       const fetcher = this.options.fetch ?? defaultFetch;
       const body = await Promise.race([
         fetcher(s.location, { timeoutMs: this.options.httpTimeoutMs, signal: abort.signal }),
-        new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error(`no answer within ${this.options.httpTimeoutMs} ms (crl_cache_http_timeout)`)))),
+        new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error(timeoutMessage)))),
       ]);
       if (!this.disposed) this.accept(s, body, notify);
     } catch (err) {
-      if (!this.disposed) this.fail(s, err);
+      if (!this.disposed) this.fail(s, timedOut ? new Error(timeoutMessage) : err);
     } finally {
       clearTimeout(timer);
       this.aborts.delete(abort);

@@ -81,3 +81,14 @@ export function tls13AlertRecord(keys: TrafficKeys, seq: number, description: nu
 export function plaintextAlertRecord(description: number): Buffer {
   return Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 2, description]);
 }
+
+/**
+ * The sequence number of the next record under `keys`: how many of `records` (in the order
+ * they were sent) were protected with them. Records under other keys (the handshake key) fail
+ * authentication and are skipped.
+ */
+export function nextSequence(keys: TrafficKeys, records: readonly Buffer[]): number {
+  let seq = 0;
+  for (const record of records) if (openRecord(keys, seq, record)) seq++;
+  return seq;
+}

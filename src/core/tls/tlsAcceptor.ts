@@ -16,7 +16,7 @@ import * as tls from 'node:tls';
 import type { Socket } from 'node:net';
 import { RecordTap } from './recordTap';
 import { parseKeylogLine } from './keylog';
-import { plaintextAlertRecord, openRecord, tls13AlertRecord, tls13Suite, trafficKeys } from './tls13Record';
+import { nextSequence, plaintextAlertRecord, tls13AlertRecord, tls13Suite, trafficKeys } from './tls13Record';
 
 export interface HandshakeInfo {
   socket: tls.TLSSocket;
@@ -155,9 +155,7 @@ export class TlsAcceptor {
     }
     const keys = trafficKeys(suite, appSecret);
     // Records the client already received under the application key (NewSessionTickets).
-    let seq = 0;
-    for (const record of tap.protectedRecords) if (openRecord(keys, seq, record)) seq++;
-    tap.block(tls13AlertRecord(keys, seq, alert));
+    tap.block(tls13AlertRecord(keys, nextSequence(keys, tap.protectedRecords), alert));
     return { alertSent: true };
   }
 }
