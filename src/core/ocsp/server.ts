@@ -124,9 +124,11 @@ export class OcspHttpServer {
         if (done) return;
         size += c.length;
         if (size > this.maxBytes) {
+          // Answer now and drop the rest; 'Connection: close' ends the socket once the answer is out
+          // (destroying the request here could cut the answer off). requestTimeout bounds the rest.
           done = true;
+          chunks.length = 0;
           reject(413, `request larger than the ${this.maxBytes}-byte limit`, true);
-          req.destroy();
           return;
         }
         chunks.push(c);

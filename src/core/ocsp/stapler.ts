@@ -5,7 +5,7 @@
 // never waits for the responder: getStaple() is synchronous and returns the cached DER or null
 // (soft fail). Failures are retried with exponential back-off and logged.
 import { createHash } from 'node:crypto';
-import { certFacts, type CertFacts } from './asn1';
+import { bytesEqual, certFacts, type CertFacts } from './asn1';
 import { buildOcspRequest, fetchOcspResponse, verifyOcspResponse, type CertInput } from './client';
 
 export interface StaplerTimers {
@@ -294,6 +294,10 @@ export class OcspStapler {
     const who = e.cert.subjectText;
     try {
       if (!issuer) throw new Error('no issuer certificate (set ocsp_issuer_pem)');
+      const issuerFacts = certFacts(issuer);
+      if (!bytesEqual(issuerFacts.subjectNameDer, e.cert.issuerNameDer)) {
+        throw new Error(`ocsp_issuer_pem is "${issuerFacts.subjectText}", but ${who} was issued by "${e.cert.x509.issuer.split('\n').reverse().join(', ')}"`);
+      }
       if (!e.url) throw new Error('no responder URL: set ocsp_responder_url (the certificate has no OCSP authorityInfoAccess)');
       const req = buildOcspRequest(e.cert.der, issuer, { nonce: this.options.nonce ?? false });
       e.lastFetch = this.now();

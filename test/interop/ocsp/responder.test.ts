@@ -191,6 +191,17 @@ describe('OCSP responder queried by openssl ocsp', function () {
     assert.equal(verifyOcspResponse(badGet.body, { cert: readFileSync(good.certPath), issuer: readFileSync(ca.ca.certPath) }).responseStatus, 'malformedRequest');
     const big = await http(url, 'POST', Buffer.alloc(100 * 1024, 0x30));
     assert.equal(big.status, 413);
+    // Chunked, no Content-Length: cut off while streaming, and the 413 still arrives.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request', 'Transfer-Encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 20; i++) req.write(Buffer.alloc(8 * 1024, 0x30));
+      req.end();
+    });
+    assert.equal(chunked, 413);
     const wrongType = await http(url, 'POST', buildOcspRequest(readFileSync(good.certPath), readFileSync(ca.ca.certPath)).der, 'text/plain');
     assert.equal(wrongType.status, 415);
     // The server is still fine afterwards.

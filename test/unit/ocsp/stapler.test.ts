@@ -199,6 +199,14 @@ describe('OcspStapler (fake clock)', () => {
     assert.equal(server.listenerCount('OCSPRequest'), 0, 'dispose detaches');
   });
 
+  it('says so when ocsp_issuer_pem is not the issuer of the server certificate', async () => {
+    const s = make({ issuer: readFileSync(pki.root.certPath) });
+    await s.refresh();
+    assert.equal(fetchTimes.length, 0, 'no pointless request');
+    assert.match(s.state()[0].lastError ?? '', /ocsp_issuer_pem is "CN=Test Root CA, O=Certscope Test, C=DE", but CN=localhost was issued by "CN=Test Intermediate CA/);
+    s.dispose();
+  });
+
   it('staples revoked responses too, and picks up a certificate first seen in a handshake', async () => {
     status = { status: 'revoked', revocationTime: new Date(time.t - 3600_000), reason: 'keyCompromise' };
     const s = make({ certificates: [] });
