@@ -69,4 +69,7 @@ cat root.crt intermediate.crt broker.crt > "$out/fullchain-wrong-order.pem"
   sed 's/^/    /' broker.crt
   printf '  note: the key is mounted from elsewhere\n'
 } > "$out/k8s-secret.yaml"
+# Bad input: binary junk named .pem, and a bundle whose second block is truncated base64.
+head -c 3000 /dev/urandom | tr '\055' '\000' > "$out/junk-binary.pem"
+{ cat broker.crt; printf -- '-----BEGIN CERTIFICATE-----\nMIIBtruncated\n-----END CERTIFICATE-----\n'; } > "$out/broken-block.pem"
 echo "fixtures written to $out"

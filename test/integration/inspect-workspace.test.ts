@@ -3,7 +3,7 @@
 // diagnostics + quick fix, outline, DER viewer, live updates. Expected values come from openssl.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -97,6 +97,43 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     assert.ok(snap.nodes.some((n) => n.kind === 'error' && n.label === 'garbage.crt'), 'the garbage file is listed as a problem');
     assert.match(broker.tooltip, new RegExp(sha256Colon(pki('broker.crt'))));
     console.log(`inspect perf: tree of ${snap.stats.files} files ready in ${snap.stats.totalMs} ms (find ${snap.stats.findMs} ms, read+decode ${snap.stats.loadMs} ms)`);
+  });
+
+  it('bad input: binary junk named .pem and a truncated block are error nodes and diagnostics with the reason', async () => {
+    const junk = snap.nodes.find((n) => n.kind === 'error' && n.label === 'pki/junk-binary.pem');
+    assert.ok(junk, 'junk-binary.pem is listed under Problems');
+    assert.match(junk.description, /binary content is not a DER/);
+    const broken = snap.nodes.find((n) => n.kind === 'error' && n.label === 'pki/broken-block.pem');
+    assert.ok(broken, 'the malformed block of broken-block.pem is listed under Problems');
+    const diags = await until('diagnostics of broken-block.pem', async () => {
+      const d = vscode.languages.getDiagnostics(pki('broken-block.pem'));
+      return d.length ? d : undefined;
+    });
+    assert.deepEqual(diags.map((d) => d.code), ['decode-error']);
+    assert.match(diags[0]!.message, /^Malformed CERTIFICATE block: .{8,}/);
+    const goodLines = readFileSync(pki('broker.crt').fsPath, 'utf8').split('\n').length - 1;
+    assert.equal(diags[0]!.range.start.line, goodLines, 'on the second block, right after the good certificate');
+    assert.deepEqual(vscode.languages.getDiagnostics(pki('junk-binary.pem')).map((d) => d.code), ['file-error']);
+    // The good block of the same file is still in the tree (as a second location of the broker certificate).
+    assert.match(snap.nodes.find((n) => n.label === 'broker.certscope.test')!.description, /\d files/);
+  });
+
+  it('honours files.exclude and certscope.inspect.exclude', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    const inspect = vscode.workspace.getConfiguration('certscope.inspect');
+    try {
+      await files.update('exclude', { '**/expired.crt': true }, vscode.ConfigurationTarget.Workspace);
+      await inspect.update('exclude', ['**/device-*.crt'], vscode.ConfigurationTarget.Workspace);
+      const s = await snapshot();
+      assert.ok(!s.nodes.some((n) => n.label === 'device-expired'), 'files.exclude is honoured');
+      assert.ok(!s.nodes.some((n) => n.label === 'device-revoked' && n.kind === 'cert'), 'certscope.inspect.exclude is honoured');
+      assert.ok(s.nodes.some((n) => n.label === 'broker.certscope.test'));
+    } finally {
+      await files.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+      await inspect.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    const back = await snapshot();
+    assert.ok(back.nodes.some((n) => n.label === 'device-expired'));
   });
 
   it('Explorer badges: R for the revoked, E for the expired certificate file', () => {
