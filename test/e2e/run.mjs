@@ -99,7 +99,7 @@ function tests(workspace) {
   const derCn = opensslCommonName(join(workspace, 'server.der'), 'DER');
   return [
     {
-      name: 'palette: "Certscope: Inspect" on the active certificate opens its decoded document',
+      name: 'palette: "Certscope: Inspect" on the active certificate opens its read-only decoded document',
       shot: 'e2e-inspect-palette.png',
       async run(page) {
         await quickOpen(page, 'server.crt');
@@ -108,6 +108,12 @@ function tests(workspace) {
         const text = await activeEditorText(page);
         assertIncludes(text, serverCn, 'the decoded document');
         assertIncludes(text, 'Certificate', 'the decoded document');
+        // Read-only: typing into it is refused with VS Code's read-only message.
+        await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+        await page.keyboard.type('x');
+        await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first()
+          .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+        if (!(await activeEditorText(page)).startsWith(text.slice(0, 40))) throw new Error('typing changed the decoded document');
       },
     },
     {
