@@ -299,9 +299,10 @@ export class CertificateAuthority {
       const dir = join(this.paths.issuedDir, name);
       mkdirSync(dir, { recursive: true });
       const p = { dir, cert: join(dir, ISSUED_FILES.cert), chain: join(dir, ISSUED_FILES.chain), fullchain: join(dir, ISSUED_FILES.fullchain), byserial, key: undefined as string | undefined };
-      writeFileAtomic(p.cert, certPem);
-      writeFileAtomic(p.chain, chainPem);
-      writeFileAtomic(p.fullchain, certPem + intermediatesOf(chainPem));
+      // Copies of certs/<SERIAL>.pem and the CA chain: atomic, not fsync'ed.
+      writeFileAtomic(p.cert, certPem, 0o644, { durable: false });
+      writeFileAtomic(p.chain, chainPem, 0o644, { durable: false });
+      writeFileAtomic(p.fullchain, certPem + intermediatesOf(chainPem), 0o644, { durable: false });
       let keyPem: string | undefined;
       if (pair) {
         keyPem = privateKeyPem(pair.privateKey);

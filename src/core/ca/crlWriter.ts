@@ -55,10 +55,74 @@ export function encodeCrlEntry(e: CrlEntrySpec): Buffer {
   return seq(...parts);
 }
 
+/**
+ * revokedCertificates contents for plain entries (serial, date, optional reason) written straight
+ * into one buffer: the common case at 100k entries, ~10x fewer allocations than the generic path.
+ */
+function encodeEntries(entries: Iterable<CrlEntrySpec>): Buffer[] {
+  const parts: Buffer[] = [];
+  let chunk = Buffer.allocUnsafe(1 << 20);
+  let pos = 0;
+  const flush = (): void => {
+    if (pos) parts.push(chunk.subarray(0, pos));
+    chunk = Buffer.allocUnsafe(1 << 20);
+    pos = 0;
+  };
+  for (const e of entries) {
+    const d = e.date;
+    const y = d.getUTCFullYear();
+    const simple = !e.invalidityDate && !(e.reason === 'certificateHold' && e.holdInstruction) && y >= 1950 && y < 2050 && /^[0-9a-fA-F]{1,60}$/.test(e.serialHex);
+    if (!simple) {
+      const enc = encodeCrlEntry(e);
+      if (pos + enc.length > chunk.length) flush();
+      if (enc.length > chunk.length) { parts.push(enc); continue; }
+      enc.copy(chunk, pos);
+      pos += enc.length;
+      continue;
+    }
+    const serial = serialBytes(e.serialHex);
+    let s0 = 0;
+    while (s0 < serial.length - 1 && serial[s0] === 0) s0++;
+    const serialLen = serial.length - s0 + (serial[s0] & 0x80 ? 1 : 0);
+    const ext = e.reason && e.reason !== 'unspecified' ? reasonExt(e.reason) : undefined;
+    const extLen = ext ? 2 + ext.length : 0; // SEQUENCE header (short form) + the extension
+    const bodyLen = 2 + serialLen + 15 + extLen;
+    const total = bodyLen + (bodyLen < 128 ? 2 : 3);
+    if (pos + total > chunk.length) flush();
+    const b = chunk;
+    b[pos++] = 0x30;
+    if (bodyLen < 128) b[pos++] = bodyLen; else { b[pos++] = 0x81; b[pos++] = bodyLen; }
+    b[pos++] = 0x02; b[pos++] = serialLen;
+    if (serial[s0] & 0x80) b[pos++] = 0;
+    for (let i = s0; i < serial.length; i++) b[pos++] = serial[i];
+    b[pos++] = 0x17; b[pos++] = 13;
+    const t = truncate(d);
+    pos = digits2(b, pos, t.getUTCFullYear() % 100);
+    pos = digits2(b, pos, t.getUTCMonth() + 1);
+    pos = digits2(b, pos, t.getUTCDate());
+    pos = digits2(b, pos, t.getUTCHours());
+    pos = digits2(b, pos, t.getUTCMinutes());
+    pos = digits2(b, pos, t.getUTCSeconds());
+    b[pos++] = 0x5a;
+    if (ext) {
+      b[pos++] = 0x30; b[pos++] = ext.length;
+      ext.copy(b, pos);
+      pos += ext.length;
+    }
+  }
+  flush();
+  return parts;
+}
+
+function digits2(b: Buffer, pos: number, v: number): number {
+  b[pos] = 48 + Math.floor(v / 10);
+  b[pos + 1] = 48 + (v % 10);
+  return pos + 2;
+}
+
 /** Returns the signed CRL in DER. */
 export function buildCrl(spec: CrlSpec): Buffer {
-  const entries: Buffer[] = [];
-  for (const e of spec.entries) entries.push(encodeCrlEntry(e));
+  const entries = encodeEntries(spec.entries);
   const crlExts: Buffer[] = [];
   if (spec.authorityKeyId) crlExts.push(seq(oid('2.5.29.35'), octetString(seq(implicitPrimitive(0, spec.authorityKeyId)))));
   crlExts.push(seq(oid('2.5.29.20'), octetString(integer(spec.crlNumber))));
@@ -70,7 +134,7 @@ export function buildCrl(spec: CrlSpec): Buffer {
     time(truncate(spec.nextUpdate)),
   ];
   // An empty revokedCertificates must be absent, not an empty SEQUENCE (pitfall 6).
-  if (entries.length) tbsParts.push(tlv(0x30, entries));
+  if (entries.some((p) => p.length > 0)) tbsParts.push(tlv(0x30, entries));
   tbsParts.push(explicit(0, seq(...crlExts)));
   const tbs = seq(...tbsParts);
   return seq(tbs, spec.signer.algorithmId, bitString(spec.signer.sign(tbs)));

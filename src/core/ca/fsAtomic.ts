@@ -5,14 +5,19 @@ import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, 
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+/**
+ * `durable: false` skips the fsyncs for derived copies (issued/<name>/ files): still atomic against
+ * a killed process (the page cache survives it), just not flushed against power loss.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644, opts: { durable?: boolean } = {}): void {
+  const durable = opts.durable !== false;
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', mode);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -22,7 +27,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     rmSync(tmp, { force: true });
     throw err;
   }
-  syncDir(dirname(path));
+  if (durable) syncDir(dirname(path));
 }
 
 function syncDir(dir: string): void {
@@ -61,7 +66,8 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T> | T, op
   for (;;) {
     try {
       const fd = openSync(lockPath, 'wx', 0o600);
-      try { writeSync(fd, token); fsyncSync(fd); } finally { closeSync(fd); }
+      // No fsync: a lock only matters between live processes.
+      try { writeSync(fd, token); } finally { closeSync(fd); }
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -134,6 +134,8 @@ export function formatIndex(entries: readonly IndexEntry[]): string {
 
 /** Uppercase, even-length hex without redundant leading zero bytes ("1" -> "01", "00FF" -> "FF"). */
 export function normalizeSerialHex(hex: string): string {
+  // Fast path: already in openssl's form (what index.txt holds).
+  if (hex.length % 2 === 0 && hex.length > 0 && /^[0-9A-F]+$/.test(hex) && !(hex.length > 2 && hex[0] === '0' && hex[1] === '0')) return hex;
   let h = hex.replace(/[:\s]/g, '').replace(/^0x/i, '').toUpperCase().replace(/^0+/, '');
   if (h === '') h = '00';
   if (h.length % 2) h = '0' + h;
@@ -145,14 +147,25 @@ export function serialKey(hex: string): string {
   return hex.replace(/[:\s]/g, '').replace(/^0x/i, '').toLowerCase().replace(/^0+(?=.)/, '');
 }
 
-/** YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime). */
+/** YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime). Hand-parsed: 100k-line databases. */
 export function parseAsn1Time(s: string): Date | undefined {
-  const m = /^(\d{2}|\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  if (!m) return undefined;
-  let year = Number(m[1]);
-  if (m[1].length === 2) year += year < 50 ? 2000 : 1900;
-  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  const n = s.length;
+  if ((n !== 13 && n !== 15) || s.charCodeAt(n - 1) !== 0x5a) return undefined;
+  const num = (i: number, len: number): number => {
+    let v = 0;
+    for (let k = i; k < i + len; k++) {
+      const c = s.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) return NaN;
+      v = v * 10 + c;
+    }
+    return v;
+  };
+  const yl = n === 13 ? 2 : 4;
+  let year = num(0, yl);
+  if (yl === 2) year += year < 50 ? 2000 : 1900;
+  const month = num(yl, 2); const day = num(yl + 2, 2); const hour = num(yl + 4, 2); const min = num(yl + 6, 2); const sec = num(yl + 8, 2);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && min <= 59 && sec <= 60)) return undefined;
+  return new Date(Date.UTC(year, month - 1, day, hour, min, sec));
 }
 
 /** As openssl prints an ASN1_TIME from X509_gmtime_adj: UTCTime until 2049, GeneralizedTime after. */

@@ -132,6 +132,7 @@ export const implicitConstructed = (n: number, ...parts: Part[]): Buffer => tlv(
 /** PEM armour, 64-character lines. */
 export function toPem(der: Uint8Array, label: string): string {
   const b64 = Buffer.from(der).toString('base64');
-  const lines = b64.match(/.{1,64}/g) ?? [];
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
