@@ -167,7 +167,11 @@ export class OcspHttpServer {
   }
 }
 
-/** GET path -> DER: everything after the last path prefix slash that is base64 (which itself may contain '/'). */
+/**
+ * GET path -> DER. The request is the URL-encoded base64 after the responder's own path, which
+ * may be empty ("/MEkw...") or a prefix ("/ocsp/MEkw..."); base64 itself may contain '/', so the
+ * first suffix that decodes to exactly one DER SEQUENCE wins.
+ */
 export function decodeGetPath(path: string): Uint8Array {
   let p = path.replace(/^\/+/, '');
   if (p.includes('?')) p = p.slice(0, p.indexOf('?'));
@@ -180,6 +184,28 @@ export function decodeGetPath(path: string): Uint8Array {
   // Some clients send base64url; unescaped '/' inside standard base64 is kept as is.
   text = text.replace(/-/g, '+').replace(/_/g, '/').replace(/\s/g, '');
   if (text === '') throw new Error('GET without a request: expected /<url-encoded base64 OCSP request>');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw new Error('GET path is not base64');
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  const candidates = [text];
+  for (let i = text.indexOf('/'); i >= 0; i = text.indexOf('/', i + 1)) candidates.push(text.slice(i + 1));
+  let sawBase64 = false;
+  for (const c of candidates) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(c)) continue;
+    sawBase64 = true;
+    const der = new Uint8Array(Buffer.from(c, 'base64'));
+    if (isOneDerSequence(der)) return der;
+  }
+  if (!sawBase64) throw new Error('GET path is not base64');
+  // Let the responder report what is wrong with the bytes (malformedRequest).
+  return new Uint8Array(Buffer.from(candidates[0].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'));
+}
+
+/** True when the bytes are one SEQUENCE whose encoded length covers them exactly. */
+function isOneDerSequence(b: Uint8Array): boolean {
+  if (b.length < 2 || b[0] !== 0x30) return false;
+  const first = b[1];
+  if (first < 0x80) return 2 + first === b.length;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || b.length < 2 + n) return false;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i];
+  return 2 + n + len === b.length;
 }

@@ -157,6 +157,9 @@ describe('OCSP responder queried by openssl ocsp', function () {
     assert.deepEqual(v.problems, []);
     assert.equal(v.status, 'revoked');
     assert.equal(v.reason, 'keyCompromise');
+    // The same under a path prefix, as with a responder URL of http://127.0.0.1:PORT/ocsp.
+    const prefixed = await http(url + 'ocsp/' + encodeURIComponent(Buffer.from(req.der).toString('base64')), 'GET');
+    assert.equal(verifyOcspResponse(prefixed.body, { cert: readFileSync(revoked.certPath), issuer: readFileSync(ca.ca.certPath) }).status, 'revoked');
     // openssl reads the same bytes.
     const f = join(tmp.dir, 'get.resp');
     writeFileSync(f, a.body);

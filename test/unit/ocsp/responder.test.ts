@@ -140,6 +140,11 @@ describe('decodeGetPath (RFC 6960 Appendix A.1 GET)', () => {
     assert.deepEqual(Buffer.from(decodeGetPath('/' + b64)), der);
     assert.deepEqual(Buffer.from(decodeGetPath('/' + der.toString('base64url'))), der);
   });
+  it('finds the request after a path prefix (responder URL http://host/ocsp)', () => {
+    const b64 = der.toString('base64');
+    assert.deepEqual(Buffer.from(decodeGetPath('/ocsp/' + encodeURIComponent(b64))), der);
+    assert.deepEqual(Buffer.from(decodeGetPath('/a/b/' + b64)), der);
+  });
   it('rejects an empty path, broken URL encoding and non-base64', () => {
     assert.throws(() => decodeGetPath('/'), /GET without a request/);
     assert.throws(() => decodeGetPath('/%E0%A4%A'), /not valid URL encoding/);
