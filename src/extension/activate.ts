@@ -9,6 +9,7 @@ import { DecodedDocumentProvider, registerDecodedDocuments } from './editor/deco
 import { registerCommands } from './commands/registry';
 import { PkiWorkspace } from './views/pkiWorkspace';
 import { registerInspection } from './views/registerInspection';
+import { registerTestPanel } from './panel/index';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDecodedDocuments(context, services.decodedDocuments);
   registerCommands(context, services);
   registerInspection(context, services);
+  registerTestPanel(context, services);
   // Features: one line each, e.g. registerCertificateTree(context, services);
 
   log.info(`Certscope ${String(context.extension.packageJSON.version)} activated`);

@@ -1,0 +1,150 @@
+// Messages between the connection test panel (webview) and the extension host. Both sides import
+// this file; nothing else is shared. The webview sends `ready` first; every request carries an
+// `id` that its response repeats. The probe result shape mirrors src/core/probe/types.ts
+// (ProbeResult): the host checks at compile time that a ProbeResult is assignable to it.
+
+export type TlsVersionField = '' | '1.2' | '1.3';
+export type MqttVersionField = '3.1.1' | '5';
+export type FileField = 'caPath' | 'certPath' | 'keyPath';
+
+/** The form. `password` travels only in `run` and `saveProfile`; it is kept in SecretStorage. */
+export interface FormState {
+  url: string;
+  caPath: string;
+  certPath: string;
+  keyPath: string;
+  servername: string;
+  tlsVersion: TlsVersionField;
+  requestOcsp: boolean;
+  mqttVersion: MqttVersionField;
+  clientId: string;
+  username: string;
+  password: string;
+  timeoutSeconds: number;
+}
+
+export interface ProfileSummary {
+  name: string;
+  url: string;
+  hasPassword: boolean;
+}
+
+// ---- the probe result as the panel shows it (structural copy of the core's ProbeResult) ----
+
+export type StepStatus = 'ok' | 'fail' | 'warn' | 'skipped';
+
+export interface PanelStep {
+  name: string;
+  title: string;
+  startMs: number;
+  durationMs: number;
+  status: StepStatus;
+  details: Array<[string, string]>;
+}
+
+export interface PanelAlert {
+  name: string;
+  number: number;
+  level?: 'warning' | 'fatal';
+  direction: 'received' | 'sent';
+  phase: 'during-handshake' | 'after-handshake';
+  evidence: 'record' | 'error';
+  raw?: string;
+}
+
+export interface PanelCert {
+  subject: string;
+  issuer: string;
+  serialHex: string;
+  notBefore: string;
+  notAfter: string;
+  sans: string[];
+  sha256: string;
+  isCA: boolean;
+  selfSigned: boolean;
+  mustStaple: boolean;
+  extKeyUsage: string[];
+  validity: 'valid' | 'expired' | 'notYetValid';
+}
+
+export interface PanelResult {
+  url: string;
+  ok: boolean;
+  startedAt: string;
+  totalMs: number;
+  steps: PanelStep[];
+  tls?: { version?: string; cipher?: string; clientCertRequested?: boolean; clientCertSent: boolean; acceptedCaNames: string[] };
+  chain?: { certificates: PanelCert[]; origin: 'wire' | 'node'; trusted: boolean; errorCode?: string; problems: string[] };
+  hostname?: { host: string; ok: boolean; names: string[]; message?: string };
+  staple?: {
+    requested: boolean; present: boolean; status?: string; revokedAt?: string; reason?: string; thisUpdate?: string;
+    nextUpdate?: string; signatureValid?: boolean; certIdMatches?: boolean; fresh?: boolean; mustStaple: boolean; problems: string[];
+  };
+  alerts: PanelAlert[];
+  mqtt?: { version: string; clientId: string; connack?: { code: number; name: string; reasonString?: string }; roundTrip?: { topic: string; ok: boolean; message?: string } };
+  error?: { step: string; code?: string; message: string };
+  diagnosis: Array<{ kind: string; severity: 'error' | 'warning'; cause: string; fix: string }>;
+}
+
+// ---- webview -> host ----
+
+export type WebviewRequest =
+  | { type: 'ready' }
+  | { type: 'pickFile'; id: number; field: FileField }
+  | { type: 'run'; id: number; form: FormState }
+  | { type: 'saveProfile'; id: number; name: string; form: FormState }
+  | { type: 'loadProfile'; id: number; name: string }
+  | { type: 'deleteProfile'; id: number; name: string };
+
+// ---- host -> webview ----
+
+export type HostMessage =
+  | { type: 'init'; profiles: ProfileSummary[]; form: FormState }
+  | { type: 'picked'; id: number; field: FileField; path?: string }
+  | { type: 'runStarted'; id: number }
+  | { type: 'runResult'; id: number; result: PanelResult }
+  | { type: 'runError'; id: number; message: string }
+  | { type: 'profiles'; id: number; profiles: ProfileSummary[]; message?: string }
+  | { type: 'profileLoaded'; id: number; name: string; form: FormState };
+
+export const DEFAULT_FORM: FormState = {
+  url: 'mqtts://localhost:8883',
+  caPath: '',
+  certPath: '',
+  keyPath: '',
+  servername: '',
+  tlsVersion: '',
+  requestOcsp: true,
+  mqttVersion: '3.1.1',
+  clientId: '',
+  username: '',
+  password: '',
+  timeoutSeconds: 10,
+};
+
+/** Narrow check used by the host on everything the webview sends (it is untrusted input). */
+export function isWebviewRequest(m: unknown): m is WebviewRequest {
+  if (typeof m !== 'object' || m === null) return false;
+  const t = (m as { type?: unknown }).type;
+  if (t === 'ready') return true;
+  if (typeof (m as { id?: unknown }).id !== 'number') return false;
+  switch (t) {
+    case 'pickFile': return ['caPath', 'certPath', 'keyPath'].includes(String((m as { field?: unknown }).field));
+    case 'run': return isForm((m as { form?: unknown }).form);
+    case 'saveProfile': return typeof (m as { name?: unknown }).name === 'string' && isForm((m as { form?: unknown }).form);
+    case 'loadProfile':
+    case 'deleteProfile': return typeof (m as { name?: unknown }).name === 'string';
+    default: return false;
+  }
+}
+
+export function isForm(f: unknown): f is FormState {
+  if (typeof f !== 'object' || f === null) return false;
+  const o = f as Record<string, unknown>;
+  const strings = ['url', 'caPath', 'certPath', 'keyPath', 'servername', 'clientId', 'username', 'password'];
+  return strings.every((k) => typeof o[k] === 'string')
+    && ['', '1.2', '1.3'].includes(o.tlsVersion as string)
+    && ['3.1.1', '5'].includes(o.mqttVersion as string)
+    && typeof o.requestOcsp === 'boolean'
+    && typeof o.timeoutSeconds === 'number';
+}
