@@ -202,4 +202,22 @@ describe('Certscope in the VS Code extension host', () => {
     const updated = await changed;
     assertShowsCertificate(updated, opensslFacts(fixture('root-ca.pem'), 'PEM'));
   });
+  it('Inspect with no file at hand asks for one, and dismissing the picker is silent', async () => {
+    await closeAllEditors();
+    let settled = false;
+    let result: unknown = 'not run';
+    const shown = await captureErrorMessages(async () => {
+      const run = Promise.resolve(vscode.commands.executeCommand(COMMAND)).then((r) => { result = r; settled = true; });
+      // The file picker is a quick input here: close it until the command returns (bounded).
+      for (let i = 0; i < 100 && !settled; i++) {
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(settled, 'Inspect did not return after its file picker was dismissed');
+      await run;
+    });
+    assert.equal(result, undefined);
+    assert.deepEqual(shown, [], 'dismissing the picker showed an error');
+    assert.equal(vscode.window.activeTextEditor, undefined, 'an editor was opened');
+  });
 });
