@@ -113,6 +113,8 @@ export class OcspStapler {
   private started = false;
   private disposed = false;
   private readonly servers = new Set<OcspRequestEmitter>();
+  /** Certificates seen in handshakes that could not be used (logged once). */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly options: StaplerOptions = {}) {
     this.refreshMs = options.refreshIntervalMs ?? 5 * 60_000;
@@ -154,12 +156,14 @@ export class OcspStapler {
    */
   getStaple(certDer: Uint8Array, issuerDer?: Uint8Array | null): Buffer | null {
     if (this.disposed) return null;
-    const e = this.entries.get(fingerprint(certDer));
+    const key = fingerprint(certDer);
+    const e = this.entries.get(key);
     if (!e) {
-      if (this.started && (this.issuer || issuerDer)) {
+      if (this.started && (this.issuer || issuerDer) && !this.refused.has(key)) {
         try {
           this.add(certDer, this.issuer ? undefined : issuerDer ?? undefined);
         } catch (err) {
+          this.refused.add(key); // said once, not at every handshake
           this.log('warn', `OCSP stapling: cannot use the server certificate: ${(err as Error).message}`);
         }
       }
