@@ -24,7 +24,13 @@ export async function buildSuites(outDir = defaultOutDir) {
     format: 'cjs',
     target: 'node20',
     sourcemap: 'inline',
-    external: ['vscode', 'mocha'],
+    external: ['vscode'],
+    plugins: [{
+      // mocha 12's main entry is ESM; load its CJS build so hosts without require(esm) (Electron's
+      // Node 20.18 in desktop VS Code 1.100) can run the suites too.
+      name: 'mocha-cjs',
+      setup(b) { b.onResolve({ filter: /^mocha$/ }, () => ({ path: 'mocha/lib/mocha.cjs', external: true })); },
+    }],
     logLevel: 'warning',
   });
   return join(outDir, 'index.js');
