@@ -190,7 +190,7 @@ export class CertificateAuthority {
   constructor(dir: string, config?: string) {
     let loaded;
     try {
-      loaded = loadCaDirectory(dir, config);
+      loaded = loadCaDirectory(dir, config, { withEntries: false });
     } catch (e) {
       throw new CaError(e instanceof CaDirectoryError ? e.message : `cannot open CA directory ${dir}: ${(e as Error).message}`);
     }

@@ -77,15 +77,18 @@ function adoptCommonNames(paths: CaPaths): void {
   paths.privateKey = alt(paths.privateKey, 'private/cakey.pem', 'private/ca.key', 'ca-key.pem');
 }
 
-/** Reads a CA directory: paths, CA certificate, database. Throws CaDirectoryError with a clear message. */
-export function loadCaDirectory(dir: string, configFile?: string): CaDirectory {
+/**
+ * Reads a CA directory: paths, CA certificate, database. Throws CaDirectoryError with a clear
+ * message. `withEntries: false` skips parsing index.txt (large databases, callers that cache it).
+ */
+export function loadCaDirectory(dir: string, configFile?: string, opts: { withEntries?: boolean } = {}): CaDirectory {
   const absDir = resolve(dir);
   if (!existsSync(absDir)) throw new CaDirectoryError(`CA directory ${absDir} does not exist`);
   const { paths, fromConfig, section } = resolveCaPaths(absDir, configFile);
   if (!existsSync(paths.certificate)) throw new CaDirectoryError(`CA certificate not found: ${paths.certificate}`);
   const caCertPem = readFileSync(paths.certificate, 'utf8');
   if (!caCertPem.includes('-----BEGIN CERTIFICATE-----')) throw new CaDirectoryError(`${paths.certificate} is not a PEM certificate`);
-  const entries = existsSync(paths.database) ? readIndex(readFileSync(paths.database, 'utf8')) : [];
+  const entries = opts.withEntries !== false && existsSync(paths.database) ? readIndex(readFileSync(paths.database, 'utf8')) : [];
   const num = (k: string): number | undefined => {
     const v = section?.get(k);
     return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;

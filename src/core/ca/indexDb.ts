@@ -59,32 +59,52 @@ export class IndexFormatError extends Error {
 /** Parses index.txt. Throws IndexFormatError with the line number on a malformed line. */
 export function readIndex(text: string): IndexEntry[] {
   const out: IndexEntry[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '');
-    if (!line) continue;
-    const f = line.split('\t');
-    if (f.length < 6) throw new IndexFormatError(`expected 6 tab-separated fields, found ${f.length}`, i + 1);
-    const [status, exp, rev, serial, file] = f;
-    const subject = f.slice(5).join('\t');
-    if (status !== 'V' && status !== 'R' && status !== 'E') throw new IndexFormatError(`unknown status "${status}"`, i + 1);
-    const expires = parseAsn1Time(exp);
-    if (!expires) throw new IndexFormatError(`bad expiry time "${exp}"`, i + 1);
-    if (!/^[0-9A-Fa-f]+$/.test(serial)) throw new IndexFormatError(`bad serial "${serial}"`, i + 1);
-    const entry: IndexEntry = { status, expires, serialHex: normalizeSerialHex(serial), file, subject };
-    if (rev) {
-      const revoked = parseRevocationField(rev);
-      if (!revoked) throw new IndexFormatError(`bad revocation field "${rev}"`, i + 1);
-      entry.revoked = revoked;
-    } else if (status === 'R') {
-      throw new IndexFormatError('status R without a revocation time', i + 1);
-    }
-    out.push(entry);
+  let lineNo = 0;
+  let pos = 0;
+  // Fields are cut with indexOf rather than split(): 100k-line databases are read on every change.
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    lineNo++;
+    let lineEnd = end;
+    if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    if (lineEnd > pos) out.push(parseLine(text, pos, lineEnd, lineNo));
+    pos = end + 1;
   }
   return out;
 }
 
+function parseLine(text: string, start: number, end: number, lineNo: number): IndexEntry {
+  const tabs: number[] = [];
+  for (let p = text.indexOf('\t', start); p >= 0 && p < end && tabs.length < 5; p = text.indexOf('\t', p + 1)) tabs.push(p);
+  if (tabs.length < 5) throw new IndexFormatError(`expected 6 tab-separated fields, found ${tabs.length + 1}`, lineNo);
+  const status = text.slice(start, tabs[0]);
+  const exp = text.slice(tabs[0] + 1, tabs[1]);
+  const rev = text.slice(tabs[1] + 1, tabs[2]);
+  const serial = text.slice(tabs[2] + 1, tabs[3]);
+  const file = text.slice(tabs[3] + 1, tabs[4]);
+  const subject = text.slice(tabs[4] + 1, end);
+  if (status !== 'V' && status !== 'R' && status !== 'E') throw new IndexFormatError(`unknown status "${status}"`, lineNo);
+  const expires = parseAsn1Time(exp);
+  if (!expires) throw new IndexFormatError(`bad expiry time "${exp}"`, lineNo);
+  if (!/^[0-9A-Fa-f]+$/.test(serial)) throw new IndexFormatError(`bad serial "${serial}"`, lineNo);
+  const entry: IndexEntry = { status, expires, serialHex: normalizeSerialHex(serial), file, subject };
+  if (rev) {
+    const revoked = parseRevocationField(rev);
+    if (!revoked) throw new IndexFormatError(`bad revocation field "${rev}"`, lineNo);
+    entry.revoked = revoked;
+  } else if (status === 'R') {
+    throw new IndexFormatError('status R without a revocation time', lineNo);
+  }
+  return entry;
+}
+
 function parseRevocationField(rev: string): IndexEntry['revoked'] | undefined {
+  const c1 = rev.indexOf(',');
+  if (c1 < 0) {
+    const d = parseAsn1Time(rev);
+    return d ? { date: d } : undefined;
+  }
   const [time, reasonText, arg] = rev.split(',');
   const date = parseAsn1Time(time);
   if (!date) return undefined;
@@ -144,6 +164,11 @@ export function normalizeSerialHex(hex: string): string {
 
 /** Lookup key shared with the CRL and OCSP code: lowercase hex without leading zeros. */
 export function serialKey(hex: string): string {
+  if (/^[0-9A-Fa-f]+$/.test(hex)) {
+    let i = 0;
+    while (i < hex.length - 1 && hex.charCodeAt(i) === 48) i++;
+    return (i ? hex.slice(i) : hex).toLowerCase();
+  }
   return hex.replace(/[:\s]/g, '').replace(/^0x/i, '').toLowerCase().replace(/^0+(?=.)/, '');
 }
 
@@ -151,21 +176,24 @@ export function serialKey(hex: string): string {
 export function parseAsn1Time(s: string): Date | undefined {
   const n = s.length;
   if ((n !== 13 && n !== 15) || s.charCodeAt(n - 1) !== 0x5a) return undefined;
-  const num = (i: number, len: number): number => {
-    let v = 0;
-    for (let k = i; k < i + len; k++) {
-      const c = s.charCodeAt(k) - 48;
-      if (c < 0 || c > 9) return NaN;
-      v = v * 10 + c;
-    }
-    return v;
-  };
   const yl = n === 13 ? 2 : 4;
-  let year = num(0, yl);
+  let year = digitsAt(s, 0, yl);
   if (yl === 2) year += year < 50 ? 2000 : 1900;
-  const month = num(yl, 2); const day = num(yl + 2, 2); const hour = num(yl + 4, 2); const min = num(yl + 6, 2); const sec = num(yl + 8, 2);
+  const month = digitsAt(s, yl, 2); const day = digitsAt(s, yl + 2, 2); const hour = digitsAt(s, yl + 4, 2);
+  const min = digitsAt(s, yl + 6, 2); const sec = digitsAt(s, yl + 8, 2);
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && min <= 59 && sec <= 60)) return undefined;
   return new Date(Date.UTC(year, month - 1, day, hour, min, sec));
+}
+
+// Module-level (not a closure): this runs twice per line of a 100k-line database.
+function digitsAt(s: string, i: number, len: number): number {
+  let v = 0;
+  for (let k = i; k < i + len; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 /** As openssl prints an ASN1_TIME from X509_gmtime_adj: UTCTime until 2049, GeneralizedTime after. */
