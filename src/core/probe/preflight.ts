@@ -96,7 +96,7 @@ export function preflight(cert: PemInput | undefined, key: PemInput | undefined,
     if (!reached) {
       out.findings.push({
         kind: 'client_chain_not_to_ca', severity: 'warning',
-        cause: `the client certificate (issuer ${summary.issuer}) does not chain to the CA file given with --ca`,
+        cause: `the client certificate (issuer ${summary.issuer}) does not chain to the CA file given for the server (--ca)`,
         fix: 'Fine if the broker trusts that issuer; otherwise issue the client certificate from the CA the broker trusts.',
       });
     } else {
