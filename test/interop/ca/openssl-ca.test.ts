@@ -146,4 +146,17 @@ describe('ca vs openssl', function () {
     const st = await run('openssl', ['ca', '-config', 'openssl.cnf', '-status', '1002'], { cwd: base });
     assert.match(st.stdout + st.stderr, /Valid \(V\)/);
   });
+
+  it('CRLs signed with Ed25519 and RSA-4096 CA keys pass openssl crl and verify -crl_check', async () => {
+    for (const key of ['ed25519', 'rsa4096'] as const) {
+      const ca = await initCa(join(tmp.dir, `ca-${key}`), { subject: `/CN=${key} CA`, key });
+      const leaf = await ca.issue({ profile: 'server', name: 'l', dns: ['localhost'], key: 'p256' });
+      await ca.revoke(leaf.serialHex, 'superseded');
+      await crlParses(ca);
+      const r = await run('openssl', ['verify', '-crl_check', '-CRLfile', ca.paths.crlPem, '-CAfile', ca.paths.certificate, leaf.paths.cert]);
+      assert.match(r.stdout + r.stderr, /certificate revoked/, key);
+      const ok = await ca.issue({ profile: 'client', name: 'ok' });
+      assert.equal((await run('openssl', ['verify', '-crl_check', '-CRLfile', ca.paths.crlPem, '-CAfile', ca.paths.certificate, ok.paths.cert])).code, 0, key);
+    }
+  });
 });

@@ -115,4 +115,40 @@ describe('verify vs openssl', function () {
     assert.equal(r.failure?.code, 'revocationUnknown');
     assert.match(r.failure!.message, /OCSP: http:\/\/127\.0\.0\.1/);
   });
+
+  it('applies IP, DNS and email name constraints like openssl', async () => {
+    const nc = await issueWithOpenssl(tmp.dir, 'nc-ca', {
+      subject: '/CN=NC CA', issuer: pki.root,
+      extensions: 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\nnameConstraints=critical,permitted;IP:10.0.0.0/255.0.0.0,permitted;DNS:example.com,excluded;DNS:bad.example.com,permitted;email:.example.com',
+    });
+    const leaves: Array<[string, string, boolean]> = [
+      ['nc-ip-ok', 'subjectAltName=IP:10.1.2.3,DNS:a.example.com', true],
+      ['nc-ip-bad', 'subjectAltName=IP:192.168.1.1', false],
+      ['nc-dns-excluded', 'subjectAltName=DNS:x.bad.example.com', false],
+      ['nc-dns-outside', 'subjectAltName=DNS:example.org', false],
+      ['nc-email-ok', 'subjectAltName=email:joe@mail.example.com', true],
+      ['nc-email-bad', 'subjectAltName=email:joe@example.net', false],
+    ];
+    for (const [name, san, expected] of leaves) {
+      const leaf = await issueWithOpenssl(tmp.dir, name, { subject: `/CN=${name}`, extensions: `basicConstraints=critical,CA:FALSE\n${san}`, issuer: nc });
+      const bundle = join(tmp.dir, `${name}-chain.pem`);
+      writeFileSync(bundle, readFileSync(nc.certPath, 'utf8'));
+      const ours = await verifyCertificate(certs(leaf.certPath)[0], { anchors: certs(pki.root.certPath), pool: certs(bundle) });
+      const theirs = (await run('openssl', ['verify', '-CAfile', pki.root.certPath, '-untrusted', bundle, leaf.certPath])).code === 0;
+      assert.equal(ours.valid, expected, `${name}: ${ours.failure?.message}`);
+      assert.equal(theirs, expected, `${name}: openssl`);
+      if (!expected) assert.equal(ours.failure?.code, 'nameConstraints');
+    }
+  });
+
+  it('uses the system trust store on request', async () => {
+    const { systemRoots } = await import('../../../src/core/verify/index');
+    const roots = systemRoots();
+    assert.ok(roots.length > 50, `only ${roots.length} system roots`);
+    // A system root validates as trusted by itself; our private root does not.
+    const r = await verifyCertificate(roots[0], { anchors: roots });
+    assert.equal(r.valid, true, r.failure?.message);
+    const mine = await verifyCertificate(certs(pki.server.certPath)[0], { anchors: roots, pool: certs(pki.intermediate.certPath) });
+    assert.equal(mine.failure?.code, 'noIssuer');
+  });
 });
