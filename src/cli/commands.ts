@@ -16,4 +16,5 @@ export const commands: Record<string, Loader> = {
   demo: async () => (await import('./demo')).demoCommand,
   ca: async () => (await import('./ca')).caCommand,
   verify: async () => (await import('./verify')).verifyCommand,
+  broker: async () => (await import('./broker')).brokerCommand,
 };

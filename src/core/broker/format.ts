@@ -1,0 +1,49 @@
+// One line of plain text per broker event, for the CLI and the extension's output channel.
+import type { BrokerEvent, BrokerState } from './types';
+
+function clock(d: Date): string {
+  return d.toISOString().slice(11, 19);
+}
+
+export function formatBrokerEvent(e: BrokerEvent): string {
+  const t = clock(e.time);
+  switch (e.type) {
+    case 'listening':
+      return `${t} listening  ${e.transport === 'mqtts' ? 'mqtts://' : 'wss://'}${e.address}:${e.port}`;
+    case 'connection': {
+      const who = e.clientCert ? ` ${e.clientCert.subject} (serial ${e.clientCert.serial})` : '';
+      const head = `${t} ${e.outcome === 'accepted' ? 'ACCEPTED' : 'REJECTED'}   ${e.transport} ${e.remoteAddress}:${e.remotePort} ${e.tlsVersion} ${e.cipher}${who}`;
+      if (e.outcome === 'accepted') return head + (e.note ? `\n           note: ${e.note}` : '');
+      const alert = e.alert ? ` -> alert ${e.alert.name} (${e.alert.code})${e.alert.sent ? '' : ` NOT sent: ${e.alert.note ?? 'unknown reason'}`}` : '';
+      return `${head}\n           ${e.reason ?? 'refused'}${alert}`;
+    }
+    case 'handshakeFailed':
+      return `${t} TLS FAILED ${e.transport} ${e.remoteAddress}:${e.remotePort}: ${e.message}`;
+    case 'mqtt':
+      return `${t} mqtt       ${e.action} ${e.clientId}${e.detail ? ` ${e.detail}` : ''}`;
+    case 'log':
+      return `${t} ${e.source.padEnd(6)}     ${e.level === 'info' ? '' : `${e.level.toUpperCase()}: `}${e.message}`;
+    case 'stopped':
+      return `${t} stopped`;
+  }
+}
+
+/** A short status block: listeners, CRL coverage, staples, counters. */
+export function formatBrokerState(s: BrokerState): string {
+  const lines = [`running: ${s.running}`];
+  for (const l of s.listeners) lines.push(`listener ${l.transport} ${l.address}:${l.port}`);
+  if (s.crl.enabled) {
+    for (const src of s.crl.sources) {
+      const crls = src.crls.map((c) => `${c.issuer}${c.crlNumber ? ` #${c.crlNumber}` : ''}, ${c.entries} revoked, next update ${c.nextUpdate?.toISOString() ?? 'none'}${c.stale ? ' (EXPIRED)' : ''}`);
+      lines.push(`crl ${src.source}: ${src.ok ? 'ok' : `FAILING (${src.lastError ?? '?'})`}${crls.length ? `\n    ${crls.join('\n    ')}` : ''}`);
+    }
+    for (const m of s.crl.missingFor) lines.push(`crl missing for CA ${m}`);
+    for (const m of s.crl.staleFor) lines.push(`crl expired for CA ${m}`);
+  }
+  for (const st of s.staples) {
+    lines.push(`ocsp staple ${st.subject}: ${st.stapling ? `${st.status} until ${st.nextUpdate?.toISOString()}` : `none${st.lastError ? ` (${st.lastError})` : ''}`}`);
+  }
+  const c = s.stats;
+  lines.push(`connections: ${c.accepted} accepted, ${c.rejected} rejected, ${c.handshakeFailures} failed handshakes, ${c.openConnections} open; mqtt clients ${c.mqttClients}, subscriptions ${c.subscriptions}, messages in ${c.messagesIn}`);
+  return lines.join('\n');
+}
