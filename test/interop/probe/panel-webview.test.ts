@@ -60,8 +60,9 @@ describe('test panel webview in Chromium', function () {
     tmp.cleanup();
   });
 
-  const posted = (): Promise<Array<{ type: string; [k: string]: unknown }>> => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-  const deliver = (m: HostMessage): Promise<void> => page.evaluate((msg: HostMessage) => window.postMessage(msg, '*'), m);
+  // These callbacks run in the page (DOM), where globalThis is the window.
+  const posted = (): Promise<Array<{ type: string; [k: string]: unknown }>> => page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted);
+  const deliver = (m: HostMessage): Promise<void> => page.evaluate((msg: HostMessage) => (globalThis as unknown as { postMessage(x: unknown, o: string): void }).postMessage(msg, '*'), m);
 
   it('sends ready first and renders the form from init', async () => {
     const first = (await posted())[0];
@@ -89,7 +90,7 @@ describe('test panel webview in Chromium', function () {
   it('renders a real certificate_revoked result: alert, diagnosis, timeline, chain', async () => {
     const captured = JSON.parse(readFileSync('test/unit/probe/fixtures/results/tls13-revoked.json', 'utf8')) as { result: ProbeResult; preflight: Diagnosis[]; context?: ProbeContext };
     const result = { ...captured.result, diagnosis: diagnose(captured.result, captured.preflight, captured.context) };
-    const run = (await posted()).find((m) => m.type === 'run') as { id: number };
+    const run = (await posted()).find((m) => m.type === 'run') as unknown as { id: number };
     await deliver({ type: 'runResult', id: run.id, result });
     assert.match(await page.textContent('#verdict'), /The connection fails/);
     assert.match(await page.textContent('#alert'), /TLS alert certificate_revoked \(44\) received after the handshake/);
@@ -104,7 +105,7 @@ describe('test panel webview in Chromium', function () {
 
   it('a run error is shown without breaking the form', async () => {
     await page.click('#run');
-    const run = (await posted()).filter((m) => m.type === 'run').at(-1) as { id: number };
+    const run = (await posted()).filter((m) => m.type === 'run').at(-1) as unknown as { id: number };
     await deliver({ type: 'runError', id: run.id, message: 'CA file: cannot read /x.pem (ENOENT)' });
     assert.match(await page.textContent('#run-error'), /ENOENT/);
     assert.equal(await page.isEnabled('#run'), true);
