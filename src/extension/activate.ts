@@ -9,6 +9,7 @@ import { DecodedDocumentProvider, registerDecodedDocuments } from './editor/deco
 import { registerCommands } from './commands/registry';
 import { PkiWorkspace } from './views/pkiWorkspace';
 import { registerInspection } from './views/registerInspection';
+import { registerLoop } from './broker/loop';
 import { registerTestPanel } from './panel/index';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDecodedDocuments(context, services.decodedDocuments);
   registerCommands(context, services);
   registerInspection(context, services);
+  registerLoop(context, services);
   registerTestPanel(context, services);
   // Features: one line each, e.g. registerCertificateTree(context, services);
 

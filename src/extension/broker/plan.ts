@@ -1,0 +1,117 @@
+// Turns settings + the workspace CA into a broker configuration. Explicit settings win; empty
+// ones are filled from a CA of the workspace: its newest server certificate (or the one picked),
+// its chain as cacertfile, the CRLs of the CAs in that chain, and Certscope's own OCSP responder
+// for stapling. The result goes through the broker's own resolveBrokerConfig checks.
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import type { CertificateAuthority } from '../../core/ca';
+import { resolveBrokerConfig, BrokerConfigError, type BrokerConfig } from '../../core/broker/config';
+import { UserError } from '../errors';
+import { findWorkspaceCas, issuedFiles, pickCa } from '../commands/ca/workspaceCas';
+import type { BrokerSettings } from './settings';
+
+export interface BrokerPlan {
+  /** Raw options for resolveBrokerConfig (ocsp_responder_url filled in by the caller when `ocspCa` is set). */
+  raw: Record<string, unknown>;
+  ca?: { ca: CertificateAuthority; name: string };
+  /** Start Certscope's OCSP responder for this CA and staple from it. */
+  ocspCa?: { ca: CertificateAuthority; name: string };
+  baseDir: string;
+}
+
+export interface PlanOverrides {
+  caDir?: string;
+  /** Path of the server certificate (issued/<name>/cert.pem or fullchain.pem) or its issued name. */
+  serverCert?: string;
+  port?: number;
+  wssPort?: number | null;
+}
+
+export async function planBroker(s: BrokerSettings, o: PlanOverrides): Promise<BrokerPlan> {
+  const baseDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+  const raw: Record<string, unknown> = {
+    bind: s.bind,
+    port: o.port ?? s.port,
+    wssPort: o.wssPort !== undefined ? o.wssPort : s.wssPort,
+    verify: s.verify,
+    fail_if_no_peer_cert: s.failIfNoPeerCert,
+    tls_versions: s.tlsVersions,
+    enable_crl_check: s.enableCrlCheck && s.verify === 'verify_peer',
+    crl_cache_urls: s.crlCacheUrls,
+    crl_cache_refresh_interval: s.crlCacheRefreshInterval,
+    crl_cache_http_timeout: s.crlCacheHttpTimeout,
+    enable_ocsp_stapling: s.enableOcspStapling,
+    ocsp_refresh_interval: s.ocspRefreshInterval,
+    ocsp_refresh_http_timeout: s.ocspRefreshHttpTimeout,
+  };
+  const needCa = !s.certfile || !s.keyfile || (s.verify === 'verify_peer' && !s.cacertfile)
+    || (raw.enable_crl_check && s.crlFiles.length === 0 && s.crlCacheUrls.length === 0)
+    || (s.enableOcspStapling && (!s.ocspResponderUrl || !s.ocspIssuerPem));
+  const plan: BrokerPlan = { raw, baseDir };
+  const ca = needCa ? await pickCa(o.caDir, 'Certscope: Start Local TLS Broker') : undefined;
+  plan.ca = ca;
+
+  if (s.certfile && s.keyfile) {
+    raw.certfile = s.certfile;
+    raw.keyfile = s.keyfile;
+  } else {
+    const server = await pickServerCert(ca!.ca, ca!.name, o.serverCert);
+    raw.certfile = server.cert;
+    raw.keyfile = server.key;
+  }
+  raw.cacertfile = s.cacertfile || (ca ? (existsSync(ca.ca.paths.caChain) ? ca.ca.paths.caChain : ca.ca.paths.certificate) : undefined);
+  if (raw.enable_crl_check) {
+    raw.crl_files = s.crlFiles.length || s.crlCacheUrls.length ? s.crlFiles : await chainCrlFiles(ca!.ca);
+  }
+  if (s.enableOcspStapling) {
+    raw.ocsp_issuer_pem = s.ocspIssuerPem || issuerOf(String(raw.certfile), ca);
+    if (s.ocspResponderUrl) raw.ocsp_responder_url = s.ocspResponderUrl;
+    else plan.ocspCa = ca;
+  }
+  return plan;
+}
+
+export function resolvePlan(plan: BrokerPlan): BrokerConfig {
+  try {
+    return resolveBrokerConfig(plan.raw, plan.baseDir);
+  } catch (err) {
+    if (err instanceof BrokerConfigError) throw new UserError(`broker settings: ${err.message}`);
+    throw err;
+  }
+}
+
+async function pickServerCert(ca: CertificateAuthority, caName: string, wanted?: string): Promise<{ cert: string; key: string }> {
+  const servers = issuedFiles(ca).filter((f) => f.serverAuth && f.keyPath);
+  if (wanted) {
+    const hit = servers.find((f) => f.name === wanted || f.certPath === wanted || f.fullchainPath === wanted);
+    if (!hit) throw new UserError(`${wanted} is not a server certificate with a key issued by ${caName}`);
+    return { cert: hit.fullchainPath ?? hit.certPath, key: hit.keyPath! };
+  }
+  if (servers.length === 0) throw new UserError(`${caName} has issued no server certificate with a key: run "Certscope: Issue Server Certificate" first, or set certscope.broker.certfile/keyfile`);
+  if (servers.length === 1) return { cert: servers[0].fullchainPath ?? servers[0].certPath, key: servers[0].keyPath! };
+  const picked = await vscode.window.showQuickPick(
+    servers.map((f) => ({ label: f.name, description: f.subject, f })),
+    { title: 'Certscope: Start Local TLS Broker', placeHolder: 'Server certificate for the broker', ignoreFocusOut: true },
+  );
+  if (!picked) throw new vscode.CancellationError();
+  return { cert: picked.f.fullchainPath ?? picked.f.certPath, key: picked.f.keyPath! };
+}
+
+/** crl.pem of the CA and of every workspace CA above it (OpenSSL needs a CRL per CA in the chain). */
+async function chainCrlFiles(ca: CertificateAuthority): Promise<string[]> {
+  const files = [ca.paths.crlPem];
+  const chain = ca.chainPem().match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const above = chain.slice(1).map((p) => new X509Certificate(p).fingerprint256);
+  if (above.length) {
+    for (const w of await findWorkspaceCas()) {
+      if (w.ca && above.includes(new X509Certificate(w.ca.certPem).fingerprint256)) files.push(w.ca.paths.crlPem);
+    }
+  }
+  return files.filter((f) => existsSync(f));
+}
+
+function issuerOf(certfile: string, ca?: { ca: CertificateAuthority }): string {
+  if (ca) return ca.ca.paths.certificate;
+  throw new UserError(`set certscope.broker.ocspIssuerPem: the issuer of ${certfile} is needed to check OCSP responses`);
+}

@@ -1,0 +1,54 @@
+// "Certscope: Start Local TLS Broker" (certscope.broker.start): the EMQX-like MQTT-over-TLS broker
+// inside the extension host, configured from `certscope.broker.*` and the workspace CA (see
+// broker/plan.ts). With stapling on and no responder URL set, Certscope's OCSP responder for the
+// CA starts with the broker (and stops with it). Args (optional): { caDir, serverCert, port,
+// wssPort }. Resolves to { port, url, listeners } once it listens (and the first staple is in).
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { requireLoop } from '../broker/loop';
+import { planBroker, resolvePlan } from '../broker/plan';
+import { readBrokerSettings } from '../broker/settings';
+import { argsOf, num, str } from './ca/args';
+import { requireTrust } from './ca/workspaceCas';
+
+export interface StartedBroker {
+  port: number;
+  url: string;
+  listeners: Array<{ transport: string; address: string; port: number }>;
+  stapling: boolean;
+  crlCheck: boolean;
+}
+
+export async function startBroker(services: Services, raw?: unknown): Promise<StartedBroker> {
+  requireTrust('Starting the local broker');
+  const loop = requireLoop(services);
+  const a = argsOf(raw);
+  const wssPort = a.wssPort === null ? null : num(a, 'wssPort');
+  const plan = await planBroker(readBrokerSettings(), { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port: num(a, 'port'), wssPort });
+  const c = loop.controller;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local TLS broker' }, async () => {
+    let startedOcsp = false;
+    if (plan.ocspCa) {
+      startedOcsp = !c.snapshot().ocsp;
+      const ocsp = await c.startOcsp(plan.ocspCa.ca, plan.ocspCa.name);
+      plan.raw.ocsp_responder_url = ocsp.url;
+    }
+    try {
+      const config = resolvePlan(plan);
+      const listeners = await c.startBroker(config, { caDir: plan.ca?.ca.paths.dir });
+      c.ocspOwnedByBroker = startedOcsp;
+      const port = listeners.find((l) => l.transport === 'mqtts')?.port ?? config.port;
+      const stapled = config.enable_ocsp_stapling ? await c.waitForStaple(5000) : false;
+      const url = `mqtts://localhost:${port}`;
+      const features = [config.enable_crl_check ? 'CRL check on' : 'CRL check off', config.enable_ocsp_stapling ? (stapled ? 'OCSP staple ready' : 'OCSP staple not ready yet') : 'stapling off'];
+      loop.brokerLog.info(`started on ${listeners.map((l) => `${l.transport}://${l.address}:${l.port}`).join(', ')} (${features.join(', ')}) with ${config.certfile}`);
+      void vscode.window.showInformationMessage(`Certscope: local broker on ${url} (${features.join(', ')}).`, 'Show Log').then((x) => {
+        if (x) loop.brokerLog.show(true);
+      });
+      return { port, url, listeners, stapling: stapled, crlCheck: config.enable_crl_check };
+    } catch (err) {
+      if (startedOcsp) await c.stopOcsp();
+      throw err;
+    }
+  });
+}

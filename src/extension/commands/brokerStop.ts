@@ -1,0 +1,19 @@
+// "Certscope: Stop Local TLS Broker" (certscope.broker.stop): closes the listeners and every
+// connection; the OCSP responder stops too when it was started with the broker. Resolves to
+// whether a broker was running.
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { requireLoop } from '../broker/loop';
+
+export async function stopBroker(services: Services): Promise<boolean> {
+  const loop = requireLoop(services);
+  const c = loop.controller;
+  const was = await c.stopBroker();
+  if (c.ocspOwnedByBroker) {
+    c.ocspOwnedByBroker = false;
+    await c.stopOcsp();
+  }
+  if (was) loop.brokerLog.info('stopped by the user');
+  void vscode.window.showInformationMessage(was ? 'Certscope: local broker stopped.' : 'Certscope: the local broker is not running.');
+  return was;
+}

@@ -1,0 +1,35 @@
+// "Certscope: Publish CRL" (certscope.ca.publishCrl): writes a fresh CRL (new crlNumber) and
+// serves it over HTTP on 127.0.0.1 (DER at /ca.crl, PEM at /ca.crl.pem) for brokers that fetch
+// CRLs by URL (EMQX crl_cache_urls). "Stop Publishing CRL" (certscope.ca.unpublishCrl) stops the
+// servers. Args: { caDir, copy: false }. Resolves to the URLs.
+import * as vscode from 'vscode';
+import type { Services } from '../../services';
+import { requireLoop } from '../../broker/loop';
+import { argsOf, str } from './args';
+import { pickCa, requireTrust } from './workspaceCas';
+import { refreshCaViews } from './refresh';
+
+export async function publishCrl(services: Services, raw?: unknown): Promise<{ derUrl: string; pemUrl: string; crlNumber: string }> {
+  requireTrust('Publishing a CRL');
+  const a = argsOf(raw);
+  const caDir = str(a, 'caDir') ?? (raw && typeof raw === 'object' && 'caDir' in raw ? String((raw as { caDir: unknown }).caDir) : undefined);
+  const { ca, name } = await pickCa(caDir, 'Certscope: Publish CRL');
+  const crl = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Writing the CRL of ${name}` },
+    () => ca.writeCrl(),
+  );
+  const published = await requireLoop(services).controller.publishCrl(ca, name);
+  services.log.info(`CRL #${crl.crlNumber} of ${name} (${crl.entries} entries) published at ${published.derUrl}`);
+  refreshCaViews(services);
+  void vscode.window.showInformationMessage(`Certscope: CRL #${crl.crlNumber} of ${name} is served at ${published.derUrl}`, 'Copy URL').then((c) => {
+    if (c) void vscode.env.clipboard.writeText(published.derUrl);
+  });
+  return { derUrl: published.derUrl, pemUrl: published.pemUrl, crlNumber: crl.crlNumber.toString() };
+}
+
+export async function unpublishCrl(services: Services, raw?: unknown): Promise<number> {
+  const caDir = str(argsOf(raw), 'caDir');
+  const n = await requireLoop(services).controller.unpublishCrl(caDir);
+  void vscode.window.showInformationMessage(n ? `Certscope: stopped ${n} CRL server${n > 1 ? 's' : ''}.` : 'Certscope: no CRL is being published.');
+  return n;
+}

@@ -1,0 +1,64 @@
+// Plain-data elements of the "Certificate Authorities" view (no vscode types), and the type guard
+// commands use to recognise a certificate node passed as their argument.
+export interface CaNode {
+  kind: 'ca';
+  id: string;
+  dir: string;
+  name: string;
+  subject?: string;
+  notAfter?: Date;
+  error?: string;
+}
+
+export interface CaGroupNode {
+  kind: 'caGroup';
+  id: string;
+  caDir: string;
+  count: number;
+}
+
+export type CertStatus = 'valid' | 'revoked' | 'hold' | 'expired';
+
+export interface CaCertNode {
+  kind: 'caCert';
+  id: string;
+  caDir: string;
+  serialHex: string;
+  subject: string;
+  status: CertStatus;
+  expires: Date;
+  reason?: string;
+  revokedAt?: Date;
+  /** issued/<name>/cert.pem when Certscope issued it, else certs/<SERIAL>.pem when present. */
+  certPath?: string;
+}
+
+export interface CaCrlNode {
+  kind: 'caCrl';
+  id: string;
+  caDir: string;
+  path?: string;
+  crlNumber?: string;
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+  entries: number;
+  stale: boolean;
+  url?: string;
+  error?: string;
+}
+
+export interface CaCrlEntryNode {
+  kind: 'caCrlEntry';
+  id: string;
+  caDir: string;
+  serialHex: string;
+  date: Date;
+  reason?: string;
+}
+
+export type CaTreeNode = CaNode | CaGroupNode | CaCertNode | CaCrlNode | CaCrlEntryNode;
+
+export function isCaCertNode(v: unknown): v is CaCertNode {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'caCert'
+    && typeof (v as CaCertNode).caDir === 'string' && typeof (v as CaCertNode).serialHex === 'string';
+}
