@@ -9,7 +9,7 @@ import type { RevocationReason } from '../model';
 import { toPem } from '../der/writer';
 import { buildCertificate, truncate, type SubjectAltNames } from './certBuilder';
 import { certDerFrom, certInfo, issuedBy, type CertInfo } from './certInfo';
-import { buildCrl } from './crlWriter';
+import { buildCrl, encodeIndexRevocations } from './crlWriter';
 import { formatIndex, indexBySerial, normalizeSerialHex, readIndex, serialKey, type IndexEntry } from './indexDb';
 import { generateKey, loadPrivateKey, privateKeyPem, signerFor, type KeySpec } from './keys';
 import { defaultCaPaths, ISSUED_FILES, type CaPaths } from './layout';
@@ -415,19 +415,17 @@ export class CertificateAuthority {
     const text = existsSync(this.paths.crlNumber) ? readFileSync(this.paths.crlNumber, 'utf8').trim() : '01';
     const crlNumber = /^[0-9A-Fa-f]+$/.test(text) ? BigInt('0x' + text) : 1n;
     writeFileAtomic(this.paths.crlNumber, normalizeSerialHex((crlNumber + 1n).toString(16)) + '\n');
-    const revoked = this.load().entries.filter((e) => e.status === 'R' && e.revoked);
+    // Encoded straight from index.txt's text (no per-entry objects): fast at 100k revocations.
+    const indexText = existsSync(this.paths.database) ? readFileSync(this.paths.database, 'utf8') : '';
+    const revoked = encodeIndexRevocations(indexText.replace(/\r\n/g, '\n'));
     const der = buildCrl({
       issuerDer: this.info.subjectDer, signer: signerFor(this.key()), thisUpdate: now, nextUpdate, crlNumber,
-      authorityKeyId: this.info.subjectKeyId,
-      entries: revoked.map((e) => ({
-        serialHex: e.serialHex, date: e.revoked!.date, reason: e.revoked!.reason,
-        invalidityDate: e.revoked!.compromiseTime, holdInstruction: e.revoked!.holdInstruction,
-      })),
+      authorityKeyId: this.info.subjectKeyId, entries: [], encodedEntries: revoked.parts,
     });
     writeFileAtomic(this.paths.crlDer, der);
     writeFileAtomic(this.paths.crlPem, toPem(der, 'X509 CRL'));
     rmSync(this.paths.crlPending, { force: true });
-    return { pemPath: this.paths.crlPem, derPath: this.paths.crlDer, crlNumber, entries: revoked.length, thisUpdate: now, nextUpdate };
+    return { pemPath: this.paths.crlPem, derPath: this.paths.crlDer, crlNumber, entries: revoked.count, thisUpdate: now, nextUpdate };
   }
 }
 

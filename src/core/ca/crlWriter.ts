@@ -6,7 +6,7 @@ import {
   bitString, enumerated, explicit, generalizedTime, implicitPrimitive, integer, octetString, oid, seq, time, tlv,
 } from '../der/writer';
 import type { Signer } from './keys';
-import { REASON_CODES } from './indexDb';
+import { REASON_CODES, parseIndexLine, parseReason } from './indexDb';
 import { truncate } from './certBuilder';
 
 export interface CrlEntrySpec {
@@ -26,6 +26,8 @@ export interface CrlSpec {
   crlNumber: bigint;
   authorityKeyId?: Uint8Array;
   entries: Iterable<CrlEntrySpec>;
+  /** Already-encoded revokedCertificates contents (from encodeIndexRevocations), used instead of `entries`. */
+  encodedEntries?: Buffer[];
 }
 
 const reasonExtCache = new Map<RevocationReason, Buffer>();
@@ -122,7 +124,7 @@ function digits2(b: Buffer, pos: number, v: number): number {
 
 /** Returns the signed CRL in DER. */
 export function buildCrl(spec: CrlSpec): Buffer {
-  const entries = encodeEntries(spec.entries);
+  const entries = spec.encodedEntries ?? encodeEntries(spec.entries);
   const crlExts: Buffer[] = [];
   if (spec.authorityKeyId) crlExts.push(seq(oid('2.5.29.35'), octetString(seq(implicitPrimitive(0, spec.authorityKeyId)))));
   crlExts.push(seq(oid('2.5.29.20'), octetString(integer(spec.crlNumber))));
@@ -138,4 +140,89 @@ export function buildCrl(spec: CrlSpec): Buffer {
   tbsParts.push(explicit(0, seq(...crlExts)));
   const tbs = seq(...tbsParts);
   return seq(tbs, spec.signer.algorithmId, bitString(spec.signer.sign(tbs)));
+}
+
+/**
+ * Encodes the revoked entries of an index.txt text straight from its characters: the revocation
+ * time is already an ASN.1 time string there, so no Date or entry object is built per line. Lines
+ * with extra data (keyTime, holdInstruction) take the generic path. Keeps a 100k-entry CRL well
+ * under a second of CPU.
+ */
+export function encodeIndexRevocations(text: string): { parts: Buffer[]; count: number } {
+  const parts: Buffer[] = [];
+  let chunk = Buffer.allocUnsafe(1 << 20);
+  let pos = 0;
+  let count = 0;
+  const put = (enc: Buffer): void => {
+    if (pos + enc.length > chunk.length) { parts.push(chunk.subarray(0, pos)); chunk = Buffer.allocUnsafe(Math.max(1 << 20, enc.length)); pos = 0; }
+    enc.copy(chunk, pos);
+    pos += enc.length;
+  };
+  let lineNo = 0;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNo++;
+    const lineStart = start;
+    start = end + 1;
+    if (text.charCodeAt(lineStart) !== 0x52 /* R */) continue;
+    const t1 = text.indexOf('\t', lineStart);
+    const t2 = text.indexOf('\t', t1 + 1);
+    const t3 = text.indexOf('\t', t2 + 1);
+    const t4 = text.indexOf('\t', t3 + 1);
+    if (t1 !== lineStart + 1 || t4 < 0 || t4 > end) {
+      parseIndexLine(text, lineStart, end, lineNo); // throws the precise format error
+      continue;
+    }
+    const rev = text.slice(t2 + 1, t3);
+    const serial = text.slice(t3 + 1, t4);
+    const comma = rev.indexOf(',');
+    const time = comma < 0 ? rev : rev.slice(0, comma);
+    const reasonText = comma < 0 ? '' : rev.slice(comma + 1);
+    const reason = reasonText ? parseReason(reasonText) : undefined;
+    const simple = (time.length === 13 || time.length === 15) && time.endsWith('Z') && (!reasonText || (reason !== undefined && !reasonText.includes(',')))
+      && /^[0-9A-Fa-f]+$/.test(serial);
+    count++;
+    if (!simple) {
+      const e = parseIndexLine(text, lineStart, end, lineNo);
+      put(encodeCrlEntry({ serialHex: e.serialHex, date: e.revoked!.date, reason: e.revoked!.reason, invalidityDate: e.revoked!.compromiseTime, holdInstruction: e.revoked!.holdInstruction }));
+      continue;
+    }
+    let tag = 0x18;
+    let ascii = time;
+    if (time.length === 13) tag = 0x17;
+    else {
+      const y = Number(time.slice(0, 4));
+      if (y >= 1950 && y < 2050) { tag = 0x17; ascii = time.slice(2); }
+    }
+    const ser = serialBytes(serial);
+    let s0 = 0;
+    while (s0 < ser.length - 1 && ser[s0] === 0) s0++;
+    const pad = ser[s0] & 0x80 ? 1 : 0;
+    const serialLen = ser.length - s0 + pad;
+    const ext = reason && reason !== 'unspecified' ? reasonExt(reason) : undefined;
+    const bodyLen = 2 + serialLen + 2 + ascii.length + (ext ? 2 + ext.length : 0);
+    const total = bodyLen + (bodyLen < 128 ? 2 : 3);
+    if (serialLen > 120 || total > 250) {
+      const e = parseIndexLine(text, lineStart, end, lineNo);
+      put(encodeCrlEntry({ serialHex: e.serialHex, date: e.revoked!.date, reason: e.revoked!.reason }));
+      continue;
+    }
+    if (pos + total > chunk.length) { parts.push(chunk.subarray(0, pos)); chunk = Buffer.allocUnsafe(1 << 20); pos = 0; }
+    const b = chunk;
+    b[pos++] = 0x30;
+    if (bodyLen < 128) b[pos++] = bodyLen; else { b[pos++] = 0x81; b[pos++] = bodyLen; }
+    b[pos++] = 0x02; b[pos++] = serialLen;
+    if (pad) b[pos++] = 0;
+    for (let i = s0; i < ser.length; i++) b[pos++] = ser[i];
+    b[pos++] = tag; b[pos++] = ascii.length;
+    pos += b.write(ascii, pos, 'latin1');
+    if (ext) {
+      b[pos++] = 0x30; b[pos++] = ext.length;
+      ext.copy(b, pos);
+      pos += ext.length;
+    }
+  }
+  if (pos) parts.push(chunk.subarray(0, pos));
+  return { parts, count };
 }

@@ -68,13 +68,14 @@ export function readIndex(text: string): IndexEntry[] {
     lineNo++;
     let lineEnd = end;
     if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    if (lineEnd > pos) out.push(parseLine(text, pos, lineEnd, lineNo));
+    if (lineEnd > pos) out.push(parseIndexLine(text, pos, lineEnd, lineNo));
     pos = end + 1;
   }
   return out;
 }
 
-function parseLine(text: string, start: number, end: number, lineNo: number): IndexEntry {
+/** Parses one line (text[start, end)) of index.txt; lineNo is for error messages. */
+export function parseIndexLine(text: string, start: number, end: number, lineNo: number): IndexEntry {
   const tabs: number[] = [];
   for (let p = text.indexOf('\t', start); p >= 0 && p < end && tabs.length < 5; p = text.indexOf('\t', p + 1)) tabs.push(p);
   if (tabs.length < 5) throw new IndexFormatError(`expected 6 tab-separated fields, found ${tabs.length + 1}`, lineNo);
