@@ -138,7 +138,7 @@ function renderTimeline(r: PanelResult): HTMLElement {
   const total = Math.max(r.totalMs, 1);
   const list = h('ol', { class: 'timeline', id: 'timeline' });
   for (const s of r.steps) {
-    const bar = h('div', { class: 'bar' }, h('div', { class: `fill ${s.status}`, style: undefined }));
+    const bar = h('div', { class: 'bar' }, h('div', { class: `fill s-${s.status}` }));
     // Inline styles are blocked by the CSP: widths are set through the CSSOM instead.
     const fill = bar.firstElementChild as HTMLElement;
     fill.style.marginLeft = `${(100 * s.startMs) / total}%`;
@@ -148,8 +148,8 @@ function renderTimeline(r: PanelResult): HTMLElement {
       if (k === 'ALERT') details.append(h('dt', { class: 'alert-key' }, 'ALERT'), h('dd', { class: 'alert-value' }, v));
       else details.append(h('dt', {}, k), h('dd', {}, v));
     }
-    list.append(h('li', { class: `step ${s.status}`, 'data-step': s.name },
-      h('div', { class: 'head' }, h('span', { class: `icon ${s.status}` }, ICON[s.status] ?? '?'), h('span', { class: 'title' }, s.title),
+    list.append(h('li', { class: `step s-${s.status}`, 'data-step': s.name },
+      h('div', { class: 'head' }, h('span', { class: `icon s-${s.status}` }, ICON[s.status] ?? '?'), h('span', { class: 'title' }, s.title),
         h('span', { class: 'time' }, `+${ms(s.startMs)}${s.durationMs ? ` · ${ms(s.durationMs)}` : ''}`)),
       bar, s.details.length ? details : undefined));
   }
