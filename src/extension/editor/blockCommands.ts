@@ -27,11 +27,18 @@ async function certificateAt(uriArg: unknown, blockArg: unknown): Promise<Certif
 export async function verifyChain(services: Services, uri?: unknown, block?: unknown): Promise<ChainCheck> {
   const cert = await certificateAt(uri, block);
   await services.pki.start();
-  const [{ checkChainInWorkspace }, { analyze }] = await Promise.all([
+  const [{ checkChainInWorkspace, validateInWorkspace }, { analyze }] = await Promise.all([
     import('../../core/workspace/chainCheck'), import('../../core/workspace/analysis'),
   ]);
   const a = services.pki.analysis() ?? analyze([], { now: new Date(), expiringDays: 30 });
-  const result = checkChainInWorkspace(cert, a);
+  let result: ChainCheck;
+  try {
+    // RFC 5280 path validation with workspace roots as anchors and workspace CRLs.
+    result = await validateInWorkspace(cert, a);
+  } catch (err) {
+    services.log.warn(`verify chain: path validation failed to run (${String(err)}); showing the workspace chain instead`);
+    result = checkChainInWorkspace(cert, a);
+  }
   services.log.info(`verify chain: ${result.summary}`);
   if (result.ok) void vscode.window.showInformationMessage(`Certscope: ${result.summary}`);
   else void vscode.window.showWarningMessage(`Certscope: ${result.summary}`);
