@@ -29,6 +29,7 @@ export const commandTable: Readonly<Record<string, () => Promise<CommandHandler>
   'certscope.broker.stop': async () => (await import('./brokerStop')).stopBroker,
   'certscope.broker.restart': async () => (await import('./brokerRestart')).restartBroker,
   'certscope.broker.exportConfig': async () => (await import('./exportBrokerConfig')).exportBrokerConfig,
+  'certscope.broker.status': async () => (await import('./brokerStatus')).brokerStatus,
   'certscope.broker.showLog': async () => (await import('./brokerShowLog')).showBrokerLog,
   'certscope.ocsp.start': async () => (await import('./ocspStart')).startOcsp,
   'certscope.ocsp.stop': async () => (await import('./ocspStop')).stopOcsp,

@@ -1,0 +1,57 @@
+// Helpers shared by the CA and broker suites (not a suite itself: no *.test.ts name).
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the fixture workspace is not open');
+  return folder.uri.fsPath;
+}
+
+/** Runs a program; resolves with its exit code and output (never rejects). */
+export function run(cmd: string, args: string[], input?: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(cmd, args, { timeout: 20_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
+    });
+    child.stdin?.end(input ?? '');
+  });
+}
+
+type Stubbed = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage' | 'showQuickPick' | 'showInputBox';
+
+/**
+ * Replaces window functions while `action` runs (tests load in the extension's own API instance,
+ * so the extension sees the replacement). Records every call's first argument.
+ */
+export async function withWindowStubs<T>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each stub takes its own window function's parameters
+  stubs: Partial<Record<Stubbed, (...args: any[]) => unknown>>, action: () => Thenable<T>,
+): Promise<{ result: T; calls: Record<string, unknown[]> }> {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const saved: Record<string, unknown> = {};
+  const calls: Record<string, unknown[]> = {};
+  for (const [name, fn] of Object.entries(stubs)) {
+    saved[name] = w[name];
+    calls[name] = [];
+    w[name] = (...args: unknown[]) => {
+      calls[name].push(args[0]);
+      return Promise.resolve(fn!(...args));
+    };
+  }
+  try {
+    return { result: await action(), calls };
+  } finally {
+    for (const [name, fn] of Object.entries(saved)) w[name] = fn;
+  }
+}
+
+/** Silences information toasts and records errors while a command runs. */
+export async function quietly<T>(command: string, ...args: unknown[]): Promise<{ result: T; errors: string[] }> {
+  const { result, calls } = await withWindowStubs(
+    { showInformationMessage: () => undefined, showErrorMessage: () => undefined, showWarningMessage: () => undefined },
+    () => vscode.commands.executeCommand<T>(command, ...args),
+  );
+  return { result, errors: [...(calls.showErrorMessage as string[]), ...(calls.showWarningMessage as string[])] };
+}
