@@ -96,6 +96,21 @@ describe('probe vs mosquitto (require_certificate, crlfile)', function () {
     assert.ok(r.diagnosis.some((d) => d.kind === 'certificate_required'));
   });
 
+  for (const mqtt of ['3.1.1', '5'] as const) {
+    it(`MQTT ${mqtt}: TLS works but mosquitto refuses the CONNECT (allow_anonymous false): not authorized`, async () => {
+      const closed = await startMosquitto({ dir: tmp.dir, cafile: pki.chainFile, certfile: pki.server.certPath, keyfile: pki.server.keyPath, requireCertificate: true, allowAnonymous: false });
+      try {
+        const r = await run(`mqtts://localhost:${closed.port}`, { mqttVersion: mqtt, username: 'someone', password: 'not-printed-anywhere' });
+        assert.equal(r.ok, false);
+        assert.equal(r.mqtt?.connack?.code, mqtt === '5' ? 0x87 : 5);
+        assert.deepEqual(r.diagnosis.filter((d) => d.severity === 'error').map((d) => d.kind), ['not_authorized']);
+        assert.doesNotMatch(JSON.stringify(r), /not-printed-anywhere/);
+      } finally {
+        await closed.stop();
+      }
+    });
+  }
+
   it('MQTT 5 to a 3.1.1-only broker (aedes over TLS) is diagnosed as protocol version refused', async () => {
     const broker = await Aedes.createBroker();
     const server = tls.createServer({ cert: readFileSync(pki.server.certPath), key: readFileSync(pki.server.keyPath), ca: readFileSync(pki.chainFile) }, (s) => broker.handle(s));

@@ -113,6 +113,13 @@ describe('probe vs openssl s_server', function () {
       });
     }
 
+    it('a server certificate used as a client certificate: pre-flight warns, the server says unsupported_certificate (43)', async () => {
+      const r = await run(mtls.port, { cert: pem(pki.server.certPath), key: pem(pki.server.keyPath) });
+      assert.equal(r.alerts.find((a) => a.direction === 'received')?.name, 'unsupported_certificate');
+      const kinds = r.diagnosis.filter((d) => d.severity === 'error').map((d) => d.kind);
+      assert.deepEqual(kinds, ['client_cert_no_clientauth', 'bad_certificate']);
+    });
+
     it('a key that does not match the certificate is caught before connecting', async () => {
       const r = await run(mtls.port, { cert: pem(pki.client.certPath), key: pem(pki.clientRevoked.keyPath) });
       assert.equal(r.ok, false);

@@ -73,6 +73,8 @@ export interface MosquittoOptions {
   requireCertificate?: boolean;
   websockets?: boolean;
   tlsVersion?: 'tlsv1.2' | 'tlsv1.3';
+  /** Default true. False without a password file: mosquitto refuses every CONNECT as not authorised. */
+  allowAnonymous?: boolean;
 }
 
 export async function startMosquitto(o: MosquittoOptions): Promise<RunningPeer> {
@@ -86,7 +88,7 @@ export async function startMosquitto(o: MosquittoOptions): Promise<RunningPeer> 
     'log_type all',
     `listener ${port} 127.0.0.1`,
     ...(o.websockets ? ['protocol websockets'] : []),
-    'allow_anonymous true',
+    `allow_anonymous ${o.allowAnonymous === false ? 'false' : 'true'}`,
     `cafile ${o.cafile}`,
     `certfile ${o.certfile}`,
     `keyfile ${o.keyfile}`,
