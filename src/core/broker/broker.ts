@@ -18,6 +18,7 @@ import { tls13CipherSuites } from '../tls/tls13Record';
 import type { BrokerConfig } from './config';
 import { CrlStore } from './crlStore';
 import { checkClient, type ClientCertInfo } from './clientCheck';
+import { crlProblem } from './crlTrust';
 import { Emitter, type Event } from './events';
 import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, StapleSummary, Transport } from './types';
 
@@ -39,6 +40,8 @@ interface ConnMeta {
   transport: Transport;
   info: HandshakeInfo;
   clientCert?: ClientCertInfo;
+  code?: string;
+  note?: string;
   clientId?: string;
   connectedAt?: Date;
   subscriptions: Set<string>;
@@ -107,11 +110,16 @@ export class TlsMqttBroker {
           filePollIntervalMs: c.crl_file_poll_interval,
           now: this.now,
           log: (level, message) => this.log(level, 'crl', message),
+          validate: (model) => crlProblem(model, this.files?.caModels ?? []),
         });
         await this.store.start();
-        this.store.onDidChange(() => this.reloadContext('CRLs changed'));
+        // Revocation is checked in clientCheck.ts against the store: no TLS context swap needed.
+        this.store.onDidChange(() => {
+          this.log('info', 'crl', `CRLs changed: new handshakes use ${this.store?.crls().length ?? 0} CRL(s)`);
+          this.reportCrlCoverage();
+        });
       }
-      this.reloadContext(undefined, true);
+      this.createContext();
       this.reportCrlCoverage();
       if (c.enable_ocsp_stapling) this.startStapler();
       this.aedes = await Aedes.createBroker({ connectTimeout: c.idle_timeout });
@@ -218,17 +226,18 @@ export class TlsMqttBroker {
     return { cert, key, ca, leaf: certs[0], caModels: [...unique.values()] };
   }
 
-  /** Full options every time: setSecureContext with only {crl} would drop the certificate. */
+  /**
+   * The TLS context. CRLs are not given to OpenSSL: it would re-verify a multi-megabyte CRL on
+   * every handshake; clientCheck.ts looks serials up in CRLs verified once at load instead.
+   */
   private tlsOptions(): tls.SecureContextOptions {
     const c = this.config;
     const f = this.files as Files;
     const versions = c.tls_versions;
-    const crls = c.enable_crl_check ? this.store?.crls().map((x) => x.pem) ?? [] : [];
     return {
       cert: f.cert,
       key: f.key,
       ca: f.ca,
-      crl: crls.length ? crls : undefined,
       minVersion: versions.includes('tlsv1.2') ? 'TLSv1.2' : 'TLSv1.3',
       maxVersion: versions.includes('tlsv1.3') ? 'TLSv1.3' : 'TLSv1.2',
       ciphers: `${tls13CipherSuites}:${c.ciphers ?? TLS12_AEAD}`,
@@ -238,19 +247,13 @@ export class TlsMqttBroker {
     };
   }
 
-  private reloadContext(why: string | undefined, initial = false): void {
-    const started = performance.now();
+  private createContext(): void {
     try {
       const opts = this.tlsOptions();
-      const ctx = tls.createSecureContext(opts);
+      this.context = tls.createSecureContext(opts);
       this.hub.setSecureContext(opts);
-      this.context = ctx;
-      if (why) this.log('info', 'crl', `${why}: new handshakes use ${this.store?.crls().length ?? 0} CRL(s) (swapped in ${(performance.now() - started).toFixed(1)} ms)`);
-      if (!initial) this.reportCrlCoverage();
     } catch (err) {
-      const message = `TLS configuration rejected by OpenSSL: ${(err as Error).message}`;
-      if (initial) throw new BrokerStartError(message);
-      this.log('error', 'broker', `${message}; keeping the previous configuration`);
+      throw new BrokerStartError(`TLS configuration rejected by OpenSSL: ${(err as Error).message}`);
     }
   }
 
@@ -308,8 +311,7 @@ export class TlsMqttBroker {
       handshakeTimeoutMs: this.config.handshake_timeout,
       verify: (info) => {
         const r = checkClient(info, this.config, this.store, this.now());
-        this.conns.set(info.socket, { transport, info, clientCert: r.cert, subscriptions: new Set(), messagesIn: 0 });
-        if (r.note) this.log('warn', 'crl', `${r.cert?.subject ?? 'client'}: ${r.note}`);
+        this.conns.set(info.socket, { transport, info, clientCert: r.cert, code: r.code, note: r.note, subscriptions: new Set(), messagesIn: 0 });
         return r.verdict;
       },
       onAccepted: (info) => this.onAccepted(transport, info),
@@ -318,7 +320,7 @@ export class TlsMqttBroker {
         const meta = this.conns.get(info.socket);
         this.conns.delete(info.socket);
         this.emit({
-          ...this.connectionBase('rejected', transport, info, meta?.clientCert),
+          ...this.connectionBase('rejected', transport, info, meta),
           reason: verdict.reason,
           alert: { code: verdict.alert, name: alertName(verdict.alert), sent: outcome.alertSent, note: outcome.note },
         });
@@ -359,18 +361,18 @@ export class TlsMqttBroker {
     socket.once('close', () => this.conns.delete(socket));
   }
 
-  private connectionBase(outcome: 'accepted' | 'rejected', transport: Transport, info: HandshakeInfo, clientCert?: ClientCertInfo) {
+  private connectionBase(outcome: 'accepted' | 'rejected', transport: Transport, info: HandshakeInfo, meta: ConnMeta | undefined) {
     return {
       type: 'connection' as const, outcome, time: new Date(this.now()), transport,
       remoteAddress: info.remoteAddress, remotePort: info.remotePort, tlsVersion: info.protocol, cipher: info.cipher,
-      clientCert, verifyError: info.authorizationError, staple: this.stapleSummary(),
+      clientCert: meta?.clientCert, verifyError: meta?.code ?? info.authorizationError, note: meta?.note, staple: this.stapleSummary(),
     };
   }
 
   private onAccepted(transport: Transport, info: HandshakeInfo): void {
     this.stats.accepted++;
     const meta = this.conns.get(info.socket);
-    this.emit(this.connectionBase('accepted', transport, info, meta?.clientCert));
+    this.emit(this.connectionBase('accepted', transport, info, meta));
     if (!this.aedes || !this.running) {
       info.socket.destroy();
       return;

@@ -55,6 +55,8 @@ export interface CrlStoreOptions {
   fetch?: CrlFetch;
   now?: () => number;
   log?: StoreLog;
+  /** Refuses a CRL (returns why) before it replaces the source's last good CRLs. */
+  validate?: (model: CrlModel) => string | undefined;
 }
 
 interface Source {
@@ -264,19 +266,25 @@ export class CrlStore {
   }
 
   private accept(s: Source, bytes: Uint8Array, notify: boolean): void {
-    const parsed = parseCrlBytes(bytes, s.location);
     const digest = createHash('sha256').update(bytes).digest('hex');
+    if (digest !== s.digest) {
+      const parsed = parseCrlBytes(bytes, s.location);
+      for (const p of parsed) {
+        const problem = this.options.validate?.(p.model);
+        if (problem) throw new Error(`CRL of "${p.model.issuer.rfc4514}" refused: ${problem}`);
+      }
+      s.crls = parsed.map((p) => ({ source: s.location, ...p }));
+    }
     s.state.ok = true;
     s.state.lastSuccess = new Date(this.now());
     s.state.lastError = undefined;
     if (digest === s.digest) return;
     s.digest = digest;
-    s.crls = parsed.map((p) => ({ source: s.location, ...p }));
     s.state.loads++;
     const now = this.now();
     for (const c of s.crls) {
       const sum = summarize(c.model, now);
-      this.log(sum.stale ? 'warn' : 'info', `CRL ${sum.crlNumber ? `#${sum.crlNumber} ` : ''}from ${s.location}: ${sum.issuer}, ${sum.entries} revoked, next update ${sum.nextUpdate?.toISOString() ?? 'none'}${sum.stale ? ' (EXPIRED: OpenSSL will refuse every client of this CA)' : ''}`);
+      this.log(sum.stale ? 'warn' : 'info', `CRL ${sum.crlNumber ? `#${sum.crlNumber} ` : ''}from ${s.location}: ${sum.issuer}, ${sum.entries} revoked, next update ${sum.nextUpdate?.toISOString() ?? 'none'}${sum.stale ? ' (EXPIRED: clients of this CA are refused unless crl_stale = allow)' : ''}`);
     }
     if (notify) this.changed.fire();
   }

@@ -1,0 +1,204 @@
+// MQTT-over-TLS connection setup rate (full TLS 1.3 handshake with client certificate + MQTT
+// CONNECT/CONNACK, no session resumption) against:
+//   (a) a bare Node TLS server (two-way TLS, same certificates, answers CONNACK itself),
+//   (b) the Certscope broker with CRL check (100,000-entry CRL) and OCSP stapling,
+//   (c) Debian mosquitto with `crlfile` (the same CRLs) and require_certificate.
+// The client loop runs in a child process (the same for all three), several connections in
+// parallel, rounds interleaved so load from other processes hits all three alike.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { openssl } from '../test/support/run';
+import { makeTempDir } from '../test/support/tmp';
+import { makeBrokerPki, type BrokerPki } from '../test/unit/broker/brokerPki';
+import { TlsMqttBroker } from '../src/core/broker/broker';
+import { resolveBrokerConfig } from '../src/core/broker/config';
+import { OcspResponder } from '../src/core/ocsp/responder';
+import { OcspHttpServer } from '../src/core/ocsp/server';
+import { IndexStatusSource } from '../src/core/ocsp/indexStatus';
+import type { Bench, BenchRow } from './types';
+
+const CLIENT_FLAG = '--broker-bench-client';
+const CRL_ENTRIES = 100_000;
+const ROUND_MS = Number(process.env.BROKER_BENCH_ROUND_MS ?? 4000);
+const ROUNDS = Number(process.env.BROKER_BENCH_ROUNDS ?? 2);
+const CONCURRENCY = 8;
+// MQTT 3.1.1 CONNECT, client id "b", clean session, keepalive 60.
+const CONNECT = Buffer.from('100d00044d5154540402003c000162', 'hex');
+const CONNACK = Buffer.from('20020000', 'hex');
+
+interface ClientJob { port: number; ca: string; cert: string; key: string; ms: number; concurrency: number; ocsp: boolean }
+
+/** Child mode: connect in a loop for job.ms and print {count, errors}. */
+async function clientMain(job: ClientJob): Promise<void> {
+  // One client context for all connections: the client's own setup cost stays out of the numbers.
+  const secureContext = tls.createSecureContext({ ca: readFileSync(job.ca), cert: readFileSync(job.cert), key: readFileSync(job.key), minVersion: 'TLSv1.3' });
+  const end = Date.now() + job.ms;
+  let count = 0;
+  let errors = 0;
+  let lastError = '';
+  const one = (): Promise<void> => new Promise((resolve) => {
+    let done = false;
+    const finish = (ok: boolean, why?: string): void => {
+      if (done) return;
+      done = true;
+      if (ok) count++; else { errors++; lastError = why ?? lastError; }
+      s.destroy();
+      resolve();
+    };
+    // requestOCSP is a documented TLSSocket option that @types/node leaves out of ConnectionOptions.
+    const s = tls.connect({ host: '127.0.0.1', port: job.port, servername: 'localhost', secureContext, requestOCSP: job.ocsp } as tls.ConnectionOptions);
+    s.on('secureConnect', () => s.write(CONNECT));
+    s.on('data', (d: Buffer) => finish(d[0] === 0x20, `unexpected reply ${d.subarray(0, 4).toString('hex')}`));
+    s.on('error', (e) => finish(false, e.message));
+    s.on('close', () => finish(false, 'closed'));
+    s.setTimeout(10_000, () => finish(false, 'timeout'));
+  });
+  await Promise.all(Array.from({ length: job.concurrency }, async () => {
+    while (Date.now() < end) await one();
+  }));
+  process.stdout.write(JSON.stringify({ count, errors, lastError }) + '\n');
+}
+
+function runClient(job: ClientJob): Promise<{ count: number; errors: number; lastError: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename, CLIENT_FLAG, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? ''));
+      } catch {
+        reject(new Error(`bench client failed (${code}): ${out}`));
+      }
+    });
+  });
+}
+
+/** A CRL of the intermediate with `n` revoked serials (index.txt written directly, signed by openssl ca). */
+async function bigCrl(pki: BrokerPki, dir: string, n: number): Promise<string> {
+  const lines: string[] = [readFileSync(pki.intermediateIndexPath, 'utf8').trimEnd()];
+  for (let i = 0; i < n; i++) lines.push(`R\t300101000000Z\t260101000000Z,keyCompromise\t${(0x7a000000 + i).toString(16).toUpperCase()}\tunknown\t/CN=revoked-${i}`);
+  writeFileSync(pki.intermediateIndexPath, lines.filter(Boolean).join('\n') + '\n');
+  const out = join(dir, 'big.crl.pem');
+  await pki.writeIntermediateCrl({ path: out });
+  return out;
+}
+
+async function bareServer(pki: BrokerPki, crls: string[] | undefined): Promise<{ port: number; close(): Promise<void> }> {
+  const server = tls.createServer({
+    cert: readFileSync(pki.server.certPath, 'utf8') + readFileSync(pki.intermediate.certPath, 'utf8'),
+    key: readFileSync(pki.server.keyPath), ca: readFileSync(pki.clientCaPath), requestCert: true, rejectUnauthorized: true,
+    crl: crls?.map((p) => readFileSync(p, 'utf8')),
+  }, (s) => {
+    s.on('error', () => undefined);
+    s.once('data', () => s.write(CONNACK));
+  });
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function mosquitto(pki: BrokerPki, dir: string, crls: string[]): Promise<{ port: number; close(): Promise<void> } | undefined> {
+  if (spawnSync('mosquitto', ['-h']).error) return undefined;
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const crlFile = join(dir, 'mosquitto-crls.pem');
+  writeFileSync(crlFile, crls.map((p) => readFileSync(p, 'utf8')).join(''));
+  const chain = join(dir, 'mosquitto-server.pem');
+  writeFileSync(chain, readFileSync(pki.server.certPath, 'utf8') + readFileSync(pki.intermediate.certPath, 'utf8'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, [`listener ${port} 127.0.0.1`, `cafile ${pki.clientCaPath}`, `certfile ${chain}`, `keyfile ${pki.server.keyPath}`,
+    'require_certificate true', `crlfile ${crlFile}`, 'allow_anonymous true', 'persistence false', 'log_type error', ''].join('\n'));
+  // mosquitto drops root privileges to "mosquitto": let it read the files.
+  chmodSync(dir, 0o755);
+  for (const f of [crlFile, chain, conf, pki.clientCaPath, pki.server.keyPath]) chmodSync(f, 0o644);
+  const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((r) => {
+      const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => { s.destroy(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (up) break;
+    if (child.exitCode !== null) throw new Error(`mosquitto exited: ${err}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, close: () => new Promise((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
+}
+
+const bench: Bench = {
+  name: 'broker',
+  async run(): Promise<BenchRow[]> {
+    const tmp = makeTempDir('certscope-bench-broker-');
+    try {
+      const pki = await makeBrokerPki(tmp.dir);
+      const server = await pki.issueServer('bench-server');
+      const big = await bigCrl(pki, tmp.dir, CRL_ENTRIES);
+      const crlCount = (await openssl(['crl', '-in', big, '-noout', '-text'])).split('Serial Number:').length - 1;
+      const crls = [pki.rootCrlPath, big];
+      const responder = new OcspHttpServer(new OcspResponder({
+        issuer: readFileSync(pki.intermediate.certPath, 'utf8'), signerKey: readFileSync(pki.intermediate.keyPath, 'utf8'),
+        source: new IndexStatusSource(pki.intermediateIndexPath),
+      }));
+      const { url } = await responder.start();
+      const brokerConfig = (ocspUrl: string) => resolveBrokerConfig({
+        port: 0, wssPort: null, certfile: server.certPath, keyfile: server.keyPath, chainfile: pki.intermediate.certPath, cacertfile: pki.clientCaPath,
+        enable_crl_check: true, crl_files: crls, enable_ocsp_stapling: true, ocsp_responder_url: ocspUrl, idle_timeout: '30s',
+      });
+      const broker = new TlsMqttBroker(brokerConfig(url));
+      let stapled = false;
+      broker.onEvent((e) => { if (e.type === 'log' && e.source === 'ocsp' && / is good /.test(e.message)) stapled = true; });
+      const brokerPort = (await broker.start())[0].port;
+      const deadBroker = new TlsMqttBroker(brokerConfig('http://127.0.0.1:9/ocsp'));
+      const deadPort = (await deadBroker.start())[0].port;
+      for (let i = 0; i < 100 && !stapled; i++) await new Promise((r) => setTimeout(r, 100));
+      const bareCrl = await bareServer(pki, crls);
+      const bareNoCrl = await bareServer(pki, undefined);
+      const mosq = await mosquitto(pki, tmp.dir, crls);
+      const targets: Array<{ key: string; port: number; ocsp: boolean }> = [
+        { key: 'bare', port: bareNoCrl.port, ocsp: false },
+        { key: 'bareCrl', port: bareCrl.port, ocsp: false },
+        { key: 'broker', port: brokerPort, ocsp: true },
+        { key: 'brokerDeadOcsp', port: deadPort, ocsp: true },
+        ...(mosq ? [{ key: 'mosquitto', port: mosq.port, ocsp: false }] : []),
+      ];
+      const totals = new Map<string, { count: number; errors: number; ms: number; lastError: string }>();
+
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const t of targets) {
+          const r = await runClient({ port: t.port, ca: pki.root.certPath, cert: pki.good.certPath, key: pki.good.keyPath, ms: ROUND_MS, concurrency: CONCURRENCY, ocsp: t.ocsp });
+          const acc = totals.get(t.key) ?? { count: 0, errors: 0, ms: 0, lastError: '' };
+          acc.count += r.count;
+          acc.errors += r.errors;
+          acc.ms += ROUND_MS;
+          if (r.lastError) acc.lastError = r.lastError;
+          totals.set(t.key, acc);
+        }
+      }
+      // Every request since the broker started, the first fetch included.
+      const brokerHandshakes = broker.state().stats.accepted;
+      const requests = responder.counts.GET + responder.counts.POST;
+      await Promise.all([broker.stop(), deadBroker.stop(), bareCrl.close(), bareNoCrl.close(), mosq?.close(), responder.close()]);
+      const rate = (k: string): number => { const t = totals.get(k); return t ? (t.count / t.ms) * 1000 : 0; };
+      const note = (k: string): string => { const t = totals.get(k); return t && t.errors ? `${t.errors} errors (${t.lastError})` : ''; };
+      const group = 'broker';
+      const rows: BenchRow[] = [
+        { group, name: `(b) broker, CRL ${crlCount} entries + stapling vs (a) bare Node TLS, same CRL`, value: rate('broker'), unit: 'conn/s', peer: { name: '(a) bare Node + CRL', value: rate('bareCrl') }, better: 'higher', target: 0.9, note: note('broker') },
+        { group, name: `(b) broker, CRL ${crlCount} entries + stapling vs (a) bare Node TLS, no CRL`, value: rate('broker'), unit: 'conn/s', peer: { name: '(a) bare Node, no CRL', value: rate('bare') }, better: 'higher', target: 0.9, note: note('bare') },
+      ];
+      if (mosq) rows.push({ group, name: `(b) broker vs (c) mosquitto crlfile, CRL ${crlCount} entries`, value: rate('broker'), unit: 'conn/s', peer: { name: '(c) mosquitto', value: rate('mosquitto') }, better: 'higher', target: 1, note: note('mosquitto') });
+      rows.push({ group, name: 'broker with the OCSP responder down vs up', value: rate('brokerDeadOcsp'), unit: 'conn/s', peer: { name: 'responder up', value: rate('broker') }, better: 'higher', target: 0.95, note: note('brokerDeadOcsp') });
+      rows.push({ group, name: 'OCSP responder requests per 1,000 stapled handshakes', value: brokerHandshakes ? (requests * 1000) / brokerHandshakes : 0, unit: 'req', better: 'lower', note: `${requests} requests for ${brokerHandshakes} handshakes (refresh interval 5 min)` });
+      return rows;
+    } finally {
+      tmp.cleanup();
+    }
+  },
+};
+
+export default bench;
+
+if (process.argv[2] === CLIENT_FLAG) void clientMain(JSON.parse(process.argv[3]) as ClientJob);
