@@ -70,8 +70,17 @@ function fromAlert(a: AlertInfo, r: ProbeResult, context: ProbeContext | undefin
     case 'unknown_ca': {
       const accepts = r.tls?.acceptedCaNames.length ? ` The server accepts client certificates from: ${r.tls.acceptedCaNames.join('; ')}.` : '';
       const inter = preflight.find((p) => p.kind === 'client_intermediate_not_sent');
-      return d('unknown_ca', `${alertText} It does not trust the issuer of ${clientDesc(r)}${c ? ` (${c.issuer})` : ''}.${accepts}${inter ? ` ${inter.cause}.` : ''}${late}`,
-        inter ? inter.fix : 'Use a client certificate issued by a CA the broker trusts, or add your CA to the broker\'s cafile (EMQX: cacertfile).');
+      // The server listed the CAs it accepts, ours is not among them, and we sent the leaf alone:
+      // most likely our issuer is an intermediate under one of them that the server never saw.
+      const names = r.tls?.acceptedCaNames ?? [];
+      const leafOnly = r.tls?.clientCertCount === 1;
+      const probableIntermediate = !inter && c && names.length > 0 && !names.includes(c.issuer) && leafOnly
+        ? ` Only the certificate itself was sent: if "${c.issuer}" is an intermediate CA under one of those, the server cannot build the chain without it.`
+        : '';
+      return d('unknown_ca', `${alertText} It does not trust the issuer of ${clientDesc(r)}${c ? ` (${c.issuer})` : ''}.${accepts}${inter ? ` ${upper(inter.cause)}.` : ''}${probableIntermediate}${late}`,
+        inter ? inter.fix
+          : probableIntermediate ? 'Append the intermediate CA certificate to the client certificate file (leaf first) so it is sent, or add it to the broker\'s cafile.'
+            : 'Use a client certificate issued by a CA the broker trusts, or add your CA to the broker\'s cafile (EMQX: cacertfile).');
     }
     case 'bad_certificate':
       return d('bad_certificate', `${alertText} It could not accept ${clientDesc(r)}: typically a broken signature, a wrong key usage, or a chain it cannot build.${late}`,

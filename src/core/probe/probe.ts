@@ -474,7 +474,10 @@ class ProbeRun {
     if (this.tap) this.wire = readWire(this.tap.receivedBuffer(), this.tap.sentBuffer(), this.keylog);
     r.alerts = collectAlerts(this.tlsErrors, this.wire, this.secure);
     if (r.tls) r.tls.sessionTicket = this.sessionTicket;
-    if (this.wire && r.tls && this.wire.clientCertificates) r.tls.clientCertSent = this.wire.clientCertificates.length > 0;
+    if (this.wire && r.tls && this.wire.clientCertificates) {
+      r.tls.clientCertSent = this.wire.clientCertificates.length > 0;
+      r.tls.clientCertCount = this.wire.clientCertificates.length;
+    }
     if (r.error) {
       const step = r.steps.find((s) => s.name === r.error!.step && s.status === 'fail');
       const alert = r.alerts.find((a) => a.direction === 'received');

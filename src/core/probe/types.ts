@@ -148,6 +148,8 @@ export interface TlsReport {
   /** CA names the server listed in its CertificateRequest (RFC 4514-ish strings). */
   acceptedCaNames: string[];
   clientCertSent: boolean;
+  /** How many certificates our Certificate message carried (leaf + intermediates), when read from the wire. */
+  clientCertCount?: number;
   /** Node's session ticket arrived: for TLS 1.3 the server accepted our Finished (and certificate). */
   sessionTicket: boolean;
 }

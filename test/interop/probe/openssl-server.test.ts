@@ -120,6 +120,22 @@ describe('probe vs openssl s_server', function () {
       assert.deepEqual(kinds, ['client_cert_no_clientauth', 'bad_certificate']);
     });
 
+    it('a server that trusts only the root and a client sending no intermediate: unknown_ca, fix = send the intermediate', async () => {
+      const rootOnly = await server([...serverArgs(), '-Verify', '2', '-verify_return_error', '-CAfile', pki.rootFile]);
+      const r = await run(rootOnly.port, { cert: pem(pki.client.certPath), key: pem(pki.client.keyPath) });
+      assert.equal(r.alerts.find((a) => a.direction === 'received')?.name, 'unknown_ca');
+      assert.equal(r.tls?.clientCertCount, 1);
+      const diag = r.diagnosis.find((x) => x.kind === 'unknown_ca');
+      assert.match(diag?.cause ?? '', /accepts client certificates from: CN=OCSP Test Root.*Only the certificate itself was sent: if "CN=OCSP Test Issuing CA/);
+      assert.match(diag?.fix ?? '', /Append the intermediate/);
+      // With the intermediate appended to the certificate file, the same server accepts it.
+      const full = join(tmp.dir, 'device-good-full.pem');
+      writeFileSync(full, readFileSync(pki.client.certPath, 'utf8') + readFileSync(pki.ca.ca.certPath, 'utf8'));
+      const ok = await run(rootOnly.port, { cert: pem(full), key: pem(pki.client.keyPath) });
+      assert.equal(ok.ok, true, JSON.stringify(ok.diagnosis));
+      assert.equal(ok.tls?.clientCertCount, 2);
+    });
+
     it('a key that does not match the certificate is caught before connecting', async () => {
       const r = await run(mtls.port, { cert: pem(pki.client.certPath), key: pem(pki.clientRevoked.keyPath) });
       assert.equal(r.ok, false);
