@@ -6,6 +6,7 @@ import { parseArgs } from './ca';
 import {
   fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate, type VerifyResult,
 } from '../core/verify/index';
+import { parseCertificate, parseCrl } from '../core/verify/parse';
 
 const HELP = `Usage:
   certscope verify CERT [--chain FILE]... [--ca FILE]... [--system-roots] [--crl FILE|URL]...
@@ -46,10 +47,14 @@ async function run(argv: string[]): Promise<number> {
   try {
     const [target, ...extra] = loadCertificates(p.positional[0]);
     const pool = [...extra, ...vals('--chain').flatMap(loadCertificates)];
-    const anchors = vals('--ca').flatMap(loadCertificates);
+    const given = vals('--ca').flatMap(loadCertificates);
+    const anchors = [...given];
     if (p.bools.has('--system-roots') || anchors.length === 0) anchors.push(...systemRoots());
     const crls: Uint8Array[] = [];
     for (const c of vals('--crl')) crls.push(...(/^https?:\/\//i.test(c) ? await fetchCrl(c, timeoutMs) : loadCrlFile(c)));
+    // Unreadable inputs are the user's mistake (exit 2), not a verdict about the certificate.
+    checkParses(crls, vals('--crl').join(', '), parseCrl);
+    checkParses([...pool, ...given], 'a --chain/--ca certificate', parseCertificate);
     const ocsp = p.bools.has('--ocsp') || vals('--ocsp-url').length > 0;
     const result = await verifyCertificate(target, {
       anchors, pool, crls, at, host: one('--host'), purpose: purpose as 'serverAuth' | 'clientAuth' | undefined,
@@ -63,6 +68,12 @@ async function run(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
+  }
+}
+
+function checkParses(items: Uint8Array[], where: string, parse: (d: Uint8Array) => unknown): void {
+  for (const d of items) {
+    try { parse(d); } catch (e) { throw new UsageError(`${where}: ${(e as Error).message}`); }
   }
 }
 

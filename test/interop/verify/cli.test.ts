@@ -63,6 +63,9 @@ describe('certscope ca / verify CLI', function () {
     assert.equal(host.code, 1);
     assert.match(host.stdout, /INVALID: other\.example does not match subjectAltName/);
     assert.equal((await cli('verify', join(tmp.dir, 'missing.pem'))).code, 2);
+    const badCrl = await cli('verify', join(sub, 'issued/srv/cert.pem'), '--ca', join(root, 'ca.crt'), '--crl', join(sub, 'ca.crt'));
+    assert.equal(badCrl.code, 2);
+    assert.match(badCrl.stderr, /no CRL found/);
     assert.equal((await cli('verify', join(sub, 'issued/srv/cert.pem'), '--at', 'yesterday')).code, 2);
     assert.equal((await cli('verify', join(sub, 'issued/srv/cert.pem'), '--bogus')).code, 2);
     assert.equal((await cli('ca', 'issue', sub, '--profile', 'server', '--name', 'x', '--key', 'rsa1024')).code, 2);
