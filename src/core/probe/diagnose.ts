@@ -27,7 +27,8 @@ export function diagnose(r: ProbeResult, preflight: Diagnosis[], context: ProbeC
     return out;
   }
   const server = serverProblems(r);
-  if (server.length) return [...out, ...server];
+  out.push(...server);
+  if (server.some((x) => x.severity === 'error')) return out;
   const fromErr = fromError(r);
   if (fromErr) out.push(fromErr);
   if (r.ok && r.staple?.requested && !r.staple.present) {
@@ -128,6 +129,13 @@ function serverProblems(r: ProbeResult): Diagnosis[] {
       out.push(d('incomplete_server_chain', `The server's chain is incomplete: ${problems || code}.`, 'Configure the broker with the full chain (its certificate followed by the intermediate: EMQX certfile / mosquitto certfile with the chain appended), or add the intermediate to your CA file.'));
     } else {
       out.push(d('untrusted_server_chain', `The server's certificate is not trusted (${code || 'unknown reason'})${problems ? `: ${problems}` : ''}.`, r.chain?.certificates.length ? `Pass the CA that issued "${ch.certificates[ch.certificates.length - 1].issuer}" with --ca.` : 'Pass the broker\'s CA with --ca.'));
+    }
+  }
+  if (ch && ch.trusted) {
+    const order = ch.problems.find((p) => p.startsWith('wrong order'));
+    if (order) {
+      out.push(d('incomplete_server_chain', `The server sends its chain in the wrong order (${order.replace(/^wrong order: /, '')}). OpenSSL and Node clients reorder it; small TLS stacks on devices (mbedTLS, older wolfSSL) may not.`,
+        'Configure the broker\'s certificate file as: server certificate, then its issuer, then the next issuer up.', 'warning'));
     }
   }
   const h = r.hostname;
