@@ -81,6 +81,9 @@ async function main() {
       code = code || 1;
     }
     return code;
+  } catch (err) {
+    console.error(`integration: ${err.stack ?? err}`);
+    return 1;
   } finally {
     await browser?.close().catch(() => {});
     await server?.stop();
