@@ -13,6 +13,7 @@ import { registerLoop } from './broker/loop';
 import { registerTestPanel } from './panel/index';
 
 export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const log = createLog();
   context.subscriptions.push(log);
   const services: Services = {
@@ -28,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTestPanel(context, services);
   // Features: one line each, e.g. registerCertificateTree(context, services);
 
-  log.info(`Certscope ${String(context.extension.packageJSON.version)} activated`);
+  // Logged so a slow activation (someone imported a heavy module eagerly) is visible in the Output.
+  log.info(`Certscope ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 
 export function deactivate(): void {
