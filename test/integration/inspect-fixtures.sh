@@ -63,6 +63,7 @@ openssl ca -gencrl -config ca.cnf -cert intermediate.crt -keyfile intermediate.k
 rm -f "$out"/*
 cp root.crt intermediate.crt broker.crt broker.key device-revoked.crt expired.crt intermediate.crl "$out/"
 openssl x509 -in intermediate.crt -outform DER -out "$out/intermediate.der"
+openssl pkcs12 -export -in broker.crt -inkey broker.key -passout pass:fixture -out "$out/broker.p12"
 cat root.crt intermediate.crt broker.crt > "$out/fullchain-wrong-order.pem"
 {
   printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: broker-tls\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: |\n'

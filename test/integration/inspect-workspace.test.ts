@@ -270,6 +270,25 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     assert.equal((tab.input as vscode.TabInputCustom).viewType, 'certscope.derViewer');
   });
 
+  it('a PKCS#12 store is listed as password-protected; opening it asks for the password (masked)', async () => {
+    const node = snap.nodes.find((n) => n.kind === 'locked' && n.label === 'pki/broker.p12');
+    assert.ok(node, 'broker.p12 is listed under Password-protected');
+    assert.match(openssl(['pkcs12', '-in', pki('broker.p12').fsPath, '-passin', 'pass:fixture', '-nokeys', '-clcerts']), /BEGIN CERTIFICATE/);
+    const asked: vscode.InputBoxOptions[] = [];
+    const original = vscode.window.showInputBox;
+    (vscode.window as { showInputBox: unknown }).showInputBox = (o: vscode.InputBoxOptions) => { asked.push(o); return Promise.resolve('fixture'); };
+    try {
+      await vscode.commands.executeCommand('vscode.open', pki('broker.p12'));
+      await until('the password prompt', async () => (asked.length ? true : undefined));
+    } finally {
+      (vscode.window as { showInputBox: unknown }).showInputBox = original;
+    }
+    assert.equal(asked[0]!.password, true);
+    assert.match(asked[0]!.title ?? '', /broker\.p12/);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'certscope.derViewer');
+  });
+
   it('updates live and incrementally when a certificate file is created and deleted', async () => {
     const before = await snapshot(false);
     const copy = pki('live-expired-copy.crt');

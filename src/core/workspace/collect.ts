@@ -9,10 +9,12 @@ export interface Collected {
   csrs: CsrRef[];
   ocsp: OcspRef[];
   errors: ErrorRef[];
+  /** PKCS#12 stores that need a password before their contents can be listed. */
+  locked: ErrorRef[];
 }
 
 export function collect(files: Iterable<IndexedFile>): Collected {
-  const out: Collected = { certs: [], crls: [], keys: [], csrs: [], ocsp: [], errors: [] };
+  const out: Collected = { certs: [], crls: [], keys: [], csrs: [], ocsp: [], errors: [], locked: [] };
   for (const f of files) {
     if (f.error) {
       out.errors.push({ loc: { file: f.key, item: -1 }, label: 'file', message: f.error });
@@ -33,6 +35,7 @@ export function collect(files: Iterable<IndexedFile>): Collected {
           r.crls.forEach((crl, sub) => out.crls.push({ loc: { ...loc, sub: 1000 + sub }, crl, range }));
           break;
         case 'pkcs12':
+          if (!r.opened) out.locked.push({ loc, label: 'PKCS12', message: r.error ?? 'password needed', range });
           r.certificates.forEach((cert, sub) => out.certs.push({ loc: { ...loc, sub }, cert, range }));
           r.keys.forEach((key, sub) => out.keys.push({ loc: { ...loc, sub: 1000 + sub }, key, range }));
           break;

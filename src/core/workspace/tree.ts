@@ -12,7 +12,7 @@ import { serialKey } from './revocation';
 import { crlIsStale, isoDay, type CertState } from './status';
 import type { CertRef, KeyRef, Location } from './types';
 
-export type NodeKind = 'group' | 'cert' | 'crl' | 'crlEntry' | 'ocsp' | 'ocspEntry' | 'csr' | 'key' | 'error' | 'more';
+export type NodeKind = 'group' | 'cert' | 'crl' | 'crlEntry' | 'ocsp' | 'ocspEntry' | 'csr' | 'key' | 'locked' | 'error' | 'more';
 
 export interface PkiNode {
   /** Stable across refreshes, so VS Code keeps expansion and selection. */
@@ -163,6 +163,15 @@ export class PkiTree {
     const privateKeys = a.keys.filter((k) => k.key.kind === 'privateKey');
     const keys = this.group('keys', 'Private keys', privateKeys.length, 'Private keys, paired with certificates by public key.', 'key');
     for (const k of privateKeys) this.addKey(k, keys!, `key:${locId(k.loc)}`);
+
+    const locked = this.group('locked', 'Password-protected', a.locked.length, 'PKCS#12 stores: open one (Inspect) to enter its password.', 'lock');
+    for (const l of a.locked) {
+      this.add({
+        id: `locked:${locId(l.loc)}`, kind: 'locked', label: this.fileLabel(l.loc.file), description: 'PKCS#12 · password needed',
+        tooltip: `**PKCS#12 store**\n\n${l.message}. Click to open it and enter the password (kept in memory only).`,
+        icon: 'lock', contextValue: 'locked', location: { ...l.loc, startLine: 0 },
+      }, locked);
+    }
 
     const errors = this.group('errors', 'Problems', a.errors.length, 'Files or blocks that could not be decoded.', 'error');
     for (const e of a.errors) {

@@ -2,7 +2,7 @@
 // createTreeView (getParent implemented, so reveal works). Refreshes are debounced by the
 // PkiWorkspace service; while the view is hidden nothing is rendered.
 import * as vscode from 'vscode';
-import type { PkiNode } from '../../core/workspace/tree';
+import type { PkiNode, PkiTree } from '../../core/workspace/tree';
 import type { PkiWorkspace } from './pkiWorkspace';
 
 export const TREE_VIEW_ID = 'certscope.workspacePki';
@@ -13,6 +13,11 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
   private readonly changed = new vscode.EventEmitter<PkiNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly sub: vscode.Disposable;
+  /**
+   * The tree each element came from. VS Code matches elements by object identity, so getParent
+   * and resolveTreeItem must answer from that tree, not from a newer one built after a change.
+   */
+  private readonly origin = new WeakMap<PkiNode, PkiTree>();
 
   constructor(private readonly pki: PkiWorkspace) {
     this.sub = pki.onDidChange(() => this.changed.fire(undefined));
@@ -37,21 +42,25 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
 
   async getChildren(n?: PkiNode): Promise<PkiNode[]> {
     await this.pki.start();
-    const tree = await this.pki.tree();
+    const tree = (n && this.origin.get(n)) ?? (await this.pki.tree());
     if (!tree) return [];
-    return n ? tree.children(tree.get(n.id) ?? n) : tree.roots();
+    const children = n ? tree.children(n) : tree.roots();
+    for (const c of children) this.origin.set(c, tree);
+    return children;
   }
 
   /** Tooltips are built when VS Code asks for them (on hover), not for every node up front. */
   async resolveTreeItem(item: vscode.TreeItem, n: PkiNode): Promise<vscode.TreeItem> {
-    const tree = await this.pki.tree();
-    if (tree) item.tooltip = new vscode.MarkdownString(tree.tooltip(tree.get(n.id) ?? n), true);
+    const tree = this.origin.get(n);
+    if (tree) item.tooltip = new vscode.MarkdownString(tree.tooltip(n), true);
     return item;
   }
 
-  async getParent(n: PkiNode): Promise<PkiNode | undefined> {
-    const tree = await this.pki.tree();
-    return tree?.parent(tree.get(n.id) ?? n);
+  getParent(n: PkiNode): PkiNode | undefined {
+    const tree = this.origin.get(n);
+    const parent = tree?.parent(n);
+    if (tree && parent) this.origin.set(parent, tree); // reveal() walks up from here
+    return parent;
   }
 
   dispose(): void {
