@@ -2,7 +2,8 @@
 // registered by the command table and vice versa, menus point at real commands, ids and categories
 // follow the conventions, and every setting config.ts reads is declared.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { commandTable } from '../../src/extension/commands/table';
 
 interface CommandContribution { command: string; title: string; category?: string }
@@ -25,6 +26,15 @@ const registered = Object.keys(commandTable);
 describe('extension manifest', () => {
   it('contributes exactly the commands the command table registers', () => {
     assert.deepEqual([...contributed].sort(), [...registered].sort());
+  });
+
+  it('registers commands only through the table (one wrapper catches, logs and shows errors)', () => {
+    const files = (readdirSync('src/extension', { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && join('src/extension', f) !== join('src/extension', 'commands', 'registry.ts'));
+    for (const f of files) {
+      const source = readFileSync(join('src/extension', f), 'utf8');
+      assert.doesNotMatch(source, /\bregister(TextEditor)?Command\s*\(/, `src/extension/${f} registers a command outside commands/table.ts`);
+    }
   });
 
   it('contributes each command once', () => {
