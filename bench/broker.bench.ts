@@ -1,6 +1,7 @@
 // MQTT-over-TLS connection setup rate (full TLS 1.3 handshake with client certificate + MQTT
 // CONNECT/CONNACK, no session resumption) against:
-//   (a) a bare Node TLS server (two-way TLS, same certificates, answers CONNACK itself),
+//   (a) a bare Node TLS server (tls.createServer, two-way TLS, same certificates) with the same
+//       MQTT engine (aedes): what the broker adds is the alert machinery, CRLs and stapling,
 //   (b) the Certscope broker with CRL check (100,000-entry CRL) and OCSP stapling,
 //   (c) Debian mosquitto with `crlfile` (the same CRLs) and require_certificate.
 // The client loop runs in a child process (the same for all three), several connections in
@@ -13,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { openssl } from '../test/support/run';
 import { makeTempDir } from '../test/support/tmp';
 import { makeBrokerPki, type BrokerPki } from '../test/unit/broker/brokerPki';
+import { Aedes } from 'aedes';
 import { TlsMqttBroker } from '../src/core/broker/broker';
 import { resolveBrokerConfig } from '../src/core/broker/config';
 import { OcspResponder } from '../src/core/ocsp/responder';
@@ -27,7 +29,6 @@ const ROUNDS = Number(process.env.BROKER_BENCH_ROUNDS ?? 2);
 const CONCURRENCY = 8;
 // MQTT 3.1.1 CONNECT, client id "b", clean session, keepalive 60.
 const CONNECT = Buffer.from('100d00044d5154540402003c000162', 'hex');
-const CONNACK = Buffer.from('20020000', 'hex');
 
 interface ClientJob { port: number; ca: string; cert: string; key: string; ms: number; concurrency: number; ocsp: boolean }
 
@@ -88,17 +89,24 @@ async function bigCrl(pki: BrokerPki, dir: string, n: number): Promise<string> {
 }
 
 async function bareServer(pki: BrokerPki, crls: string[] | undefined): Promise<{ port: number; close(): Promise<void> }> {
+  const aedes = await Aedes.createBroker();
   const server = tls.createServer({
     cert: readFileSync(pki.server.certPath, 'utf8') + readFileSync(pki.intermediate.certPath, 'utf8'),
     key: readFileSync(pki.server.keyPath), ca: readFileSync(pki.clientCaPath), requestCert: true, rejectUnauthorized: true,
     crl: crls?.map((p) => readFileSync(p, 'utf8')),
   }, (s) => {
     s.on('error', () => undefined);
-    s.once('data', () => s.write(CONNACK));
+    aedes.handle(s);
   });
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => aedes.close(() => r()));
+    },
+  };
 }
 
 async function mosquitto(pki: BrokerPki, dir: string, crls: string[]): Promise<{ port: number; close(): Promise<void> } | undefined> {

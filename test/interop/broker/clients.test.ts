@@ -124,6 +124,16 @@ describe('broker with real MQTT clients', function () {
     }
   });
 
+  it('mqtt.js over wss with the revoked certificate gets the revoked alert too', async () => {
+    const from = b.events.length;
+    await assert.rejects(connect(`wss://127.0.0.1:${b.wssPort}/mqtt`, pki, pki.revoked), (e: Error & { code?: string }) => {
+      assert.match(`${e.code} ${e.message}`, /CERTIFICATE_REVOKED|alert certificate revoked/);
+      return true;
+    });
+    const ev = await b.nextConnection(from);
+    assert.deepEqual([ev.transport, ev.outcome, ev.alert?.code], ['wss', 'rejected', 44]);
+  });
+
   it('counts messages and lists connected clients', async () => {
     const c = await connect(`mqtts://127.0.0.1:${b.port}`, pki, pki.good, { clientId: 'counter' });
     const before = b.broker.state().stats.messagesIn;

@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CrlStore, type CrlStoreOptions } from '../../../src/core/broker/crlStore';
+import { CrlStore, parseCrlBytes, type CrlStoreOptions } from '../../../src/core/broker/crlStore';
+import { crlProblem } from '../../../src/core/broker/crlTrust';
+import { decodeCertificate } from '../../../src/core/decode/certificate';
+import { findPemBlocks } from '../../../src/core/pem';
 import { openssl } from '../../support/run';
 import { makeTempDir } from '../../support/tmp';
 import { makeBrokerPki, type BrokerPki } from './brokerPki';
@@ -88,6 +91,31 @@ describe('CRL store', function () {
     assert.equal(s.crls().length, 1);
     assert.equal(s.state()[0].ok, false);
     assert.equal(s.state()[0].lastError?.includes('no answer within 100 ms'), true);
+  });
+
+  it('uses only CRLs signed by a trusted client CA (checked once, at load)', async () => {
+    const cas = findPemBlocks(readFileSync(pki.clientCaPath, 'utf8')).map((b) => decodeCertificate(b.der as Uint8Array));
+    const good = parseCrlBytes(readFileSync(pki.intermediateCrlPath), 'int')[0].model;
+    assert.equal(crlProblem(good, cas), undefined);
+    assert.equal(crlProblem(parseCrlBytes(readFileSync(pki.rootCrlPath), 'root')[0].model, cas), undefined);
+    // The same CRL with one signature bit flipped.
+    const der = Buffer.from(good.der);
+    der[der.length - 5] ^= 0x01;
+    const tampered = parseCrlBytes(der, 'tampered')[0].model;
+    assert.equal(crlProblem(tampered, cas), 'its signature does not verify with the key of "CN=Test Intermediate CA,O=Certscope Test,C=DE"');
+    assert.equal(crlProblem(good, cas.filter((c) => c.subject.commonName !== 'Test Intermediate CA')), 'its issuer "CN=Test Intermediate CA,O=Certscope Test,C=DE" is not one of the trusted client CAs (cacertfile)');
+    // In a store, a refused CRL is a failed load that keeps the last good one.
+    const path = join(tmp.dir, 'checked.crl');
+    writeFileSync(path, good.der);
+    const logs: string[] = [];
+    const s = store({ files: [path], validate: (m) => crlProblem(m, cas) }, logs);
+    stores.push(s);
+    await s.start();
+    assert.equal(s.crls().length, 1);
+    writeFileSync(path, der);
+    while (!logs.some((l) => l.includes('refused'))) await new Promise((r) => setTimeout(r, 50));
+    assert.match(logs.find((l) => l.includes('refused')) ?? '', /CRL load failed for .*checked\.crl: CRL of "CN=Test Intermediate CA.*" refused: its signature does not verify.*keeping the last good CRL \(1 loaded\)/);
+    assert.equal(s.crls()[0].model.der.length, good.der.length);
   });
 
   it('a missing file is reported, not thrown', async () => {
