@@ -12,7 +12,7 @@ import { certDerFrom, certInfo, issuedBy, type CertInfo } from './certInfo';
 import { buildCrl, encodeIndexRevocations } from './crlWriter';
 import { formatIndex, indexBySerial, normalizeSerialHex, readIndex, serialKey, type IndexEntry } from './indexDb';
 import { generateKey, loadPrivateKey, privateKeyPem, signerFor, type KeySpec } from './keys';
-import { defaultCaPaths, ISSUED_FILES, type CaPaths } from './layout';
+import { CA_FILES, defaultCaPaths, ISSUED_FILES, type CaPaths } from './layout';
 import { loadCaDirectory, CaDirectoryError } from './caDirectory';
 import { dnToOpensslOneline, encodeDn, parseDn } from './names';
 import { renderOpensslCnf } from './opensslCnf';
@@ -153,13 +153,13 @@ export async function initCa(dir: string, opts: InitCaOptions): Promise<Certific
   writeFileAtomic(paths.certificate, certPem);
   writeFileAtomic(paths.caChain, certPem + chainTail);
   writeFileAtomic(paths.database, '');
-  writeFileAtomic(join(paths.dir, 'index.txt.attr'), 'unique_subject = no\n');
+  writeFileAtomic(join(paths.dir, CA_FILES.databaseAttr), 'unique_subject = no\n');
   // A random start keeps serials of different CAs apart; openssl ca continues from here.
   writeFileAtomic(paths.serial, randomSerialHex(8) + '\n');
   writeFileAtomic(paths.crlNumber, '01\n');
   const crlHours = opts.crlHours ?? 24 * 7;
   writeFileAtomic(paths.config, renderOpensslCnf(paths, { ed25519: keySpec === 'ed25519', crlDays: Math.max(1, Math.round(crlHours / 24)), defaultDays: 365 }));
-  writeFileAtomic(join(paths.dir, 'certscope.json'), JSON.stringify({ crlHours, crlUrls: opts.crlUrls ?? [], ocspUrls: opts.ocspUrls ?? [] }, null, 2) + '\n');
+  writeFileAtomic(join(paths.dir, CA_FILES.settings), JSON.stringify({ crlHours, crlUrls: opts.crlUrls ?? [], ocspUrls: opts.ocspUrls ?? [] }, null, 2) + '\n');
   const ca = openCa(paths.dir);
   await ca.writeCrl({ now });
   return ca;
@@ -195,17 +195,28 @@ export class CertificateAuthority {
       throw new CaError(e instanceof CaDirectoryError ? e.message : `cannot open CA directory ${dir}: ${(e as Error).message}`);
     }
     this.paths = loaded.paths;
+    this.repointMovedConfig();
     this.certPem = loaded.caCertPem;
     this.certDer = certDerFrom(loaded.caCertPem);
     this.info = certInfo(this.certDer);
     this.subject = dnToOpensslOneline(this.info.subjectDer);
-    const settingsPath = join(this.paths.dir, 'certscope.json');
+    const settingsPath = join(this.paths.dir, CA_FILES.settings);
     const saved = existsSync(settingsPath) ? JSON.parse(readFileSync(settingsPath, 'utf8')) as Partial<CaSettings> : {};
     this.settings = {
       crlHours: saved.crlHours ?? loaded.crlValidityHours ?? 24 * 7,
       crlUrls: saved.crlUrls ?? [],
       ocspUrls: saved.ocspUrls ?? [],
     };
+  }
+
+  /** After the directory was moved, point openssl.cnf's `dir` at the new place (openssl needs it). */
+  private repointMovedConfig(): void {
+    const cnf = this.paths.config;
+    if (!existsSync(cnf)) return;
+    const text = readFileSync(cnf, 'utf8');
+    const m = /^dir = (.*)$/m.exec(text);
+    if (!text.startsWith('# Written by Certscope') || !m || m[1] === this.paths.dir || existsSync(m[1])) return;
+    writeFileAtomic(cnf, text.replace(/^dir = .*$/m, `dir = ${this.paths.dir}`).replace(/-config \S+ \.\.\./, `-config ${cnf} ...`));
   }
 
   /** The CA certificate and its issuers (root last). */

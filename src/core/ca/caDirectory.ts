@@ -42,8 +42,13 @@ export function resolveCaPaths(dir: string, configFile?: string): { paths: CaPat
     adoptCommonNames(paths);
     return { paths, fromConfig: false };
   }
-  const section = caSection(parseOpensslConf(readFileSync(cnf, 'utf8')));
+  const cnfText = readFileSync(cnf, 'utf8');
+  const section = caSection(parseOpensslConf(cnfText));
   if (!section) return { paths: { ...paths, config: cnf }, fromConfig: false };
+  // Certscope writes an absolute `dir` (openssl resolves relative paths against its cwd). When such
+  // a directory was moved, its own files are still next to the cnf: use them.
+  const moved = cnfText.startsWith('# Written by Certscope') && !existsSync(section.get('dir') ?? '') && existsSync(paths.certificate);
+  if (moved) return { paths: { ...paths, config: cnf }, fromConfig: false, section };
   const base = dirname(cnf);
   const abs = (p: string | undefined, fallback: string): string => (p ? (isAbsolute(p) ? p : resolve(base, p)) : fallback);
   const crl = abs(section.get('crl'), paths.crlPem);

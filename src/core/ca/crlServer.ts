@@ -21,11 +21,12 @@ export class CrlServer {
 
   constructor(opts: CrlServerOptions) {
     this.opts = {
-      host: '127.0.0.1', port: 0, path: '/ca.crl',
+      derPath: opts.derPath,
       pemPath: opts.pemPath ?? opts.derPath.replace(/\.der$/i, '') + '.pem',
-      ...opts,
-    } as Required<CrlServerOptions>;
-    if (!this.opts.pemPath) this.opts.pemPath = opts.derPath.replace(/\.der$/i, '') + '.pem';
+      host: opts.host ?? '127.0.0.1',
+      port: opts.port ?? 0,
+      path: opts.path ?? '/ca.crl',
+    };
   }
 
   /** Resolves once listening, with the real port and the two URLs. */

@@ -28,6 +28,8 @@ export const CA_FILES = {
   caChain: 'ca-chain.pem',
   /** Present while a change to index.txt has not yet reached the CRL (crash recovery marker). */
   crlPending: '.crl-pending',
+  /** Certscope's own settings for the CA (CRL validity, default CRL/OCSP URLs); openssl ignores it. */
+  settings: 'certscope.json',
   /** Named outputs of `issue`: issued/<name>/{cert.pem,key.pem,chain.pem,...} and broker layouts. */
   issuedDir: 'issued',
   /** Lock file held while a writer changes index.txt, serial, crlnumber or the CRL. */

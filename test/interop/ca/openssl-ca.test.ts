@@ -159,4 +159,18 @@ describe('ca vs openssl', function () {
       assert.equal((await run('openssl', ['verify', '-crl_check', '-CRLfile', ca.paths.crlPem, '-CAfile', ca.paths.certificate, ok.paths.cert])).code, 0, key);
     }
   });
+
+  it('keeps working (for Certscope and openssl) after the CA directory is moved', async () => {
+    const { renameSync } = await import('node:fs');
+    const before = await initCa(join(tmp.dir, 'to-move'), { subject: '/CN=Movable CA' });
+    const c = await before.issue({ profile: 'client', name: 'm' });
+    const dest = join(tmp.dir, 'moved-here');
+    renameSync(before.paths.dir, dest);
+    const moved = openCa(dest);
+    assert.equal(moved.paths.database, join(dest, 'index.txt'));
+    await moved.revoke(c.serialHex, 'superseded');
+    const st = await run('openssl', ['ca', '-config', join(dest, 'openssl.cnf'), '-status', c.serialHex]);
+    assert.match(st.stdout + st.stderr, /Revoked \(R\)/);
+    await openssl(['ca', '-config', join(dest, 'openssl.cnf'), '-gencrl', '-out', join(dest, 'o.crl')]);
+  });
 });
