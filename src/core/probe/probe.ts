@@ -130,34 +130,41 @@ class ProbeRun {
   }
 
   private async connectTcp(t: ProbeTarget): Promise<boolean> {
-    let address = t.host;
+    let addresses = [t.host];
     if (!net.isIP(t.host)) {
       const step = this.trace.begin('dns', `DNS lookup ${t.host}`);
       try {
-        const r = await withTimeout(lookup(t.host), this.timeout, `DNS lookup of ${t.host}`);
-        address = r.address;
-        step.detail('address', address).end('ok');
+        const r = await withTimeout(lookup(t.host, { all: true }), this.timeout, `DNS lookup of ${t.host}`);
+        addresses = r.map((a) => a.address);
+        step.detail(addresses.length > 1 ? 'addresses' : 'address', addresses.join(', ')).end('ok');
       } catch (err) {
         step.detail('error', errorMessage(err)).end('fail');
         this.fail('dns', err);
         return false;
       }
     }
-    const step = this.trace.begin('tcp', `TCP connect ${address}:${t.port}`);
-    const socket = net.connect({ host: address, port: t.port });
-    this.socket = socket;
-    try {
-      await withTimeout(new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('error', reject);
-      }), this.timeout, `TCP connect to ${address}:${t.port}`);
-      step.detail('local', `${socket.localAddress}:${socket.localPort}`).end('ok');
-      return true;
-    } catch (err) {
-      step.detail('error', errorMessage(err)).end('fail');
-      this.fail('tcp', err);
-      return false;
+    // Try each address in turn ("localhost" may resolve to ::1 first while the broker listens
+    // on 127.0.0.1 only); report the first error if none accepts.
+    let firstError: unknown;
+    for (const address of addresses) {
+      const step = this.trace.begin('tcp', `TCP connect ${net.isIPv6(address) ? `[${address}]` : address}:${t.port}`);
+      const socket = net.connect({ host: address, port: t.port });
+      try {
+        await withTimeout(new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('error', reject);
+        }), this.timeout, `TCP connect to ${address}:${t.port}`, () => socket.destroy());
+        step.detail('local', `${socket.localAddress}:${socket.localPort}`).end('ok');
+        this.socket = socket;
+        return true;
+      } catch (err) {
+        socket.destroy();
+        step.detail('error', errorMessage(err)).end(address === addresses[addresses.length - 1] ? 'fail' : 'warn');
+        firstError ??= err;
+      }
     }
+    this.fail('tcp', firstError);
+    return false;
   }
 
   private async handshake(t: ProbeTarget, caDers: Buffer[]): Promise<boolean> {
