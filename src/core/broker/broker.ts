@@ -86,6 +86,7 @@ export class TlsMqttBroker {
   private wss?: WebSocketServer;
   private httpServer?: http.Server;
   private running = false;
+  private expiryTimers: NodeJS.Timeout[] = [];
   private stopping?: Promise<void>;
   private readonly stats = { accepted: 0, rejected: 0, handshakeFailures: 0, messagesIn: 0 };
 
@@ -117,7 +118,9 @@ export class TlsMqttBroker {
         this.store.onDidChange(() => {
           this.log('info', 'crl', `CRLs changed: new handshakes use ${this.store?.crls().length ?? 0} CRL(s)`);
           this.reportCrlCoverage();
+          this.watchCrlExpiry();
         });
+        this.watchCrlExpiry();
       }
       this.createContext();
       this.reportCrlCoverage();
@@ -160,6 +163,8 @@ export class TlsMqttBroker {
     }
     this.stapler?.dispose();
     this.store?.dispose();
+    for (const t of this.expiryTimers) clearTimeout(t);
+    this.expiryTimers = [];
     this.hub.removeAllListeners();
     this.conns.clear();
     this.emit({ type: 'stopped', time: new Date(this.now()) });
@@ -277,6 +282,20 @@ export class TlsMqttBroker {
     }
     for (const ca of staleFor) {
       this.log('warn', 'crl', `the CRL for "${ca}" is past its nextUpdate: clients of this CA are ${this.config.crl_stale === 'allow' ? 'accepted (crl_stale = allow)' : 'refused with certificate_expired until a fresh CRL is loaded'}`);
+    }
+  }
+
+  /** Says so in the log the moment a loaded CRL passes its nextUpdate while the broker runs. */
+  private watchCrlExpiry(): void {
+    for (const t of this.expiryTimers) clearTimeout(t);
+    this.expiryTimers = [];
+    const now = this.now();
+    for (const crl of this.store?.crls() ?? []) {
+      const at = crl.model.nextUpdate?.getTime();
+      if (at === undefined || at <= now) continue;
+      const t = setTimeout(() => this.reportCrlCoverage(), Math.min(at - now + 1000, 2 ** 31 - 1));
+      t.unref();
+      this.expiryTimers.push(t);
     }
   }
 

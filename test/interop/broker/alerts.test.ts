@@ -75,6 +75,29 @@ describe('broker: real TLS alerts for refused client certificates', function () 
     tmp?.cleanup();
   });
 
+  for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+    it(`${version}: a client offering a saved session still gets a full handshake (revocation cannot be skipped)`, async () => {
+      const connectOnce = (session?: Buffer): Promise<{ reused: boolean; session?: Buffer }> => new Promise((resolve, reject) => {
+        let saved: Buffer | undefined;
+        const s = tls.connect({
+          host: '127.0.0.1', port: b.port, servername: 'localhost', ca: readFileSync(pki.root.certPath), minVersion: version, maxVersion: version,
+          cert: readFileSync(pki.good.certPath), key: readFileSync(pki.good.keyPath), session,
+        });
+        s.on('session', (x: Buffer) => { saved = x; });
+        s.on('error', reject);
+        s.on('secureConnect', () => {
+          // Give TLS 1.3 session tickets a moment to arrive before closing.
+          setTimeout(() => { resolve({ reused: s.isSessionReused(), session: saved }); s.destroy(); }, 200);
+        });
+      });
+      const first = await connectOnce();
+      const second = await connectOnce(first.session);
+      assert.ok(first.session, 'the server handed out a session the client can offer');
+      assert.equal(first.reused, false);
+      assert.equal(second.reused, false);
+    });
+  }
+
   for (const version of ['tls1_2', 'tls1_3']) {
     it(`openssl s_client -${version} with a good certificate completes the handshake without alert`, async () => {
       const from = b.events.length;
