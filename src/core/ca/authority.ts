@@ -185,7 +185,7 @@ export class CertificateAuthority {
   readonly subject: string;
   private readonly settings: CaSettings;
   private keyCache?: KeyObject;
-  private cache?: { mtimeMs: number; size: number; entries: IndexEntry[]; bySerial: Map<string, IndexEntry> };
+  private cache?: { sig: string; entries: IndexEntry[]; bySerial: Map<string, IndexEntry> };
 
   constructor(dir: string, config?: string) {
     let loaded;
@@ -197,11 +197,20 @@ export class CertificateAuthority {
     this.paths = loaded.paths;
     this.repointMovedConfig();
     this.certPem = loaded.caCertPem;
-    this.certDer = certDerFrom(loaded.caCertPem);
-    this.info = certInfo(this.certDer);
-    this.subject = dnToOpensslOneline(this.info.subjectDer);
+    try {
+      this.certDer = certDerFrom(loaded.caCertPem);
+      this.info = certInfo(this.certDer);
+      this.subject = dnToOpensslOneline(this.info.subjectDer);
+    } catch (e) {
+      throw new CaError(`${this.paths.certificate} is not a usable CA certificate: ${(e as Error).message}`);
+    }
     const settingsPath = join(this.paths.dir, CA_FILES.settings);
-    const saved = existsSync(settingsPath) ? JSON.parse(readFileSync(settingsPath, 'utf8')) as Partial<CaSettings> : {};
+    let saved: Partial<CaSettings> = {};
+    try {
+      if (existsSync(settingsPath)) saved = JSON.parse(readFileSync(settingsPath, 'utf8')) as Partial<CaSettings>;
+    } catch (e) {
+      throw new CaError(`${settingsPath} is not valid JSON: ${(e as Error).message}`);
+    }
     this.settings = {
       crlHours: saved.crlHours ?? loaded.crlValidityHours ?? 24 * 7,
       crlUrls: saved.crlUrls ?? [],
@@ -248,10 +257,12 @@ export class CertificateAuthority {
 
   private load(): { entries: IndexEntry[]; bySerial: Map<string, IndexEntry> } {
     if (!existsSync(this.paths.database)) return { entries: [], bySerial: new Map() };
-    const st = statSync(this.paths.database);
-    if (!this.cache || this.cache.mtimeMs !== st.mtimeMs || this.cache.size !== st.size) {
+    // Every atomic write is a new inode, so ino+size+mtime identifies a version of the file.
+    const st = statSync(this.paths.database, { bigint: true });
+    const sig = `${st.ino}:${st.size}:${st.mtimeNs}`;
+    if (!this.cache || this.cache.sig !== sig) {
       const entries = readIndex(readFileSync(this.paths.database, 'utf8'));
-      this.cache = { mtimeMs: st.mtimeMs, size: st.size, entries, bySerial: indexBySerial(entries) };
+      this.cache = { sig, entries, bySerial: indexBySerial(entries) };
     }
     return this.cache;
   }
