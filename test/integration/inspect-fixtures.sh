@@ -70,6 +70,10 @@ cat root.crt intermediate.crt broker.crt > "$out/fullchain-wrong-order.pem"
   sed 's/^/    /' broker.crt
   printf '  note: the key is mounted from elsewhere\n'
 } > "$out/k8s-secret.yaml"
+# PEM inside a JSON string and a .env value (newlines escaped as \n).
+esc="$(awk '{printf "%s\\n", $0}' broker.crt)"
+printf '{\n  "broker": {\n    "host": "broker.certscope.test",\n    "certificate": "%s"\n  }\n}\n' "$esc" > "$out/config.json"
+printf 'BROKER_HOST=broker.certscope.test\nBROKER_CERT="%s"\n' "$esc" > "$out/broker.env"
 # Bad input: binary junk named .pem, and a bundle whose second block is truncated base64.
 head -c 3000 /dev/urandom | tr '\055' '\000' > "$out/junk-binary.pem"
 { cat broker.crt; printf -- '-----BEGIN CERTIFICATE-----\nMIIBtruncated\n-----END CERTIFICATE-----\n'; } > "$out/broken-block.pem"

@@ -3,7 +3,7 @@
 // diagnostics + quick fix, outline, DER viewer, live updates. Expected values come from openssl.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -165,6 +165,17 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     console.log(`inspect perf: first hover in YAML ${ms.toFixed(1)} ms (includes the round trip through the command API)`);
   });
 
+  it('hover also works on PEM inside a JSON string and a .env value', async () => {
+    for (const [name, line] of [['config.json', 3], ['broker.env', 1]] as const) {
+      const doc = await vscode.workspace.openTextDocument(pki(name));
+      const col = doc.lineAt(line).text.indexOf('MII') + 5;
+      assert.ok(col > 5, `no base64 on line ${line} of ${name}`);
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, col)));
+      assert.match(text, /\*\*Certificate\*\* CN=broker\.certscope\.test/, `${name}: ${text}`);
+      assert.ok(text.includes(sha256Colon(pki('broker.crt'))));
+    }
+  });
+
   it('hover on a 10-certificate bundle (in-editor timing, logged)', async () => {
     const certs = ['root.crt', 'intermediate.crt', 'broker.crt', 'device-revoked.crt', 'expired.crt'].map((f) => openssl(['x509', '-in', pki(f).fsPath]));
     const doc = await vscode.workspace.openTextDocument({ language: 'pem', content: [...certs, ...certs].join('') });
@@ -300,5 +311,23 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     assert.ok(added.loads - before.loads >= 1 && added.loads - before.loads <= 2, `re-read ${added.loads - before.loads} files for one new file`);
     rmSync(copy.fsPath);
     await until('the deleted file to leave the index', async () => ((await snapshot(false)).marks[copy.fsPath] ? undefined : true));
+  });
+
+  it('in-editor timing: tree for a workspace with 5,000 PEM files (logged, not asserted)', async function () {
+    this.timeout(300_000);
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const bulk = join(folder, 'bulk-5000');
+    mkdirSync(bulk);
+    try {
+      const { makeWorkspace } = await import('../../bench/workspace.bench');
+      makeWorkspace(bulk);
+      const s = await snapshot();
+      assert.ok(s.stats.files >= 5000, `indexed ${s.stats.files} files`);
+      assert.ok(s.nodes.filter((n) => n.kind === 'cert').length >= 5000);
+      console.log(`inspect perf: tree for ${s.stats.files} files ready in ${s.stats.totalMs} ms in the extension host (find ${s.stats.findMs} ms, read+decode+index ${s.stats.loadMs} ms)`);
+    } finally {
+      rmSync(bulk, { recursive: true, force: true });
+      await snapshot();
+    }
   });
 });

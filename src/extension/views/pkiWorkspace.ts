@@ -2,6 +2,7 @@
 // plus files.exclude), watches them, and feeds changes to the core index debounced and
 // incrementally (a changed file is re-read alone). Tree, diagnostics, decorations, hover and
 // CodeLens all read the same analysis. Heavy modules (decoders) load on first scan, not at activation.
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { WorkspaceAnalysis } from '../../core/workspace/analysis';
 import type { WorkspaceIndex } from '../../core/workspace/index';
@@ -150,14 +151,24 @@ export class PkiWorkspace implements vscode.Disposable {
   }
 
   private async flush(): Promise<void> {
-    if (!this.index) return;
+    // Events that arrive during a full scan are applied to its result, not to the index it replaces.
+    await this.latestScan;
+    const index = this.index;
+    if (!index) return;
     const deleted = [...this.pendingDeleted];
-    const changed = [...this.pendingChanged];
+    const pending = [...this.pendingChanged];
     this.pendingDeleted.clear();
     this.pendingChanged.clear();
-    if (deleted.length) this.index.remove(deleted);
-    if (changed.length) await this.index.refresh(changed);
-    this.log.debug(`workspace PKI: ${changed.length} changed, ${deleted.length} deleted`);
+    if (deleted.length) index.remove(deleted);
+    // Skip files whose size and mtime match what is indexed (e.g. created just before a scan read them).
+    const changed = (await Promise.all(pending.map(async (k) => {
+      const known = index.get(k);
+      if (!known) return k;
+      const st = await fs.stat(k).catch(() => undefined);
+      return st && st.size === known.size && st.mtimeMs === known.mtimeMs ? undefined : k;
+    }))).filter((k): k is string => k !== undefined);
+    if (changed.length) await index.refresh(changed);
+    this.log.debug(`workspace PKI: ${changed.length} changed (${pending.length - changed.length} already current), ${deleted.length} deleted`);
   }
 
   dispose(): void {

@@ -8,6 +8,7 @@ import type { PkiWorkspace } from './pkiWorkspace';
 export const TREE_VIEW_ID = 'certscope.workspacePki';
 /** CAs with at most this many children start expanded: small PKIs show whole chains at once. */
 const EXPAND_UP_TO = 20;
+const REFRESH_DEBOUNCE_MS = 150;
 
 export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PkiNode | undefined>();
@@ -18,9 +19,14 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
    * and resolveTreeItem must answer from that tree, not from a newer one built after a change.
    */
   private readonly origin = new WeakMap<PkiNode, PkiTree>();
+  private timer?: NodeJS.Timeout;
 
   constructor(private readonly pki: PkiWorkspace) {
-    this.sub = pki.onDidChange(() => this.changed.fire(undefined));
+    // Coalesce bursts of index changes into one tree refresh.
+    this.sub = pki.onDidChange(() => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => { this.timer = undefined; this.changed.fire(undefined); }, REFRESH_DEBOUNCE_MS);
+    });
   }
 
   getTreeItem(n: PkiNode): vscode.TreeItem {
@@ -64,6 +70,7 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
   }
 
   dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.sub.dispose();
     this.changed.dispose();
   }
