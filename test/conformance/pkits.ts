@@ -22,6 +22,10 @@ async function main(): Promise<number> {
     console.log(`\n${section}: ${list.length} failed`);
     for (const o of list) console.log(`  ${o.id} ${o.name}: expected ${o.expected}, got ${o.got}${o.reason ? ` — ${o.reason}` : ''}`);
   }
+  if (failed) {
+    console.log('\n(Cases listed above whose verdict openssl verify -policy_check shares are checked by');
+    console.log(' test/interop/verify/pkits-disputed.test.ts: their cases.json expectation disagrees with RFC 5280 §6.1.)');
+  }
   const baseline = JSON.parse(readFileSync(join(__dirname, 'pkits-baseline.json'), 'utf8')) as { passed: number };
   console.log(`\nPKITS: ${outcomes.length} cases run, ${skipped} skipped (DSA or missing files)`);
   console.log(`${passed} passed, ${failed} failed`);
