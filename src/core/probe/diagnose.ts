@@ -180,6 +180,11 @@ function fromError(r: ProbeResult): Diagnosis | undefined {
   if (NOT_TLS.test(code) || NOT_TLS.test(e.message) || e.notTls) {
     return d('not_tls', `The server on ${where} does not speak TLS (${code || e.message}).`, 'Use the broker\'s TLS port (8883 / 8084), or check that TLS is enabled on this listener.');
   }
+  const sent = r.alerts.find((a) => a.direction === 'sent');
+  if (e.step === 'tls' && sent) {
+    return d('tls_protocol_error', `The server's handshake messages are broken or unexpected: the probe gave up with its own alert ${sent.name} (${sent.number}) (${e.message}).`,
+      'The port answers with something that only looks like TLS, or a middlebox mangles the connection: check the port and the server\'s TLS configuration.');
+  }
   if (e.step === 'tls' && (code === 'ECONNRESET' || code === 'ECLOSED')) {
     if (r.tls?.clientCertRequested) {
       return d('rejected_after_handshake', `The server dropped the connection during the handshake without an alert, after asking for a client certificate: most likely it rejected ${clientDesc(r)} (Node-based servers close without saying why).`, 'Check the client certificate: issuer trusted by the broker, not expired, not revoked. Try --tls 1.2 and look at the broker log.');

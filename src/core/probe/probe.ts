@@ -487,8 +487,8 @@ class ProbeRun {
     }
     if (r.error) {
       const step = r.steps.find((s) => s.name === r.error!.step && s.status === 'fail');
-      const alert = r.alerts.find((a) => a.direction === 'received');
-      if (step && alert) step.details.unshift(['ALERT', `${alert.name} (${alert.number}) received ${alert.phase === 'after-handshake' ? 'after' : 'during'} the handshake`]);
+      const alert = r.alerts.find((a) => a.direction === 'received') ?? r.alerts.find((a) => a.direction === 'sent');
+      if (step && alert) step.details.unshift(['ALERT', `${alert.name} (${alert.number}) ${alert.direction === 'received' ? 'received' : 'sent by the probe'} ${alert.phase === 'after-handshake' ? 'after' : 'during'} the handshake`]);
     }
     r.steps.sort((a, b) => a.startMs - b.startMs);
     r.ok = this.completed && !r.steps.some((s) => s.status === 'fail') && !r.diagnosis.some((d) => d.kind === 'bad_input');

@@ -169,7 +169,7 @@ export type FailureKind =
   | 'client_chain_not_to_ca' | 'client_intermediate_not_sent' | 'bad_input'
   | 'refused' | 'dns' | 'unreachable' | 'timeout' | 'not_tls' | 'closed' | 'rejected_after_handshake'
   | 'not_mqtt' | 'mqtt_protocol_version' | 'not_authorized' | 'bad_credentials' | 'identifier_rejected'
-  | 'server_unavailable' | 'mqtt_refused' | 'roundtrip_failed' | 'websocket_failed' | 'alert' | 'unknown';
+  | 'server_unavailable' | 'mqtt_refused' | 'roundtrip_failed' | 'websocket_failed' | 'alert' | 'tls_protocol_error' | 'unknown';
 
 export interface Diagnosis {
   kind: FailureKind;

@@ -67,6 +67,18 @@ describe('probe faults', function () {
     assert.equal(errorKinds(r).length, 1);
   });
 
+  it('a TLS-looking record with garbage inside: the probe\'s own alert is reported', async () => {
+    const p = await startRawServer((s) => s.once('data', () => s.write(Buffer.concat([Buffer.from([0x16, 0x03, 0x03, 0x00, 0x40]), randomBytes(64)]))));
+    peers.push(p);
+    const r = await probe({ url: `tls://127.0.0.1:${p.port}`, timeoutMs: 3000 });
+    assert.equal(r.ok, false);
+    const sent = r.alerts.find((a) => a.direction === 'sent');
+    assert.ok(sent, JSON.stringify(r.alerts));
+    assert.equal(sent.evidence, 'record');
+    assert.deepEqual(errorKinds(r), ['tls_protocol_error']);
+    assert.match(r.diagnosis[0].cause, new RegExp(`own alert ${sent.name} \\(${sent.number}\\)`));
+  });
+
   it('a silent server: the TLS step times out, no hang', async () => {
     const p = await startRawServer(() => undefined);
     peers.push(p);
