@@ -470,8 +470,10 @@ class ProbeRun {
     }
     const sock = this.tlsSocket;
     if (sock && !sock.destroyed) {
+      // close_notify + FIN, then give the server 200 ms to close its side before we cut it.
+      const timer = setTimeout(() => sock.destroy(), 200);
+      sock.once('close', () => clearTimeout(timer));
       sock.end();
-      setTimeout(() => sock.destroy(), 200).unref();
     }
     if (!sock) this.socket?.destroy();
   }
