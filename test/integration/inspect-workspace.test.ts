@@ -281,6 +281,17 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     assert.equal((tab.input as vscode.TabInputCustom).viewType, 'certscope.derViewer');
   });
 
+  it('a PEM file with a binary-style extension (.crl) is handed back to the text editor as language pem', async () => {
+    await vscode.commands.executeCommand('vscode.open', pki('intermediate.crl'));
+    const editor = await until('a text editor for intermediate.crl', async () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.fsPath === pki('intermediate.crl').fsPath ? e : undefined;
+    });
+    assert.equal(editor.document.languageId, 'pem');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    assert.match(lenses?.[0]?.command?.title ?? '', /^CRL · CN=Fixture PKI Intermediate · 1 entry · next update \d{4}-\d\d-\d\d$/);
+  });
+
   it('a PKCS#12 store is listed as password-protected; opening it asks for the password (masked)', async () => {
     const node = snap.nodes.find((n) => n.kind === 'locked' && n.label === 'pki/broker.p12');
     assert.ok(node, 'broker.p12 is listed under Password-protected');
