@@ -246,8 +246,9 @@ export class TlsMqttBroker {
       minVersion: versions.includes('tlsv1.2') ? 'TLSv1.2' : 'TLSv1.3',
       maxVersion: versions.includes('tlsv1.3') ? 'TLSv1.3' : 'TLSv1.2',
       ciphers: `${tls13CipherSuites}:${c.ciphers ?? TLS12_AEAD}`,
-      // Full handshakes only on two-way TLS: a resumed session would skip the certificate and CRL check.
-      secureOptions: c.verify === 'verify_peer' ? cryptoConstants.SSL_OP_NO_TICKET : 0,
+      // Two-way TLS: full handshakes only (a resumed session would skip the certificate and CRL
+      // check) and no renegotiation (it could present another certificate after our decision).
+      secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION | (c.verify === 'verify_peer' ? cryptoConstants.SSL_OP_NO_TICKET : 0),
       sessionIdContext: 'certscope-broker',
     };
   }

@@ -80,16 +80,19 @@ export class TlsAcceptor {
     });
     const state: ConnState = { tap };
     this.states.set(socket, state);
+    let secure = false;
     if (o.requestCert) {
       // The secrets are only needed to refuse client certificates.
       socket.on('keylog', (line: Buffer) => {
+        // Only the first handshake is judged here: a server context for client certificates must
+        // refuse renegotiation (SSL_OP_NO_RENEGOTIATION), as the broker's does.
+        if (secure) return;
         const entry = parseKeylogLine(line);
         if (!entry) return;
         if (entry.label === 'CLIENT_RANDOM') tap.hold();
         else if (entry.label === SERVER_APP_SECRET) state.serverAppSecret = entry.secret;
       });
     }
-    let secure = false;
     const timer = setTimeout(() => {
       if (secure) return;
       o.onFailed(remote, `handshake not finished within ${o.handshakeTimeoutMs} ms`);

@@ -97,6 +97,15 @@ describe('broker robustness', function () {
     await goodClientWorks(pki, b);
   });
 
+  it('TLS 1.2 renegotiation (a chance to swap certificates after the check) is refused', async () => {
+    const s = tls.connect({ ...tlsOptions(pki, b.port), maxVersion: 'TLSv1.2' });
+    const error = new Promise<Error>((r) => s.once('error', r));
+    await new Promise((r) => s.once('secureConnect', r));
+    s.renegotiate({}, () => undefined);
+    assert.match((await error).message, /no renegotiation/);
+    s.destroy();
+  });
+
   it('1,000 concurrent TLS connections', async () => {
     // Its own broker: 1,000 handshakes on a loaded 2-core machine need more than 500 ms.
     const big = await startBroker(pki, { wssPort: null, handshake_timeout: '120s', idle_timeout: '120s' });
