@@ -101,10 +101,11 @@ const bench: Bench = {
       const nsBig = perLookup(bigCa, bigSerials);
       rows.push({ group: 'ca', name: `CA.find(serial) at ${bigSerials.length / 1000}k entries (incl. freshness stat)`, value: nsBig, unit: 'ns', better: 'lower', target: 3,
         peer: { name: `same at ${smallSerials.length / 1000}k entries`, value: nsSmall }, note: 'O(1): ratio ~1' });
-      // The in-memory table alone (what a CRL/OCSP check consults between file changes).
+      // The in-memory table alone (what a CRL/OCSP check consults between file changes). The same
+      // 1,000 serials are looked up in both tables, so only the table size differs (not cache reuse).
       const tableNs = (entries: IndexEntry[], serials: string[]): number => {
         const table = indexBySerial(entries);
-        const keys = serials.map((x) => x.toLowerCase());
+        const keys = serials.slice(0, 1000).map((x) => x.toLowerCase());
         const N = 1_000_000;
         const t0 = process.hrtime.bigint();
         let hits = 0;
