@@ -387,7 +387,7 @@ class ProbeRun {
     const o = this.options;
     const version = o.mqttVersion === '5' ? 5 : 4;
     const clientId = o.clientId ?? `certscope-probe-${randomBytes(4).toString('hex')}`;
-    this.result.mqtt = { version: version === 5 ? '5' : '3.1.1', clientId };
+    this.result.mqtt = { version: version === 5 ? '5' : '3.1.1', clientId, username: o.username };
     const step = this.trace.begin('mqtt-connect', `MQTT ${version === 5 ? '5' : '3.1.1'} CONNECT -> CONNACK`);
     step.detail('client id', clientId).detail('username', o.username);
     let connack;

@@ -157,6 +157,8 @@ export interface TlsReport {
 export interface MqttReport {
   version: MqttVersionChoice;
   clientId: string;
+  /** The user name sent in CONNECT (never the password). */
+  username?: string;
   connack?: { code: number; name: string; sessionPresent: boolean; reasonString?: string; answeredAs?: '3.1.1' | '5' };
   roundTrip?: { topic: string; ok: boolean; subackCodes?: number[]; message?: string };
 }

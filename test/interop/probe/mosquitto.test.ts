@@ -12,6 +12,8 @@ import { makeTempDir } from '../../support/tmp';
 import { makeProbePki, pem, type ProbePki } from './fixtures';
 import { startMosquitto, type RunningPeer } from './peers';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run as run0 } from '../../support/run';
 
 describe('probe vs mosquitto (require_certificate, crlfile)', function () {
   this.timeout(60_000);
@@ -111,6 +113,26 @@ describe('probe vs mosquitto (require_certificate, crlfile)', function () {
       }
     });
   }
+
+  it('user name and password: a wrong password is refused as not authorized, the right one works', async () => {
+    const passwd = join(tmp.dir, 'passwd');
+    await run0('mosquitto_passwd', ['-b', '-c', passwd, 'device', 'right-password']);
+    const locked = await startMosquitto({ dir: tmp.dir, cafile: pki.chainFile, certfile: pki.server.certPath, keyfile: pki.server.keyPath, requireCertificate: true, allowAnonymous: false, passwordFile: passwd });
+    try {
+      // mosquitto 2 answers a wrong password with "not authorised" (5 / 0x87), not "bad user name or password".
+      for (const mqttVersion of ['3.1.1', '5'] as const) {
+        const wrong = await run(`mqtts://localhost:${locked.port}`, { username: 'device', password: 'wrong-password', mqttVersion });
+        assert.equal(wrong.mqtt?.connack?.code, mqttVersion === '5' ? 0x87 : 5);
+        assert.deepEqual(wrong.diagnosis.filter((d) => d.severity === 'error').map((d) => d.kind), ['not_authorized']);
+        assert.match(wrong.diagnosis.find((d) => d.kind === 'not_authorized')!.cause, /user name "device" was sent/);
+        assert.doesNotMatch(JSON.stringify(wrong), /wrong-password/);
+      }
+      const right = await run(`mqtts://localhost:${locked.port}`, { username: 'device', password: 'right-password' });
+      assert.equal(right.ok, true, JSON.stringify(right.diagnosis));
+    } finally {
+      await locked.stop();
+    }
+  });
 
   it('MQTT 5 to a 3.1.1-only broker (aedes over TLS) is diagnosed as protocol version refused', async () => {
     const broker = await Aedes.createBroker();

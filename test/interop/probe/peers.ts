@@ -75,6 +75,8 @@ export interface MosquittoOptions {
   tlsVersion?: 'tlsv1.2' | 'tlsv1.3';
   /** Default true. False without a password file: mosquitto refuses every CONNECT as not authorised. */
   allowAnonymous?: boolean;
+  /** A mosquitto_passwd file: user names and passwords are then checked. */
+  passwordFile?: string;
 }
 
 export async function startMosquitto(o: MosquittoOptions): Promise<RunningPeer> {
@@ -94,6 +96,7 @@ export async function startMosquitto(o: MosquittoOptions): Promise<RunningPeer> 
     `keyfile ${o.keyfile}`,
     `require_certificate ${o.requireCertificate ? 'true' : 'false'}`,
     ...(o.crlfile ? [`crlfile ${o.crlfile}`] : []),
+    ...(o.passwordFile ? [`password_file ${o.passwordFile}`] : []),
     ...(o.tlsVersion ? [`tls_version ${o.tlsVersion}`] : []),
     '',
   ].join('\n'));
