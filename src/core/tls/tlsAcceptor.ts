@@ -104,6 +104,10 @@ export class TlsAcceptor {
     socket.on('error', (err: Error) => {
       if (!secure) o.onFailed(remote, `TLS handshake failed: ${err.message}`);
     });
+    // After the handshake Node reports TLS errors (a corrupted record, ...) through the internal
+    // '_tlsError' event only, because tls.Server never "released control" of a socket we built:
+    // close such a connection instead of leaving it hanging.
+    socket.on('_tlsError', (err: Error) => socket.destroy(err));
     socket.once('secure', () => {
       secure = true;
       clearTimeout(timer);

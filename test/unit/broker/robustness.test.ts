@@ -97,6 +97,20 @@ describe('broker robustness', function () {
     await goodClientWorks(pki, b);
   });
 
+  it('a corrupted TLS record after the handshake closes that connection', async function () {
+    this.timeout(20_000);
+    const raw = net.connect(b.port, '127.0.0.1');
+    const s = tls.connect({ ...tlsOptions(pki, b.port), socket: raw });
+    s.on('error', () => undefined);
+    await new Promise((r) => s.once('secureConnect', r));
+    // MQTT CONNECT with keepalive 0: no MQTT timeout would ever close this connection.
+    s.write(Buffer.from('100d00044d51545404020000000162', 'hex'));
+    await new Promise((r) => s.once('data', r));
+    raw.write(Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x00, 0x40]), randomBytes(0x40)]));
+    await closed(s);
+    await goodClientWorks(pki, b);
+  });
+
   it('TLS 1.2 renegotiation (a chance to swap certificates after the check) is refused', async () => {
     const s = tls.connect({ ...tlsOptions(pki, b.port), maxVersion: 'TLSv1.2' });
     const error = new Promise<Error>((r) => s.once('error', r));
