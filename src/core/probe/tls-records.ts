@@ -232,8 +232,9 @@ export function readWire(received: Buffer, sent: Buffer, keylog: Buffer[]): Wire
   const flight: WireFlight = { certificates: [], alerts: [], sentAlerts: [], notes: [] };
   try {
     const secrets = parseKeylog(keylog);
-    // First pass in plaintext to find the ServerHello (the version decides how to read the rest).
-    const hello = readDirection(received, 'SERVER', secrets, undefined).messages.find((m) => m.type === 2 && !parseServerHello(m.body).hrr);
+    // First pass in plaintext to find the ServerHello (the version decides how to read the rest);
+    // a HelloRetryRequest is a ServerHello too, followed by a CCS and the real one.
+    const hello = plainServerHellos(received).find((m) => !parseServerHello(m.body).hrr);
     let tls13: { suite: number } | undefined;
     if (hello) {
       const sh = parseServerHello(hello.body);
@@ -266,6 +267,26 @@ export function readWire(received: Buffer, sent: Buffer, keylog: Buffer[]): Wire
     flight.notes.push(`could not read the handshake: ${err instanceof Error ? err.message : String(err)}`);
   }
   return flight;
+}
+
+/** ServerHello messages from the plaintext handshake records before the first encrypted one. */
+function plainServerHellos(bytes: Buffer): HandshakeMessage[] {
+  const out: HandshakeMessage[] = [];
+  let hs = Buffer.alloc(0);
+  for (let pos = 0; pos + 5 <= bytes.length;) {
+    const type = bytes[pos];
+    const len = bytes.readUInt16BE(pos + 3);
+    if (pos + 5 + len > bytes.length || type === 23) break;
+    if (type === 22) hs = Buffer.concat([hs, bytes.subarray(pos + 5, pos + 5 + len)]);
+    pos += 5 + len;
+  }
+  while (hs.length >= 4) {
+    const len = hs.readUIntBE(1, 3);
+    if (hs.length < 4 + len) break;
+    if (hs[0] === 2) out.push({ type: 2, body: hs.subarray(4, 4 + len) });
+    hs = hs.subarray(4 + len);
+  }
+  return out;
 }
 
 function caNamesTls12(body: Buffer): Buffer[] {

@@ -136,6 +136,19 @@ describe('probe vs openssl s_server', function () {
       assert.equal(ok.tls?.clientCertCount, 2);
     });
 
+    it('TLS 1.3 with a HelloRetryRequest (server wants P-256 key shares): still read from the wire', async () => {
+      const hrr = await server([...mtlsArgs(), '-groups', 'P-256']);
+      const r = await run(hrr.port, { tlsVersion: '1.3', cert: pem(pki.client.certPath), key: pem(pki.client.keyPath) });
+      assert.equal(r.ok, true, JSON.stringify(r.diagnosis));
+      assert.equal(r.chain?.origin, 'wire');
+      assert.equal(r.tls?.clientCertRequested, true);
+      assert.equal(r.tls?.clientCertCount, 1);
+      // Without a certificate: the certificate_required alert is decrypted from the record.
+      const none = await run(hrr.port, { tlsVersion: '1.3' });
+      assert.equal(none.alerts.find((a) => a.direction === 'received')?.name, 'certificate_required');
+      assert.equal(none.alerts.find((a) => a.direction === 'received')?.evidence, 'record');
+    });
+
     it('a key that does not match the certificate is caught before connecting', async () => {
       const r = await run(mtls.port, { cert: pem(pki.client.certPath), key: pem(pki.clientRevoked.keyPath) });
       assert.equal(r.ok, false);
