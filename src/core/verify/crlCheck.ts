@@ -16,10 +16,7 @@ export interface CrlContext {
   crls: ParsedCrl[];
   at: Date;
   useDeltas: boolean;
-  /**
-   * Validates a candidate CRL signer certificate (path to the same trust anchor, revocation
-   * included). `issuerOfCert` is the certificate's issuer in the path being validated.
-   */
+  /** Validates a candidate CRL signer certificate (path to the same trust anchor, revocation included). */
   validateSigner(signer: ParsedCert): string | undefined;
   /** Every certificate available (path, pool, anchors): where CRL signers are found. */
   certificates: ParsedCert[];

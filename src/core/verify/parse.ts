@@ -185,7 +185,7 @@ function parseSubtrees(buf: Uint8Array, t: Tlv): GeneralSubtree[] {
   });
 }
 
-function applyCertExtension(c: ParsedCert, buf: Uint8Array, e: RawExtension): void {
+function applyCertExtension(c: ParsedCert, e: RawExtension): void {
   const v = e.value;
   const top = readTlv(v, 0);
   switch (e.oid) {
@@ -250,7 +250,6 @@ function applyCertExtension(c: ParsedCert, buf: Uint8Array, e: RawExtension): vo
       }
       break;
   }
-  void buf;
 }
 
 export function parseCertificate(der: Uint8Array): ParsedCert {
@@ -286,7 +285,7 @@ export function parseCertificate(der: Uint8Array): ParsedCert {
         const crit = p.length === 3 && booleanValue(der, p[1]);
         const ext = { oid: oidString(der, p[0]), critical: crit, value: octets(der, p[p.length - 1]) };
         c.extensions.push(ext);
-        applyCertExtension(c, der, ext);
+        applyCertExtension(c, ext);
       }
     }
     return c;
