@@ -35,6 +35,26 @@ describe('probe vs a Node TLS server', function () {
 
   const pem = (p: string) => ({ pem: readFileSync(p, 'utf8'), source: p });
 
+  for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+    it(`TLS 1.3 ${suite}: the encrypted handshake is decrypted with the keylog secrets`, async () => {
+      const s = tls.createServer({
+        cert: readFileSync(pki.server.certPath), key: readFileSync(pki.server.keyPath), ca: readFileSync(pki.chainPath),
+        requestCert: true, rejectUnauthorized: false, ciphers: suite, minVersion: 'TLSv1.3',
+      }, (c) => { c.on('error', () => undefined); c.on('end', () => c.end()); });
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      try {
+        const r = await probe({ url: `tls://localhost:${(s.address() as { port: number }).port}`, ca: pem(pki.chainPath), lateAlertWaitMs: 500 });
+        assert.equal(r.tls?.cipher, suite);
+        // Only readable after decryption: the CertificateRequest and the server's Certificate.
+        assert.equal(r.tls?.clientCertRequested, true);
+        assert.equal(r.tls?.acceptedCaNames.length, 2);
+        assert.equal(r.chain?.origin, 'wire');
+      } finally {
+        s.close();
+      }
+    });
+  }
+
   for (const tlsVersion of ['1.2', '1.3'] as const) {
     it(`TLS ${tlsVersion}: reads the chain as sent and the CertificateRequest's CA names`, async () => {
       const r = await probe({ url: `tls://localhost:${port}`, ca: pem(pki.root.certPath), tlsVersion, cert: pem(pki.client.certPath), key: pem(pki.client.keyPath), lateAlertWaitMs: 500 });
