@@ -136,6 +136,16 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     assert.ok(back.nodes.some((n) => n.label === 'device-expired'));
   });
 
+  it('tree inline actions: Copy SHA-256 fingerprint, Inspect, Reveal in Explorer', async () => {
+    const node = snap.nodes.find((n) => n.label === 'device-revoked')!;
+    assert.equal(await vscode.commands.executeCommand('certscope.tree.copyFingerprint', node), sha256Colon(pki('device-revoked.crt')));
+    assert.equal(await vscode.env.clipboard.readText(), sha256Colon(pki('device-revoked.crt')));
+    const opened = await vscode.commands.executeCommand<vscode.Uri[]>('certscope.tree.inspect', node);
+    assert.equal(opened?.[0]?.scheme, 'certscope-decoded');
+    assert.ok(vscode.window.activeTextEditor?.document.getText().includes('device-revoked'));
+    await vscode.commands.executeCommand('certscope.tree.revealInExplorer', node);
+  });
+
   it('Explorer badges: R for the revoked, E for the expired certificate file', () => {
     assert.equal(snap.marks[pki('device-revoked.crt').fsPath], 'R');
     assert.equal(snap.marks[pki('expired.crt').fsPath], 'E');
