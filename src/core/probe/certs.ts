@@ -39,6 +39,35 @@ export function summarize(der: Uint8Array, now: Date): CertSummary {
   };
 }
 
+/**
+ * Like summarize(), but never throws: a certificate our decoder rejects (odd extensions, broken
+ * encodings servers still send) is summarised from Node's own parser, or as undecodable.
+ */
+export function summarizeSafe(der: Uint8Array, now: Date): CertSummary {
+  try {
+    return summarize(der, now);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    try {
+      const x = new X509Certificate(Buffer.from(der));
+      const notBefore = new Date(x.validFrom);
+      const notAfter = new Date(x.validTo);
+      return {
+        subject: x.subject.split('\n').reverse().join(','), issuer: x.issuer.split('\n').reverse().join(','),
+        serialHex: x.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''), notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(),
+        sans: (x.subjectAltName ?? '').split(', ').filter(Boolean), sha256: x.fingerprint256.replace(/:/g, '').toLowerCase(),
+        isCA: x.ca, selfSigned: x.checkIssued(x), mustStaple: false, extKeyUsage: [],
+        validity: now < notBefore ? 'notYetValid' : now > notAfter ? 'expired' : 'valid', pem: toPem(der),
+      };
+    } catch {
+      return {
+        subject: `(undecodable certificate: ${reason})`, issuer: '', serialHex: '', notBefore: '', notAfter: '', sans: [], sha256: '',
+        isCA: false, selfSigned: false, mustStaple: false, extKeyUsage: [], validity: 'valid', pem: toPem(der),
+      };
+    }
+  }
+}
+
 /** True when `issuer` signed `cert` (names chain and the signature verifies). */
 export function issuedBy(cert: Uint8Array, issuer: Uint8Array): boolean {
   try {

@@ -1,6 +1,6 @@
 // The server's chain: what was sent, whether it leads to the given CA, and what is wrong with it
 // in words (wrong order, missing intermediate, self-signed, expired member).
-import { issuedBy, summarize } from './certs';
+import { issuedBy, summarizeSafe } from './certs';
 import type { ChainReport } from './types';
 
 export interface ChainInput {
@@ -17,7 +17,7 @@ export interface ChainInput {
 
 export function analyseChain(input: ChainInput): ChainReport {
   const problems: string[] = [];
-  const certificates = input.certificates.map((der) => summarize(der, input.now));
+  const certificates = input.certificates.map((der) => summarizeSafe(der, input.now));
   const certs = input.certificates;
   // Node reports the hostname mismatch as an authorization error too; that has its own step.
   const hostOnly = input.authorizationError === 'ERR_TLS_CERT_ALTNAME_INVALID';

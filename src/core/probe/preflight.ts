@@ -2,7 +2,7 @@
 // to the certificate, the certificate is valid now and allowed for clientAuth, and it chains to a
 // CA we know of. A key mismatch stops the probe (the handshake could only fail obscurely).
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { certificatesFromPem, issuedBy, summarize } from './certs';
+import { certificatesFromPem, issuedBy, summarize, summarizeSafe } from './certs';
 import type { CertSummary, Diagnosis, PemInput } from './types';
 
 export interface PreflightResult {
@@ -102,10 +102,10 @@ export function preflight(cert: PemInput | undefined, key: PemInput | undefined,
     } else {
       // Issued by an intermediate that only the CA file has: the broker may not have it.
       const direct = ca.find((c) => issuedBy(leaf, c));
-      if (direct && !summarize(direct, now).selfSigned && !out.sentChain.slice(1).some((c) => c.equals(direct))) {
+      if (direct && !summarizeSafe(direct, now).selfSigned && !out.sentChain.slice(1).some((c) => c.equals(direct))) {
         out.findings.push({
           kind: 'client_intermediate_not_sent', severity: 'warning',
-          cause: `the client certificate is issued by the intermediate "${summarize(direct, now).subject}", which is not in ${certName}: a broker that trusts only the root cannot build the chain (unknown_ca)`,
+          cause: `the client certificate is issued by the intermediate "${summarizeSafe(direct, now).subject}", which is not in ${certName}: a broker that trusts only the root cannot build the chain (unknown_ca)`,
           fix: `Append the intermediate certificate to ${certName} (leaf first, then the intermediate) so it is sent in the handshake.`,
         });
       }
