@@ -3,7 +3,8 @@
 import { resolve } from 'node:path';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
-import { CaError, CrlServer, initCa, KEY_SPECS, openCa, REVOCATION_REASONS, type KeySpec, type Profile } from '../core/ca/index';
+import { existsSync, readFileSync } from 'node:fs';
+import { CaError, CrlServer, initCa, KEY_SPECS, openCa, readCsr, REVOCATION_REASONS, type CsrInfo, type KeySpec, type Profile } from '../core/ca/index';
 import { parseReason } from '../core/ca/indexDb';
 import type { RevocationReason } from '../core/model';
 
@@ -15,10 +16,11 @@ const HELP = `Usage:
       --crl-url/--ocsp-url are written into the certificates this CA issues.
   certscope ca issue DIR --profile server|client|ocsp|ca [--name NAME] [--subject DN]
                         [--dns NAME]... [--ip ADDR]... [--email ADDR]... [--key p256] [--days 365]
-                        [--must-staple] [--crl-url URL]... [--ocsp-url URL]...
+                        [--must-staple] [--crl-url URL]... [--ocsp-url URL]... [--csr FILE]
                         [--broker emqx|mosquitto --out DIR] [--json]
       Issues a certificate; files go to DIR/issued/NAME/ (cert.pem, key.pem 0600, chain.pem,
       fullchain.pem) and DIR/certs/SERIAL.pem. --broker also writes the broker's file layout.
+      --csr signs a PKCS#10 request (its subject and key; no key file is written).
   certscope ca revoke DIR SERIAL|CERTFILE [--reason REASON] [--date ISO-TIME]
       REASON: ${REVOCATION_REASONS.join(', ')}. Writes a new CRL.
   certscope ca unrevoke DIR SERIAL|CERTFILE
@@ -122,12 +124,19 @@ async function init(argv: string[]): Promise<number> {
 }
 
 async function issue(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, ['--profile', '--name', '--subject', '--dns', '--ip', '--email', '--key', '--days', '--crl-url', '--ocsp-url', '--broker', '--out', '--path-len'], ['--must-staple', '--json'], HELP);
+  const p = parseArgs(argv, ['--profile', '--name', '--subject', '--dns', '--ip', '--email', '--key', '--days', '--crl-url', '--ocsp-url', '--broker', '--out', '--path-len', '--csr'], ['--must-staple', '--json'], HELP);
   const dir = needDir(p, 'issue');
   const profile = one(p, '--profile') as Profile | undefined;
   if (!profile || !['server', 'client', 'ocsp', 'ca'].includes(profile)) throw new UsageError('ca issue: --profile server|client|ocsp|ca is required');
   const name = one(p, '--name');
-  if (!name && !one(p, '--subject') && !many(p, '--dns').length) throw new UsageError('ca issue: give --name, --subject or --dns');
+  const csrPath = one(p, '--csr');
+  if (!name && !one(p, '--subject') && !many(p, '--dns').length && !csrPath) throw new UsageError('ca issue: give --name, --subject, --dns or --csr');
+  let csr: CsrInfo | undefined;
+  if (csrPath) {
+    if (!existsSync(csrPath)) throw new UsageError(`--csr: ${csrPath}: no such file`);
+    try { csr = readCsr(readFileSync(csrPath)); } catch (e) { throw new UsageError(`--csr: ${csrPath}: ${(e as Error).message}`); }
+    if (one(p, '--broker')) throw new UsageError('--broker needs the private key: not available with --csr');
+  }
   const broker = one(p, '--broker');
   if (broker && broker !== 'emqx' && broker !== 'mosquitto') throw new UsageError(`--broker: "${broker}" is not emqx or mosquitto`);
   if (broker && !one(p, '--out')) throw new UsageError('--broker needs --out DIR');
@@ -135,7 +144,7 @@ async function issue(argv: string[]): Promise<number> {
   const ca = openCa(dir);
   const orUndef = (f: string): string[] | undefined => (p.values.has(f) ? many(p, f) : undefined);
   const issued = await ca.issue({
-    profile, name, subject: one(p, '--subject'), dns: orUndef('--dns'), ip: many(p, '--ip'), email: many(p, '--email'),
+    profile, name, subject: one(p, '--subject'), subjectDer: csr && !one(p, '--subject') ? csr.subjectDer : undefined, publicKey: csr?.publicKey, dns: orUndef('--dns'), ip: many(p, '--ip'), email: many(p, '--email'),
     key: keySpec(p), days: int(p, '--days', 1), mustStaple: p.bools.has('--must-staple'), pathLen: int(p, '--path-len'),
     crlUrls: orUndef('--crl-url'), ocspUrls: orUndef('--ocsp-url'),
   });

@@ -63,6 +63,8 @@ export interface IssueOptions {
   key?: KeySpec;
   /** Issue for an existing public key instead of generating a key pair (no key file written). */
   publicKey?: KeyObject;
+  /** Subject as DER, used as-is (e.g. from a CSR); overrides `subject`. */
+  subjectDer?: Uint8Array;
   days?: number;
   notBefore?: Date;
   notAfter?: Date;
@@ -285,9 +287,9 @@ export class CertificateAuthority {
   /** Issues a certificate, records it in index.txt and writes issued/<name>/ files. */
   async issue(opts: IssueOptions): Promise<IssuedCertificate> {
     const now = truncate(opts.now ?? new Date());
-    const subject = opts.subject ?? `/CN=${opts.name ?? opts.dns?.[0] ?? 'certificate'}`;
-    const subjectAttrs = parseDn(subject);
-    const cn = subjectAttrs.find((a) => a.type.toUpperCase() === 'CN')?.value;
+    const subject = opts.subjectDer ? dnToOpensslOneline(opts.subjectDer) : opts.subject ?? `/CN=${opts.name ?? opts.dns?.[0] ?? 'certificate'}`;
+    const subjectAttrs = opts.subjectDer ? [] : parseDn(subject);
+    const cn = opts.subjectDer ? /\/CN=([^/]*)/.exec(subject)?.[1] : subjectAttrs.find((a) => a.type.toUpperCase() === 'CN')?.value;
     const name = sanitizeName(opts.name ?? cn ?? 'certificate');
     const pair = opts.publicKey ? undefined : await generateKey(opts.key ?? 'p256');
     const publicKey = opts.publicKey ?? pair!.publicKey;
@@ -298,7 +300,7 @@ export class CertificateAuthority {
     const san: SubjectAltNames = { dns, ip: opts.ip ?? [], email: opts.email ?? [] };
     const profile = PROFILES[opts.profile];
     if (!profile) throw new CaError(`unknown profile "${opts.profile}" (server, client, ca, ocsp)`);
-    const subjectDer = encodeDn(subjectAttrs);
+    const subjectDer = opts.subjectDer ? Buffer.from(opts.subjectDer) : encodeDn(subjectAttrs);
     const caKey = this.key();
     return this.lock(() => {
       const serialHex = this.nextSerial();

@@ -20,3 +20,5 @@ export { writeBrokerFiles } from './brokerFiles';
 export type { BrokerFiles, BrokerKind } from './brokerFiles';
 export { buildCrl } from './crlWriter';
 export { CrlServer } from './crlServer';
+export { readCsr, CsrError } from './csr';
+export type { CsrInfo } from './csr';

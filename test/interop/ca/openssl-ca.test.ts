@@ -173,4 +173,27 @@ describe('ca vs openssl', function () {
     assert.match(st.stdout + st.stderr, /Revoked \(R\)/);
     await openssl(['ca', '-config', join(dest, 'openssl.cnf'), '-gencrl', '-out', join(dest, 'o.crl')]);
   });
+
+  it('signs an openssl-made CSR, keeping its subject and key; rejects a tampered one', async () => {
+    const { readCsr } = await import('../../../src/core/ca/index');
+    const key = join(tmp.dir, 'csr.key');
+    const csrPath = join(tmp.dir, 'req.csr');
+    await openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csrPath, '-subj', '/C=DE/ST=Berlin/O=Device Maker/OU=Line 7/CN=device-0042']);
+    const csr = readCsr(readFileSync(csrPath));
+    assert.equal(csr.subject, '/C=DE/ST=Berlin/O=Device Maker/OU=Line 7/CN=device-0042');
+    const issued = await sub.issue({ profile: 'client', subjectDer: csr.subjectDer, publicKey: csr.publicKey });
+    assert.equal(issued.keyPem, undefined);
+    assert.equal(issued.paths.dir.endsWith('device-0042'), true);
+    const r = await run('openssl', verifyArgs(issued.paths.cert));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const subj = await openssl(['x509', '-in', issued.paths.cert, '-noout', '-subject', '-nameopt', 'compat']);
+    assert.equal(subj.trim(), 'subject=/C=DE/ST=Berlin/O=Device Maker/OU=Line 7/CN=device-0042');
+    // The certificate carries the CSR's key: openssl pairs it with the private key.
+    const certMod = await openssl(['x509', '-in', issued.paths.cert, '-noout', '-modulus']);
+    const keyMod = await openssl(['rsa', '-in', key, '-noout', '-modulus']);
+    assert.equal(certMod, keyMod);
+    const der = Buffer.from(readFileSync(csrPath, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    der[40] ^= 0x01;
+    assert.throws(() => readCsr(der), /signature does not verify|not a valid certificate request/);
+  });
 });
