@@ -10,6 +10,7 @@ import {
   resultsDir, seedUserSettings, startCodeServer,
 } from '../integration/code-server.mjs';
 import { inspectTests } from './inspect.mjs';
+import { loopSettings, loopTests } from './loop.mjs';
 
 const VSIX = join(repoRoot, 'dist', 'certscope.vsix');
 const TOTAL_TIMEOUT_MS = Number(process.env.CERTSCOPE_E2E_TIMEOUT_MS ?? 8 * 60_000);
@@ -144,6 +145,7 @@ function tests(workspace) {
       },
     },
     ...inspectTests(workspace, { quickOpen, closeAllEditors, plain, opensslCommonName, STEP_TIMEOUT_MS }),
+    ...loopTests(workspace, { runPaletteCommand, closeAllEditors, plain, STEP_TIMEOUT_MS }),
   ];
 }
 
@@ -156,7 +158,7 @@ async function main() {
   const cs = await ensureCodeServer();
   const sandbox = makeSandbox('cse');
   const workspace = copyWorkspace(sandbox);
-  seedUserSettings(sandbox, { 'workbench.tips.enabled': false, 'window.commandCenter': false });
+  seedUserSettings(sandbox, { 'workbench.tips.enabled': false, 'window.commandCenter': false, ...loopSettings });
   let server;
   let browser;
   let passed = 0;

@@ -82,6 +82,8 @@ describe('broker and OCSP commands (extension host)', function () {
   it('mosquitto_pub publishes with the good client certificate; the view counts the accepted client', async () => {
     const r = await mosquittoPub(started.port, caFile, good);
     assert.equal(r.code, 0, r.out);
+    const state = (await status())[0] as Node & { tooltip?: string };
+    assert.match(state.tooltip ?? '', /accepted [1-9]/);
   });
 
   it('after Revoke Certificate, the revoked client gets certificate_revoked and the view lists the rejection', async () => {

@@ -107,6 +107,23 @@ describe('CA commands (extension host)', function () {
     assert.equal(prompts[0]?.value, 'localhost, 127.0.0.1');
   });
 
+  it('cancelling the progress of Issue or Create leaves nothing behind', async () => {
+    // The user presses Cancel on the progress notification while the key pair is generated.
+    const cancelled = (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) =>
+      task({ report: () => undefined }, { isCancellationRequested: true, onCancellationRequested: () => ({ dispose() {} }) });
+    const index = readFileSync(join(dir, 'index.txt'), 'utf8');
+    const { result, calls } = await withWindowStubs({ withProgress: cancelled, showErrorMessage: () => undefined },
+      () => vscode.commands.executeCommand('certscope.ca.issueClient', { caDir: dir, cn: 'cancelled', sans: [], key: 'rsa4096', days: 30 }));
+    assert.equal(result, undefined);
+    assert.deepEqual(calls.showErrorMessage, [], 'a cancel is not an error');
+    assert.equal(readFileSync(join(dir, 'index.txt'), 'utf8'), index);
+    assert.equal(existsSync(join(dir, 'issued', 'cancelled')), false);
+    const other = join(workspaceRoot(), `it-ca-cancel-${process.pid}`);
+    await withWindowStubs({ withProgress: cancelled, showErrorMessage: () => undefined },
+      () => vscode.commands.executeCommand('certscope.ca.create', { dir: other, cn: 'Cancelled', key: 'p256' }));
+    assert.equal(existsSync(other), false);
+  });
+
   it('Verify Certificate Against Its CA: valid before revocation', async () => {
     const { result } = await quietly<{ valid: boolean }>('certscope.ca.verify', { file: client.cert });
     assert.equal(result.valid, true);

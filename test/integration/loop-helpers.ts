@@ -19,7 +19,7 @@ export function run(cmd: string, args: string[], input?: string): Promise<{ code
   });
 }
 
-type Stubbed = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage' | 'showQuickPick' | 'showInputBox';
+type Stubbed = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage' | 'showQuickPick' | 'showInputBox' | 'withProgress';
 
 /**
  * Replaces window functions while `action` runs (tests load in the extension's own API instance,

@@ -45,8 +45,13 @@ export function registerLoop(context: vscode.ExtensionContext, services: Service
     vscode.window.createTreeView(BROKER_VIEW_ID, { treeDataProvider: brokerTree }),
     createBrokerStatusBar(controller),
     { dispose: () => loops.delete(services) },
+    // Trust-gated commands are enabled by `isWorkspaceTrusted || certscope.workspaceTrusted`: some
+    // hosts (code-server with trust disabled) never set isWorkspaceTrusted although the API says
+    // trusted. The commands check vscode.workspace.isTrusted themselves as well.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('setContext', 'certscope.workspaceTrusted', true)),
     // Menus show Start or Stop/Restart by this context key.
     controller.onDidChange(() => void vscode.commands.executeCommand('setContext', 'certscope.brokerRunning', controller.running)),
   );
   loops.set(services, { controller, brokerLog, caTree, brokerTree });
+  void vscode.commands.executeCommand('setContext', 'certscope.workspaceTrusted', vscode.workspace.isTrusted);
 }

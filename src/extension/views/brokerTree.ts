@@ -69,7 +69,9 @@ export class BrokerTreeProvider implements vscode.TreeDataProvider<BrokerNode>, 
     const state = n.children === undefined ? vscode.TreeItemCollapsibleState.None
       : n.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
     const item = new vscode.TreeItem(n.label, state);
-    item.id = n.id;
+    // VS Code remembers a node's collapsed state by id: an empty group that gets its first child
+    // would stay collapsed. A distinct id for the non-empty group makes it open expanded.
+    item.id = n.children?.length ? `${n.id}#open` : n.id;
     item.description = n.description;
     item.tooltip = n.tooltip;
     item.iconPath = new vscode.ThemeIcon(n.icon, n.color ? new vscode.ThemeColor(n.color) : undefined);

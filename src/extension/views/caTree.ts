@@ -138,7 +138,8 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         node.subject = w.ca.subject;
         node.notAfter = w.ca.info.notAfter;
         const certs = certNodes(w.ca);
-        const group = { kind: 'caGroup' as const, id: `group:${w.dir}`, caDir: w.dir, count: certs.length };
+        // A distinct id once the group has certificates: VS Code keeps the collapsed state of an id.
+        const group = { kind: 'caGroup' as const, id: `group:${w.dir}${certs.length ? '#open' : ''}`, caDir: w.dir, count: certs.length };
         add(group, certs);
         const crl = crlNode(w.ca, this.controller.publishedCrl(w.dir)?.derUrl);
         add(crl.node, crl.entries);
