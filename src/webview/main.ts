@@ -119,6 +119,9 @@ const ICON: Record<string, string> = { ok: '✓', fail: '✗', warn: '!', skippe
 function renderResult(r: PanelResult): HTMLElement {
   const out = h('section', { id: 'result', class: r.ok ? 'works' : 'fails' });
   out.append(h('h2', { class: 'verdict', id: 'verdict' }, r.ok ? `✓ The connection works (${ms(r.totalMs)})` : `✗ The connection fails (${ms(r.totalMs)})`));
+  const asText = h('button', { type: 'button', class: 'secondary', id: 'open-trace' }, 'Open as text');
+  asText.addEventListener('click', () => send({ type: 'openTrace', id: nextId++ }));
+  out.append(h('div', { class: 'actions' }, asText));
   for (const a of r.alerts.filter((x) => x.direction === 'received')) {
     out.append(h('div', { class: 'alert', role: 'alert', id: 'alert' },
       h('strong', {}, `TLS alert ${a.name} (${a.number})`),
@@ -231,6 +234,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'profileLoaded':
       form = { ...DEFAULT_FORM, ...m.form };
       notice = `Loaded profile "${m.name}"`;
+      break;
+    case 'traceOpened':
+      notice = m.ok ? '' : m.message ?? '';
       break;
   }
   render();

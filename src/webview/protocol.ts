@@ -94,7 +94,9 @@ export type WebviewRequest =
   | { type: 'run'; id: number; form: FormState }
   | { type: 'saveProfile'; id: number; name: string; form: FormState }
   | { type: 'loadProfile'; id: number; name: string }
-  | { type: 'deleteProfile'; id: number; name: string };
+  | { type: 'deleteProfile'; id: number; name: string }
+  /** Open the last result as a text trace in an editor (to copy into a ticket or chat). */
+  | { type: 'openTrace'; id: number };
 
 // ---- host -> webview ----
 
@@ -105,7 +107,8 @@ export type HostMessage =
   | { type: 'runResult'; id: number; result: PanelResult }
   | { type: 'runError'; id: number; message: string }
   | { type: 'profiles'; id: number; profiles: ProfileSummary[]; message?: string }
-  | { type: 'profileLoaded'; id: number; name: string; form: FormState };
+  | { type: 'profileLoaded'; id: number; name: string; form: FormState }
+  | { type: 'traceOpened'; id: number; ok: boolean; message?: string };
 
 export const DEFAULT_FORM: FormState = {
   url: 'mqtts://localhost:8883',
@@ -134,6 +137,7 @@ export function isWebviewRequest(m: unknown): m is WebviewRequest {
     case 'saveProfile': return typeof (m as { name?: unknown }).name === 'string' && isForm((m as { form?: unknown }).form);
     case 'loadProfile':
     case 'deleteProfile': return typeof (m as { name?: unknown }).name === 'string';
+    case 'openTrace': return true;
     default: return false;
   }
 }

@@ -106,6 +106,14 @@ describe('connection test panel', function () {
     const ok = await exchange(host, { type: 'run', id: 22, form: { ...base, certPath: good.paths.cert, keyPath: good.paths.key! } }, (m) => (m.type === 'runResult' || m.type === 'runError') && m.id === 22);
     assert.ok(ok.type === 'runResult' && ok.result.ok, JSON.stringify(ok).slice(0, 2000));
     assert.equal(ok.type === 'runResult' && ok.result.mqtt?.connack?.code, 0);
+
+    // "Open as text" puts the same trace the CLI prints into an editor.
+    const opened = await exchange(host, { type: 'openTrace', id: 23 }, (m) => m.type === 'traceOpened' && m.id === 23);
+    assert.ok(opened.type === 'traceOpened' && opened.ok);
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(text, new RegExp(`^Probe mqtts://localhost:${port}`));
+    assert.match(text, /Result: the connection works/);
+    assert.doesNotMatch(text, /PRIVATE KEY/);
   });
 
   it('a missing file is reported as a run error, not a crash', async () => {

@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { decodeCertificate } from '../../core/decode/certificate';
 import { certificatesFromPem } from '../../core/probe/certs';
+import { formatProbe } from '../../core/probe/format';
 import { probe } from '../../core/probe/probe';
 import type { KnownRevocation, PemInput, ProbeOptions, ProbeResult } from '../../core/probe/types';
 import { serialKey } from '../../core/workspace/revocation';
@@ -64,6 +65,7 @@ export class TestPanelHost implements vscode.Disposable {
   readonly onDidPost = this.posted.event;
   private readonly disposables: vscode.Disposable[] = [];
   private running = false;
+  private lastResult: ProbeResult | undefined;
 
   static show(env: PanelEnvironment, services: Services): TestPanelHost {
     if (TestPanelHost.current) {
@@ -145,6 +147,16 @@ export class TestPanelHost implements vscode.Disposable {
         await profiles.delete(m.name);
         this.post({ type: 'profiles', id: m.id, profiles: profiles.list(), message: `Deleted profile "${m.name}"` });
         return;
+      case 'openTrace': {
+        if (!this.lastResult) {
+          this.post({ type: 'traceOpened', id: m.id, ok: false, message: 'Run a test first.' });
+          return;
+        }
+        const doc = await vscode.workspace.openTextDocument({ content: formatProbe(this.lastResult), language: 'plaintext' });
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+        this.post({ type: 'traceOpened', id: m.id, ok: true });
+        return;
+      }
     }
   }
 
@@ -160,6 +172,7 @@ export class TestPanelHost implements vscode.Disposable {
       const options = await this.toOptions(form);
       this.services.log.info(`test panel: probing ${form.url}`);
       const result = await probe(options);
+      this.lastResult = result;
       this.services.log.info(`test panel: ${form.url} ${result.ok ? 'works' : `fails (${result.diagnosis.find((d) => d.severity === 'error')?.kind ?? result.error?.code ?? '?'})`}`);
       this.post({ type: 'runResult', id, result: fitsProtocol(result) });
     } catch (err) {
