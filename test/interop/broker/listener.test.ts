@@ -56,6 +56,17 @@ describe('broker listener options', function () {
     assert.match(r12.stdout, /Protocol *: TLSv1\.2/);
   });
 
+  it('a port in use is a clear start error, and the failed broker leaves nothing listening', async () => {
+    b = await startBroker(pki, { wssPort: null });
+    await assert.rejects(startBroker(pki, { port: b.port, wssPort: null }), (e: Error) => {
+      assert.equal(e.name, 'BrokerStartError');
+      assert.equal(e.message, `cannot listen on 127.0.0.1:${b?.port} (mqtts): port already in use`);
+      return true;
+    });
+    await assert.rejects(startBroker(pki, { wssPort: null, certfile: '/nonexistent/server.crt' }), /certfile \/nonexistent\/server\.crt: file not found/);
+    await assert.rejects(startBroker(pki, { wssPort: null, keyfile: pki.good.keyPath }), /TLS configuration rejected by OpenSSL: .*key values mismatch/);
+  });
+
   it('tls_versions = tlsv1.3 only: a TLS 1.2-only client is refused', async () => {
     b = await startBroker(pki, { tls_versions: ['tlsv1.3'], wssPort: null });
     const r12 = await run('openssl', ['s_client', '-connect', `127.0.0.1:${b.port}`, '-tls1_2', '-CAfile', pki.root.certPath], { input: '' });
