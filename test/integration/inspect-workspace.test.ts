@@ -330,8 +330,10 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
       return s.marks[copy.fsPath] === 'E' ? s : undefined;
     });
     assert.ok(added.loads - before.loads >= 1 && added.loads - before.loads <= 2, `re-read ${added.loads - before.loads} files for one new file`);
+    await until('an expired diagnostic on the new file', async () => (vscode.languages.getDiagnostics(copy).some((d) => d.code === 'expired') ? true : undefined));
     rmSync(copy.fsPath);
     await until('the deleted file to leave the index', async () => ((await snapshot(false)).marks[copy.fsPath] ? undefined : true));
+    await until('its diagnostics to go', async () => (vscode.languages.getDiagnostics(copy).length === 0 ? true : undefined));
   });
 
   it('in-editor timing: tree for a workspace with 5,000 PEM files (logged, not asserted)', async function () {

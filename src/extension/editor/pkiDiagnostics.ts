@@ -1,5 +1,6 @@
 // Problems-panel diagnostics from the core lint rules: for every indexed PKI file (from disk) and
 // for every open document containing PEM blocks (from the live text, debounced while typing).
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { DecodedItem } from '../../core/model';
 import type { Finding } from '../../core/workspace/lint';
@@ -27,7 +28,7 @@ export class PkiDiagnostics implements vscode.Disposable {
   constructor(private readonly pki: PkiWorkspace, private readonly log: Log) {
     this.subs = [
       this.collection,
-      pki.onDidChange(() => void this.refreshAll()),
+      pki.onDidChange((e) => void this.refreshAll(e.changed)),
       vscode.workspace.onDidOpenTextDocument((d) => void this.lintDocument(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.debounce(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
@@ -61,7 +62,12 @@ export class PkiDiagnostics implements vscode.Disposable {
     return lintFile(file, a);
   }
 
-  private async refreshAll(): Promise<void> {
+  /**
+   * Re-lints indexed files. After an incremental change only the changed files and their folder
+   * neighbours (key/certificate pairs) are re-linted, unless a CRL may have changed, which can
+   * revoke certificates anywhere.
+   */
+  private async refreshAll(changed?: string[]): Promise<void> {
     const a = this.pki.analysis();
     if (!a) return;
     const openUris = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
@@ -70,12 +76,16 @@ export class PkiDiagnostics implements vscode.Disposable {
     this.collection.forEach((uri) => {
       if (!openUris.has(uri.toString()) && !a.files.has(uri.fsPath)) this.collection.delete(uri);
     });
-    for (const key of a.files.keys()) {
+    const crlTouched = !changed || changed.some((k) => /\.(crl|p7b|p7c)$/i.test(k)
+      || (a.files.get(k)?.items.some((i) => i.result.kind === 'crl' || i.result.kind === 'pkcs7') ?? false));
+    const dirs = new Set((changed ?? []).map((k) => dirname(k)));
+    const keys = crlTouched ? [...a.files.keys()] : [...a.files.keys()].filter((k) => dirs.has(dirname(k)));
+    for (const key of keys) {
       const uri = vscode.Uri.file(key);
       if (!openUris.has(uri.toString())) await this.setFromIndex(uri);
     }
     for (const d of vscode.workspace.textDocuments) await this.lintDocument(d);
-    this.log.debug(`diagnostics: ${a.files.size} files in ${(performance.now() - t0).toFixed(0)} ms`);
+    this.log.debug(`diagnostics: ${keys.length} of ${a.files.size} files in ${(performance.now() - t0).toFixed(0)} ms`);
   }
 
   private async setFromIndex(uri: vscode.Uri): Promise<void> {

@@ -14,12 +14,15 @@ const DEBOUNCE_MS = 300;
 const MAX_FILES = 50_000;
 const READ_TIMEOUT_MS = 10_000;
 
+/** What changed: the file keys of an incremental update, or undefined for "everything" (scan, settings). */
+export interface PkiChange { changed?: string[] }
+
 export interface ScanStats { files: number; findMs: number; loadMs: number; totalMs: number }
 
 export class PkiWorkspace implements vscode.Disposable {
   private index?: WorkspaceIndex;
   private started?: Promise<void>;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = new vscode.EventEmitter<PkiChange>();
   /** Fires after the index changed (debounced batches). */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
@@ -36,7 +39,7 @@ export class PkiWorkspace implements vscode.Disposable {
   constructor(private readonly log: Log) {
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('certscope.inspect') || e.affectsConfiguration('files.exclude')) void this.rescan();
-      else if (e.affectsConfiguration('certscope.diagnostics')) { this.cached = undefined; this.changed.fire(); }
+      else if (e.affectsConfiguration('certscope.diagnostics')) { this.cached = undefined; this.changed.fire({}); }
     }));
   }
 
@@ -106,10 +109,10 @@ export class PkiWorkspace implements vscode.Disposable {
     if (gen !== this.generation) return this.latestScan; // a newer scan started meanwhile: wait for it
     this.index = index;
     this.cached = undefined;
-    index.onDidChange(() => { this.cached = undefined; this.changed.fire(); });
+    index.onDidChange((keys) => { this.cached = undefined; this.changed.fire({ changed: keys }); });
     this.lastScan = { files: index.size, findMs: t1 - t0, loadMs: Date.now() - t1, totalMs: Date.now() - t0 };
     this.log.info(`workspace PKI: indexed ${index.size} files in ${this.lastScan.totalMs} ms (find ${this.lastScan.findMs} ms, read+decode ${this.lastScan.loadMs} ms)`);
-    this.changed.fire();
+    this.changed.fire({});
   }
 
   private async findCandidates(cfg: CertscopeConfig): Promise<vscode.Uri[]> {
