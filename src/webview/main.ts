@@ -99,7 +99,7 @@ function renderForm(): HTMLElement {
       h('div', { class: 'grid' }, textField('Client ID', 'clientId', 'default: certscope-probe-…'), textField('User name', 'username'), textField('Password', 'password', '', 'password'))),
     h('fieldset', {}, h('legend', {}, 'Profiles (this workspace; passwords in secret storage)'),
       h('div', { class: 'row' }, profileSelect, load, del), h('div', { class: 'row' }, nameInput, save)),
-    h('div', { class: 'actions' }, run, notice && h('span', { class: 'notice', id: 'notice' }, notice)));
+    h('div', { class: 'actions' }, run, runningId !== undefined && cancelButton(runningId), notice && h('span', { class: 'notice', id: 'notice' }, notice)));
   el.addEventListener('submit', (e) => {
     e.preventDefault();
     if (runningId !== undefined) return;
@@ -110,6 +110,12 @@ function renderForm(): HTMLElement {
     render();
   });
   return el;
+}
+
+function cancelButton(runId: number): HTMLElement {
+  const b = h('button', { type: 'button', class: 'secondary', id: 'cancel' }, 'Cancel');
+  b.addEventListener('click', () => send({ type: 'cancel', id: nextId++, runId }));
+  return b;
 }
 
 // ---------------------------------------------------------------- results

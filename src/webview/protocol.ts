@@ -92,6 +92,8 @@ export type WebviewRequest =
   | { type: 'ready' }
   | { type: 'pickFile'; id: number; field: FileField }
   | { type: 'run'; id: number; form: FormState }
+  /** Cancel the run whose request id is `runId`. */
+  | { type: 'cancel'; id: number; runId: number }
   | { type: 'saveProfile'; id: number; name: string; form: FormState }
   | { type: 'loadProfile'; id: number; name: string }
   | { type: 'deleteProfile'; id: number; name: string }
@@ -138,6 +140,7 @@ export function isWebviewRequest(m: unknown): m is WebviewRequest {
     case 'loadProfile':
     case 'deleteProfile': return typeof (m as { name?: unknown }).name === 'string';
     case 'openTrace': return true;
+    case 'cancel': return typeof (m as { runId?: unknown }).runId === 'number';
     default: return false;
   }
 }

@@ -116,6 +116,22 @@ describe('connection test panel', function () {
     assert.doesNotMatch(text, /PRIVATE KEY/);
   });
 
+  it('Cancel stops a run against a server that never answers', async () => {
+    const net = await import('node:net');
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const done = exchange(host, { type: 'run', id: 41, form: { ...DEFAULT_FORM, url: `mqtts://127.0.0.1:${port}`, timeoutSeconds: 60 } }, (m) => m.type === 'runResult' && m.id === 41);
+      await new Promise((r) => setTimeout(r, 300));
+      await host.receive({ type: 'cancel', id: 42, runId: 41 });
+      const r = await done;
+      assert.ok(r.type === 'runResult' && r.result.diagnosis.some((d) => d.kind === 'cancelled'));
+    } finally {
+      silent.close();
+    }
+  });
+
   it('a missing file is reported as a run error, not a crash', async () => {
     const r = await exchange(host, { type: 'run', id: 31, form: { ...DEFAULT_FORM, caPath: join(dir, 'nope.pem') } }, (m) => m.type === 'runError' && m.id === 31);
     assert.ok(r.type === 'runError' && /CA file: cannot read .*nope\.pem \(ENOENT\)/.test(r.message));

@@ -162,6 +162,7 @@ function fromError(r: ProbeResult): Diagnosis | undefined {
   if (!e) return undefined;
   const code = e.code ?? '';
   const where = `${r.host}:${r.port}`;
+  if (code === 'ECANCELED') return d('cancelled', `The test was cancelled during step "${e.step}".`, 'Run it again.');
   if (e.step === 'dns') {
     return d('dns', `The host name "${r.host}" cannot be resolved (${code || e.message}).`, 'Check the spelling, or use the IP address.');
   }

@@ -66,8 +66,17 @@ class ProbeRun {
   private pre: PreflightResult = { sentChain: [], findings: [], fatal: false };
   private readonly packets = new PacketStream();
   private wire: WireFlight | undefined;
+  private connecting: net.Socket | undefined;
+  private readonly cancelError = new ProbeError('ECANCELED', 'the test was cancelled');
+  private cancelled = false;
+  /** Rejects when the caller aborts; raced against waits that sockets cannot interrupt (DNS). */
+  private readonly whenCancelled: Promise<never>;
+  private rejectCancelled: (err: Error) => void = () => undefined;
 
   constructor(private readonly options: ProbeOptions) {
+    this.whenCancelled = new Promise<never>((_, reject) => { this.rejectCancelled = reject; });
+    this.whenCancelled.catch(() => undefined);
+    options.signal?.addEventListener('abort', () => this.cancel(), { once: true });
     this.now = options.now?.() ?? new Date();
     this.timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.result = {
@@ -76,11 +85,33 @@ class ProbeRun {
     };
   }
 
+  /** Stops whatever is in flight: every pending wait fails with ECANCELED. */
+  private cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.rejectCancelled(this.cancelError);
+    this.packets.fail(this.cancelError);
+    try {
+      this.ws?.terminate();
+    } catch {
+      // already closed
+    }
+    this.tlsSocket?.destroy(this.cancelError);
+    this.connecting?.destroy(this.cancelError);
+    this.socket?.destroy(this.cancelError);
+  }
+
   fail(step: StepName, err: unknown): void {
+    if (this.cancelled) err = this.cancelError;
     if (!this.result.error) this.result.error = { step, code: errorCode(err), message: errorMessage(err) };
   }
 
   async execute(): Promise<void> {
+    if (this.options.signal?.aborted) {
+      this.cancel();
+      this.fail('preflight', this.cancelError);
+      return;
+    }
     try {
       this.target = parseProbeUrl(this.options.url);
     } catch (err) {
@@ -134,7 +165,7 @@ class ProbeRun {
     if (!net.isIP(t.host)) {
       const step = this.trace.begin('dns', `DNS lookup ${t.host}`);
       try {
-        const r = await withTimeout(lookup(t.host, { all: true }), this.timeout, `DNS lookup of ${t.host}`);
+        const r = await withTimeout(Promise.race([lookup(t.host, { all: true }), this.whenCancelled]), this.timeout, `DNS lookup of ${t.host}`);
         addresses = r.map((a) => a.address);
         step.detail(addresses.length > 1 ? 'addresses' : 'address', addresses.join(', ')).end('ok');
       } catch (err) {
@@ -148,7 +179,9 @@ class ProbeRun {
     let firstError: unknown;
     for (const address of addresses) {
       const step = this.trace.begin('tcp', `TCP connect ${net.isIPv6(address) ? `[${address}]` : address}:${t.port}`);
+      if (this.cancelled) break;
       const socket = net.connect({ host: address, port: t.port });
+      this.connecting = socket;
       try {
         await withTimeout(new Promise<void>((resolve, reject) => {
           socket.once('connect', resolve);
@@ -163,7 +196,7 @@ class ProbeRun {
         firstError ??= err;
       }
     }
-    this.fail('tcp', firstError);
+    this.fail('tcp', this.cancelled ? this.cancelError : firstError);
     return false;
   }
 

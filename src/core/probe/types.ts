@@ -50,6 +50,8 @@ export interface ProbeOptions {
   skipRoundTrip?: boolean;
   context?: ProbeContext;
   now?: () => Date;
+  /** Cancels the probe: sockets are destroyed and the result says "cancelled". */
+  signal?: AbortSignal;
 }
 
 export type StepStatus = 'ok' | 'fail' | 'warn' | 'skipped';
@@ -171,7 +173,7 @@ export type FailureKind =
   | 'client_chain_not_to_ca' | 'client_intermediate_not_sent' | 'bad_input'
   | 'refused' | 'dns' | 'unreachable' | 'timeout' | 'not_tls' | 'closed' | 'rejected_after_handshake'
   | 'not_mqtt' | 'mqtt_protocol_version' | 'not_authorized' | 'bad_credentials' | 'identifier_rejected'
-  | 'server_unavailable' | 'mqtt_refused' | 'roundtrip_failed' | 'websocket_failed' | 'alert' | 'tls_protocol_error' | 'unknown';
+  | 'server_unavailable' | 'mqtt_refused' | 'roundtrip_failed' | 'websocket_failed' | 'alert' | 'tls_protocol_error' | 'cancelled' | 'unknown';
 
 export interface Diagnosis {
   kind: FailureKind;

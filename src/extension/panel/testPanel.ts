@@ -64,7 +64,7 @@ export class TestPanelHost implements vscode.Disposable {
   /** Every message sent to the webview (integration tests listen here). */
   readonly onDidPost = this.posted.event;
   private readonly disposables: vscode.Disposable[] = [];
-  private running = false;
+  private running: { id: number; abort: AbortController } | undefined;
   private lastResult: ProbeResult | undefined;
 
   static show(env: PanelEnvironment, services: Services): TestPanelHost {
@@ -92,6 +92,8 @@ export class TestPanelHost implements vscode.Disposable {
 
   dispose(): void {
     if (TestPanelHost.current === this) TestPanelHost.current = undefined;
+    // Closing the panel stops a run in progress (its sockets are destroyed).
+    this.running?.abort.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
@@ -133,6 +135,9 @@ export class TestPanelHost implements vscode.Disposable {
       case 'run':
         await this.run(m.id, m.form);
         return;
+      case 'cancel':
+        if (this.running?.id === m.runId) this.running.abort.abort();
+        return;
       case 'saveProfile':
         await profiles.save(m.name, m.form);
         this.post({ type: 'profiles', id: m.id, profiles: profiles.list(), message: `Saved profile "${m.name.trim()}"` });
@@ -165,11 +170,12 @@ export class TestPanelHost implements vscode.Disposable {
       this.post({ type: 'runError', id, message: 'A test is already running.' });
       return;
     }
-    this.running = true;
+    const abort = new AbortController();
+    this.running = { id, abort };
     this.post({ type: 'runStarted', id });
     try {
       await this.env.profiles.rememberForm(form);
-      const options = await this.toOptions(form);
+      const options = { ...(await this.toOptions(form)), signal: abort.signal };
       this.services.log.info(`test panel: probing ${form.url}`);
       const result = await probe(options);
       this.lastResult = result;
@@ -178,7 +184,7 @@ export class TestPanelHost implements vscode.Disposable {
     } catch (err) {
       this.post({ type: 'runError', id, message: err instanceof Error ? err.message : String(err) });
     } finally {
-      this.running = false;
+      this.running = undefined;
     }
   }
 

@@ -150,3 +150,24 @@ describe('probe faults', function () {
     }
   });
 });
+
+describe('probe cancellation', function () {
+  this.timeout(30_000);
+  const servers: RunningPeer[] = [];
+  after(async () => { await Promise.all(servers.map((s) => s.stop())); });
+
+  for (const stage of ['tcp-accepted, TLS silent', 'already aborted'] as const) {
+    it(`an AbortSignal ends the probe (${stage}) with "cancelled", long before its 60 s step timeout`, async () => {
+      const p = await startRawServer(() => undefined);
+      servers.push(p);
+      const ac = new AbortController();
+      if (stage === 'already aborted') ac.abort();
+      const pending = probe({ url: `mqtts://127.0.0.1:${p.port}`, timeoutMs: 60_000, signal: ac.signal });
+      if (stage !== 'already aborted') setTimeout(() => ac.abort(), 300);
+      const r = await pending;
+      assert.equal(r.ok, false);
+      assert.equal(r.error?.code, 'ECANCELED');
+      assert.deepEqual(r.diagnosis.map((d) => d.kind), ['cancelled']);
+    });
+  }
+});

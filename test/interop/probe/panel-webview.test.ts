@@ -85,6 +85,10 @@ describe('test panel webview in Chromium', function () {
     assert.equal(run.form.url, 'mqtts://localhost:8883');
     assert.equal(run.form.tlsVersion, '1.3');
     assert.equal(await page.textContent('#run'), 'Running…');
+    // While running, Cancel asks the host to abort that run.
+    await page.click('#cancel');
+    const cancel = (await posted()).find((m) => m.type === 'cancel');
+    assert.equal(cancel?.runId, run.id);
   });
 
   it('renders a real certificate_revoked result: alert, diagnosis, timeline, chain', async () => {
