@@ -15,7 +15,7 @@ function stub() {
   const fn = function () {};
   const p = new Proxy(fn, {
     get(_t, k) { if (k === 'then') return undefined; if (k === Symbol.toPrimitive) return () => ''; if (k === Symbol.iterator) return function* () {}; return p; },
-    apply() { return p; }, construct() { return p; },
+    apply() { return p; }, construct() { return p; }, set() { return true; }, defineProperty() { return true; },
     ownKeys(t) { return [...new Set([...Reflect.ownKeys(t), ...NAMES])]; },
     getOwnPropertyDescriptor(t, k) { return Reflect.getOwnPropertyDescriptor(t, k) ?? { configurable: true, enumerable: true, value: p }; },
   });
