@@ -172,6 +172,30 @@ describe('CA commands (extension host)', function () {
     assert.match(rel.errors.join('\n'), /not on hold \(revoked for keyCompromise, which is final\)/);
   });
 
+  it('in an untrusted workspace, creating a CA, issuing and starting the broker refuse to run', async function () {
+    // The test host runs trusted; make the API report "untrusted" for the extension's commands.
+    const desc = Object.getOwnPropertyDescriptor(vscode.workspace, 'isTrusted');
+    try {
+      Object.defineProperty(vscode.workspace, 'isTrusted', { get: () => false, configurable: true });
+    } catch {
+      this.skip();
+    }
+    try {
+      assert.equal(vscode.workspace.isTrusted, false);
+      const other = join(workspaceRoot(), `it-ca-untrusted-${process.pid}`);
+      const create = await quietly('certscope.ca.create', { dir: other, cn: 'Untrusted', key: 'p256' });
+      assert.match(create.errors.join('\n'), /Creating a CA needs a trusted workspace/);
+      assert.equal(existsSync(other), false);
+      const issue = await quietly('certscope.ca.issueServer', { caDir: dir, cn: 'x', sans: [], key: 'p256', days: 1 });
+      assert.match(issue.errors.join('\n'), /needs a trusted workspace/);
+      const broker = await quietly('certscope.broker.start', { caDir: dir, port: 0, wssPort: null });
+      assert.match(broker.errors.join('\n'), /Starting the local broker needs a trusted workspace/);
+    } finally {
+      if (desc) Object.defineProperty(vscode.workspace, 'isTrusted', desc);
+      else delete (vscode.workspace as { isTrusted?: boolean }).isTrusted;
+    }
+  });
+
   it('Publish CRL serves the current CRL over HTTP (openssl crl reads it); Stop Publishing closes it', async () => {
     const { result } = await quietly<{ derUrl: string; pemUrl: string; crlNumber: string }>('certscope.ca.publishCrl', { caDir: dir });
     assert.match(result.derUrl, /^http:\/\/127\.0\.0\.1:\d+\/ca\.crl$/);
