@@ -93,16 +93,22 @@ export class TlsAcceptor {
         else if (entry.label === SERVER_APP_SECRET) state.serverAppSecret = entry.secret;
       });
     }
+    let failed = false;
+    const fail = (message: string): void => {
+      if (secure || failed) return;
+      failed = true;
+      o.onFailed(remote, message);
+    };
     const timer = setTimeout(() => {
-      if (secure) return;
-      o.onFailed(remote, `handshake not finished within ${o.handshakeTimeoutMs} ms`);
+      fail(`handshake not finished within ${o.handshakeTimeoutMs} ms`);
       socket.destroy();
       raw.destroy();
     }, o.handshakeTimeoutMs);
     timer.unref();
-    socket.once('close', () => clearTimeout(timer));
-    socket.on('error', (err: Error) => {
-      if (!secure) o.onFailed(remote, `TLS handshake failed: ${err.message}`);
+    socket.on('error', (err: Error) => fail(`TLS handshake failed: ${err.message}`));
+    socket.once('close', () => {
+      clearTimeout(timer);
+      fail('connection closed during the TLS handshake');
     });
     // After the handshake Node reports TLS errors (a corrupted record, ...) through the internal
     // '_tlsError' event only, because tls.Server never "released control" of a socket we built:

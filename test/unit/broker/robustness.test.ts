@@ -65,6 +65,17 @@ describe('broker robustness', function () {
     assert.equal((e as { message: string }).message, 'handshake not finished within 500 ms');
   });
 
+  it('a client that leaves in the middle of the handshake is reported as such', async () => {
+    const from = b.events.length;
+    const s = net.connect(b.port, '127.0.0.1');
+    s.on('error', () => undefined);
+    s.write(PARTIAL_HELLO);
+    setTimeout(() => s.end(), 50);
+    const e = await b.waitFor((x) => x.type === 'handshakeFailed' && b.events.indexOf(x) >= from);
+    assert.match((e as { message: string }).message, /^(connection closed during the TLS handshake|TLS handshake failed: .*)$/);
+    assert.doesNotMatch((e as { message: string }).message, /not finished within/);
+  });
+
   it('a slow client dribbling its ClientHello is closed after handshake_timeout', async () => {
     const s = net.connect(b.port, '127.0.0.1');
     s.on('error', () => undefined);
