@@ -40,8 +40,9 @@ export function inspectTests(workspace, h) {
         await line.waitFor({ state: 'visible', timeout: h.STEP_TIMEOUT_MS });
         const hover = page.locator('.monaco-hover', { hasText: 'Certificate' }).first();
         // The editor shows hovers after a short delay; move within the line until it appears.
-        for (let i = 0; i < 5 && !(await hover.isVisible()); i++) {
-          const box = await line.boundingBox();
+        for (let i = 0; i < 10 && !(await hover.isVisible()); i++) {
+          const box = await line.boundingBox(); // null while the editor re-renders the line
+          if (!box) { await page.waitForTimeout(300); continue; }
           await page.mouse.move(box.x + 40 + i * 15, box.y + box.height / 2);
           await hover.waitFor({ state: 'visible', timeout: 4_000 }).catch(() => {});
         }

@@ -34,7 +34,7 @@ export function analyze(files: Iterable<IndexedFile>, options: AnalysisOptions):
     ...collected,
     options,
     files: byKey,
-    forest: buildChains(collected.certs),
+    forest: buildChains(collected.certs, (file) => byKey.get(file)?.items.length ?? 1),
     crlIndex,
     pairing: pairKeys(collected.certs, collected.keys),
     status(cert) {

@@ -23,7 +23,8 @@ export interface ChainForest {
   orphans: string[];
 }
 
-export function buildChains(certs: CertRef[]): ChainForest {
+/** `itemsInFile` (optional) ranks locations: a file holding only this certificate comes first. */
+export function buildChains(certs: CertRef[], itemsInFile?: (file: string) => number): ChainForest {
   const nodes = new Map<string, ChainNode>();
   for (const ref of certs) {
     const id = ref.cert.fingerprints.sha256;
@@ -35,6 +36,7 @@ export function buildChains(certs: CertRef[]): ChainForest {
   // file rather than a bundle that also contains it.
   const perFile = new Map<string, number>();
   for (const ref of certs) perFile.set(ref.loc.file, (perFile.get(ref.loc.file) ?? 0) + 1);
+  if (itemsInFile) for (const file of perFile.keys()) perFile.set(file, Math.max(perFile.get(file)!, itemsInFile(file)));
   for (const n of nodes.values()) {
     if (n.refs.length > 1) n.refs.sort((a, b) => perFile.get(a.loc.file)! - perFile.get(b.loc.file)! || (a.loc.file < b.loc.file ? -1 : 1));
   }
