@@ -151,3 +151,18 @@ describe('workspace lint rules', () => {
     assert.match(found[0].message, /No PEM block found/);
   });
 });
+
+describe('bundle text rewriting', () => {
+  it('keeps CRLF line endings and a missing final newline when reordering', async () => {
+    const f = await fixture();
+    const crlf = (s: string): string => s.replace(/\r?\n/g, '\r\n');
+    const text = crlf(f.pem(f.pki.intermediate) + f.pem(f.pki.server)).replace(/\r\n$/, '');
+    const items = decodeText(text);
+    assert.equal(items.length, 2);
+    const out = reorderBlocks(text, items.map((i) => i.range), [1, 0]);
+    assert.ok(!/[^\r]\n/.test(out), 'only CRLF line breaks');
+    assert.ok(!out.endsWith('\n'), 'no final newline added');
+    assert.deepEqual(decodeText(out).map((i) => (i.result.kind === 'certificate' ? i.result.subject.commonName : '')), ['localhost', 'Test Intermediate CA']);
+    assert.equal(out.length, text.length, 'nothing lost or duplicated');
+  });
+});
