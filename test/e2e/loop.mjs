@@ -212,6 +212,21 @@ export function loopTests(workspace, h) {
       },
     },
     {
+      name: 'loop: "Show Broker Log": the Certscope Broker output lists the accepted and the rejected client, no key material',
+      shot: 'e2e-loop-7b-broker-log.png',
+      async run(page) {
+        await page.mouse.move(0, 0);
+        await h.runPaletteCommand(page, 'Certscope: Show Broker Log');
+        const lines = page.locator('.part.panel .monaco-editor .view-lines').first();
+        await lines.filter({ hasText: 'rejected' }).waitFor({ state: 'visible', timeout: T });
+        const text = h.plain(await lines.innerText());
+        for (const needle of [`accepted CN=${CLIENT_CN}`, `rejected CN=${CLIENT_CN}`, 'certificate_revoked (44)']) {
+          if (!text.includes(needle)) throw new Error(`the broker log does not contain "${needle}". It shows:\n${text.slice(0, 1500)}`);
+        }
+        if (/PRIVATE KEY|BEGIN /.test(text)) throw new Error('the broker log contains PEM material');
+      },
+    },
+    {
       name: 'loop: "Stop Local TLS Broker": the status bar says stopped and the port is closed',
       shot: 'e2e-loop-8-broker-stopped.png',
       async run(page) {

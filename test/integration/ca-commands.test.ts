@@ -158,9 +158,16 @@ describe('CA commands (extension host)', function () {
     assert.match(twice.errors.join('\n'), /already revoked \(keyCompromise\)/);
   });
 
-  it('certificateHold then Release Hold: the serial leaves the CRL (openssl crl -text)', async () => {
+  it('certificateHold from the view node, then Release Hold: the serial leaves the CRL (openssl crl -text)', async () => {
     const { result: held } = await quietly<Issued>('certscope.ca.issueClient', { caDir: dir, cn: 'device-2', sans: [], key: 'p256', days: 30 });
-    await quietly('certscope.ca.revoke', { file: held.cert, reason: 'certificateHold', confirmed: true });
+    // Inline "Revoke" on the certificate's node in the Certificate Authorities view.
+    const node = certsOf(await caView(dir)).find((c) => c.serialHex === held.serialHex);
+    assert.ok(node, 'the new certificate is not in the view');
+    await withWindowStubs({
+      showQuickPick: (items: Array<{ label: string }>) => items.find((i) => i.label === 'certificateHold'),
+      showWarningMessage: () => 'Revoke',
+      showInformationMessage: () => undefined,
+    }, () => vscode.commands.executeCommand('certscope.ca.revoke', node));
     let crl = (await run('openssl', ['crl', '-in', join(dir, 'crl.pem'), '-noout', '-text'])).out;
     assert.match(crl, /Certificate Hold/);
     assert.equal(certsOf(await caView(dir)).find((c) => c.serialHex === held.serialHex)?.status, 'hold');
