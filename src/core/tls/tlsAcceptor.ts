@@ -87,6 +87,9 @@ export class TlsAcceptor {
         // Only the first handshake is judged here: a server context for client certificates must
         // refuse renegotiation (SSL_OP_NO_RENEGOTIATION), as the broker's does.
         if (secure) return;
+        // Five lines per TLS 1.3 handshake: decode only the two we use.
+        const head = line.subarray(0, 24).toString('latin1');
+        if (!head.startsWith('CLIENT_RANDOM ') && !head.startsWith(`${SERVER_APP_SECRET} `)) return;
         const entry = parseKeylogLine(line);
         if (!entry) return;
         if (entry.label === 'CLIENT_RANDOM') tap.hold();
