@@ -139,8 +139,9 @@ export class PkiTree {
       }, ocsp);
       o.ocsp.basic?.responses.forEach((r, i) => {
         const st = r.certStatus;
+        const subject = this.certBySerial(r.certId.serialHex);
         this.add({
-          id: `${id}/${i}`, kind: 'ocspEntry', label: `serial ${r.certId.serialHex}`,
+          id: `${id}/${i}`, kind: 'ocspEntry', label: subject ? shortName(subject.cert.subject) : `serial ${r.certId.serialHex}`,
           description: st.status === 'revoked' ? `revoked ${isoDay(st.revocationTime)}${st.reason ? ` (${st.reason})` : ''}` : st.status,
           tooltip: `this update ${isoDay(r.thisUpdate)}${r.nextUpdate ? `, next update ${isoDay(r.nextUpdate)}` : ''}`,
           icon: st.status === 'good' ? 'pass' : st.status === 'revoked' ? 'circle-slash' : 'question',
@@ -251,6 +252,13 @@ export class PkiTree {
   }
 
   private certsByIssuerSerial?: Map<string, CertRef>;
+  private certsBySerial?: Map<string, CertRef>;
+
+  /** The workspace certificate an OCSP single response is about (by serial; OCSP names the issuer only by hash). */
+  private certBySerial(serialHex: string): CertRef | undefined {
+    this.certsBySerial ??= new Map(this.a.certs.map((c) => [serialKey(c.cert.serialHex), c]));
+    return this.certsBySerial.get(serialKey(serialHex));
+  }
 
   private crlEntryTooltip(issuerDer: string, serialHex: string): string {
     if (!this.certsByIssuerSerial) {

@@ -38,7 +38,9 @@ export class PkiWorkspace implements vscode.Disposable {
 
   constructor(private readonly log: Log) {
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('certscope.inspect') || e.affectsConfiguration('files.exclude')) void this.rescan();
+      const rescan = ['certscope.inspect.include', 'certscope.inspect.exclude', 'certscope.inspect.maxFileSizeKB', 'files.exclude']
+        .some((k) => e.affectsConfiguration(k));
+      if (rescan) void this.rescan();
       else if (e.affectsConfiguration('certscope.diagnostics')) { this.cached = undefined; this.changed.fire({}); }
     }));
   }

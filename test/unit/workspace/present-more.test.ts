@@ -49,6 +49,9 @@ describe('summaries and hovers of CSRs, CRLs and OCSP responses', () => {
     const files = await Promise.all([ocspPath, join(f.dir, 'server.csr')].map(load));
     const tree = new PkiTree(analyze(files, { now: new Date(), expiringDays: 30 }));
     assert.deepEqual(tree.roots().map((n) => n.label), ['OCSP responses', 'Certificate requests']);
+    const withCert = new PkiTree(analyze([...files, await load(f.pki.client.certPath)], { now: new Date(), expiringDays: 30 }));
+    const ocspGroup = withCert.roots().find((n) => n.label === 'OCSP responses')!;
+    assert.equal(withCert.children(withCert.children(ocspGroup)[0])[0].label, 'CN=device-001', 'the entry names the workspace certificate');
     const [resp] = tree.children(tree.roots()[0]);
     assert.equal(resp.label, 'client.ocsp');
     const [entry] = tree.children(resp);
