@@ -124,6 +124,14 @@ describe('CA commands (extension host)', function () {
     assert.equal(existsSync(other), false);
   });
 
+  it('Revoke on a certificate no workspace CA issued says so and changes nothing', async () => {
+    const foreign = join(workspaceRoot(), 'pki', 'broker.crt');
+    assert.ok(existsSync(foreign), 'fixture pki/broker.crt is missing');
+    const { result, errors } = await quietly('certscope.ca.revoke', { file: foreign, reason: 'superseded', confirmed: true });
+    assert.equal(result, undefined);
+    assert.match(errors.join('\n'), /broker\.crt was not issued by any CA in this workspace/);
+  });
+
   it('Verify Certificate Against Its CA: valid before revocation', async () => {
     const { result } = await quietly<{ valid: boolean }>('certscope.ca.verify', { file: client.cert });
     assert.equal(result.valid, true);

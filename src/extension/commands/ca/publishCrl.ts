@@ -14,9 +14,16 @@ export async function publishCrl(services: Services, raw?: unknown): Promise<{ d
   const a = argsOf(raw);
   const caDir = str(a, 'caDir') ?? (raw && typeof raw === 'object' && 'caDir' in raw ? String((raw as { caDir: unknown }).caDir) : undefined);
   const { ca, name } = await pickCa(caDir, 'Certscope: Publish CRL');
+  // A CRL with 100,000 entries takes seconds to sign. The write itself is atomic and runs to the
+  // end; a cancel before it starts writes nothing, a cancel during it publishes nothing.
   const crl = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Writing the CRL of ${name}` },
-    () => ca.writeCrl(),
+    { location: vscode.ProgressLocation.Notification, title: `Writing the CRL of ${name}`, cancellable: true },
+    async (_progress, token) => {
+      if (token.isCancellationRequested) throw new vscode.CancellationError();
+      const written = await ca.writeCrl();
+      if (token.isCancellationRequested) throw new vscode.CancellationError();
+      return written;
+    },
   );
   const published = await requireLoop(services).controller.publishCrl(ca, name);
   services.log.info(`CRL #${crl.crlNumber} of ${name} (${crl.entries} entries) published at ${published.derUrl}`);
