@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrlStore, parseCrlBytes, type CrlStoreOptions } from '../../../src/core/broker/crlStore';
 import { crlProblem } from '../../../src/core/broker/crlTrust';
@@ -67,6 +67,20 @@ describe('CRL store', function () {
     assert.match(logs.find((l) => l.includes('load failed')) ?? '', /no CRL found .*content starts with "not a CRL at all".*keeping the last good CRL \(1 loaded\)/);
     assert.equal(s.crls()[0].model.entryCount, before + 1);
     assert.equal(s.state()[0].ok, false);
+  });
+
+  it('notices a CRL replaced by an atomic rename (how editors and the CA save it)', async () => {
+    const path = join(tmp.dir, 'renamed.crl.pem');
+    writeFileSync(path, readFileSync(pki.rootCrlPath));
+    const s = store({ files: [path] });
+    stores.push(s);
+    await s.start();
+    assert.equal(s.crls()[0].model.issuer.commonName, 'Test Root CA');
+    const changed = once(s);
+    writeFileSync(`${path}.tmp`, readFileSync(pki.intermediateCrlPath));
+    renameSync(`${path}.tmp`, path);
+    await changed;
+    assert.equal(s.crls()[0].model.issuer.commonName, 'Test Intermediate CA');
   });
 
   it('URL sources: an error page or a hang keeps the last good CRL and says why', async () => {
