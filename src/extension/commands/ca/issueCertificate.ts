@@ -4,11 +4,11 @@
 // days, name }. The key pair is generated first, under a cancellable progress notification; the
 // CA writes nothing until it exists, so a cancel leaves no trace. Resolves to the issued files.
 import * as vscode from 'vscode';
-import { chmodSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { ISSUED_FILES, type IssuedCertificate } from '../../../core/ca';
 import { generateKey, privateKeyPem } from '../../../core/ca/keys';
+import { writeFileAtomic } from '../../../core/ca/fsAtomic';
 import type { Services } from '../../services';
 import { UserError } from '../../errors';
 import { argsOf, askText, num, positiveDays, splitList, str, strList } from './args';
@@ -63,8 +63,7 @@ async function issue(services: Services, profile: 'server' | 'client', raw: unkn
   );
   // The key file sits next to the certificate, readable by the owner only.
   const keyPath = join(issued.issued.paths.dir, ISSUED_FILES.key);
-  writeFileSync(keyPath, issued.keyPem, { mode: 0o600 });
-  chmodSync(keyPath, 0o600);
+  writeFileAtomic(keyPath, issued.keyPem, 0o600);
   const p = issued.issued.paths;
   services.log.info(`issued ${profile} certificate ${issued.issued.subject} serial ${issued.issued.serialHex} -> ${p.cert}`);
   refreshCaViews(services);
