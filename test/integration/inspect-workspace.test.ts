@@ -3,7 +3,7 @@
 // diagnostics + quick fix, outline, DER viewer, live updates. Expected values come from openssl.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -116,6 +116,24 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     assert.deepEqual(vscode.languages.getDiagnostics(pki('junk-binary.pem')).map((d) => d.code), ['file-error']);
     // The good block of the same file is still in the tree (as a second location of the broker certificate).
     assert.match(snap.nodes.find((n) => n.label === 'broker.certscope.test')!.description, /\d files/);
+  });
+
+  it('a 100 MB file and a symlink loop do not stall the scan: the big file is listed with its size, never read', async () => {
+    const huge = pki('huge.pem').fsPath;
+    const loop = join(pki('').fsPath, 'loop');
+    writeFileSync(huge, '');
+    truncateSync(huge, 100 * 1024 * 1024); // sparse: instant to create, 100 MB to read
+    symlinkSync('..', loop);
+    try {
+      const s = await snapshot();
+      const node = s.nodes.find((n) => n.kind === 'error' && n.label === 'pki/huge.pem');
+      assert.ok(node, 'huge.pem is listed under Problems');
+      assert.match(node.description, /^File is 100\.0 MB; Certscope reads PKI files up to 5\.0 MB/);
+      assert.ok(s.nodes.some((n) => n.label === 'broker.certscope.test'), 'the rest of the workspace is indexed');
+    } finally {
+      rmSync(huge, { force: true });
+      rmSync(loop, { force: true });
+    }
   });
 
   it('honours files.exclude and certscope.inspect.exclude', async () => {
