@@ -4,10 +4,11 @@
 // `openssl ocsp` asks the responder started by the command. The Local Broker view (through
 // certscope.broker.status) lists the rejection with its reason.
 import { strict as assert } from 'node:assert';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import mqtt from 'mqtt';
 import { quietly, run, workspaceRoot } from './loop-helpers';
 
 interface Issued { serialHex: string; subject: string; cert: string; key: string; fullchain: string }
@@ -84,6 +85,28 @@ describe('broker and OCSP commands (extension host)', function () {
     assert.equal(r.code, 0, r.out);
     const state = (await status())[0] as Node & { tooltip?: string };
     assert.match(state.tooltip ?? '', /accepted [1-9]/);
+  });
+
+  it('a connected mqtt.js client is listed with its CN and TLS version while it stays connected', async () => {
+    const client = mqtt.connect(`mqtts://localhost:${started.port}`, {
+      ca: readFileSync(caFile), cert: readFileSync(good.cert), key: readFileSync(good.key),
+      clientId: 'it-connected', reconnectPeriod: 0, connectTimeout: 10_000, protocolVersion: 4,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('error', reject);
+      });
+      let listed: Node | undefined;
+      for (let i = 0; i < 50 && !listed; i++) {
+        listed = (await status()).find((n) => n.id === 'clients')?.children?.find((c) => c.label === 'device-good');
+        if (!listed) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(listed, 'the connected client is not in the Local Broker view');
+      assert.match(listed.description ?? '', /^TLSv1\.3 · it-connected/);
+    } finally {
+      await client.endAsync();
+    }
   });
 
   it('after Revoke Certificate, the revoked client gets certificate_revoked and the view lists the rejection', async () => {
