@@ -87,7 +87,9 @@ export class TlsMqttBroker {
   private httpServer?: http.Server;
   private running = false;
   private expiryTimers: NodeJS.Timeout[] = [];
+  private starting?: Promise<BrokerState['listeners']>;
   private stopping?: Promise<void>;
+  private stopDone?: Promise<void>;
   private readonly stats = { accepted: 0, rejected: 0, handshakeFailures: 0, messagesIn: 0 };
 
   constructor(readonly config: BrokerConfig, deps: BrokerDeps = {}) {
@@ -97,8 +99,14 @@ export class TlsMqttBroker {
   }
 
   /** Starts both listeners; resolves with the real addresses once they listen. */
-  async start(): Promise<BrokerState['listeners']> {
-    if (this.running) throw new BrokerStartError('broker already running');
+  start(): Promise<BrokerState['listeners']> {
+    if (this.stopping || this.stopDone) return Promise.reject(new BrokerStartError('this broker was stopped: create a new one'));
+    if (this.starting) return Promise.reject(new BrokerStartError('broker already started'));
+    this.starting = this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<BrokerState['listeners']> {
     const c = this.config;
     try {
       this.files = this.loadFiles();
@@ -136,16 +144,27 @@ export class TlsMqttBroker {
       }
       return listeners;
     } catch (err) {
-      await this.stop();
+      await this.stopOnce();
       if (err instanceof BrokerStartError) throw err;
       throw new BrokerStartError((err as Error).message);
     }
   }
 
-  /** Closes listeners and every connection, stops CRL refresh and OCSP fetching. Idempotent. */
+  /**
+   * Closes listeners and every connection, stops CRL refresh and OCSP fetching. Idempotent; a
+   * stop during start() waits for the start to settle, so nothing it opens is left behind.
+   */
   stop(): Promise<void> {
-    if (!this.stopping) this.stopping = this.doStop();
+    this.stopping ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      await this.stopOnce();
+    })();
     return this.stopping;
+  }
+
+  private stopOnce(): Promise<void> {
+    this.stopDone ??= this.doStop();
+    return this.stopDone;
   }
 
   private async doStop(): Promise<void> {

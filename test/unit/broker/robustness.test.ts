@@ -9,7 +9,9 @@ import mqtt from 'mqtt';
 import { run } from '../../support/run';
 import { makeTempDir } from '../../support/tmp';
 import { makeBrokerPki, type BrokerPki } from './brokerPki';
-import { startBroker, type RunningBroker } from './harness';
+import { baseOptions, startBroker, type RunningBroker } from './harness';
+import { TlsMqttBroker } from '../../../src/core/broker/broker';
+import { resolveBrokerConfig } from '../../../src/core/broker/config';
 
 // A real TLS 1.2/1.3 ClientHello prefix: record header + handshake header, then nothing more.
 const PARTIAL_HELLO = Buffer.from('16030100c8010000c40303', 'hex');
@@ -157,6 +159,22 @@ describe('broker robustness', function () {
       for (const s of sockets) s.destroy();
       await big.stop();
     }
+  });
+
+  it('stop() during start() waits for it and leaves nothing listening; a stopped broker does not restart', async () => {
+    const broker = new TlsMqttBroker(resolveBrokerConfig({ ...baseOptions(pki), port: 0, wssPort: 0 }));
+    const starting = broker.start();
+    const stopping = broker.stop();
+    const listeners = await starting;
+    await stopping;
+    assert.equal(listeners.length, 2);
+    assert.equal(broker.state().running, false);
+    for (const l of listeners) {
+      const srv = net.createServer();
+      await new Promise<void>((r, j) => { srv.once('error', j); srv.listen(l.port, '127.0.0.1', () => r()); });
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+    await assert.rejects(broker.start(), /this broker was stopped: create a new one/);
   });
 
   it('stop() releases ports, sockets and timers: the port binds again and the process exits by itself', async () => {
