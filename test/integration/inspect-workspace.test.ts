@@ -298,6 +298,10 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
     assert.deepEqual(symbols?.map((s) => s.name), ['Certificate · CN=Fixture PKI Root', 'Certificate · CN=Fixture PKI Intermediate', 'Certificate · CN=broker.certscope.test']);
     assert.match(symbols![0]!.detail, /root CA · expires in \d+ days/);
+    const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const begins = [0, 1, 2].map((n) => beginLine(doc, n));
+    for (const b of begins) assert.ok(folds?.some((r) => r.start === b && doc.lineAt(r.end).text.startsWith('-----END')), `no fold from line ${b}`);
   });
 
   it('a DER file opens in the read-only decoded viewer', async () => {

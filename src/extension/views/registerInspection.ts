@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { DER_VIEW_TYPE, DerViewerProvider } from '../editor/derViewer';
 import { TEXT_SELECTOR } from '../editor/documentBlocks';
 import { PemCodeLensProvider } from '../editor/pemCodeLens';
+import { PemFolding } from '../editor/pemFolding';
 import { PemHoverProvider } from '../editor/pemHover';
 import { PemSymbols } from '../editor/pemSymbols';
 import { PkiDiagnostics } from '../editor/pkiDiagnostics';
@@ -30,6 +31,7 @@ export function registerInspection(context: vscode.ExtensionContext, services: S
     diagnostics,
     vscode.languages.registerCodeActionsProvider(TEXT_SELECTOR, new PkiQuickFixes(diagnostics), { providedCodeActionKinds: PkiQuickFixes.kinds }),
     vscode.languages.registerDocumentSymbolProvider({ language: 'pem' }, new PemSymbols(pki)),
+    vscode.languages.registerFoldingRangeProvider({ language: 'pem' }, new PemFolding()),
     vscode.window.registerCustomEditorProvider(DER_VIEW_TYPE, new DerViewerProvider(services), {
       supportsMultipleEditorsPerDocument: true,
     }),
