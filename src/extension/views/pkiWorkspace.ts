@@ -37,6 +37,10 @@ export class PkiWorkspace implements vscode.Disposable {
   lastScan?: ScanStats;
 
   constructor(private readonly log: Log) {
+    // Expiry moves with the clock: re-evaluate statuses (tree, badges, diagnostics) every hour.
+    const hourly = setInterval(() => { if (this.index) { this.cached = undefined; this.changed.fire({}); } }, 3_600_000);
+    hourly.unref?.();
+    this.subscriptions.push({ dispose: () => clearInterval(hourly) });
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
       const rescan = ['certscope.inspect.include', 'certscope.inspect.exclude', 'certscope.inspect.maxFileSizeKB', 'files.exclude']
         .some((k) => e.affectsConfiguration(k));
