@@ -14,6 +14,8 @@ export function run(file: string, args: string[], options: ExecFileOptions & { i
       if (e && typeof e.code === 'string') return reject(e); // spawn failure, e.g. ENOENT
       resolve({ code: e ? Number(e.code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
     });
+    // A program may exit without reading its input: EPIPE on stdin is not the result, the exit code is.
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
