@@ -4,9 +4,9 @@
 // file, block, line and what is wrong).
 import { readFileSync } from 'node:fs';
 import { decodeBytes, readFileForDecoding } from '../core/decode/index';
-import type { DecodedItem } from '../core/model';
 import { toJsonData } from '../core/present/json';
 import { renderText } from '../core/present/text';
+import { describeProblem } from '../core/present/problem';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
 
@@ -52,17 +52,6 @@ function parseArgs(argv: string[]): Args | 'help' {
 }
 
 /** "ca.pem: block 2 (CERTIFICATE), line 31: truncated base64" */
-export function describeProblem(file: string, item: DecodedItem): string | undefined {
-  const r = item.result;
-  if (r.kind === 'error') {
-    const isPem = item.range.endLine > item.range.startLine || r.line !== undefined;
-    if (!isPem || item.label === 'DER' || item.label === 'NONE' || item.label === 'EMPTY') return `${file}: ${r.message}`;
-    return `${file}: block ${item.range.block + 1} (${item.label}), line ${(r.line ?? item.range.startLine) + 1}: ${r.message}`;
-  }
-  if (r.kind === 'pkcs12' && !r.opened) return `${file}: ${r.error ?? 'PKCS#12 file not opened'}`;
-  return undefined;
-}
-
 export const inspectCommand: CliCommand = {
   summary: 'decode certificates, CRLs, OCSP messages, CSRs, keys, PKCS#7/#12 files',
   async run(argv) {

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { readConfig } from '../config';
 import { DECODED_SCHEME, sourceUriOf } from '../editor/decodedDocument';
 import { UserError } from '../errors';
+import { describeProblem } from '../../core/present/problem';
 
 const PICKER_FILTERS = {
   'Certificates, keys, CRLs': ['crt', 'pem', 'cer', 'der', 'crl', 'csr', 'key', 'p7b', 'p7c', 'p12', 'pfx', 'ocsp', 'resp'],
@@ -84,17 +85,8 @@ function isLockedPkcs12(item: DecodedItem): boolean {
   return item.result.kind === 'pkcs12' && !item.result.opened;
 }
 
-/**
- * "ca.pem: block 2 (CERTIFICATE), line 31: truncated base64 (and 1 more problem)", or
- * "garbage.crt: no PEM block and no DER structure found" when there is no block to point at.
- * Same wording as the CLI's inspect errors.
- */
+/** The first problem in the CLI's wording, plus how many more there are. */
 function describeErrors(name: string, errors: Array<DecodedItem & { result: DecodeError }>): string {
-  const first = errors[0]!;
-  const r = first.result;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  const isPemBlock = (first.range.endLine > first.range.startLine || r.line !== undefined)
-    && !['DER', 'NONE', 'EMPTY'].includes(first.label);
-  if (!isPemBlock) return `${name}: ${r.message}${more}`;
-  return `${name}: block ${first.range.block + 1} (${first.label}), line ${(r.line ?? first.range.startLine) + 1}: ${r.message}${more}`;
+  return `${describeProblem(name, errors[0]!)}${more}`;
 }
