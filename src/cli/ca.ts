@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CaError, CrlServer, initCa, KEY_SPECS, openCa, readCsr, REVOCATION_REASONS, type CsrInfo, type KeySpec, type Profile } from '../core/ca/index';
 import { parseReason } from '../core/ca/indexDb';
 import type { RevocationReason } from '../core/model';
+import { parseArgs, type ParsedArgs } from './args';
 
 const HELP = `Usage:
   certscope ca init DIR --subject DN [--key p256] [--days 3650] [--path-len N] [--parent CADIR]
@@ -30,34 +31,6 @@ const HELP = `Usage:
   certscope ca list DIR [--json]
       Lists index.txt (works on directories made with plain openssl, too).
 Keys: ${KEY_SPECS.join(', ')}. DN: "/C=DE/O=Acme/CN=name" or "CN=name,O=Acme,C=DE".`;
-
-export interface ParsedArgs {
-  positional: string[];
-  values: Map<string, string[]>;
-  bools: Set<string>;
-}
-
-/** Small flag parser: value flags may repeat; "--flag=value" and "--flag value" both work. */
-export function parseArgs(argv: string[], valueFlags: readonly string[], boolFlags: readonly string[], help: string): ParsedArgs {
-  const out: ParsedArgs = { positional: [], values: new Map(), bools: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (valueFlags.includes(name)) {
-      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value\n\n${help}`);
-      out.values.set(name, [...(out.values.get(name) ?? []), v]);
-    } else if (boolFlags.includes(name)) {
-      out.bools.add(name);
-    } else if (a.startsWith('-') && a !== '-') {
-      throw new UsageError(`unknown option ${a}\n\n${help}`);
-    } else {
-      out.positional.push(a);
-    }
-  }
-  return out;
-}
 
 const one = (p: ParsedArgs, f: string): string | undefined => p.values.get(f)?.at(-1);
 const many = (p: ParsedArgs, f: string): string[] => p.values.get(f) ?? [];

@@ -11,6 +11,7 @@ import type { KnownRevocation, PemInput, ProbeOptions } from '../core/probe/type
 import { parseProbeUrl, ProbeUrlError } from '../core/probe/url';
 import { loadCrlFile } from '../core/verify/index';
 import { decodeCertificate } from '../core/decode/certificate';
+import { parseArgs } from './args';
 
 const HELP = `Usage:
   certscope probe URL [--ca FILE] [--cert FILE] [--key FILE] [--servername NAME] [--tls 1.2|1.3]
@@ -28,29 +29,6 @@ const HELP = `Usage:
   --no-roundtrip  stop after CONNACK (no subscribe/publish)
   --json       the full result as JSON
 Exit 0 when the connection works, 1 when it fails, 2 on bad input.`;
-
-interface Args {
-  positional: string[];
-  values: Map<string, string[]>;
-  bools: Set<string>;
-}
-
-function parseArgs(argv: string[], valueFlags: readonly string[], boolFlags: readonly string[]): Args {
-  const out: Args = { positional: [], values: new Map(), bools: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (valueFlags.includes(name)) {
-      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value\n\n${HELP}`);
-      out.values.set(name, [...(out.values.get(name) ?? []), v]);
-    } else if (boolFlags.includes(name)) out.bools.add(name);
-    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}\n\n${HELP}`);
-    else out.positional.push(a);
-  }
-  return out;
-}
 
 function readPem(path: string, what: string): PemInput {
   try {
@@ -102,7 +80,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const p = parseArgs(argv, ['--ca', '--cert', '--key', '--servername', '--tls', '--mqtt', '--client-id', '--username', '--password', '--timeout', '--crl'],
-    ['--ocsp', '--json', '--no-roundtrip']);
+    ['--ocsp', '--json', '--no-roundtrip'], HELP);
   if (p.positional.length !== 1) throw new UsageError(`probe: give exactly one URL\n\n${HELP}`);
   const one = (f: string): string | undefined => p.values.get(f)?.at(-1);
   const url = p.positional[0];

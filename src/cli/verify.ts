@@ -2,7 +2,7 @@
 // host name check. Exit 0 valid, 1 invalid, 2 bad input.
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
-import { parseArgs } from './ca';
+import { parseArgs } from './args';
 import {
   fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate, type VerifyResult,
 } from '../core/verify/index';
