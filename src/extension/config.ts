@@ -31,3 +31,55 @@ export function readConfig(scope?: vscode.ConfigurationScope): CertscopeConfig {
     diagnosticsExpiringDays: c.get<number>('diagnostics.expiringDays', 30),
   };
 }
+
+/**
+ * certscope.broker.*: named after EMQX's SSL listener options (enable_crl_check -> enableCrlCheck,
+ * ...). Read at each broker start, so changes apply on the next start/restart. Empty file settings
+ * mean "take it from the workspace CA".
+ */
+export interface BrokerSettings {
+  bind: string;
+  port: number;
+  wssPort: number | null;
+  certfile: string;
+  keyfile: string;
+  cacertfile: string;
+  verify: 'verify_peer' | 'verify_none';
+  failIfNoPeerCert: boolean;
+  tlsVersions: string[];
+  enableCrlCheck: boolean;
+  crlFiles: string[];
+  crlCacheUrls: string[];
+  crlCacheRefreshInterval: string;
+  crlCacheHttpTimeout: string;
+  enableOcspStapling: boolean;
+  ocspResponderUrl: string;
+  ocspIssuerPem: string;
+  ocspRefreshInterval: string;
+  ocspRefreshHttpTimeout: string;
+}
+
+export function readBrokerSettings(): BrokerSettings {
+  const c = vscode.workspace.getConfiguration('certscope');
+  return {
+    bind: c.get<string>('broker.bind', '127.0.0.1'),
+    port: c.get<number>('broker.port', 8883),
+    wssPort: c.get<number | null>('broker.wssPort', 8084),
+    certfile: c.get<string>('broker.certfile', ''),
+    keyfile: c.get<string>('broker.keyfile', ''),
+    cacertfile: c.get<string>('broker.cacertfile', ''),
+    verify: c.get<'verify_peer' | 'verify_none'>('broker.verify', 'verify_peer'),
+    failIfNoPeerCert: c.get<boolean>('broker.failIfNoPeerCert', true),
+    tlsVersions: c.get<string[]>('broker.tlsVersions', ['tlsv1.3', 'tlsv1.2']),
+    enableCrlCheck: c.get<boolean>('broker.enableCrlCheck', true),
+    crlFiles: c.get<string[]>('broker.crlFiles', []),
+    crlCacheUrls: c.get<string[]>('broker.crlCacheUrls', []),
+    crlCacheRefreshInterval: c.get<string>('broker.crlCacheRefreshInterval', '15m'),
+    crlCacheHttpTimeout: c.get<string>('broker.crlCacheHttpTimeout', '15s'),
+    enableOcspStapling: c.get<boolean>('broker.enableOcspStapling', true),
+    ocspResponderUrl: c.get<string>('broker.ocspResponderUrl', ''),
+    ocspIssuerPem: c.get<string>('broker.ocspIssuerPem', ''),
+    ocspRefreshInterval: c.get<string>('broker.ocspRefreshInterval', '5m'),
+    ocspRefreshHttpTimeout: c.get<string>('broker.ocspRefreshHttpTimeout', '15s'),
+  };
+}

@@ -14,7 +14,7 @@ interface Manifest {
   contributes: {
     commands: CommandContribution[];
     menus?: Record<string, Array<{ command: string; when?: string }>>;
-    configuration?: { properties: Record<string, { markdownDescription?: string; description?: string }> };
+    configuration?: { properties: Record<string, { markdownDescription?: string; description?: string; default?: unknown }> };
   };
   devDependencies: Record<string, string>;
 }
@@ -63,6 +63,18 @@ describe('extension manifest', () => {
     for (const key of keys) {
       assert.ok(declared[key], `${key} is read in config.ts but not declared in package.json`);
       assert.ok(declared[key].markdownDescription ?? declared[key].description, `${key} has no description`);
+    }
+  });
+
+  it('uses the same default in config.ts as package.json declares, for every setting', () => {
+    // Both copies exist (VS Code shows the manifest's, code falls back to its own): they must agree.
+    const source = readFileSync('src/extension/config.ts', 'utf8');
+    const reads = [...source.matchAll(/\.get<[^>]+>\('([^']+)', (.+?)\),?$/gm)];
+    assert.ok(reads.length > 20, `found only ${reads.length} settings with defaults in config.ts`);
+    const declared = manifest.contributes.configuration?.properties ?? {};
+    for (const [, key, literal] of reads) {
+      const inCode: unknown = JSON.parse(literal!.replace(/'/g, '"'));
+      assert.deepEqual(inCode, declared[`certscope.${key}`]?.default, `certscope.${key}: default in config.ts differs from package.json`);
     }
   });
 

@@ -9,7 +9,7 @@ import type { CertificateAuthority } from '../../core/ca';
 import { resolveBrokerConfig, BrokerConfigError, type BrokerConfig } from '../../core/broker/config';
 import { UserError } from '../errors';
 import { findWorkspaceCas, issuedFiles, pickCa } from '../commands/ca/workspaceCas';
-import type { BrokerSettings } from './settings';
+import type { BrokerSettings } from '../config';
 
 export interface BrokerPlan {
   /** Raw options for resolveBrokerConfig (ocsp_responder_url filled in by the caller when `ocspCa` is set). */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { requireLoop } from '../broker/loop';
 import { planBroker, resolvePlan } from '../broker/plan';
-import { readBrokerSettings } from '../broker/settings';
+import { readBrokerSettings } from '../config';
 import { argsOf, num, str } from './ca/args';
 import { requireTrust } from './ca/workspaceCas';
 

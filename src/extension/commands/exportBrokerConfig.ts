@@ -11,7 +11,7 @@ import type { Services } from '../services';
 import { UserError } from '../errors';
 import { requireLoop } from '../broker/loop';
 import { planBroker } from '../broker/plan';
-import { readBrokerSettings } from '../broker/settings';
+import { readBrokerSettings } from '../config';
 import { argsOf, askPick, num, str } from './ca/args';
 
 export async function exportBrokerConfig(services: Services, raw?: unknown): Promise<{ text: string; warnings: string[]; flavor: ExportFlavor }> {
