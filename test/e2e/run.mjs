@@ -104,6 +104,9 @@ function tests(workspace) {
       shot: 'e2e-inspect-palette.png',
       async run(page) {
         await quickOpen(page, 'server.crt');
+        // The tab shows before the editor exists; the command reads the editor from the extension host.
+        await page.locator('.editor-group-container.active .view-lines', { hasText: 'BEGIN CERTIFICATE' }).first()
+          .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
         await runPaletteCommand(page, 'Certscope: Inspect');
         await waitForActiveTab(page, 'server.crt (decoded)');
         const text = await activeEditorText(page);

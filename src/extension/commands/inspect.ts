@@ -32,7 +32,7 @@ async function chooseTargets(clicked: unknown, selection: unknown): Promise<vsco
     return selection as vscode.Uri[];
   }
   if (clicked instanceof vscode.Uri) return [clicked];
-  const active = vscode.window.activeTextEditor?.document.uri;
+  const active = vscode.window.activeTextEditor?.document.uri ?? activeTabUri();
   if (active) {
     // Running Inspect on a decoded document re-inspects its source.
     return [active.scheme === DECODED_SCHEME ? sourceUriOf(active) : active];
@@ -45,6 +45,16 @@ async function chooseTargets(clicked: unknown, selection: unknown): Promise<vsco
   });
   if (!picked || picked.length === 0) throw new vscode.CancellationError();
   return picked;
+}
+
+/**
+ * The active tab's file when there is no active text editor: a binary file open in the decoded
+ * viewer (a custom editor), or a text editor the extension host has not been told about yet.
+ */
+function activeTabUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri;
+  return undefined;
 }
 
 async function inspectOne(services: Services, source: vscode.Uri): Promise<vscode.Uri> {
