@@ -138,6 +138,19 @@ describe('Certscope in the VS Code extension host', () => {
     assertShowsCertificate(doc, opensslFacts(file, 'PEM'));
   });
 
+  it('Inspect from the palette decodes a DER file open in the binary viewer (no text editor)', async () => {
+    const file = fixture('server.der');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('vscode.openWith', file, 'certscope.derViewer');
+    assert.equal(vscode.window.activeTextEditor, undefined, 'the DER viewer is a custom editor, not a text editor');
+    await vscode.commands.executeCommand(COMMAND);
+    // Read again: the assertion above narrowed the type, but the command has opened an editor since.
+    const doc = (vscode.window.activeTextEditor as vscode.TextEditor | undefined)?.document;
+    assert.equal(doc?.uri.scheme, DECODED_SCHEME);
+    assert.ok(doc.uri.path.startsWith(file.path));
+    assertShowsCertificate(doc, opensslFacts(file, 'DER'));
+  });
+
   it('a decoded URI opened directly (e.g. an editor restored after reload) decodes on demand', async () => {
     const file = fixture('root-ca.pem');
     const uri = vscode.Uri.from({ scheme: DECODED_SCHEME, path: `${file.path} (decoded)`, query: file.toString() });
