@@ -241,6 +241,10 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       form = { ...DEFAULT_FORM, ...m.form };
       notice = `Loaded profile "${m.name}"`;
       break;
+    case 'prefill':
+      form = { ...form, ...m.form };
+      notice = m.message ?? '';
+      break;
     case 'traceOpened':
       notice = m.ok ? '' : m.message ?? '';
       break;

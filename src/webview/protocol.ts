@@ -110,7 +110,11 @@ export type HostMessage =
   | { type: 'runError'; id: number; message: string }
   | { type: 'profiles'; id: number; profiles: ProfileSummary[]; message?: string }
   | { type: 'profileLoaded'; id: number; name: string; form: FormState }
-  | { type: 'traceOpened'; id: number; ok: boolean; message?: string };
+  | { type: 'traceOpened'; id: number; ok: boolean; message?: string }
+  /** Fields to set from the command's args, a tree node or the running local broker (sent after
+   * `init`, or at once when the panel is already open); `message` says where they came from and
+   * what could not be used. Never carries a password. */
+  | { type: 'prefill'; form: Partial<Omit<FormState, 'password'>>; message?: string };
 
 export const DEFAULT_FORM: FormState = {
   url: 'mqtts://localhost:8883',

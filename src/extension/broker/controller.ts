@@ -31,10 +31,16 @@ export interface PublishedCrl {
   pemUrl: string;
 }
 
+export interface BrokerOrigin {
+  caDir?: string;
+  certfile: string;
+  cacertfile?: string;
+}
+
 export interface BrokerSnapshot {
   running: boolean;
-  /** What the broker was started from (CA folder, server certificate), for the view. */
-  origin?: { caDir?: string; certfile: string };
+  /** What the broker was started from (CA folder, server certificate, CA file it trusts), for the view and the test panel. */
+  origin?: BrokerOrigin;
   state?: BrokerState;
   clients: ConnectedClient[];
   rejections: ConnectionEvent[];
@@ -44,7 +50,7 @@ export interface BrokerSnapshot {
 
 export class BrokerController implements vscode.Disposable {
   private broker?: TlsMqttBroker;
-  private origin?: { caDir?: string; certfile: string };
+  private origin?: BrokerOrigin;
   private brokerSubscription?: { dispose(): void };
   private ocsp?: { server: OcspHttpServer; info: Omit<RunningOcsp, 'requests'> };
   private readonly crlServers = new Map<string, { server: CrlServer; info: PublishedCrl }>();
@@ -91,7 +97,7 @@ export class BrokerController implements vscode.Disposable {
       try {
         const listeners = await broker.start();
         this.broker = broker;
-        this.origin = { caDir: origin.caDir, certfile: config.certfile };
+        this.origin = { caDir: origin.caDir, certfile: config.certfile, cacertfile: config.cacertfile };
         return listeners;
       } catch (err) {
         this.brokerSubscription.dispose();

@@ -10,6 +10,7 @@ export type CommandHandler = (services: Services, ...args: unknown[]) => Promise
 export const commandTable: Readonly<Record<string, () => Promise<CommandHandler>>> = {
   'certscope.inspect.open': async () => (await import('./inspect')).inspectCommand,
   'certscope.test.open': async () => (await import('../panel/index')).openTestPanel,
+  'certscope.test.withCertificate': async () => (await import('../panel/withCertificate')).testWithCertificate,
   'certscope.inspect.verifyChain': async () => (await import('../editor/blockCommands')).verifyChain,
   'certscope.inspect.copyFingerprint': async () => (await import('../editor/blockCommands')).copyBlockFingerprint,
   'certscope.tree.refresh': async () => (await import('../views/treeCommands')).refreshTree,

@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { UserError } from '../errors';
 import { ProfileStore } from './profiles';
 import { TestPanelHost, type PanelEnvironment } from './testPanel';
+import { brokerDefaults, mergePrefill, prefillFromArgs } from './prefill';
 
 // Keyed by the Services object activate() built: no global locator, and tests may build their own.
 const environments = new WeakMap<Services, PanelEnvironment>();
@@ -14,9 +15,17 @@ export function registerTestPanel(context: vscode.ExtensionContext, services: Se
   context.subscriptions.push({ dispose: () => environments.delete(services) });
 }
 
-/** Command handler: opens (or reveals) the panel and resolves to its host. */
-export async function openTestPanel(services: Services): Promise<TestPanelHost> {
+/**
+ * Command handler: opens (or reveals) the panel and resolves to its host. Optional args
+ * `{ url?, ca?, cert?, key?, tls?, ocsp?, mqtt? }` pre-fill the form; a newly opened panel also
+ * takes the running local broker's URL and CA (args win).
+ */
+export async function openTestPanel(services: Services, args?: unknown): Promise<TestPanelHost> {
   const env = environments.get(services);
   if (!env) throw new UserError('the connection test panel is not available (registerTestPanel was not called)');
-  return TestPanelHost.show(env, services);
+  const fromArgs = await prefillFromArgs(args);
+  const opening = !TestPanelHost.isOpen();
+  const hasArgs = Object.keys(fromArgs.form).length > 0 || fromArgs.notes.length > 0;
+  const prefill = opening || hasArgs ? mergePrefill(brokerDefaults(services), fromArgs) : undefined;
+  return TestPanelHost.show(env, services, prefill && (Object.keys(prefill.form).length || prefill.notes.length) ? prefill : undefined);
 }

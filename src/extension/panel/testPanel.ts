@@ -14,6 +14,7 @@ import { serialKey } from '../../core/workspace/revocation';
 import type { Services } from '../services';
 import { isWebviewRequest, type FileField, type FormState, type HostMessage, type PanelResult, type WebviewRequest } from '../../webview/protocol';
 import { ProfileStore } from './profiles';
+import { describePrefill, type Prefill } from './prefill';
 
 export const VIEW_TYPE = 'certscope.testPanel';
 
@@ -66,10 +67,19 @@ export class TestPanelHost implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private running: { id: number; abort: AbortController } | undefined;
   private lastResult: ProbeResult | undefined;
+  /** Values the panel was opened with; applied after every `ready` until the user runs a test. */
+  private prefill: Prefill | undefined;
+  private webviewReady = false;
 
-  static show(env: PanelEnvironment, services: Services): TestPanelHost {
+  static isOpen(): boolean {
+    return TestPanelHost.current !== undefined;
+  }
+
+  /** Opens or reveals the panel; a prefill (when given) is applied now or once the webview is ready. */
+  static show(env: PanelEnvironment, services: Services, prefill?: Prefill): TestPanelHost {
     if (TestPanelHost.current) {
       TestPanelHost.current.panel.reveal();
+      if (prefill) TestPanelHost.current.applyPrefill(prefill);
       return TestPanelHost.current;
     }
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Connection Test', vscode.ViewColumn.Active, {
@@ -78,6 +88,7 @@ export class TestPanelHost implements vscode.Disposable {
       localResourceRoots: [vscode.Uri.joinPath(env.extensionUri, 'dist'), vscode.Uri.joinPath(env.extensionUri, 'media')],
     });
     TestPanelHost.current = new TestPanelHost(panel, env, services);
+    if (prefill) TestPanelHost.current.applyPrefill(prefill);
     return TestPanelHost.current;
   }
 
@@ -96,6 +107,23 @@ export class TestPanelHost implements vscode.Disposable {
     this.running?.abort.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
+  }
+
+  /** The prefill the panel holds (sent after each `ready` until a run); for tests and scripts. */
+  get pendingPrefill(): Prefill | undefined {
+    return this.prefill;
+  }
+
+  private applyPrefill(p: Prefill): void {
+    this.prefill = p;
+    if (this.webviewReady) this.postPrefill();
+  }
+
+  private postPrefill(): void {
+    if (!this.prefill) return;
+    const message = describePrefill(this.prefill);
+    if (message) this.services.log.info(`test panel: ${message}`);
+    this.post({ type: 'prefill', form: this.prefill.form, message });
   }
 
   private post(message: HostMessage): void {
@@ -121,7 +149,9 @@ export class TestPanelHost implements vscode.Disposable {
     const profiles = this.env.profiles;
     switch (m.type) {
       case 'ready':
+        this.webviewReady = true;
         this.post({ type: 'init', profiles: profiles.list(), form: profiles.lastForm() });
+        this.postPrefill();
         return;
       case 'pickFile': {
         const picked = await vscode.window.showOpenDialog({
@@ -172,6 +202,8 @@ export class TestPanelHost implements vscode.Disposable {
     }
     const abort = new AbortController();
     this.running = { id, abort };
+    // From now on the form the user ran is remembered: a reload shows it, not the old prefill.
+    this.prefill = undefined;
     this.post({ type: 'runStarted', id });
     try {
       await this.env.profiles.rememberForm(form);
