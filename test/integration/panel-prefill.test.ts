@@ -5,7 +5,8 @@
 // on a CA-issued client certificate fills in its cert and key; a run with that form against the
 // local broker works, and after Revoke Certificate reports certificate_revoked.
 import { strict as assert } from 'node:assert';
-import { existsSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestPanelHost } from '../../src/extension/panel/testPanel';
@@ -122,6 +123,19 @@ describe('connection test panel pre-fill (args, local broker, trees)', function 
     }
     assert.ok(last?.type === 'runResult' && !last.result.ok, JSON.stringify(last).slice(0, 2000));
     assert.ok(last.result.alerts.some((a) => a.direction === 'received' && a.name === 'certificate_revoked' && a.number === 44));
+  });
+
+  it('"Test Connection with This Certificate" on a Workspace PKI certificate uses the key paired with it', async () => {
+    // The same certificate may sit in several files (issued/<name>/cert.pem, the CA's certs/<SERIAL>.pem): match it by fingerprint.
+    const sha256 = new X509Certificate(readFileSync(client.cert)).fingerprint256.replace(/:/g, '').toLowerCase();
+    const snap = await vscode.commands.executeCommand<{ nodes: Array<{ kind: string; location?: { file: string }; fingerprint?: string }> }>('certscope.tree.refresh');
+    const node = snap.nodes.find((n) => n.kind === 'cert' && n.fingerprint?.toLowerCase() === sha256);
+    assert.ok(node, `the Workspace PKI view does not list ${client.cert}`);
+    host = (await vscode.commands.executeCommand('certscope.test.withCertificate', node)) as TestPanelHost;
+    const p = await prefillAfterReady(host);
+    assert.ok(p.form.certPath, JSON.stringify(p));
+    assert.equal(new X509Certificate(readFileSync(p.form.certPath)).fingerprint256.replace(/:/g, '').toLowerCase(), sha256);
+    assert.equal(p.form.keyPath, client.key);
   });
 
   it('refuses a node that is not a certificate, with a message', async () => {

@@ -38,6 +38,8 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
     item.description = n.description;
     item.iconPath = new vscode.ThemeIcon(n.icon, n.iconColor ? new vscode.ThemeColor(n.iconColor) : undefined);
     item.contextValue = n.contextValue;
+    // ":key" marks certificates with a paired private key (menu "Test Connection with This Certificate").
+    if (n.kind === 'cert' && this.origin.get(n)?.children(n).some((c) => c.kind === 'key')) item.contextValue += ':key';
     if (n.location) {
       item.resourceUri = vscode.Uri.file(n.location.file);
       // Click opens the decoded view of the file (certscope.inspect.open, owned by the Inspect command).
