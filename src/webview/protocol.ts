@@ -1,7 +1,11 @@
 // Messages between the connection test panel (webview) and the extension host. Both sides import
 // this file; nothing else is shared. The webview sends `ready` first; every request carries an
 // `id` that its response repeats. The probe result shape mirrors src/core/probe/types.ts
-// (ProbeResult): the host checks at compile time that a ProbeResult is assignable to it.
+// (ProbeResult): the host checks at compile time that a ProbeResult is assignable to it. Leaf
+// types come from there as type-only imports (erased at build time: no core code in the webview).
+import type { AlertInfo, CertSummary, StepStatus } from '../core/probe/types';
+
+export type { StepStatus };
 
 export type TlsVersionField = '' | '1.2' | '1.3';
 export type MqttVersionField = '3.1.1' | '5';
@@ -31,8 +35,6 @@ export interface ProfileSummary {
 
 // ---- the probe result as the panel shows it (structural copy of the core's ProbeResult) ----
 
-export type StepStatus = 'ok' | 'fail' | 'warn' | 'skipped';
-
 export interface PanelStep {
   name: string;
   title: string;
@@ -42,30 +44,11 @@ export interface PanelStep {
   details: Array<[string, string]>;
 }
 
-export interface PanelAlert {
-  name: string;
-  number: number;
-  level?: 'warning' | 'fatal';
-  direction: 'received' | 'sent';
-  phase: 'during-handshake' | 'after-handshake';
-  evidence: 'record' | 'error';
-  raw?: string;
-}
+/** An alert as the probe reports it. */
+export type PanelAlert = AlertInfo;
 
-export interface PanelCert {
-  subject: string;
-  issuer: string;
-  serialHex: string;
-  notBefore: string;
-  notAfter: string;
-  sans: string[];
-  sha256: string;
-  isCA: boolean;
-  selfSigned: boolean;
-  mustStaple: boolean;
-  extKeyUsage: string[];
-  validity: 'valid' | 'expired' | 'notYetValid';
-}
+/** A decoded certificate without its PEM (the panel never needs the bytes). */
+export type PanelCert = Omit<CertSummary, 'pem'>;
 
 export interface PanelResult {
   url: string;
