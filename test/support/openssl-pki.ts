@@ -64,6 +64,39 @@ export async function issueWithOpenssl(dir: string, name: string, opts: {
   return { name, certPath, keyPath, serialHex: await serialOf(certPath) };
 }
 
+let extFileCount = 0;
+
+/**
+ * Issues a leaf with `openssl ca` on an existing CA directory (its config `cnf`): a P-256 key, a CSR
+ * for `subject` (default /CN=name), and the signature, with either an extension section `body`
+ * (written to its own file) or a `section` of the config, and explicit dates for expired fixtures.
+ */
+export async function issueWithOpensslCa(cnf: string, dir: string, name: string, opts: {
+  subject?: string;
+  extensions?: string;
+  section?: string;
+  dates?: { start: string; end: string }; // YYYYMMDDHHMMSSZ
+  days?: number;
+}): Promise<OpensslCert> {
+  const keyPath = join(dir, `${name}.key`);
+  const csrPath = join(dir, `${name}.csr`);
+  const certPath = join(dir, `${name}.crt`);
+  await genKey(keyPath, 'ec256');
+  await openssl(['req', '-new', '-key', keyPath, '-subj', opts.subject ?? `/CN=${name}`, '-out', csrPath]);
+  const ext: string[] = [];
+  if (opts.extensions !== undefined) {
+    const extPath = join(dir, `${name}-${extFileCount++}.ext`);
+    writeFileSync(extPath, `[ext]\n${opts.extensions}\n`);
+    ext.push('-extfile', extPath, '-extensions', 'ext');
+  } else if (opts.section) {
+    ext.push('-extensions', opts.section);
+  }
+  const validity = opts.dates ? ['-startdate', opts.dates.start, '-enddate', opts.dates.end]
+    : opts.days !== undefined ? ['-days', String(opts.days)] : [];
+  await openssl(['ca', '-batch', '-notext', '-config', cnf, ...ext, ...validity, '-in', csrPath, '-out', certPath]);
+  return { name, certPath, keyPath, serialHex: await serialOf(certPath) };
+}
+
 function randomSerial(): string {
   // 16 random bytes with the top bit clear: a positive serial as CAs issue them.
   const b = new Uint8Array(16);

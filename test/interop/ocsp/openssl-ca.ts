@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openssl } from '../../support/run';
-import { issueWithOpenssl, type OpensslCert } from '../../support/openssl-pki';
+import { issueWithOpenssl, issueWithOpensslCa, type OpensslCert } from '../../support/openssl-pki';
 
 export interface OpensslCa {
   dir: string;
@@ -45,19 +45,8 @@ export async function makeOpensslCa(base: string): Promise<OpensslCa> {
     'default_md = sha256', 'default_days = 365', 'policy = policy_any', 'unique_subject = no', 'copy_extensions = none', '',
     '[policy_any]', 'commonName = supplied', '',
   ].join('\n'));
-  let n = 0;
-  const signWithCa = async (name: string, subject: string, ext: string): Promise<OpensslCert> => {
-    const keyPath = join(base, `${name}.key`);
-    const csrPath = join(base, `${name}.csr`);
-    const certPath = join(base, `${name}.crt`);
-    const extPath = join(base, `${name}-${n++}.ext`);
-    await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
-    await openssl(['req', '-new', '-key', keyPath, '-subj', subject, '-out', csrPath]);
-    writeFileSync(extPath, `[ext]\n${ext}\n`);
-    await openssl(['ca', '-batch', '-config', cnf, '-in', csrPath, '-out', certPath, '-extfile', extPath, '-extensions', 'ext', '-notext']);
-    const serial = (await openssl(['x509', '-in', certPath, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
-    return { name, certPath, keyPath, serialHex: serial };
-  };
+  const signWithCa = (name: string, subject: string, extensions: string): Promise<OpensslCert> =>
+    issueWithOpensslCa(cnf, base, name, { subject, extensions });
   return {
     dir, ca, root, cnf,
     issue: (name, opts = {}) => signWithCa(name, `/CN=${name}`, [

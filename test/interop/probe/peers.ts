@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { openssl } from '../../support/run';
-import type { OpensslCert } from '../../support/openssl-pki';
+import { issueWithOpensslCa, type OpensslCert } from '../../support/openssl-pki';
 
 export interface RunningPeer {
   port: number;
@@ -130,15 +130,6 @@ export async function genCrl(cnf: string, out: string, opts: { crlHours?: number
 }
 
 /** Issues a certificate with `openssl ca` with explicit dates (for expired fixtures). */
-export async function issueWithDates(cnf: string, base: string, name: string, ext: string, start: string, end: string): Promise<OpensslCert> {
-  const keyPath = join(base, `${name}.key`);
-  const csrPath = join(base, `${name}.csr`);
-  const certPath = join(base, `${name}.crt`);
-  const extPath = join(base, `${name}.ext`);
-  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
-  await openssl(['req', '-new', '-key', keyPath, '-subj', `/CN=${name}`, '-out', csrPath]);
-  writeFileSync(extPath, `[ext]\n${ext}\n`);
-  await openssl(['ca', '-batch', '-config', cnf, '-in', csrPath, '-out', certPath, '-extfile', extPath, '-extensions', 'ext', '-notext', '-startdate', start, '-enddate', end]);
-  const serial = (await openssl(['x509', '-in', certPath, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
-  return { name, certPath, keyPath, serialHex: serial };
+export function issueWithDates(cnf: string, base: string, name: string, extensions: string, start: string, end: string): Promise<OpensslCert> {
+  return issueWithOpensslCa(cnf, base, name, { extensions, dates: { start, end } });
 }

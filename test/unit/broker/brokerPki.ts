@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openssl } from '../../support/run';
-import { issueWithOpenssl, makeOpensslPki, type OpensslCert, type OpensslPki } from '../../support/openssl-pki';
+import { issueWithOpenssl, issueWithOpensslCa, makeOpensslPki, type OpensslCert, type OpensslPki } from '../../support/openssl-pki';
 
 export interface BrokerPki extends OpensslPki {
   /** Client certificates: good, revoked (keyCompromise), expired, and one from a foreign CA. */
@@ -77,16 +77,8 @@ async function gencrl(db: CaDb, out: string, seconds?: number): Promise<void> {
   await openssl(['ca', '-batch', '-config', db.config, '-gencrl', '-crlexts', 'crl_ext', ...validity, '-out', out]);
 }
 
-async function issueClient(dir: string, db: CaDb, name: string, dates?: { start: string; end: string }, ext = 'client_ext'): Promise<OpensslCert> {
-  const keyPath = join(dir, `${name}.key`);
-  const csrPath = join(dir, `${name}.csr`);
-  const certPath = join(dir, `${name}.crt`);
-  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
-  await openssl(['req', '-new', '-key', keyPath, '-subj', `/CN=${name}`, '-out', csrPath]);
-  const validity = dates ? ['-startdate', dates.start, '-enddate', dates.end] : ['-days', '365'];
-  await openssl(['ca', '-batch', '-notext', '-config', db.config, '-extensions', ext, ...validity, '-in', csrPath, '-out', certPath]);
-  const serial = (await openssl(['x509', '-in', certPath, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
-  return { name, certPath, keyPath, serialHex: serial };
+function issueClient(dir: string, db: CaDb, name: string, dates?: { start: string; end: string }, section = 'client_ext'): Promise<OpensslCert> {
+  return issueWithOpensslCa(db.config, dir, name, { section, ...(dates ? { dates } : { days: 365 }) });
 }
 
 export async function makeBrokerPki(dir: string): Promise<BrokerPki> {
