@@ -45,6 +45,7 @@ export function loopTests(workspace, h) {
   }
   /** Quick Open by workspace-relative path (several files are called cert.pem). */
   async function quickOpenPath(page, file) {
+    await h.quickInputClosed(page);
     await page.keyboard.press('Control+P');
     const input = quickInput(page).locator('.quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: T });

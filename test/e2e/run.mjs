@@ -41,7 +41,16 @@ async function waitForActiveTab(page, title) {
     .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
 }
 
+/**
+ * Waits until no quick input (palette, Quick Open, QuickPick) is showing: one that was just accepted
+ * is still closing for a moment, and F1 or typing then goes to it instead of a fresh palette.
+ */
+async function quickInputClosed(page) {
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+}
+
 async function runPaletteCommand(page, label) {
+  await quickInputClosed(page);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
@@ -52,6 +61,7 @@ async function runPaletteCommand(page, label) {
 }
 
 async function quickOpen(page, fileName) {
+  await quickInputClosed(page);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
@@ -148,7 +158,7 @@ function tests(workspace) {
       },
     },
     ...inspectTests(workspace, { quickOpen, closeAllEditors, plain, opensslCommonName, STEP_TIMEOUT_MS }),
-    ...loopTests(workspace, { runPaletteCommand, closeAllEditors, plain, STEP_TIMEOUT_MS }),
+    ...loopTests(workspace, { runPaletteCommand, quickInputClosed, closeAllEditors, plain, STEP_TIMEOUT_MS }),
   ];
 }
 
