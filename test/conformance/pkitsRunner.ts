@@ -1,10 +1,11 @@
-// Runs the NIST PKITS cases (../shared/conformance/pkits, see its README) through
+// Runs the NIST PKITS cases (test/fixtures/pkits, see its README) through
 // src/core/verify and compares each verdict with the expected one.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyCertificate } from '../../src/core/verify/engine';
 
-export const PKITS_DIR = process.env.PKITS_DIR ?? '/work/shared/conformance/pkits';
+// The data lives in the repository (public domain); PKITS_DIR points at another copy if needed.
+export const PKITS_DIR = process.env.PKITS_DIR ?? join(__dirname, '..', 'fixtures', 'pkits');
 const AT = new Date('2023-11-14T00:00:00Z');
 
 interface PkitsCase {

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { decodeBytes, normalizeSerial } from '../../../src/core/decode/index';
 import type { CertificateModel, CrlModel } from '../../../src/core/model';
 import { openssl } from '../../support/run';
+import { PKITS_DIR } from '../../conformance/pkitsRunner';
 
-const ROOT = '/work/shared/conformance/pkits';
+const ROOT = PKITS_DIR;
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
