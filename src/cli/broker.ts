@@ -10,6 +10,7 @@ import { BrokerStartError, TlsMqttBroker } from '../core/broker/broker';
 import { BrokerConfigError, resolveBrokerConfig } from '../core/broker/config';
 import { parseEmqxConf } from '../core/broker/emqxConf';
 import { formatBrokerEvent, formatBrokerState } from '../core/broker/format';
+import { forTerminal } from '../core/present/safeText';
 
 const HELP = `Usage: certscope broker [--config FILE] [options]
 
@@ -101,7 +102,7 @@ export const brokerCommand: CliCommand = {
     }
     const json = !!v.json;
     const print = (line: string): void => void process.stdout.write(`${line}\n`);
-    for (const n of file.notes) print(`note: ${n}`);
+    for (const n of file.notes) print(`note: ${forTerminal(n)}`);
     if (!['127.0.0.1', '::1', 'localhost'].includes(config.bind)) print(`WARNING: binding ${config.bind}: the broker is reachable from other machines`);
     const broker = new TlsMqttBroker(config);
     broker.onEvent((e) => print(json ? JSON.stringify(e) : formatBrokerEvent(e)));

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { forTerminal, jsonForTerminal } from '../core/present/safeText';
 import { existsSync, readFileSync } from 'node:fs';
 import { CaError, CrlServer, initCa, KEY_SPECS, openCa, readCsr, REVOCATION_REASONS, type CsrInfo, type KeySpec, type Profile } from '../core/ca/index';
 import { parseReason } from '../core/ca/indexDb';
@@ -74,7 +75,7 @@ async function run(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof CaError || (e instanceof Error && ['NameError', 'CaDirectoryError', 'IndexFormatError', 'LockTimeoutError'].includes(e.name))) {
-      process.stderr.write(`certscope ca ${sub}: ${e.message}\n`);
+      process.stderr.write(`certscope ca ${sub}: ${forTerminal(e.message)}\n`);
       return /already revoked|already on hold|not revoked|only a certificateHold/.test(e.message) ? 1 : 2;
     }
     throw e;
@@ -153,7 +154,7 @@ async function revoke(argv: string[]): Promise<number> {
   const target = p.positional[1];
   if (!target) throw new UsageError('ca revoke: give a serial (hex) or a certificate file');
   const r = await openCa(dir).revoke(target, reasonArg(p), dateArg(p, '--date'));
-  out(`revoked ${r.subject} serial ${r.serialHex} (${r.reason}); CRL #${r.crlNumber} written`);
+  out(`revoked ${forTerminal(r.subject)} serial ${r.serialHex} (${r.reason}); CRL #${r.crlNumber} written`);
   return 0;
 }
 
@@ -191,15 +192,15 @@ function list(argv: string[]): number {
   const ca = openCa(dir);
   const entries = ca.list();
   if (p.bools.has('--json')) {
-    out(JSON.stringify({ ca: ca.subject, entries }, null, 2));
+    out(jsonForTerminal(JSON.stringify({ ca: ca.subject, entries }, null, 2)));
     return 0;
   }
-  out(`${ca.subject}: ${entries.length} certificate(s)`);
+  out(`${forTerminal(ca.subject)}: ${entries.length} certificate(s)`); // index.txt subjects are hostile text
   const now = Date.now();
   for (const e of entries) {
-    const status = e.status === 'R' ? `REVOKED ${e.revoked?.date.toISOString().slice(0, 10)}${e.revoked?.reason ? ` ${e.revoked.reason}` : ''}`
+    const status = e.status === 'R' ? `REVOKED ${e.revoked?.date.toISOString().slice(0, 10)}${e.revoked?.reason ? ` ${forTerminal(e.revoked.reason)}` : ''}`
       : e.status === 'E' || e.expires.getTime() < now ? 'expired' : 'valid';
-    out(`  ${e.serialHex.padEnd(18)} ${status.padEnd(34)} until ${e.expires.toISOString().slice(0, 10)}  ${e.subject}`);
+    out(`  ${e.serialHex.padEnd(18)} ${status.padEnd(34)} until ${e.expires.toISOString().slice(0, 10)}  ${forTerminal(e.subject)}`);
   }
   return 0;
 }

@@ -1,3 +1,4 @@
+import { forTerminalText } from '../core/present/safeText';
 import { commands } from './commands';
 import { UsageError } from './usage-error';
 
@@ -31,10 +32,10 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`certscope: ${err.message}\n`);
+      process.stderr.write(`certscope: ${forTerminalText(err.message)}\n`); // may quote file content
       process.exitCode = 2;
     } else {
-      process.stderr.write(`certscope: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`certscope: internal error: ${forTerminalText(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
       process.exitCode = 70;
     }
   },

@@ -8,6 +8,7 @@ import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { forTerminal } from '../core/present/safeText';
 
 const HELP = `Usage:
   certscope ocsp serve --ca DIR [--port N] [--host 127.0.0.1] [--validity 1h]
@@ -107,7 +108,7 @@ async function serve(p: Parsed): Promise<number> {
     port,
     onRequest: (e) => {
       const what = e.answers?.map((a) => `${a.serialHex}=${a.status}`).join(' ') ?? '';
-      process.stdout.write(`${new Date().toISOString()} ${e.method} ${e.remote} -> ${e.httpStatus} ${e.responseStatus ?? ''} ${what}${e.error ? ` (${e.error})` : ''}\n`);
+      process.stdout.write(`${forTerminal(`${new Date().toISOString()} ${e.method} ${e.remote} -> ${e.httpStatus} ${e.responseStatus ?? ''} ${what}${e.error ? ` (${e.error})` : ''}`)}\n`);
     },
   });
   let started;
@@ -116,7 +117,7 @@ async function serve(p: Parsed): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
-  process.stdout.write(`OCSP responder for ${ca.paths.certificate} listening on ${started.url} (signed by ${responder.signerSubject}; validity ${validitySeconds} s; database ${ca.paths.database})\n`);
+  process.stdout.write(`OCSP responder for ${ca.paths.certificate} listening on ${started.url} (signed by ${forTerminal(responder.signerSubject)}; validity ${validitySeconds} s; database ${ca.paths.database})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -155,7 +156,7 @@ async function check(p: Parsed): Promise<number> {
     if (r.nextUpdate) lines.push(`  nextUpdate: ${r.nextUpdate.toISOString()}`);
     if (r.responder) lines.push(`  signed by: ${r.responder}${r.signedBy ? ` (${r.signedBy})` : ''}`);
     for (const x of r.problems) lines.push(`  problem: ${x}`);
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(lines.map(forTerminal).join('\n') + '\n'); // URL, responder and problems come from the certificate and the peer
   }
   return r.valid && r.status === 'good' ? 0 : 1;
 }

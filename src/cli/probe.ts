@@ -1,5 +1,6 @@
 // `certscope probe URL`: connect like a device would (TCP -> TLS -> MQTT) and print the trace,
 // the alert and the diagnosis. Exit 0 works, 1 fails, 2 bad input.
+import { jsonForTerminal } from '../core/present/safeText';
 import { readFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
@@ -119,7 +120,7 @@ async function run(argv: string[]): Promise<number> {
     context: { revocations: revocationsFromCrls(p.values.get('--crl') ?? [], cert) },
   };
   const result = await probe(options);
-  if (p.bools.has('--json')) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (p.bools.has('--json')) process.stdout.write(jsonForTerminal(JSON.stringify(result, null, 2)) + '\n');
   else process.stdout.write(formatProbe(result, { color: process.stdout.isTTY && !process.env.NO_COLOR }));
   if (result.diagnosis.some((d) => d.kind === 'bad_input')) return 2;
   return result.ok ? 0 : 1;

@@ -2,6 +2,7 @@
 // host name check. Exit 0 valid, 1 invalid, 2 bad input.
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { forTerminal, jsonForTerminal } from '../core/present/safeText';
 import { parseArgs } from './args';
 import {
   fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate, type VerifyResult,
@@ -63,7 +64,7 @@ async function run(argv: string[]): Promise<number> {
       policy: vals('--policy').length || p.bools.has('--explicit-policy')
         ? { initialPolicySet: vals('--policy'), initialExplicitPolicy: p.bools.has('--explicit-policy') } : undefined,
     });
-    process.stdout.write((p.bools.has('--json') ? JSON.stringify(result, null, 2) : formatResult(p.positional[0], result)) + '\n');
+    process.stdout.write((p.bools.has('--json') ? jsonForTerminal(JSON.stringify(result, null, 2)) : formatResult(p.positional[0], result)) + '\n');
     return result.valid ? 0 : 1;
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
@@ -77,7 +78,12 @@ function checkParses(items: Uint8Array[], where: string, parse: (d: Uint8Array) 
   }
 }
 
+/** The text report; every line is escaped (subjects, messages and names come from certificates). */
 export function formatResult(file: string, r: VerifyResult): string {
+  return reportLines(file, r).map(forTerminal).join('\n');
+}
+
+function reportLines(file: string, r: VerifyResult): string[] {
   const lines: string[] = [];
   lines.push(r.valid ? `${file}: OK` : `${file}: INVALID: ${r.failure?.message}${r.failure?.certIndex !== undefined && r.path[r.failure.certIndex] ? ` (at [${r.failure.certIndex}] ${r.path[r.failure.certIndex].subject})` : ''}`);
   lines.push(`  checked at ${r.at.toISOString()}`);
@@ -89,7 +95,7 @@ export function formatResult(file: string, r: VerifyResult): string {
   }
   if (r.hostname) lines.push(`  host: ${r.hostname.detail}`);
   if (r.policies?.length) lines.push(`  policies: ${r.policies.join(', ')}`);
-  return lines.join('\n');
+  return lines;
 }
 
 export const verifyCommand: CliCommand = { summary: 'Validate a certificate path (RFC 5280) with CRL/OCSP revocation and host name', run };

@@ -36,6 +36,24 @@ export function forTerminal(s: string): string {
 }
 
 /**
+ * Multi-line plain text whose line breaks are meant (a report, a help text): escapes like
+ * forTerminal but keeps "\n". Use forTerminal on the hostile fields themselves when a forged line
+ * break matters (log lines).
+ */
+export function forTerminalText(s: string): string {
+  return s.replace(UNSAFE, (c) => (c === '\n' ? c : visible(c)));
+}
+
+/**
+ * JSON text (JSON.stringify output) for a terminal: JSON.stringify leaves DEL, C1 (0x9b CSI),
+ * separators and bidi characters raw inside strings; they become \uXXXX escapes. The text stays
+ * exact JSON: it parses to the same values.
+ */
+export function jsonForTerminal(json: string): string {
+  return json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * Inline markdown (a hover or tooltip line, a table cell) that shows the text literally:
  * controls become visible escapes as in forTerminal (so no line break ends a table row), and every
  * ASCII punctuation character is backslash-escaped (CommonMark allows it for all of them), so no

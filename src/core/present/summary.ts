@@ -2,6 +2,7 @@
 // e.g. "Certificate · CN=broker · expires in 23 days". Never includes key material.
 import type { CertificateModel, DecodedObject, DecodeError, DistinguishedName, PublicKeyInfo } from '../model';
 import { certStatus, crlIsStale, isoDay, plural, type CertStatus } from '../workspace/status';
+import { forTerminal } from './safeText';
 
 export interface SummaryContext {
   now: Date;
@@ -41,10 +42,10 @@ export function statusOf(cert: CertificateModel, ctx: SummaryContext): CertStatu
   return ctx.status ? ctx.status(cert) : certStatus(cert, ctx.now, ctx.expiringDays);
 }
 
-/** "Certificate · CN=broker · expires in 23 days". */
+/** "Certificate · CN=broker · expires in 23 days": one line of plain text (CodeLens, tree, outline). */
 export function summarize(obj: DecodedObject | DecodeError, ctx: SummaryContext): string {
   const parts = [kindLabel(obj), ...details(obj, ctx)];
-  return parts.join(' · ');
+  return forTerminal(parts.join(' · '));
 }
 
 function details(obj: DecodedObject | DecodeError, ctx: SummaryContext): string[] {

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { CertificateModel } from '../model';
 import { hoverMarkdown, type HoverContext } from '../present/hover';
+import { forMarkdown, forTerminal } from '../present/safeText';
 import { keyDescription, shortName, summarize } from '../present/summary';
 import type { WorkspaceAnalysis } from './analysis';
 import type { ChainNode } from './chains';
@@ -89,6 +90,9 @@ export class PkiTree {
 
   private add(spec: Omit<PkiNode, 'expandable'> & { expandable?: boolean; tooltip: string | (() => string) }, parentId?: string): PkiNode {
     const { tooltip, ...node } = spec;
+    // Labels and descriptions are plain text from the files (names, messages): no controls or bidi.
+    node.label = forTerminal(node.label);
+    if (node.description !== undefined) node.description = forTerminal(node.description);
     const n: PkiNode = { expandable: false, ...node, ...(parentId ? { parentId } : {}) };
     this.tooltips.set(n.id, tooltip);
     this.nodes.set(n.id, n);
@@ -169,7 +173,7 @@ export class PkiTree {
     for (const l of a.locked) {
       this.add({
         id: `locked:${locId(l.loc)}`, kind: 'locked', label: this.fileLabel(l.loc.file), description: 'PKCS#12 · password needed',
-        tooltip: `**PKCS#12 store**\n\n${l.message}. Click to open it and enter the password (kept in memory only).`,
+        tooltip: `**PKCS#12 store**\n\n${forMarkdown(l.message)}. Click to open it and enter the password (kept in memory only).`,
         icon: 'lock', contextValue: 'locked', location: { ...l.loc, startLine: 0 },
       }, locked);
     }
@@ -178,7 +182,7 @@ export class PkiTree {
     for (const e of a.errors) {
       this.add({
         id: `error:${locId(e.loc)}`, kind: 'error', label: this.fileLabel(e.loc.file),
-        description: e.message, tooltip: `**${e.label === 'file' ? 'Unreadable file' : `Malformed ${e.label}`}**\n\n${e.message}`,
+        description: e.message, tooltip: `**${e.label === 'file' ? 'Unreadable file' : `Malformed ${forMarkdown(e.label)}`}**\n\n${forMarkdown(e.message)}`,
         icon: 'error', iconColor: 'list.errorForeground', contextValue: 'error',
         location: { ...e.loc, item: Math.max(0, e.loc.item), startLine: e.range?.startLine ?? 0 },
       }, errors);
@@ -265,7 +269,7 @@ export class PkiTree {
       this.certsByIssuerSerial = new Map(this.a.certs.map((c) => [`${c.cert.issuer.derHex}|${serialKey(c.cert.serialHex)}`, c]));
     }
     const cert = this.certsByIssuerSerial.get(`${issuerDer}|${serialKey(serialHex)}`);
-    return cert ? `Revokes ${shortName(cert.cert.subject)} (${this.fileLabel(cert.loc.file)})` : 'No certificate with this serial in the workspace.';
+    return cert ? `Revokes ${forMarkdown(shortName(cert.cert.subject))} (${forMarkdown(this.fileLabel(cert.loc.file))})` : 'No certificate with this serial in the workspace.';
   }
 }
 

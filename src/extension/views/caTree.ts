@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { serialKey, type CertificateAuthority } from '../../core/ca';
 import { decodeCrl } from '../../core/decode/crl';
 import { findPemBlocks } from '../../core/pem';
+import { forMarkdown, forTerminal } from '../../core/present/safeText';
 import type { Log } from '../log';
 import type { BrokerController } from '../broker/controller';
 import { findWorkspaceCas, issuedFiles } from '../commands/ca/workspaceCas';
@@ -77,7 +78,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         item.id = n.id;
         item.description = n.error ? 'cannot open' : vscode.workspace.asRelativePath(n.dir);
         item.iconPath = new vscode.ThemeIcon(n.error ? 'error' : 'workspace-trusted');
-        item.tooltip = n.error ?? `${n.subject}\nvalid until ${n.notAfter?.toISOString().slice(0, 10)}\n${n.dir}`;
+        item.tooltip = n.error ? forTerminal(n.error) : `${forTerminal(n.subject ?? '')}\nvalid until ${n.notAfter?.toISOString().slice(0, 10)}\n${forTerminal(n.dir)}`;
         item.contextValue = n.error ? 'ca:error' : 'ca';
         item.resourceUri = vscode.Uri.file(n.dir);
         return item;
@@ -93,11 +94,12 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
       case 'caCert': {
         const item = new vscode.TreeItem(cn(n.subject), vscode.TreeItemCollapsibleState.None);
         item.id = n.id;
-        item.description = statusText(n);
+        item.description = forTerminal(statusText(n));
         item.iconPath = new vscode.ThemeIcon(STATUS_ICON[n.status], new vscode.ThemeColor(STATUS_COLOR[n.status]));
+        // index.txt is workspace content: every field is escaped (no links, HTML, table or line breaks).
         item.tooltip = new vscode.MarkdownString([
-          `**${n.subject}**`, '', `serial \`${n.serialHex}\``, `status: ${statusText(n)}`, `expires ${n.expires.toISOString()}`,
-          ...(n.certPath ? ['', vscode.workspace.asRelativePath(n.certPath)] : []),
+          `**${forMarkdown(n.subject)}**`, '', `serial ${forMarkdown(n.serialHex)}`, `status: ${forMarkdown(statusText(n))}`, `expires ${n.expires.toISOString()}`,
+          ...(n.certPath ? ['', forMarkdown(vscode.workspace.asRelativePath(n.certPath))] : []),
         ].join('  \n'));
         item.contextValue = `ca:cert:${n.status}`;
         if (n.certPath) item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(n.certPath)] };
@@ -108,7 +110,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         item.id = n.id;
         item.description = n.error ?? `${n.entries} revoked · next update ${n.nextUpdate ? fmt(n.nextUpdate) : 'none'}${n.stale ? ' (STALE)' : ''}${n.url ? ` · ${n.url}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(n.error || n.stale ? 'warning' : 'shield');
-        item.tooltip = n.error ?? `CRL number ${n.crlNumber ?? '-'}\nthisUpdate ${n.thisUpdate?.toISOString()}\nnextUpdate ${n.nextUpdate?.toISOString() ?? '-'}\n${n.entries} entries${n.url ? `\npublished at ${n.url}` : ''}`;
+        item.tooltip = n.error ? forTerminal(n.error) : `CRL number ${n.crlNumber ?? '-'}\nthisUpdate ${n.thisUpdate?.toISOString()}\nnextUpdate ${n.nextUpdate?.toISOString() ?? '-'}\n${n.entries} entries${n.url ? `\npublished at ${forTerminal(n.url)}` : ''}`;
         item.contextValue = n.url ? 'ca:crl:published' : 'ca:crl';
         if (n.path) item.resourceUri = vscode.Uri.file(n.path);
         return item;
@@ -180,7 +182,7 @@ export function crlLabel(hex?: string): string {
 }
 
 function cn(subject: string): string {
-  return /CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject;
+  return forTerminal(/CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject);
 }
 
 function fmt(d: Date): string {
