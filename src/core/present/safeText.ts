@@ -50,7 +50,8 @@ export function forTerminalText(s: string): string {
  * exact JSON: it parses to the same values.
  */
 export function jsonForTerminal(json: string): string {
-  return json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Raw line feeds are the pretty-printer's (inside strings JSON.stringify writes "\\n").
+  return json.replace(UNSAFE, (c) => (c === '\n' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /**

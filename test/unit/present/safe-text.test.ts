@@ -1,6 +1,6 @@
 // The one place hostile text is made safe for terminals/logs (forTerminal) and markdown (forMarkdown).
 import assert from 'node:assert/strict';
-import { forMarkdown, forTerminal, hasUnsafeText } from '../../../src/core/present/safeText';
+import { forMarkdown, forTerminal, forTerminalText, hasUnsafeText, jsonForTerminal } from '../../../src/core/present/safeText';
 
 describe('forTerminal', () => {
   it('turns C0, DEL, C1 (0x9b CSI) and bidi controls into visible escapes', () => {
@@ -40,5 +40,18 @@ describe('forMarkdown', () => {
     assert.equal(forMarkdown('a\nb'), 'a\\\\nb');
     assert.equal(forMarkdown('\x1b[2J\u202e'), '\\\\x1b\\[2J\\\\u202e');
     assert.doesNotMatch(forMarkdown('x\r\n| y |\n'), /[\r\n]/);
+  });
+});
+
+describe('forTerminalText and jsonForTerminal', () => {
+  it('forTerminalText keeps the meant line feeds and escapes the rest', () => {
+    assert.equal(forTerminalText('a\x1b[2J\nb\r\u202e'), 'a\\x1b[2J\nb\\r\\u202e');
+  });
+
+  it('jsonForTerminal escapes what JSON.stringify leaves raw, and the JSON parses to the same value', () => {
+    const value = { s: 'a\x1b\x7f\u009b\u202e\u2066\u2028\n', n: [1] };
+    const json = jsonForTerminal(JSON.stringify(value, null, 2));
+    assert.equal(json, '{\n  "s": "a\\u001b\\u007f\\u009b\\u202e\\u2066\\u2028\\n",\n  "n": [\n    1\n  ]\n}');
+    assert.deepEqual(JSON.parse(json), value);
   });
 });
