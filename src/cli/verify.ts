@@ -44,16 +44,21 @@ async function run(argv: string[]): Promise<number> {
   if (crlCheck !== 'leaf' && crlCheck !== 'all') throw new UsageError('--crl-check: leaf or all');
   const timeoutMs = v.timeout ? seconds(v.timeout) * 1000 : 5000;
   try {
-    const [target, ...extra] = loadCertificates(p.positionals[0]);
-    const pool = [...extra, ...vals('chain').flatMap(loadCertificates)];
-    const given = vals('ca').flatMap(loadCertificates);
+    // Unreadable certificates are the user's mistake (exit 2, naming the file), not a verdict.
+    const certsIn = (file: string, flag: string): Uint8Array[] => {
+      const certs = loadCertificates(file);
+      checkParses(certs, `${flag}${file}`, parseCertificate);
+      return certs;
+    };
+    const [target, ...extra] = certsIn(p.positionals[0], '');
+    const pool = [...extra, ...vals('chain').flatMap((f) => certsIn(f, '--chain '))];
+    const given = vals('ca').flatMap((f) => certsIn(f, '--ca '));
     const anchors = [...given];
     if (v['system-roots'] || anchors.length === 0) anchors.push(...systemRoots());
     const crls: Uint8Array[] = [];
     for (const c of vals('crl')) crls.push(...(/^https?:\/\//i.test(c) ? await fetchCrl(c, timeoutMs) : loadCrlFile(c)));
     // Unreadable inputs are the user's mistake (exit 2), not a verdict about the certificate.
     checkParses(crls, vals('crl').join(', '), parseCrl);
-    checkParses([...pool, ...given], 'a --chain/--ca certificate', parseCertificate);
     const ocsp = v.ocsp || vals('ocsp-url').length > 0;
     const result = await verifyCertificate(target, {
       anchors, pool, crls, at, host: v.host, purpose: purpose as 'serverAuth' | 'clientAuth' | undefined,

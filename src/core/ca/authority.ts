@@ -298,13 +298,13 @@ export class CertificateAuthority {
    */
   async issue(opts: IssueOptions): Promise<IssuedCertificate> {
     const now = truncate(opts.now ?? new Date());
-    const subject = opts.subjectDer ? dnToOpensslOneline(opts.subjectDer) : opts.subject ?? `/CN=${opts.name ?? opts.dns?.[0] ?? 'certificate'}`;
-    const subjectAttrs = opts.subjectDer ? [] : parseDn(subject);
-    const cn = opts.subjectDer ? /\/CN=([^/]*)/.exec(subject)?.[1] : subjectAttrs.find((a) => a.type.toUpperCase() === 'CN')?.value;
     if (opts.name !== undefined) {
       const problem = validFolderNameProblem(opts.name);
       if (problem) throw new CaError(`name "${opts.name}" ${problem}`);
     }
+    const subject = opts.subjectDer ? dnToOpensslOneline(opts.subjectDer) : opts.subject ?? `/CN=${opts.name ?? opts.dns?.[0] ?? 'certificate'}`;
+    const subjectAttrs = opts.subjectDer ? [] : parseDn(subject);
+    const cn = opts.subjectDer ? /\/CN=([^/]*)/.exec(subject)?.[1] : subjectAttrs.find((a) => a.type.toUpperCase() === 'CN')?.value;
     const wanted = opts.name ?? issuedFolderName(cn ?? 'certificate');
     const profile = PROFILES[opts.profile];
     if (!profile) throw new CaError(`unknown profile "${opts.profile}" (server, client, ca, ocsp)`);

@@ -57,6 +57,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
+    // write(2) on a descriptor names no file: say which one could not be written.
+    const e = err as NodeJS.ErrnoException;
+    if (e.code && !e.path) e.path = path;
     throw err;
   }
   if (durable) syncDir(dirname(path));
