@@ -72,15 +72,16 @@ describe('workspace chains, pairing and revocation', () => {
   it('finds the client revoked by the intermediate CRL (serial as openssl prints it), and the server not', async () => {
     const a = analyze(files, opts());
     const client = certOf(files[3]);
-    const rev = a.crlIndex.revocation(client);
-    assert.ok(rev, 'client is revoked');
-    assert.equal(rev.entry.reason, 'keyCompromise');
+    const rev = a.revocation.revocation(client);
+    assert.equal(rev.verdict, 'revoked');
+    assert.equal(rev.reason, 'keyCompromise');
+    assert.equal(rev.source?.kind === 'crl' && rev.source.signature, 'verified', 'the intermediate is in the workspace: its signature was checked');
     const crlText = await openssl(['crl', '-in', f.crlPath, '-noout', '-text']);
     assert.match(crlText.replace(/\s/g, ''), new RegExp(`SerialNumber:${f.pki.client.serialHex}`, 'i'));
     assert.equal(a.status(client).state, 'revoked');
-    assert.equal(a.crlIndex.revocation(certOf(files[2])), undefined);
-    assert.equal(a.crlIndex.covering(certOf(files[2])).length, 1, 'the CRL covers the server too');
-    assert.equal(a.crlIndex.covering(certOf(files[1])).length, 0, 'no CRL from the root');
+    assert.equal(a.revocation.revocation(certOf(files[2])).verdict, 'good');
+    assert.equal(a.revocation.crlsFor(certOf(files[2])).length, 1, 'the CRL covers the server too');
+    assert.equal(a.revocation.crlsFor(certOf(files[1])).length, 0, 'no CRL from the root');
   });
 
   it('treats a bundle file as one source of several certificates', () => {
