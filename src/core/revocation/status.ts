@@ -146,21 +146,9 @@ export class RevocationService {
   private compute(cert: CertificateModel): RevocationAnswer {
     // A self-issued certificate (a root) has no issuer to revoke it.
     if (cert.subject.derHex === cert.issuer.derHex) return { verdict: 'unknown', note: 'a self-issued CA certificate is not covered by CRLs' };
-    const key = serialKey(cert.serialHex);
-    const crls = this.crlsFor(cert);
-    const complete = crls.filter((c) => c.crl.deltaCrlIndicator === undefined);
-    const newest = complete[0];
-    // Delta CRLs newer than the base add to it (RFC 5280 §5.2.4); removeFromCRL in a delta undoes a hold.
-    const deltas = crls.filter((c) => c.crl.deltaCrlIndicator !== undefined && (!newest || c.crl.thisUpdate >= newest.crl.thisUpdate));
-    for (const d of deltas) {
-      const entry = d.crl.bySerial.get(key);
-      if (entry && entry.reason !== 'removeFromCRL') return revokedBy({ ...d, entry }, entry.revocationDate, entry.reason);
-      if (entry) return { verdict: 'good', source: d };
-    }
-    if (newest) {
-      const entry = newest.crl.bySerial.get(key);
-      if (entry && entry.reason !== 'removeFromCRL') return revokedBy({ ...newest, entry }, entry.revocationDate, entry.reason);
-    }
+    const fromCrl = fromCrls(this.crlsFor(cert), serialKey(cert.serialHex));
+    if (fromCrl.verdict === 'revoked') return fromCrl;
+    const newest = fromCrl.source as CrlEvidence | undefined;
     const ocsp = this.ocspFor(cert);
     const revokedOcsp = ocsp.find((o) => o.status.status === 'revoked');
     if (revokedOcsp && revokedOcsp.status.status === 'revoked') {
@@ -171,6 +159,19 @@ export class RevocationService {
     const staleSource = newest ?? ocsp.find((o) => o.status.status === 'good');
     if (staleSource) return { verdict: 'unknown', source: staleSource, note: `${staleSource.kind === 'crl' ? 'the CRL' : 'the OCSP response'} is past its next update` };
     return { verdict: 'unknown', note: `no CRL or OCSP response from ${shortName(cert.issuer)} in the workspace` };
+  }
+
+  /**
+   * The answer for a serial number `ca` issued, from the CRLs it signed: the CA view lists
+   * index.txt entries whether or not their certificate file is in the workspace.
+   */
+  serialStatus(ca: CertificateModel, serialHex: string): RevocationAnswer {
+    const crls = this.crlsIssuedBy(ca).map((ref): CrlEvidence => ({
+      kind: 'crl', loc: ref.loc, crl: ref.crl, signature: 'verified', stale: isStale(ref.crl.nextUpdate, this.now),
+    }));
+    const a = fromCrls(crls, serialKey(serialHex));
+    if (a.verdict !== 'good' || !a.source?.stale) return a;
+    return { verdict: 'unknown', source: a.source, note: 'the CRL is past its next update' };
   }
 
   /** OCSP single responses about this certificate (serial, issuer name hash, issuer key hash when known). */
@@ -190,6 +191,25 @@ export class RevocationService {
     }
     return out.sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime());
   }
+}
+
+/**
+ * What a CA's CRLs (newest first) say about one serial: the newest complete CRL decides, and delta
+ * CRLs at least as new add to it (RFC 5280 §5.2.4; removeFromCRL in a delta undoes a hold).
+ * 'good' carries the deciding CRL as its source; no CRL at all is 'unknown' without a source.
+ */
+function fromCrls(crls: CrlEvidence[], key: string): RevocationAnswer {
+  const newest = crls.find((c) => c.crl.deltaCrlIndicator === undefined);
+  const deltas = crls.filter((c) => c.crl.deltaCrlIndicator !== undefined && (!newest || c.crl.thisUpdate >= newest.crl.thisUpdate));
+  for (const d of deltas) {
+    const entry = d.crl.bySerial.get(key);
+    if (entry && entry.reason !== 'removeFromCRL') return revokedBy({ ...d, entry }, entry.revocationDate, entry.reason);
+    if (entry) return { verdict: 'good', source: d };
+  }
+  if (!newest) return { verdict: 'unknown', note: 'no CRL from this CA in the workspace' };
+  const entry = newest.crl.bySerial.get(key);
+  if (entry && entry.reason !== 'removeFromCRL') return revokedBy({ ...newest, entry }, entry.revocationDate, entry.reason);
+  return { verdict: 'good', source: newest };
 }
 
 function revokedBy(source: Evidence, revokedAt: Date, reason?: RevocationReason): RevocationAnswer {

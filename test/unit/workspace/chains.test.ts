@@ -113,17 +113,17 @@ describe('workspace chain check (Verify chain)', () => {
 
 describe('workspace chain validation with the RFC 5280 engine (src/core/verify)', () => {
   it('accepts what openssl verify accepts and rejects the CRL-revoked client like openssl -crl_check', async () => {
-    const { validateInWorkspace } = await import('../../../src/core/workspace/chainCheck');
+    const { verifyInWorkspace: validateInWorkspace } = await import('../../../src/core/revocation/verify');
     const f = await fixture();
     const p = f.pki;
     const files = await Promise.all([p.root.certPath, p.intermediate.certPath, p.server.certPath, p.client.certPath, f.crlPath].map(load));
     const a = analyze(files, { now: new Date(), expiringDays: 30 });
     const ok = await validateInWorkspace(certOf(files[2]), a);
-    assert.equal(ok.summary, 'Chain OK: CN=localhost → CN=Test Intermediate CA → CN=Test Root CA');
+    assert.match(ok.summary, /^Chain OK: CN=localhost → CN=Test Intermediate CA → CN=Test Root CA; not revoked per CRL #1 in intermediate\.crl/);
     assert.match(await openssl(['verify', '-CAfile', p.root.certPath, '-untrusted', p.intermediate.certPath, p.server.certPath]), /OK/);
     const revoked = await validateInWorkspace(certOf(files[3]), a);
     assert.equal(revoked.ok, false);
-    assert.match(revoked.summary, /^Chain invalid: CN=device-001: .*revoked/i);
+    assert.match(revoked.summary, /^Chain invalid: CN=device-001: .*is revoked \(keyCompromise\): revoked per CRL #1 in intermediate\.crl/);
     const { run } = await import('../../support/run');
     const peer = await run('openssl', ['verify', '-crl_check', '-CAfile', p.root.certPath, '-untrusted', p.intermediate.certPath, '-CRLfile', f.crlPath, p.client.certPath]);
     assert.notEqual(peer.code, 0);
