@@ -8,8 +8,10 @@ import { hoverMarkdown, type HoverContext } from '../present/hover';
 import { keyDescription, shortName, summarize } from '../present/summary';
 import type { WorkspaceAnalysis } from './analysis';
 import type { ChainNode } from './chains';
-import { serialKey } from './revocation';
-import { crlIsStale, isoDay, type CertState } from './status';
+import { formatDay } from '../dates';
+import type { CertState } from '../revocation/certStatus';
+import { isStale } from '../revocation/status';
+import { serialKey } from '../serial';
 import type { CertRef, KeyRef, Location } from './types';
 
 export type NodeKind = 'group' | 'cert' | 'crl' | 'crlEntry' | 'ocsp' | 'ocspEntry' | 'csr' | 'key' | 'locked' | 'error' | 'more';
@@ -43,6 +45,7 @@ const STATE_ICON: Record<CertState, [string, string | undefined]> = {
   expired: ['error', 'list.errorForeground'],
   notYetValid: ['clock', 'list.warningForeground'],
   revoked: ['circle-slash', 'list.errorForeground'],
+  issuerRevoked: ['circle-slash', 'list.errorForeground'],
 };
 
 export class PkiTree {
@@ -58,7 +61,6 @@ export class PkiTree {
       now: a.options.now,
       expiringDays: a.options.expiringDays,
       status: (c) => a.status(c),
-      coveringCrls: (c) => a.crlIndex.covering(c),
       keyFilesFor: (h) => a.pairing.keysForSpki(h).map((k) => fileLabel(k.loc.file)),
       fileLabel,
     };
@@ -118,7 +120,7 @@ export class PkiTree {
 
     const crls = this.group('crls', 'CRLs', a.crls.length, 'Certificate revocation lists.', 'circle-slash');
     for (const c of a.crls) {
-      const stale = crlIsStale(c.crl, a.options.now);
+      const stale = isStale(c.crl.nextUpdate, a.options.now);
       this.add({
         id: `crl:${locId(c.loc)}`, kind: 'crl', label: shortName(c.crl.issuer),
         description: `${this.fileLabel(c.loc.file)} · ${c.crl.entryCount} revoked${stale ? ' · stale' : ''}`,
@@ -142,8 +144,8 @@ export class PkiTree {
         const subject = this.certBySerial(r.certId.serialHex);
         this.add({
           id: `${id}/${i}`, kind: 'ocspEntry', label: subject ? shortName(subject.cert.subject) : `serial ${r.certId.serialHex}`,
-          description: st.status === 'revoked' ? `revoked ${isoDay(st.revocationTime)}${st.reason ? ` (${st.reason})` : ''}` : st.status,
-          tooltip: `this update ${isoDay(r.thisUpdate)}${r.nextUpdate ? `, next update ${isoDay(r.nextUpdate)}` : ''}`,
+          description: st.status === 'revoked' ? `revoked ${formatDay(st.revocationTime)}${st.reason ? ` (${st.reason})` : ''}` : st.status,
+          tooltip: `this update ${formatDay(r.thisUpdate)}${r.nextUpdate ? `, next update ${formatDay(r.nextUpdate)}` : ''}`,
           icon: st.status === 'good' ? 'pass' : st.status === 'revoked' ? 'circle-slash' : 'question',
           iconColor: st.status === 'revoked' ? 'list.errorForeground' : undefined,
           contextValue: `ocspEntry:${st.status}`,
@@ -237,7 +239,7 @@ export class PkiTree {
     for (const e of entries.slice(0, MAX_CRL_ENTRIES)) {
       this.add({
         id: `${node.id}/${e.serialHex}`, kind: 'crlEntry', label: `serial ${e.serialHex}`,
-        description: `revoked ${isoDay(e.revocationDate)}${e.reason ? ` · ${e.reason}` : ''}`,
+        description: `revoked ${formatDay(e.revocationDate)}${e.reason ? ` · ${e.reason}` : ''}`,
         tooltip: () => this.crlEntryTooltip(ref.crl.issuer.derHex, e.serialHex),
         icon: 'circle-slash', contextValue: 'crlEntry',
       }, node.id);

@@ -24,17 +24,17 @@ async function certificateAt(uriArg: unknown, blockArg: unknown): Promise<Certif
 }
 
 /** certscope.inspect.verifyChain: resolves to the check (tests read it), shows a notification. */
-export async function verifyChain(services: Services, uri?: unknown, block?: unknown): Promise<ChainCheck> {
+export async function verifyChain(services: Services, uri?: unknown, block?: unknown): Promise<Pick<ChainCheck, 'ok' | 'summary'>> {
   const cert = await certificateAt(uri, block);
   await services.pki.start();
-  const [{ checkChainInWorkspace, validateInWorkspace }, { analyze }] = await Promise.all([
-    import('../../core/workspace/chainCheck'), import('../../core/workspace/analysis'),
+  const [{ checkChainInWorkspace }, { verifyInWorkspace }, { analyze }] = await Promise.all([
+    import('../../core/workspace/chainCheck'), import('../../core/revocation/verify'), import('../../core/workspace/analysis'),
   ]);
   const a = services.pki.analysis() ?? analyze([], { now: new Date(), expiringDays: 30 });
-  let result: ChainCheck;
+  let result: Pick<ChainCheck, 'ok' | 'summary'>;
   try {
-    // RFC 5280 path validation with workspace roots as anchors and workspace CRLs.
-    result = await validateInWorkspace(cert, a);
+    // RFC 5280 path validation with workspace roots as anchors, revocation from the workspace's answer.
+    result = await verifyInWorkspace(cert, a, (k) => services.pki.fileLabel(k));
   } catch (err) {
     services.log.warn(`verify chain: path validation failed to run (${String(err)}); showing the workspace chain instead`);
     result = checkChainInWorkspace(cert, a);

@@ -39,7 +39,6 @@ export function workspaceHoverContext(pki: PkiWorkspace): HoverContext {
     now: a.options.now,
     expiringDays: a.options.expiringDays,
     status: (c) => a.status(c),
-    coveringCrls: (c) => a.crlIndex.covering(c),
     keyFilesFor: (h) => a.pairing.keysForSpki(h).map((k) => pki.fileLabel(k.loc.file)),
     certificatesFor: (h) => {
       const seen = new Set<string>();

@@ -2,7 +2,7 @@
 // plus files.exclude), watches them, and feeds changes to the core index debounced and
 // incrementally (a changed file is re-read alone). Tree, diagnostics, decorations, hover and
 // CodeLens all read the same analysis. Heavy modules (decoders) load on first scan, not at activation.
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { WorkspaceAnalysis } from '../../core/workspace/analysis';
 import type { WorkspaceIndex } from '../../core/workspace/index';
@@ -88,6 +88,21 @@ export class PkiWorkspace implements vscode.Disposable {
   async settle(): Promise<void> {
     await this.start();
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; await this.flush(); }
+  }
+
+  /** Re-reads these files now, indexed or not (Verify right after a CRL was written, a CA's CRL outside the include glob). */
+  async reload(keys: string[]): Promise<void> {
+    await this.settle();
+    const index = this.index;
+    if (!index || keys.length === 0) return;
+    // Unchanged files (same size and mtime) are not re-read, so a caller may reload on every refresh.
+    const stale = await Promise.all(keys.map(async (k) => {
+      const known = index.get(k);
+      const st = await fs.stat(k).catch(() => undefined);
+      return !known || !st || st.size !== known.size || st.mtimeMs !== known.mtimeMs ? k : undefined;
+    }));
+    const changed = stale.filter((k): k is string => k !== undefined && (index.get(k) !== undefined || existsSync(k)));
+    if (changed.length) await index.refresh(changed);
   }
 
   /** Full rescan: on start, and when include/exclude settings change. Resolves when the newest scan is done. */
