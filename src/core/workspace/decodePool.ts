@@ -38,11 +38,18 @@ interface Slot {
   inflight: Pending[];
   /** Modules loaded: the budget clock runs only from here (start-up is not the file's fault). */
   ready: boolean;
+  /** The head job has run longer than SLOW_MS: the jobs behind it moved to other workers. */
+  stuck: boolean;
   timer?: NodeJS.Timeout;
+  slowTimer?: NodeJS.Timeout;
   idle?: NodeJS.Timeout;
 }
 
 export const DEFAULT_BUDGET_MS = 10_000;
+/** A job running longer than this is slow: files queued behind it go to another worker. */
+const SLOW_MS = 250;
+/** Extra workers allowed while others are stuck on slow files (each dies at the budget at the latest). */
+const MAX_STUCK = 2;
 
 export class DecodePool {
   private readonly queue: Pending[] = [];
@@ -96,8 +103,10 @@ export class DecodePool {
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = [...this.slots].sort((a, b) => a.inflight.length - b.inflight.length)[0];
-      if ((!slot || slot.inflight.length > 0) && this.slots.size < this.size) slot = this.spawn();
+      const live = [...this.slots].filter((s) => !s.stuck);
+      const stuck = this.slots.size - live.length;
+      let slot = live.sort((a, b) => a.inflight.length - b.inflight.length)[0];
+      if ((!slot || slot.inflight.length > 0) && live.length < this.size && stuck <= MAX_STUCK) slot = this.spawn();
       if (!slot || slot.inflight.length >= this.inFlight) return;
       const p = this.queue.shift()!;
       if (slot.idle) { clearTimeout(slot.idle); slot.idle = undefined; slot.worker.ref(); }
@@ -112,7 +121,7 @@ export class DecodePool {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb ?? 512 },
       stdout: false, stderr: false,
     });
-    const slot: Slot = { worker, inflight: [], ready: false };
+    const slot: Slot = { worker, inflight: [], ready: false, stuck: false };
     this.slots.add(slot);
     worker.on('message', (m: WorkerMessage) => {
       if ('ready' in m) { slot.ready = true; if (slot.inflight.length > 0) this.arm(slot); } else this.answer(slot, m);
@@ -133,7 +142,9 @@ export class DecodePool {
     const [p] = slot.inflight.splice(i, 1);
     p.resolve(r.ok ? r.value : p.failed(`Could not decode: ${r.error}`));
     if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = undefined;
+    if (slot.slowTimer) clearTimeout(slot.slowTimer);
+    slot.timer = slot.slowTimer = undefined;
+    slot.stuck = false;
     if (slot.inflight.length > 0) this.arm(slot);
     else if (!this.disposed) {
       slot.worker.unref();
@@ -147,6 +158,16 @@ export class DecodePool {
   private arm(slot: Slot): void {
     if (!slot.ready) return;
     if (slot.timer) clearTimeout(slot.timer);
+    if (slot.slowTimer) clearTimeout(slot.slowTimer);
+    // Jobs already posted behind a slow one are handed to another worker; if the slow worker
+    // answers them later anyway, answer() ignores the duplicates.
+    slot.slowTimer = setTimeout(() => {
+      if (slot.inflight.length === 0) return;
+      slot.stuck = true;
+      this.queue.unshift(...slot.inflight.splice(1));
+      this.pump();
+    }, SLOW_MS);
+    slot.slowTimer.unref?.();
     slot.timer = setTimeout(() => {
       this.fail(slot, `Decoding took longer than ${this.budgetMs >= 1000 ? `${this.budgetMs / 1000} s` : `${this.budgetMs} ms`}; the file was skipped (hostile or unusually complex content).`);
     }, this.budgetMs);
@@ -167,6 +188,7 @@ export class DecodePool {
   private retire(slot: Slot): void {
     this.slots.delete(slot);
     if (slot.timer) clearTimeout(slot.timer);
+    if (slot.slowTimer) clearTimeout(slot.slowTimer);
     if (slot.idle) clearTimeout(slot.idle);
     for (const p of slot.inflight.splice(0)) this.queue.unshift(p);
     void slot.worker.terminate();

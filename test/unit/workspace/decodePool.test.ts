@@ -74,6 +74,21 @@ describe('decode pool (worker threads)', function () {
     assert.ok(ticks >= 10, `main thread ticked ${ticks} times while the bundle was being decoded`);
   });
 
+  it('hands files queued behind a slow file to another worker', async () => {
+    const big = write(tmp.dir, 'slow-bundle.pem', f.pem(f.pki.server).repeat(4000));
+    const small = write(tmp.dir, 'after-slow.pem', f.pem(f.pki.client));
+    const p = pool({ size: 1, inFlight: 4, budgetMs: 60_000 });
+    await p.loadFile(small, limits);
+    const order: string[] = [];
+    await Promise.all([
+      p.loadFile(big, limits).then((r) => order.push(`big:${r?.items.length}`)),
+      p.loadFile(small, limits).then((r) => order.push(`small:${r?.items.length}`)),
+    ]);
+    // With one worker and no hand-over the small file would wait for the whole bundle.
+    assert.deepEqual(order, ['small:1', 'big:4000']);
+    assert.equal(p.abandoned, 0);
+  });
+
   it('answers every queued job with bounded concurrency, and dispose() ends the workers', async () => {
     const p = pool({ size: 2, inFlight: 2 });
     const files = Array.from({ length: 30 }, (_, i) => write(tmp.dir, `leaf-${i}.pem`, f.pem(f.pki.client)));
