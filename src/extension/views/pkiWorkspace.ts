@@ -9,7 +9,7 @@ import type { DecodedItem } from '../../core/model';
 import type { WorkspaceAnalysis } from '../../core/workspace/analysis';
 import type { DecodePool } from '../../core/workspace/decodePool';
 import type { WorkspaceIndex } from '../../core/workspace/index';
-import type { PkiTree } from '../../core/workspace/tree';
+import type { PkiNode, PkiTree } from '../../core/workspace/tree';
 import { readConfig, type CertscopeConfig } from '../config';
 import type { Log } from '../log';
 
@@ -39,6 +39,9 @@ export class PkiWorkspace implements vscode.Disposable {
   private latestScan?: Promise<void>;
   lastScan?: ScanStats;
   private pool?: DecodePool;
+  /** The Workspace PKI view (set by createPkiTreeView), for reveal and expansion timings. */
+  treeView?: vscode.TreeView<PkiNode>;
+  private filterText = '';
 
   constructor(private readonly log: Log) {
     // Expiry moves with the clock: re-evaluate statuses (tree, badges, diagnostics) every hour.
@@ -71,12 +74,28 @@ export class PkiWorkspace implements vscode.Disposable {
     return this.cached.analysis;
   }
 
+  /** The tree filter (CN, subject, SAN, serial, fingerprint or status), empty for none. */
+  get filter(): string { return this.filterText; }
+
+  setFilter(text: string): void {
+    const next = text.trim().slice(0, 200);
+    if (next === this.filterText) return;
+    this.filterText = next;
+    if (this.cached) this.cached.tree = undefined;
+    this.changed.fire({});
+  }
+
+  /** The tree if it is already built for the current analysis (sync, for getParent). */
+  peekTree(): PkiTree | undefined {
+    return this.analysis() && this.cached?.tree;
+  }
+
   async tree(): Promise<PkiTree | undefined> {
     const a = this.analysis();
     if (!a || !this.cached) return undefined;
     if (!this.cached.tree) {
       const { PkiTree } = await import('../../core/workspace/tree');
-      this.cached.tree = new PkiTree(a, (k) => this.fileLabel(k));
+      this.cached.tree = new PkiTree(a, (k) => this.fileLabel(k), { filter: this.filterText });
     }
     return this.cached.tree;
   }
@@ -112,6 +131,7 @@ export class PkiWorkspace implements vscode.Disposable {
   /** Waits until pending watcher events are applied (tests and the refresh command use it). */
   async settle(): Promise<void> {
     await this.start();
+    await this.latestScan;
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; await this.flush(); }
   }
 

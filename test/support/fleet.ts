@@ -1,4 +1,4 @@
-// A device fleet on disk, fast: one root, two intermediates, and N leaf certificates signed by the
+// A device fleet on disk for the editor benchmarks and the tree tests, fast: one root, two intermediates, and N leaf certificates signed by the
 // DER writer + crypto.sign (one ECDSA key shared by every leaf; ~20 s for 50,000 on a busy 2-core
 // machine). Leaves are spread over 100 site folders; validity spreads over two years with some
 // expired and some expiring soon, so the tree has realistic status and expiry-month groups.
@@ -6,9 +6,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCertificate, keyIdentifier } from '../src/core/ca/certBuilder';
-import { signerFor, spkiDer } from '../src/core/ca/keys';
-import { encodeDn, parseDn } from '../src/core/ca/names';
+import { buildCertificate, keyIdentifier } from '../../src/core/ca/certBuilder';
+import { signerFor, spkiDer } from '../../src/core/ca/keys';
+import { encodeDn, parseDn } from '../../src/core/ca/names';
 
 const DAY = 86_400_000;
 const SITES = 100;
