@@ -1,6 +1,7 @@
 import { forTerminalText } from '../core/present/safeText';
 import { commands } from './commands';
 import { UsageError } from './usage-error';
+import { describeFailure } from './failure';
 
 function usage(): string {
   const names = Object.keys(commands).sort();
@@ -31,12 +32,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`certscope: ${forTerminalText(err.message)}\n`); // may quote file content
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`certscope: internal error: ${forTerminalText(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
-      process.exitCode = 70;
-    }
+    const f = describeFailure(err);
+    if (f.stdout) process.stdout.write(`${f.message}\n`);
+    else process.stderr.write(`certscope: ${forTerminalText(f.message)}\n`); // messages may quote file content
+    process.exitCode = f.exitCode;
   },
 );
