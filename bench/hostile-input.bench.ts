@@ -12,26 +12,11 @@ import { decodeBytes, KdfBudget } from '../src/core/decode/index';
 import { explicit, implicitPrimitive, integer, octetString, oid, seq } from '../src/core/der/writer';
 import { findPemBlocks } from '../src/core/pem';
 import { makeTempDir } from '../test/support/tmp';
+import { median, timeMs } from './timing';
 import type { Bench, BenchRow } from './types';
 
 const MB = 1024 * 1024;
 const SIZES = [1, 2, 4, 8];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function timeMs(fn: () => void, rounds: number): number {
-  fn(); // warm-up (JIT), not counted
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
 function repeatTo(unit: string, bytes: number): string {
   return unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);

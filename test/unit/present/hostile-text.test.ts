@@ -21,6 +21,7 @@ import { formatProbe } from '../../../src/core/probe/format';
 import { probe } from '../../../src/core/probe/probe';
 import { analyze } from '../../../src/core/workspace/analysis';
 import { PkiTree, type PkiNode } from '../../../src/core/workspace/tree';
+import { captureOutput } from '../../support/capture';
 import { openssl } from '../../support/run';
 import { makeTempDir } from '../../support/tmp';
 import { load } from '../workspace/fixture';
@@ -34,19 +35,7 @@ const RAW = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]
 const BT = '`';
 const EBT = '\\`';
 
-async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = ''; let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { out += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { err += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    return { code: await run(), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const capture = captureOutput;
 
 /** Markdown checks that hold whatever the text: nothing raw, no link/autolink/HTML, table rows intact. */
 function assertInertMarkdown(md: string): void {
