@@ -12,12 +12,12 @@ import type { RevocationService } from '../../core/revocation/status';
 import { formatDate } from '../../core/dates';
 import { crlNumberText, describeRevocation } from '../../core/revocation/evidence';
 import { isStale } from '../../core/revocation/status';
-import { forMarkdown, forTerminal } from '../../core/present/safeText';
+import { forTerminal } from '../../core/present/safeText';
 import type { Log } from '../log';
 import type { PkiWorkspace } from './pkiWorkspace';
 import type { BrokerController } from '../broker/controller';
 import { findWorkspaceCas, issuedFiles } from '../commands/ca/workspaceCas';
-import type { CaCertNode, CaCrlEntryNode, CaCrlNode, CaNode, CaTreeNode, CertStatus } from './caTreeModel';
+import { caCertTooltip, type CaCertNode, type CaCrlEntryNode, type CaCrlNode, type CaNode, type CaTreeNode, type CertStatus } from './caTreeModel';
 
 export const CA_VIEW_ID = 'certscope.certificateAuthorities';
 const MAX_CRL_ENTRIES_SHOWN = 500;
@@ -102,11 +102,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         item.id = n.id;
         item.description = forTerminal(statusText(n));
         item.iconPath = new vscode.ThemeIcon(STATUS_ICON[n.status], new vscode.ThemeColor(STATUS_COLOR[n.status]));
-        // index.txt is workspace content: every field is escaped (no links, HTML, table or line breaks).
-        item.tooltip = new vscode.MarkdownString([
-          `**${forMarkdown(n.subject)}**`, '', `serial ${forMarkdown(n.serialHex)}`, `status: ${forMarkdown(statusText(n))}`, `expires ${formatDate(n.expires)}`, ...(n.evidence ? [`CRL: ${forMarkdown(n.evidence)}`] : []),
-          ...(n.certPath ? ['', forMarkdown(vscode.workspace.asRelativePath(n.certPath))] : []),
-        ].join('  \n'));
+        item.tooltip = new vscode.MarkdownString(caCertTooltip(n, statusText(n), n.certPath ? vscode.workspace.asRelativePath(n.certPath) : undefined));
         item.contextValue = `ca:cert:${n.status}`;
         if (n.certPath) item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(n.certPath)] };
         return item;

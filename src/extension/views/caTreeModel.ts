@@ -1,5 +1,8 @@
-// Plain-data elements of the "Certificate Authorities" view (no vscode types), and the type guard
-// commands use to recognise a certificate node passed as their argument.
+// Plain-data elements of the "Certificate Authorities" view (no vscode types), the type guard
+// commands use to recognise a certificate node passed as their argument, and the markdown of a
+// certificate's tooltip.
+import { formatDate } from '../../core/dates';
+import { forMarkdown } from '../../core/present/safeText';
 export interface CaNode {
   kind: 'ca';
   id: string;
@@ -67,4 +70,16 @@ export type CaTreeNode = CaNode | CaGroupNode | CaCertNode | CaCrlNode | CaCrlEn
 export function isCaCertNode(v: unknown): v is CaCertNode {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'caCert'
     && typeof (v as CaCertNode).caDir === 'string' && typeof (v as CaCertNode).serialHex === 'string';
+}
+
+/**
+ * Tooltip markdown of an issued certificate. index.txt is workspace content (a cloned repository
+ * is hostile): every field is escaped, so no link, autolink, HTML or line break comes from it.
+ */
+export function caCertTooltip(n: CaCertNode, status: string, relativePath?: string): string {
+  return [
+    `**${forMarkdown(n.subject)}**`, '', `serial ${forMarkdown(n.serialHex)}`, `status: ${forMarkdown(status)}`, `expires ${formatDate(n.expires)}`,
+    ...(n.evidence ? [`CRL: ${forMarkdown(n.evidence)}`] : []),
+    ...(relativePath ? ['', forMarkdown(relativePath)] : []),
+  ].join('  \n');
 }

@@ -2,12 +2,14 @@
 // breaks, '|', backquotes, a markdown link, an <img> tag, bidi overrides/isolates and bare URLs,
 // shown on every surface: the readable text and the CLI (no raw ESC, 0x9b or U+202E reaches
 // stdout; --json stays exact), hovers and tree tooltips (no link, HTML, table break), summaries,
-// problem lines, the broker log line, the probe report, `verify` and `ca list`.
+// problem lines, the broker log line, the probe report, `verify`, `ca list` and the CA view tooltip.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:tls';
 import { join } from 'node:path';
 import { caCommand } from '../../../src/cli/ca';
+import { openCa } from '../../../src/core/ca/index';
+import { caCertTooltip } from '../../../src/extension/views/caTreeModel';
 import { inspectCommand } from '../../../src/cli/inspect';
 import { verifyCommand } from '../../../src/cli/verify';
 import { formatBrokerEvent } from '../../../src/core/broker/format';
@@ -174,5 +176,11 @@ describe('hostile names on every surface', () => {
     const json = await capture(() => caCommand.run(['list', dir, '--json']));
     assert.doesNotMatch(json.out, RAW);
     assert.ok((JSON.parse(json.out) as { entries: Array<{ subject: string }> }).entries.some((e) => e.subject.endsWith('x\u009b\u202eRLO|http://x')), 'JSON keeps the exact subject');
+    // The CA view's tooltip for that index.txt line.
+    const entry = openCa(dir).list().find((e) => e.serialHex.toUpperCase() === '0A')!;
+    const md = caCertTooltip({ kind: 'caCert', id: 'x', caDir: dir, serialHex: entry.serialHex, subject: entry.subject, status: 'valid', expires: entry.expires }, 'valid', 'issued/x|y/cert.pem');
+    assertInertMarkdown(md);
+    assert.equal(md.split('  \n')[0], String.raw`**\/CN\=e\\x1b\[2Jx\\x9b\\u202eRLO\|http\:\/\/x**`);
+    assert.equal(md.split('  \n').at(-1), String.raw`issued\/x\|y\/cert\.pem`);
   });
 });
