@@ -45,6 +45,15 @@ export function forTerminalText(s: string): string {
 }
 
 /**
+ * One line for a VS Code notification (showInformation/Warning/ErrorMessage): plain text, except
+ * that "[label](command:...)" / "(https://...)" becomes a clickable link there, so "](" is broken
+ * apart ("] (") besides the forTerminal escapes. A certificate name cannot plant a command link.
+ */
+export function forNotification(s: string): string {
+  return forTerminal(s).replace(/\]\(/g, '] (');
+}
+
+/**
  * JSON text (JSON.stringify output) for a terminal: JSON.stringify leaves DEL, C1 (0x9b CSI),
  * separators and bidi characters raw inside strings; they become \uXXXX escapes. The text stays
  * exact JSON: it parses to the same values.

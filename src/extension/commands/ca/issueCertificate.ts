@@ -15,6 +15,7 @@ import { argsOf, askText, num, positiveDays, splitList, str, strList } from './a
 import { keySpecFrom } from './keyTypes';
 import { pickCa, requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
+import { forNotification } from '../../../core/present/safeText';
 
 export interface IssueResult {
   serialHex: string;
@@ -67,6 +68,6 @@ async function issue(services: Services, profile: 'server' | 'client', raw: unkn
   const p = issued.issued.paths;
   services.log.info(`issued ${profile} certificate ${issued.issued.subject} serial ${issued.issued.serialHex} -> ${p.cert}`);
   refreshCaViews(services);
-  void vscode.window.showInformationMessage(`Certscope: issued ${issued.issued.subject} (serial ${issued.issued.serialHex}) in ${vscode.workspace.asRelativePath(p.dir)}.`);
+  void vscode.window.showInformationMessage(`Certscope: issued ${forNotification(issued.issued.subject)} (serial ${issued.issued.serialHex}) in ${vscode.workspace.asRelativePath(p.dir)}.`);
   return { serialHex: issued.issued.serialHex, subject: issued.issued.subject, cert: p.cert, key: keyPath, chain: p.chain, fullchain: p.fullchain };
 }
