@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { shownText } from '../support/markdown';
 
 interface Node { id: string; kind: string; label: string; description: string; contextValue: string; parentId?: string; tooltip: string }
 interface Snapshot { stats: { files: number; totalMs: number; findMs: number; loadMs: number }; loads: number; nodes: Node[]; marks: Record<string, string> }
@@ -52,8 +53,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
+/** What the reader sees of the hovers (markdown escapes removed: names are escaped by forMarkdown). */
 function hoverText(hovers: vscode.Hover[] | undefined): string {
-  return (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+  return shownText((hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n'));
 }
 
 /** Lines of the first PEM block in a file (BEGIN line index). */
