@@ -131,6 +131,16 @@ describe('key-derivation budget (one per file)', () => {
       assert.equal(tight.spent, 100_000);
     });
 
+    it('charges an openssl PKCS#8 key under the legacy PKCS#12 PBE (3DES: two key blocks and one IV block per iteration)', async () => {
+      const { key } = await keyAndCert();
+      const enc = join(tmp.dir, 'v1.pem');
+      await openssl(['pkcs8', '-topk8', '-in', key, '-out', enc, '-passout', 'pass:pw', '-v1', 'PBE-SHA1-3DES', '-iter', '5000']);
+      const fits = new KdfBudget();
+      assert.equal(decodeBytes(readFileSync(enc), { password: 'pw', kdfBudget: fits })[0].result.kind, 'privateKey');
+      assert.equal(fits.spent, 3 * 5000);
+      assert.match(onlyError(decodeBytes(readFileSync(enc), { password: 'pw', kdfBudget: new KdfBudget(14_999) })), /iteration count too high: the ENCRYPTED PRIVATE KEY key \(PBE\) asks for 5,000 iterations/);
+    });
+
     it('charges an openssl scrypt-encrypted PKCS#8 key as N*r*p*4', async () => {
       const { key } = await keyAndCert();
       const enc = join(tmp.dir, 'scrypt.pem');
