@@ -45,6 +45,15 @@ export function forTerminalText(s: string): string {
 }
 
 /**
+ * A VS Code label that renders "$(name)" as an icon (CodeLens titles, quick pick items): the
+ * forTerminal escapes, and "$(" backslash-escaped as VS Code's escapeIcons does, so a name cannot
+ * plant icons ("$(pass) trusted").
+ */
+export function forIconLabel(s: string): string {
+  return forTerminal(s).replace(/\$\(/g, '\\$(');
+}
+
+/**
  * One line for a VS Code notification (showInformation/Warning/ErrorMessage): plain text, except
  * that "[label](command:...)" / "(https://...)" becomes a clickable link there, so "](" is broken
  * apart ("] (") besides the forTerminal escapes. A certificate name cannot plant a command link.

@@ -1,6 +1,6 @@
 // The one place hostile text is made safe for terminals/logs (forTerminal) and markdown (forMarkdown).
 import assert from 'node:assert/strict';
-import { forMarkdown, forNotification, forTerminal, forTerminalText, hasUnsafeText, jsonForTerminal } from '../../../src/core/present/safeText';
+import { forIconLabel, forMarkdown, forNotification, forTerminal, forTerminalText, hasUnsafeText, jsonForTerminal } from '../../../src/core/present/safeText';
 
 describe('forTerminal', () => {
   it('turns C0, DEL, C1 (0x9b CSI) and bidi controls into visible escapes', () => {
@@ -67,5 +67,12 @@ describe('forNotification', () => {
     const shown = forNotification(name);
     assert.equal(shown, 'CN=[Open settings] (command:workbench.action.openSettings) [x] (https://evil/a) \\u202e');
     assert.equal(LINK.test(shown), false);
+  });
+});
+
+describe('forIconLabel', () => {
+  it('escapes "$(" as VS Code\'s escapeIcons does, so a name renders no icon in a CodeLens', () => {
+    assert.equal(forIconLabel('CN=$(pass) trusted $(alert~spin)\x1b'), 'CN=\\$(pass) trusted \\$(alert~spin)\\x1b');
+    assert.equal(forIconLabel('cost $5 (net)'), 'cost $5 (net)');
   });
 });
