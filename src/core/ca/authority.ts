@@ -364,6 +364,15 @@ export class CertificateAuthority {
     });
   }
 
+  /** The first of name, name-2, name-3... with no issued/ folder yet (a suggestion: issue() still refuses a taken one). */
+  freeIssuedName(name: string): string {
+    for (let i = 2; i <= 1000; i++) {
+      const candidate = `${name}-${i}`;
+      if (!existsSync(join(this.paths.issuedDir, candidate)) && !validFolderNameProblem(candidate)) return candidate;
+    }
+    throw new CaError(`${join(this.paths.issuedDir, name)}: no free folder name (tried ${name}-2 ... ${name}-1000)`);
+  }
+
   /**
    * Creates a fresh issued/<name>/ (mkdir fails on an existing one, so two writers cannot claim the
    * same folder). A given name that exists is refused; a derived one moves on to name-2, name-3...
