@@ -18,7 +18,7 @@ import { dnToOpensslOneline, encodeDn, parseDn } from './names';
 import { renderOpensslCnf } from './opensslCnf';
 import { ensureCaDir, removeOrphanTempFiles, UnsafePathError, withLock, writeFileAtomic } from './fsAtomic';
 import { CaError } from './caError';
-import { clampValidity, checkRecordableTime, issuedFolderName, validFolderNameProblem } from './limits';
+import { checkCrlHours, clampValidity, checkRecordableTime, issuedFolderName, validFolderNameProblem } from './limits';
 import { writeBrokerFiles, type BrokerFiles, type BrokerKind } from './brokerFiles';
 
 export type Profile = 'server' | 'client' | 'ca' | 'ocsp';
@@ -129,7 +129,7 @@ export async function initCa(dir: string, opts: InitCaOptions): Promise<Certific
   const subjectAttrs = parseDn(opts.subject);
   const now = truncate(opts.now ?? new Date());
   const keySpec = opts.key ?? 'p256';
-  if (opts.crlHours !== undefined && !(opts.crlHours > 0)) throw new CaError('the CRL validity must be a positive number of hours');
+  if (opts.crlHours !== undefined) checkCrlHours(opts.crlHours, 'the CRL validity');
   ensureCaDir(paths.dir);
   chmodSync(paths.dir, 0o700);
   ensureCaDir(paths.newCertsDir);
@@ -216,14 +216,14 @@ export class CertificateAuthority {
       throw new CaError(`${settingsPath} is not valid JSON: ${(e as Error).message}`);
     }
     // certscope.json comes with the workspace: check its types before any date is computed from it.
+    // Checked when a CRL is written (a CA with odd values can still be listed and opened).
     const hours = saved.crlHours ?? loaded.crlValidityHours ?? 24 * 7;
-    if (typeof hours !== 'number' || !(hours > 0)) throw new CaError(`${settingsPath}: crlHours must be a positive number of hours`);
     const urls = (v: unknown, key: string): string[] => {
       if (v === undefined) return [];
       if (!Array.isArray(v) || !v.every((u) => typeof u === 'string')) throw new CaError(`${settingsPath}: ${key} must be a list of URLs`);
       return v as string[];
     };
-    this.settings = { crlHours: hours, crlUrls: urls(saved.crlUrls, 'crlUrls'), ocspUrls: urls(saved.ocspUrls, 'ocspUrls') };
+    this.settings = { crlHours: hours as number, crlUrls: urls(saved.crlUrls, 'crlUrls'), ocspUrls: urls(saved.ocspUrls, 'ocspUrls') };
   }
 
   /** After the directory was moved, point openssl.cnf's `dir` at the new place (openssl needs it). */
@@ -477,6 +477,8 @@ export class CertificateAuthority {
 
   /** index.txt then CRL, bracketed by the pending marker (see the file comment). */
   private commit(entries: IndexEntry[]): CrlWriteResult {
+    // The CRL must be writable before index.txt changes (else the marker would stay behind).
+    checkCrlHours(this.settings.crlHours, `the CRL validity of this CA (crlHours in ${CA_FILES.settings} or default_crl_days in openssl.cnf)`);
     writeFileAtomic(this.paths.crlPending, String(process.pid));
     this.saveIndex(entries);
     return this.writeCrlLocked({});
@@ -490,7 +492,7 @@ export class CertificateAuthority {
   private writeCrlLocked(opts: { now?: Date; nextUpdateHours?: number }): CrlWriteResult {
     const now = truncate(opts.now ?? new Date());
     const hours = opts.nextUpdateHours ?? this.settings.crlHours;
-    if (!(hours > 0)) throw new CaError('the CRL validity must be a positive number of hours');
+    checkCrlHours(hours, opts.nextUpdateHours === undefined ? `the CRL validity of this CA (crlHours in ${CA_FILES.settings} or default_crl_days in openssl.cnf)` : 'the CRL validity');
     const nextUpdate = clampValidity(new Date(now.getTime() + hours * 3_600_000));
     // Consume the number first: a kill after this skips a number, never reuses one.
     const text = existsSync(this.paths.crlNumber) ? readFileSync(this.paths.crlNumber, 'utf8').trim() : '01';
