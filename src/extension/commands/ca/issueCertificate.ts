@@ -17,6 +17,7 @@ import { argsOf, askText, num, positiveDays, splitList, str, strList } from './a
 import { keySpecFrom } from './keyTypes';
 import { pickCa, requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
+import { userFacing } from './userFacing';
 
 export interface IssueResult {
   serialHex: string;
@@ -62,7 +63,7 @@ async function issue(services: Services, profile: 'server' | 'client', raw: unkn
       if (token.isCancellationRequested) throw new vscode.CancellationError();
       progress.report({ message: 'signing' });
       // The CA writes key.pem before the certificate and records it in index.txt last.
-      return ca.issue({ profile, name, subject: `/CN=${cn}`, dns, ip, keyPair, days });
+      return userFacing(() => ca.issue({ profile, name, subject: `/CN=${cn}`, dns, ip, keyPair, days }));
     },
   );
   const p = issued.paths;

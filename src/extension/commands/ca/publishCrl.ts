@@ -8,6 +8,7 @@ import { requireLoop } from '../../broker/loop';
 import { argsOf, str } from './args';
 import { pickCa, requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
+import { userFacing } from './userFacing';
 
 export async function publishCrl(services: Services, raw?: unknown): Promise<{ derUrl: string; pemUrl: string; crlNumber: string }> {
   requireTrust('Publishing a CRL');
@@ -19,7 +20,7 @@ export async function publishCrl(services: Services, raw?: unknown): Promise<{ d
     { location: vscode.ProgressLocation.Notification, title: `Writing the CRL of ${name}`, cancellable: true },
     async (_progress, token) => {
       if (token.isCancellationRequested) throw new vscode.CancellationError();
-      const written = await ca.writeCrl();
+      const written = await userFacing(() => ca.writeCrl());
       if (token.isCancellationRequested) throw new vscode.CancellationError();
       return written;
     },
