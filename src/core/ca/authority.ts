@@ -126,15 +126,34 @@ function addDays(d: Date, days: number): Date {
 export async function initCa(dir: string, opts: InitCaOptions): Promise<CertificateAuthority> {
   const paths = defaultCaPaths(resolve(dir));
   if (existsSync(paths.certificate) || existsSync(paths.database)) throw new CaError(`${paths.dir} already contains a CA (${paths.certificate} or index.txt exists)`);
+  if (existsSync(paths.privateKey)) throw new CaError(`${paths.privateKey} already exists: a key is never replaced; choose another folder`);
   const subjectAttrs = parseDn(opts.subject);
+  if (opts.crlHours !== undefined) checkCrlHours(opts.crlHours, 'the CRL validity');
+  const existed = existsSync(paths.dir);
+  const made = [paths.newCertsDir, paths.issuedDir].filter((d) => !existsSync(d));
+  try {
+    return await createCaFiles(paths, subjectAttrs, opts);
+  } catch (err) {
+    // A failed init (disk full...) leaves no half-made CA: what it created goes again.
+    if (!existed) rmSync(paths.dir, { recursive: true, force: true });
+    else {
+      for (const f of [paths.privateKey, paths.certificate, paths.caChain, paths.database, join(paths.dir, CA_FILES.databaseAttr), paths.serial, paths.crlNumber, paths.config, join(paths.dir, CA_FILES.settings), paths.crlPem, paths.crlDer, paths.crlPending]) rmSync(f, { force: true });
+      for (const d of made) rmSync(d, { recursive: true, force: true });
+    }
+    throw err;
+  }
+}
+
+async function createCaFiles(paths: CaPaths, subjectAttrs: ReturnType<typeof parseDn>, opts: InitCaOptions): Promise<CertificateAuthority> {
   const now = truncate(opts.now ?? new Date());
   const keySpec = opts.key ?? 'p256';
-  if (opts.crlHours !== undefined) checkCrlHours(opts.crlHours, 'the CRL validity');
   ensureCaDir(paths.dir);
   chmodSync(paths.dir, 0o700);
   ensureCaDir(paths.newCertsDir);
   ensureCaDir(paths.issuedDir);
   const { privateKey, publicKey } = await generateKey(keySpec);
+  // The key first: a parent records the intermediate's certificate only once its key is on disk.
+  writeFileAtomic(paths.privateKey, privateKeyPem(privateKey), 0o600);
   const subjectDer = encodeDn(subjectAttrs);
   let certDer: Buffer;
   let chainTail = '';
@@ -153,7 +172,6 @@ export async function initCa(dir: string, opts: InitCaOptions): Promise<Certific
     });
   }
   const certPem = toPem(certDer, 'CERTIFICATE');
-  writeFileAtomic(paths.privateKey, privateKeyPem(privateKey), 0o600);
   writeFileAtomic(paths.certificate, certPem);
   writeFileAtomic(paths.caChain, certPem + chainTail);
   writeFileAtomic(paths.database, '');
@@ -451,7 +469,10 @@ export class CertificateAuthority {
       const keepDate = entry.status === 'R' ? entry.revoked!.date : date;
       entry.status = 'R';
       entry.revoked = { date: keepDate, reason: reason === 'unspecified' ? undefined : reason };
-      if (opts.compromiseTime && (reason === 'keyCompromise' || reason === 'cACompromise')) entry.revoked.compromiseTime = truncate(opts.compromiseTime);
+      if (opts.compromiseTime && (reason === 'keyCompromise' || reason === 'cACompromise')) {
+        checkRecordableTime(opts.compromiseTime, 'the compromise time');
+        entry.revoked.compromiseTime = truncate(opts.compromiseTime);
+      }
       const crl = this.commit(entries);
       return { serialHex: entry.serialHex, subject: entry.subject, reason, date: keepDate, crlNumber: crl.crlNumber };
     });

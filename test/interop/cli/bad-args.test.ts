@@ -82,6 +82,7 @@ describe('every CLI subcommand over bad arguments: specific message, exit 1 or 2
       { args: ['ca', 'issue', ca, '--profile', 'client', '--csr', missing], code: 2, message: /--csr: .*missing: no such file/ },
       { args: ['ca', 'issue', ca, '--profile', 'server', '--name', 'b', '--broker', 'hivemq', '--out', tmp.dir], code: 2, message: /--broker: "hivemq" is not emqx or mosquitto/ },
       { args: ['ca', 'issue', missing, '--profile', 'client', '--name', 'x'], code: 2, message: /does not exist/ },
+      { args: ['ca', 'issue', ca, '--profile', 'server', '--name', 'emqx', '--broker', 'emqx', '--out', join(ca, 'issued', 'srv')], code: 2, message: /issued\/srv\/key\.pem already exists: choose an empty folder for the emqx files/ },
       { args: ['ca', 'issue', ca, '--profile', 'client', '--name', 'full'], code: 1, message: /cannot write .*: no space left on the device \(ENOSPC\)/, env: { CERTSCOPE_TEST_FAIL_WRITE: '2:ENOSPC' } },
       { args: ['ca', 'issue', ca, '--profile', 'client', '--name', 'denied'], code: 1, message: /cannot write .*: permission denied \(EACCES\)/, env: { CERTSCOPE_TEST_FAIL_WRITE: '3:EACCES' } },
     ],

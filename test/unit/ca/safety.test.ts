@@ -122,6 +122,27 @@ describe('ca/safety: keys and the database are never lost or corrupted', functio
     }
   });
 
+  it('a failed init (disk full at any write) leaves no half-made CA; an existing ca.key is never replaced', async () => {
+    for (let failAt = 1; failAt <= 9; failAt++) {
+      const dir = join(tmp.dir, `init-fail-${failAt}`);
+      let k = 0;
+      setWriteFault(() => { if (++k === failAt) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC', syscall: 'write' }); });
+      try {
+        await assert.rejects(initCa(dir, { subject: '/CN=Init Fail' }), (e: NodeJS.ErrnoException) => e.code === 'ENOSPC');
+      } finally {
+        setWriteFault(undefined);
+      }
+      assert.equal(existsSync(dir), false, `write ${failAt}: ${dir} left behind`);
+      await initCa(dir, { subject: '/CN=Init Fail' }); // and the folder can be used again
+    }
+    const keyed = join(tmp.dir, 'has-key');
+    mkdirSync(keyed);
+    writeFileSync(join(keyed, 'ca.key'), 'precious');
+    await assert.rejects(initCa(keyed, { subject: '/CN=x' }), /ca\.key already exists: a key is never replaced/);
+    assert.equal(readFileSync(join(keyed, 'ca.key'), 'utf8'), 'precious');
+    assert.deepEqual(readdirSync(keyed), ['ca.key']);
+  });
+
   it('a write that fails at any point of an issue leaves no certificate without its key and no temp file', async () => {
     const ca = await freshCa();
     await ca.issue({ profile: 'client', name: 'before', subject: '/CN=before' });
