@@ -16,10 +16,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLog();
   context.subscriptions.push(log);
+  const pki = new PkiWorkspace(log);
   const services: Services = {
     log,
-    decodedDocuments: new DecodedDocumentProvider(log),
-    pki: new PkiWorkspace(log),
+    decodedDocuments: new DecodedDocumentProvider(log, pki),
+    pki,
   };
 
   registerDecodedDocuments(context, services.decodedDocuments);

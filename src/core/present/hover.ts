@@ -4,13 +4,12 @@
 import type {
   CertificateModel, CrlModel, DecodedItem, GeneralName, KeyModel, OcspResponseModel,
 } from '../model';
-import type { CrlRef } from '../workspace/types';
-import { crlIsStale, isoDay } from '../workspace/status';
+import { formatDay } from '../dates';
+import { describeRevocation } from '../revocation/evidence';
+import { isStale } from '../revocation/status';
 import { keyDescription, kindLabel, shortName, statusOf, type SummaryContext } from './summary';
 
 export interface HoverContext extends SummaryContext {
-  /** CRLs in the workspace that cover this certificate's issuer. */
-  coveringCrls?: (cert: CertificateModel) => CrlRef[];
   /** Names of workspace files holding a private key for this public key hash. */
   keyFilesFor?: (spkiSha256: string) => string[];
   /** "CN=broker (server.crt)" for certificates with this public key hash. */
@@ -20,7 +19,7 @@ export interface HoverContext extends SummaryContext {
 }
 
 const STATE_ICON: Record<string, string> = {
-  valid: '$(pass)', expiringSoon: '$(warning)', expired: '$(error)', notYetValid: '$(clock)', revoked: '$(error)',
+  valid: '$(pass)', expiringSoon: '$(warning)', expired: '$(error)', notYetValid: '$(clock)', revoked: '$(error)', issuerRevoked: '$(error)',
 };
 
 export function hoverMarkdown(item: DecodedItem, ctx: HoverContext): string {
@@ -48,7 +47,7 @@ function certificateHover(c: CertificateModel, ctx: HoverContext): string {
   const rows: Array<[string, string]> = [
     ['Subject', esc(c.subject.rfc4514)],
     ['Issuer', esc(c.issuer.rfc4514) + (c.selfSigned ? ' (self-signed)' : '')],
-    ['Validity', `${isoDay(c.notBefore)} → ${isoDay(c.notAfter)}`],
+    ['Validity', `${formatDay(c.notBefore)} → ${formatDay(c.notAfter)}`],
     ['Status', `${STATE_ICON[s.state] ?? ''} ${esc(s.text)}`],
     ...sanRow(c.extensions.subjectAltName?.names),
     ['Key', keyDescription(c.publicKey)],
@@ -57,37 +56,33 @@ function certificateHover(c: CertificateModel, ctx: HoverContext): string {
     ['SHA-256', `\`${colonFingerprint(c.fingerprints.sha256)}\``],
     ['SHA-1', `\`${colonFingerprint(c.fingerprints.sha1)}\``],
   ];
-  const rev = revocationLine(c, s.revocation?.crl, ctx);
+  const rev = revocationLine(s, ctx);
   if (rev) rows.push(['Revocation', rev]);
   const keys = ctx.keyFilesFor?.(c.publicKey.spkiSha256) ?? [];
   if (keys.length) rows.push(['Private key', keys.map(esc).join(', ')]);
   return [heading('Certificate', shortName(c.subject) + (flags ? ` · ${flags}` : '')), table(rows)].join('\n\n');
 }
 
-function revocationLine(c: CertificateModel, revokingCrl: CrlRef | undefined, ctx: HoverContext): string | undefined {
-  const label = (ref: CrlRef): string => esc(ctx.fileLabel ? ctx.fileLabel(ref.loc.file) : ref.loc.file);
-  if (revokingCrl) {
-    const s = statusOf(c, ctx);
-    return `$(error) ${esc(s.text)} per CRL ${label(revokingCrl)}`;
-  }
-  const covering = ctx.coveringCrls?.(c) ?? [];
-  if (covering.length === 0) return undefined;
-  const crl = covering[0];
-  const stale = crlIsStale(crl.crl, ctx.now) ? ' (CRL is past its nextUpdate)' : '';
-  return `not revoked per CRL ${label(crl)} of ${isoDay(crl.crl.thisUpdate)}${stale}`;
+/** The revocation service's answer with its evidence (absent when no workspace context was given). */
+function revocationLine(s: ReturnType<typeof statusOf>, ctx: HoverContext): string | undefined {
+  if (!ctx.status) return undefined;
+  const label = (k: string): string => (ctx.fileLabel ? ctx.fileLabel(k) : k);
+  if (s.revokedIssuer) return `$(error) ${esc(s.text)}: ${esc(describeRevocation(s.revokedIssuer.answer, label))}`;
+  const icon = s.revocation.verdict === 'revoked' ? '$(error) ' : s.revocation.source?.stale ? '$(warning) ' : '';
+  return icon + esc(describeRevocation(s.revocation, label));
 }
 
 function crlHover(c: CrlModel, ctx: HoverContext): string {
-  const stale = crlIsStale(c, ctx.now);
+  const stale = isStale(c.nextUpdate, ctx.now);
   const rows: Array<[string, string]> = [
     ['Issuer', esc(c.issuer.rfc4514)],
-    ['This update', isoDay(c.thisUpdate)],
-    ['Next update', c.nextUpdate ? `${isoDay(c.nextUpdate)}${stale ? ' $(error) past: servers using this CRL reject every client' : ''}` : 'none'],
+    ['This update', formatDay(c.thisUpdate)],
+    ['Next update', c.nextUpdate ? `${formatDay(c.nextUpdate)}${stale ? ' $(error) past: servers using this CRL reject every client' : ''}` : 'none'],
     ['Entries', String(c.entryCount)],
   ];
   if (c.crlNumber) rows.push(['CRL number', c.crlNumber]);
   rows.push(['Signature', esc(c.signatureAlgorithm.name)]);
-  const first = c.entries.slice(0, 5).map((e) => `- \`${e.serialHex}\` revoked ${isoDay(e.revocationDate)}${e.reason ? ` (${e.reason})` : ''}`);
+  const first = c.entries.slice(0, 5).map((e) => `- \`${e.serialHex}\` revoked ${formatDay(e.revocationDate)}${e.reason ? ` (${e.reason})` : ''}`);
   const more = c.entries.length > 5 ? [`- … ${c.entries.length - 5} more`] : [];
   return [heading('CRL', shortName(c.issuer)), table(rows), ...(first.length ? [first.concat(more).join('\n')] : [])].join('\n\n');
 }
@@ -96,12 +91,12 @@ function ocspHover(o: OcspResponseModel): string {
   if (!o.basic) return `${heading('OCSP response', o.responseStatus)}\n\nNo response data (status ${o.responseStatus}).`;
   const lines = o.basic.responses.map((r) => {
     const st = r.certStatus;
-    const detail = st.status === 'revoked' ? ` ${isoDay(st.revocationTime)}${st.reason ? ` (${st.reason})` : ''}` : '';
-    const next = r.nextUpdate ? `, next update ${isoDay(r.nextUpdate)}` : '';
-    return `- serial \`${r.certId.serialHex}\`: **${st.status}**${detail} (this update ${isoDay(r.thisUpdate)}${next})`;
+    const detail = st.status === 'revoked' ? ` ${formatDay(st.revocationTime)}${st.reason ? ` (${st.reason})` : ''}` : '';
+    const next = r.nextUpdate ? `, next update ${formatDay(r.nextUpdate)}` : '';
+    return `- serial \`${r.certId.serialHex}\`: **${st.status}**${detail} (this update ${formatDay(r.thisUpdate)}${next})`;
   });
   const responder = o.basic.responderId.byName ? esc(o.basic.responderId.byName.rfc4514) : `key hash \`${o.basic.responderId.byKeyHashHex ?? '?'}\``;
-  return [heading('OCSP response', o.responseStatus), `Responder ${responder}, produced ${isoDay(o.basic.producedAt)}`, lines.join('\n')].join('\n\n');
+  return [heading('OCSP response', o.responseStatus), `Responder ${responder}, produced ${formatDay(o.basic.producedAt)}`, lines.join('\n')].join('\n\n');
 }
 
 function keyHover(k: KeyModel, ctx: HoverContext): string {

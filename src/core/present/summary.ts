@@ -1,7 +1,9 @@
 // One-line summaries of decoded objects: CodeLens titles, tree descriptions, outline details,
 // e.g. "Certificate · CN=broker · expires in 23 days". Never includes key material.
 import type { CertificateModel, DecodedObject, DecodeError, DistinguishedName, PublicKeyInfo } from '../model';
-import { certStatus, crlIsStale, isoDay, plural, type CertStatus } from '../workspace/status';
+import { formatDay } from '../dates';
+import { certStatus, plural, type CertStatus } from '../revocation/certStatus';
+import { isStale } from '../revocation/status';
 
 export interface SummaryContext {
   now: Date;
@@ -55,7 +57,7 @@ function details(obj: DecodedObject | DecodeError, ctx: SummaryContext): string[
     }
     case 'crl': {
       const next = obj.nextUpdate
-        ? crlIsStale(obj, ctx.now) ? `stale since ${isoDay(obj.nextUpdate)}` : `next update ${isoDay(obj.nextUpdate)}`
+        ? isStale(obj.nextUpdate, ctx.now) ? `stale since ${formatDay(obj.nextUpdate)}` : `next update ${formatDay(obj.nextUpdate)}`
         : 'no next update';
       return [shortName(obj.issuer), `${obj.entryCount} ${obj.entryCount === 1 ? 'entry' : 'entries'}`, next];
     }

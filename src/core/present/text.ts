@@ -1,8 +1,10 @@
 // The readable document: what `openssl x509 -text` users expect, but with statuses spelled out
 // (valid / expired / stale CRL), names in RFC 4514 form and every extension decoded. Key material
 // is never printed: keys show type, size and the public-key fingerprint only.
+import { formatDate } from '../dates';
 import { formatGeneralName } from '../decode/name';
-import { validityAt } from '../decode/validity';
+import { certStatus, type CertState, type CertStatus } from '../revocation/certStatus';
+import { describeRevocation } from '../revocation/evidence';
 import type {
   CertificateExtensions, CertificateModel, CrlModel, CsrModel, DecodedItem, DecodedObject, GeneralName, KeyModel, OcspCertId,
   OcspRequestModel, OcspResponseModel, Pkcs12Model, Pkcs7Model, PublicKeyInfo,
@@ -13,6 +15,10 @@ export interface TextOptions {
   fileName?: string;
   /** CRL entries listed before "... and N more" (default 50). */
   maxCrlEntries?: number;
+  /** Workspace status (revocation with evidence); without it the status is the validity dates only. */
+  status?: (cert: CertificateModel) => CertStatus;
+  /** Short names for the files evidence lives in. */
+  fileLabel?: (fileKey: string) => string;
 }
 
 class Out {
@@ -26,9 +32,7 @@ class Out {
   }
 }
 
-export function formatDate(d: Date): string {
-  return Number.isNaN(d.getTime()) ? 'invalid date' : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+export { formatDate };
 
 function names(list: GeneralName[]): string {
   return list.map(formatGeneralName).join(', ');
@@ -118,12 +122,21 @@ function extensions(o: Out, indent: number, ext: CertificateExtensions): void {
   }
 }
 
-function certificate(o: Out, indent: number, c: CertificateModel, now: Date): void {
-  const v = validityAt(c, now);
-  const status = v.status === 'valid' ? `VALID, ${v.text}` : v.status === 'expired' ? `EXPIRED, ${v.text}` : `NOT YET VALID, ${v.text}`;
+const STATE_WORD: Record<CertState, string> = {
+  valid: 'VALID', expiringSoon: 'VALID', expired: 'EXPIRED', notYetValid: 'NOT YET VALID', revoked: 'REVOKED', issuerRevoked: 'INVALID',
+};
+
+function certificate(o: Out, indent: number, c: CertificateModel, opts: TextOptions): void {
+  const now = opts.now;
+  // With workspace context the status is the revocation service's (the same as tree and hover).
+  const s = opts.status ? opts.status(c) : certStatus(c, now, 0);
   o.field(indent, 'Subject', c.subject.rfc4514 || '(empty)');
   o.field(indent, 'Issuer', c.issuer.rfc4514 || '(empty)');
-  o.field(indent, 'Status', `${status} (at ${formatDate(now)})`);
+  o.field(indent, 'Status', `${STATE_WORD[s.state]}, ${s.text} (at ${formatDate(now)})`);
+  if (opts.status) {
+    const label = opts.fileLabel ?? ((k: string): string => k);
+    o.field(indent, 'Revocation', s.revokedIssuer ? `issuing CA ${describeRevocation(s.revokedIssuer.answer, label)}` : describeRevocation(s.revocation, label));
+  }
   o.field(indent, 'Not before', formatDate(c.notBefore));
   o.field(indent, 'Not after', formatDate(c.notAfter));
   o.field(indent, 'Serial', c.serialColon);
@@ -169,7 +182,8 @@ function certId(o: Out, indent: number, id: OcspCertId): void {
   o.field(indent, 'Issuer key hash', id.issuerKeyHashHex);
 }
 
-function ocspResponse(o: Out, indent: number, r: OcspResponseModel, now: Date): void {
+function ocspResponse(o: Out, indent: number, r: OcspResponseModel, opts: TextOptions): void {
+  const now = opts.now;
   o.field(indent, 'Response status', r.responseStatus);
   const b = r.basic;
   if (!b) return;
@@ -188,7 +202,7 @@ function ocspResponse(o: Out, indent: number, r: OcspResponseModel, now: Date): 
   }
   for (const [n, c] of b.certificates.entries()) {
     o.line(indent, `Embedded certificate ${n + 1}:`);
-    certificate(o, indent + 1, c, now);
+    certificate(o, indent + 1, c, opts);
   }
 }
 
@@ -228,9 +242,9 @@ const TITLES: Record<DecodedObject['kind'], string> = {
 function object(o: Out, indent: number, r: DecodedObject, opts: TextOptions): void {
   const max = opts.maxCrlEntries ?? 50;
   switch (r.kind) {
-    case 'certificate': return certificate(o, indent, r, opts.now);
+    case 'certificate': return certificate(o, indent, r, opts);
     case 'crl': return crl(o, indent, r, opts.now, max);
-    case 'ocspResponse': return ocspResponse(o, indent, r, opts.now);
+    case 'ocspResponse': return ocspResponse(o, indent, r, opts);
     case 'ocspRequest': return ocspRequest(o, indent, r);
     case 'csr': return csr(o, indent, r);
     case 'privateKey': case 'publicKey': return key(o, indent, r);
@@ -241,7 +255,7 @@ function object(o: Out, indent: number, r: DecodedObject, opts: TextOptions): vo
 
 function bundle(o: Out, indent: number, p: Pkcs7Model, opts: TextOptions): void {
   o.field(indent, 'Contents', `${p.certificates.length} certificate(s), ${p.crls.length} CRL(s)`);
-  for (const [n, c] of p.certificates.entries()) { o.line(indent, `Certificate ${n + 1}:`); certificate(o, indent + 1, c, opts.now); }
+  for (const [n, c] of p.certificates.entries()) { o.line(indent, `Certificate ${n + 1}:`); certificate(o, indent + 1, c, opts); }
   for (const [n, c] of p.crls.entries()) { o.line(indent, `CRL ${n + 1}:`); crl(o, indent + 1, c, opts.now, opts.maxCrlEntries ?? 50); }
 }
 
@@ -250,7 +264,7 @@ function pkcs12(o: Out, indent: number, p: Pkcs12Model, opts: TextOptions): void
   if (p.opened && p.error) o.field(indent, 'Note', p.error);
   if (!p.opened) return;
   o.field(indent, 'Contents', `${p.certificates.length} certificate(s), ${p.keys.length} key(s)`);
-  for (const [n, c] of p.certificates.entries()) { o.line(indent, `Certificate ${n + 1}:`); certificate(o, indent + 1, c, opts.now); }
+  for (const [n, c] of p.certificates.entries()) { o.line(indent, `Certificate ${n + 1}:`); certificate(o, indent + 1, c, opts); }
   for (const [n, k] of p.keys.entries()) { o.line(indent, `Key ${n + 1} (secret not shown):`); key(o, indent + 1, k); }
 }
 

@@ -5,8 +5,8 @@ import type { CertificateModel } from '../model';
 import { buildChains, type ChainForest } from './chains';
 import { collect, type Collected } from './collect';
 import { pairKeys, type KeyPairing } from './pairing';
-import { buildCrlIndex, type CrlIndex } from './revocation';
-import { certStatus, type CertStatus } from './status';
+import { certStatus, type CertStatus } from '../revocation/certStatus';
+import { RevocationService } from '../revocation/status';
 import type { IndexedFile } from './types';
 
 export interface AnalysisOptions {
@@ -19,7 +19,8 @@ export interface WorkspaceAnalysis extends Collected {
   options: AnalysisOptions;
   files: ReadonlyMap<string, IndexedFile>;
   forest: ChainForest;
-  crlIndex: CrlIndex;
+  /** The one revocation answer (CRLs and OCSP responses of the workspace) every surface shows. */
+  revocation: RevocationService;
   pairing: KeyPairing;
   status(cert: CertificateModel): CertStatus;
 }
@@ -28,19 +29,19 @@ export function analyze(files: Iterable<IndexedFile>, options: AnalysisOptions):
   const byKey = new Map<string, IndexedFile>();
   for (const f of files) byKey.set(f.key, f);
   const collected = collect(byKey.values());
-  const crlIndex = buildCrlIndex(collected.crls);
+  const revocation = new RevocationService(collected, options.now);
   const cache = new Map<string, CertStatus>();
   return {
     ...collected,
     options,
     files: byKey,
     forest: buildChains(collected.certs, (file) => byKey.get(file)?.items.length ?? 1),
-    crlIndex,
+    revocation,
     pairing: pairKeys(collected.certs, collected.keys),
     status(cert) {
       let s = cache.get(cert.fingerprints.sha256);
       if (!s) {
-        s = certStatus(cert, options.now, options.expiringDays, crlIndex.revocation(cert));
+        s = certStatus(cert, options.now, options.expiringDays, revocation);
         cache.set(cert.fingerprints.sha256, s);
       }
       return s;

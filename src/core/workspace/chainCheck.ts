@@ -1,7 +1,7 @@
 // "Verify chain" for one certificate against what the workspace holds: walks issuers found by
 // name and key id up to a root, checks each signature with Node's X509Certificate (OpenSSL) and
-// reports expiry and workspace-CRL revocation per link. Full RFC 5280 validation with policies
-// and name constraints is src/core/verify; this is the quick editor answer.
+// reports expiry and workspace-CRL revocation per link. Full RFC 5280 validation with the same
+// revocation answers is src/core/revocation/verify.ts; this is the fallback when it cannot run.
 import { X509Certificate } from 'node:crypto';
 import type { CertificateModel } from '../model';
 import type { WorkspaceAnalysis } from './analysis';
@@ -66,38 +66,4 @@ function verify(cert: CertificateModel, issuer: CertificateModel): boolean {
 
 function label(c: CertificateModel): string {
   return c.subject.commonName ? `CN=${c.subject.commonName}` : c.subject.rfc4514;
-}
-
-/**
- * Full RFC 5280 path validation (src/core/verify) with the workspace as the certificate pool:
- * self-signed CA certificates in the workspace are the trust anchors, every other certificate
- * may serve as an intermediate, and workspace CRLs are checked for every certificate they
- * cover (a missing CRL is not an error here). Names in the result are the workspace's short names.
- */
-export async function validateInWorkspace(cert: CertificateModel, a: WorkspaceAnalysis): Promise<ChainCheck & { rfc5280: true }> {
-  const { verifyCertificate } = await import('../verify/index');
-  const unique = [...a.forest.nodes.values()].map((n) => n.cert);
-  const anchors = unique.filter((c) => c.selfSigned && c.isCA);
-  const result = await verifyCertificate(cert.der, {
-    anchors: anchors.map((c) => c.der),
-    pool: unique.filter((c) => !anchors.includes(c)).map((c) => c.der),
-    crls: a.crls.map((c) => c.crl.der),
-    at: a.options.now,
-    revocation: 'all',
-    requireRevocationStatus: false,
-  });
-  const names = new Map(unique.map((c) => [c.fingerprints.sha256.toLowerCase(), label(c)]));
-  const links: ChainLink[] = result.path.map((v) => ({
-    name: names.get(v.sha256.replace(/:/g, '').toLowerCase()) ?? v.subject,
-    status: v.revocation.status === 'revoked' ? 'revoked' : v.ok ? 'ok' : v.problems.map((p) => p.message).join('; '),
-    signatureOk: !v.problems.some((p) => p.code === 'signature'),
-  }));
-  const path = links.map((l) => l.name).join(' → ');
-  const problems = result.valid ? [] : [result.failure
-    ? `${result.failure.certIndex !== undefined && links[result.failure.certIndex] ? `${links[result.failure.certIndex].name}: ` : ''}${result.failure.message}`
-    : 'path validation failed'];
-  return {
-    ok: result.valid, links, problems, rfc5280: true,
-    summary: result.valid ? `Chain OK: ${path}` : `Chain invalid: ${problems.join('; ')} (${path})`,
-  };
 }

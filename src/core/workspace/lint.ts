@@ -6,11 +6,15 @@ import { SIGNATURE_HASH } from '../oids';
 import type { WorkspaceAnalysis } from './analysis';
 import { expectedBundleOrder } from './bundle';
 import { issues } from './chains';
-import { crlIsStale, isoDay } from './status';
+import { formatDay } from '../dates';
+import { serialKey } from '../serial';
+import { revokedText } from '../revocation/certStatus';
+import { describeEvidence } from '../revocation/evidence';
+import { isStale } from '../revocation/status';
 import type { IndexedFile } from './types';
 
 export type FindingCode =
-  | 'file-error' | 'decode-error' | 'expired' | 'not-yet-valid' | 'expiring-soon' | 'revoked'
+  | 'file-error' | 'decode-error' | 'expired' | 'not-yet-valid' | 'expiring-soon' | 'revoked' | 'issuer-revoked'
   | 'bundle-order' | 'duplicate' | 'root-in-chain' | 'key-mismatch' | 'weak-key'
   | 'weak-signature' | 'server-no-san' | 'crl-stale';
 
@@ -47,11 +51,11 @@ export function lintFile(file: IndexedFile, a: WorkspaceAnalysis): Finding[] {
     if (r.kind === 'error') add('decode-error', 'error', `Malformed ${it.label} block: ${r.message}`);
     if (r.kind === 'certificate') {
       certs.push({ item, cert: r, range: it.range });
-      lintCertificate(r, a, add);
+      lintCertificate(r, file.key, a, add);
     }
-    if (r.kind === 'pkcs7' || r.kind === 'pkcs12') for (const c of r.certificates) lintCertificate(c, a, add);
-    if (r.kind === 'crl' && crlIsStale(r, a.options.now)) {
-      add('crl-stale', 'error', `CRL from ${name(r.issuer)} is past its nextUpdate (${isoDay(r.nextUpdate!)}): TLS servers that load it reject every client certificate of this CA.`);
+    if (r.kind === 'pkcs7' || r.kind === 'pkcs12') for (const c of r.certificates) lintCertificate(c, file.key, a, add);
+    if (r.kind === 'crl' && isStale(r.nextUpdate, a.options.now)) {
+      add('crl-stale', 'error', `CRL from ${name(r.issuer)} is past its nextUpdate (${formatDay(r.nextUpdate!)}): TLS servers that load it reject every client certificate of this CA.`);
     }
     if (r.kind === 'csr') weakKey(r.publicKey, 'CSR', add);
     if (r.kind === 'privateKey' && r.publicKey) weakKey(r.publicKey, 'Private key', add);
@@ -63,18 +67,22 @@ export function lintFile(file: IndexedFile, a: WorkspaceAnalysis): Finding[] {
 
 type Add = (code: FindingCode, severity: Severity, message: string, fix?: Fix) => void;
 
-function lintCertificate(cert: CertificateModel, a: WorkspaceAnalysis, add: Add): void {
+function lintCertificate(cert: CertificateModel, fileKey: string, a: WorkspaceAnalysis, add: Add): void {
   const who = `Certificate ${name(cert.subject)}`;
   const s = a.status(cert);
+  // A CA's own archive copy of a certificate it revoked (openssl's new_certs_dir, certs/<serial>.pem)
+  // is the CA's record, not a problem in the user's files.
+  const archive = isCaArchiveCopy(fileKey, cert);
   if (s.state === 'revoked') {
-    const crlFile = basename(s.revocation!.crl.loc.file);
-    add('revoked', 'error', `${who} is ${s.text} according to the CRL in ${crlFile}.`);
+    add('revoked', archive ? 'information' : 'error', `${who} is ${s.text} per ${describeEvidence(s.revocation.source!, basename)}${archive ? ' (the CA\'s archive copy)' : ''}.`);
+  } else if (s.revokedIssuer && !archive) {
+    add('issuer-revoked', 'error', `${who} was issued by ${name(s.revokedIssuer.cert.subject)}, which is ${revokedText(s.revokedIssuer.answer)} per ${describeEvidence(s.revokedIssuer.answer.source!, basename)}: clients reject its chain.`);
   }
   // Revocation wins the status state; validity is checked on its own so both are reported.
   const now = a.options.now.getTime();
-  if (now > cert.notAfter.getTime()) add('expired', 'error', `${who} expired on ${isoDay(cert.notAfter)}.`);
-  else if (now < cert.notBefore.getTime()) add('not-yet-valid', 'warning', `${who} is not valid until ${isoDay(cert.notBefore)}.`);
-  else if (s.daysLeft < a.options.expiringDays) add('expiring-soon', 'warning', `${who} expires in ${s.daysLeft} days (${isoDay(cert.notAfter)}).`);
+  if (now > cert.notAfter.getTime()) add('expired', 'error', `${who} expired on ${formatDay(cert.notAfter)}.`);
+  else if (now < cert.notBefore.getTime()) add('not-yet-valid', 'warning', `${who} is not valid until ${formatDay(cert.notBefore)}.`);
+  else if (s.daysLeft < a.options.expiringDays) add('expiring-soon', 'warning', `${who} expires in ${s.daysLeft} days (${formatDay(cert.notAfter)}).`);
   weakKey(cert.publicKey, who, add);
   const hash = SIGNATURE_HASH[cert.signatureAlgorithm.oid];
   if (!cert.selfSigned && hash && WEAK_HASHES.has(hash)) {
@@ -85,6 +93,12 @@ function lintCertificate(cert: CertificateModel, a: WorkspaceAnalysis, add: Add)
   if (!cert.isCA && serverAuth && sans === 0) {
     add('server-no-san', 'warning', `${who} is a server certificate without subjectAltName: clients ignore the CN and fail hostname verification.`);
   }
+}
+
+/** openssl ca and Certscope keep every issued certificate as <SERIAL>.pem in the CA folder. */
+export function isCaArchiveCopy(fileKey: string, cert: CertificateModel): boolean {
+  const stem = basename(fileKey, extname(fileKey));
+  return /^[0-9A-Fa-f]{2,}$/.test(stem) && serialKey(stem) === serialKey(cert.serialHex);
 }
 
 function weakKey(key: PublicKeyInfo, who: string, add: Add): void {

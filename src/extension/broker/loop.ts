@@ -33,7 +33,7 @@ export function requireLoop(services: Services): Loop {
 export function registerLoop(context: vscode.ExtensionContext, services: Services): void {
   const controller = new BrokerController();
   const brokerLog = createBrokerLog();
-  const caTree = new CaTreeProvider(services.log, controller);
+  const caTree = new CaTreeProvider(services.log, controller, services.pki);
   const brokerTree = new BrokerTreeProvider(controller);
   context.subscriptions.push(
     brokerLog,

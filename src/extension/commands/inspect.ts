@@ -59,18 +59,8 @@ function activeTabUri(): vscode.Uri | undefined {
 
 async function inspectOne(services: Services, source: vscode.Uri): Promise<vscode.Uri> {
   const name = source.path.slice(source.path.lastIndexOf('/') + 1);
-  let rendered = await services.decodedDocuments.render(source);
-
-  // A PKCS#12 file shows its contents only with the password: ask once, never log it.
-  if (rendered.items.some(isLockedPkcs12)) {
-    const password = await vscode.window.showInputBox({
-      title: `Certscope: password for ${name}`,
-      prompt: 'PKCS#12 password (leave empty for none). It stays in memory only.',
-      password: true,
-      ignoreFocusOut: true,
-    });
-    if (password !== undefined) rendered = await services.decodedDocuments.render(source, password);
-  }
+  const rendered = await services.decodedDocuments.renderAskingPassword(source);
+  if (!rendered) throw new vscode.CancellationError();
 
   const errors = rendered.items.filter((i): i is DecodedItem & { result: DecodeError } => i.result.kind === 'error');
   if (rendered.items.length === 0) {
@@ -89,10 +79,6 @@ async function inspectOne(services: Services, source: vscode.Uri): Promise<vscod
     viewColumn: beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
   });
   return rendered.uri;
-}
-
-function isLockedPkcs12(item: DecodedItem): boolean {
-  return item.result.kind === 'pkcs12' && !item.result.opened;
 }
 
 /** The first problem in the CLI's wording, plus how many more there are. */

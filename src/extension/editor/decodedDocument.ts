@@ -2,11 +2,14 @@
 // rendering of a certificate-ish file (certificate, CRL, CSR, key metadata, OCSP, PKCS#7/#12).
 // The decoded URI carries the source file's URI in its query, so VS Code can restore the editor
 // after a reload (the provider re-decodes on demand). Rendered text is cached while the document
-// is open and refreshed when the source file is saved in the editor.
+// is open and refreshed when the source changes (saved in the editor or changed on disk), when
+// Inspect runs again, and when the workspace's CRLs change (the status shown is the revocation
+// service's, the same as the tree's).
 import * as vscode from 'vscode';
 import type { DecodedItem } from '../../core/model';
 import type { Log } from '../log';
 import { UserError } from '../errors';
+import type { PkiWorkspace } from '../views/pkiWorkspace';
 
 export const DECODED_SCHEME = 'certscope-decoded';
 const TITLE_SUFFIX = ' (decoded)';
@@ -31,6 +34,8 @@ interface CacheEntry {
   /** Kept in memory only, to re-render a PKCS#12 file after a save. Never logged. */
   password?: string;
   text: string;
+  /** Watches the source on disk (changes made outside the editor: openssl, git, another tool). */
+  watcher?: vscode.Disposable;
 }
 
 export class DecodedDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -39,13 +44,17 @@ export class DecodedDocumentProvider implements vscode.TextDocumentContentProvid
   private readonly cache = new Map<string, CacheEntry>();
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly log: Log) {
+  constructor(private readonly log: Log, private readonly pki?: PkiWorkspace) {
     this.subscriptions.push(
       vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme === DECODED_SCHEME) this.cache.delete(doc.uri.toString());
+        if (doc.uri.scheme !== DECODED_SCHEME) return;
+        this.cache.get(doc.uri.toString())?.watcher?.dispose();
+        this.cache.delete(doc.uri.toString());
       }),
-      vscode.workspace.onDidSaveTextDocument((doc) => this.sourceSaved(doc.uri)),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.sourceChanged(doc.uri)),
     );
+    // A CRL added, replaced or removed anywhere in the workspace can change every status shown.
+    if (pki) this.subscriptions.push(pki.onDidChange(() => { for (const e of [...this.cache.values()]) this.sourceChanged(e.source); }));
   }
 
   /** Decodes `source` (reading it fresh) and caches the rendering for its decoded URI. */
@@ -58,11 +67,46 @@ export class DecodedDocumentProvider implements vscode.TextDocumentContentProvid
       import('../../core/present/text'),
     ]);
     const items = decodeBytes(bytes, { fileName, password });
-    const text = renderText(items, { now: new Date(), fileName });
+    const a = this.pki?.analysis();
+    const text = renderText(items, {
+      now: a?.options.now ?? new Date(), fileName,
+      ...(a && this.pki ? { status: (c) => a.status(c), fileLabel: (k) => this.pki!.fileLabel(k) } : {}),
+    });
     const uri = decodedUriFor(source);
-    this.cache.set(uri.toString(), { source, password, text });
+    const key = uri.toString();
+    const previous = this.cache.get(key);
+    this.cache.set(key, { source, password, text, watcher: previous?.watcher ?? this.watch(source) });
     this.log.info(`decoded ${source.fsPath || source.toString()}: ${items.length} item(s)`);
+    // An open document shows the new text only when told (Inspect run again, source changed).
+    if (previous && previous.text !== text) this.changed.fire(uri);
     return { uri, items, text };
+  }
+
+  /**
+   * render(), asking for a PKCS#12 password until the store opens: a wrong password asks again
+   * (instead of a "wrong password" document that never updates). Undefined when the user cancels.
+   */
+  async renderAskingPassword(source: vscode.Uri): Promise<RenderedFile | undefined> {
+    let rendered = await this.render(source);
+    const name = baseName(source);
+    for (let attempt = 0; rendered.items.some((i) => i.result.kind === 'pkcs12' && !i.result.opened); attempt++) {
+      const password = await vscode.window.showInputBox({
+        title: `Certscope: password for ${name}`,
+        prompt: attempt === 0
+          ? 'PKCS#12 password (leave empty for none). It stays in memory only.'
+          : 'Wrong password: try again (Escape cancels).',
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (password === undefined) return undefined;
+      rendered = await this.render(source, password);
+    }
+    return rendered;
+  }
+
+  /** The current rendering of an open decoded document (the DER viewer redraws from it). */
+  textOf(decoded: vscode.Uri): string | undefined {
+    return this.cache.get(decoded.toString())?.text;
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -78,18 +122,31 @@ export class DecodedDocumentProvider implements vscode.TextDocumentContentProvid
     }
   }
 
-  private sourceSaved(source: vscode.Uri): void {
-    const key = decodedUriFor(source).toString();
-    const entry = this.cache.get(key);
+  private watch(source: vscode.Uri): vscode.Disposable | undefined {
+    if (source.scheme !== 'file') return undefined;
+    const slash = source.path.lastIndexOf('/');
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(source.with({ path: source.path.slice(0, slash) || '/' }), source.path.slice(slash + 1)));
+    const changed = (): void => this.sourceChanged(source);
+    const subs = [w, w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed)];
+    return { dispose: () => { for (const s of subs) s.dispose(); } };
+  }
+
+  private sourceChanged(source: vscode.Uri): void {
+    const entry = this.cache.get(decodedUriFor(source).toString());
     if (!entry) return;
-    this.render(entry.source, entry.password).then(
-      (r) => this.changed.fire(r.uri),
-      (err: unknown) => this.log.warn(`re-decoding ${source.toString()} failed: ${String(err)}`),
-    );
+    this.render(entry.source, entry.password).catch((err: unknown) => {
+      // The source vanished or became unreadable: say so in the open document instead of going stale.
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn(`re-decoding ${source.toString()} failed: ${message}`);
+      const uri = decodedUriFor(source);
+      const e = this.cache.get(uri.toString());
+      if (e) { e.text = `Certscope could not decode this file.\n\n${message}\n`; this.changed.fire(uri); }
+    });
   }
 
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
+    for (const e of this.cache.values()) e.watcher?.dispose();
     this.cache.clear();
   }
 }

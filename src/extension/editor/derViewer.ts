@@ -26,17 +26,19 @@ export class DerViewerProvider implements vscode.CustomReadonlyEditorProvider {
         panel.dispose();
         return;
       }
-      let rendered = await this.services.decodedDocuments.render(doc.uri);
-      if (rendered.items.some((i) => i.result.kind === 'pkcs12' && !i.result.opened)) {
-        const password = await vscode.window.showInputBox({
-          title: `Certscope: password for ${name}`,
-          prompt: 'PKCS#12 password (leave empty for none). It stays in memory only.',
-          password: true,
-          ignoreFocusOut: true,
-        });
-        if (password !== undefined) rendered = await this.services.decodedDocuments.render(doc.uri, password);
+      const docs = this.services.decodedDocuments;
+      const rendered = await docs.renderAskingPassword(doc.uri);
+      if (!rendered) {
+        panel.webview.html = page(name, 'This PKCS#12 store needs its password: reopen the file to enter it.');
+        return;
       }
       panel.webview.html = page(name, rendered.text);
+      // Redraw when the source or the workspace's CRLs change, like the decoded text documents.
+      const sub = docs.onDidChange((u) => {
+        const text = u.toString() === rendered.uri.toString() ? docs.textOf(u) : undefined;
+        if (text !== undefined) panel.webview.html = page(name, text);
+      });
+      panel.onDidDispose(() => sub.dispose());
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.services.log.warn(`decoded view of ${doc.uri.toString()}: ${message}`);

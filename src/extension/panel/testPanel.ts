@@ -10,7 +10,8 @@ import { certificatesFromPem } from '../../core/probe/certs';
 import { formatProbe } from '../../core/probe/format';
 import { probe } from '../../core/probe/probe';
 import type { KnownRevocation, PemInput, ProbeOptions, ProbeResult } from '../../core/probe/types';
-import { serialKey } from '../../core/workspace/revocation';
+import { describeEvidence } from '../../core/revocation/evidence';
+import { serialKey } from '../../core/serial';
 import type { Services } from '../services';
 import { isWebviewRequest, type FileField, type FormState, type HostMessage, type PanelResult, type WebviewRequest } from '../../webview/protocol';
 import { ProfileStore } from './profiles';
@@ -257,14 +258,13 @@ export class TestPanelHost implements vscode.Disposable {
     if (!der || !analysis) return [];
     try {
       const model = decodeCertificate(der);
-      const hit = analysis.crlIndex.revocation(model);
-      if (!hit) return [];
-      const crl = hit.crl.crl;
+      const hit = analysis.revocation.revocation(model);
+      if (hit.verdict !== 'revoked' || !hit.source) return [];
       return [{
         serialHex: serialKey(model.serialHex),
-        revokedAt: hit.entry.revocationDate.toISOString(),
-        reason: hit.entry.reason,
-        source: `CRL${crl.crlNumber ? ` #${parseInt(crl.crlNumber, 16)}` : ''} of ${crl.issuer.commonName ?? crl.issuer.rfc4514} (${this.services.pki.fileLabel(hit.crl.loc.file)})`,
+        ...(hit.revokedAt ? { revokedAt: hit.revokedAt.toISOString() } : {}),
+        reason: hit.reason,
+        source: describeEvidence(hit.source, (k) => this.services.pki.fileLabel(k)),
       }];
     } catch {
       return [];

@@ -1,14 +1,19 @@
 // The "Certificate Authorities" view: each CA of the workspace (a folder with index.txt and
-// ca.crt/openssl.cnf), its issued certificates with their status from index.txt (inline Revoke
-// on valid ones), and its current CRL (number, nextUpdate, entries). Rebuilt, debounced, when an
-// index.txt or a CRL changes on disk (also when `openssl ca` changed it), and after our commands.
+// ca.crt/openssl.cnf), its issued certificates with their status from index.txt and the workspace's
+// revocation answer (inline Revoke on valid ones), and its current CRL: the newest CRL this CA
+// signed anywhere in the workspace, whatever its name (src/core/revocation). Rebuilt, debounced,
+// when an index.txt or a CRL changes on disk (also when `openssl ca` changed it), and after our commands.
 import * as vscode from 'vscode';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialKey, type CertificateAuthority } from '../../core/ca';
-import { decodeCrl } from '../../core/decode/crl';
-import { findPemBlocks } from '../../core/pem';
+import type { CertificateModel } from '../../core/model';
+import type { RevocationService } from '../../core/revocation/status';
+import { formatDate } from '../../core/dates';
+import { crlNumberText, describeRevocation } from '../../core/revocation/evidence';
+import { isStale } from '../../core/revocation/status';
 import type { Log } from '../log';
+import type { PkiWorkspace } from './pkiWorkspace';
 import type { BrokerController } from '../broker/controller';
 import { findWorkspaceCas, issuedFiles } from '../commands/ca/workspaceCas';
 import type { CaCertNode, CaCrlEntryNode, CaCrlNode, CaNode, CaTreeNode, CertStatus } from './caTreeModel';
@@ -29,10 +34,11 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
   private timer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly log: Log, private readonly controller: BrokerController) {
+  constructor(private readonly log: Log, private readonly controller: BrokerController, private readonly pki: PkiWorkspace) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/{index.txt,crl.pem,ca.crt}');
     const soon = (): void => this.refreshSoon();
-    this.disposables.push(watcher, watcher.onDidChange(soon), watcher.onDidCreate(soon), watcher.onDidDelete(soon));
+    // A CRL written anywhere in the workspace (any name, any folder) can be a CA's current CRL.
+    this.disposables.push(watcher, watcher.onDidChange(soon), watcher.onDidCreate(soon), watcher.onDidDelete(soon), pki.onDidChange(soon));
     // The CRL node shows the URL while the CRL is published.
     this.disposables.push(controller.onDidChange(() => {
       const published = controller.snapshot().crls.length;
@@ -77,7 +83,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         item.id = n.id;
         item.description = n.error ? 'cannot open' : vscode.workspace.asRelativePath(n.dir);
         item.iconPath = new vscode.ThemeIcon(n.error ? 'error' : 'workspace-trusted');
-        item.tooltip = n.error ?? `${n.subject}\nvalid until ${n.notAfter?.toISOString().slice(0, 10)}\n${n.dir}`;
+        item.tooltip = n.error ?? `${n.subject}\nvalid until ${n.notAfter ? formatDate(n.notAfter) : '?'}\n${n.dir}`;
         item.contextValue = n.error ? 'ca:error' : 'ca';
         item.resourceUri = vscode.Uri.file(n.dir);
         return item;
@@ -96,7 +102,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         item.description = statusText(n);
         item.iconPath = new vscode.ThemeIcon(STATUS_ICON[n.status], new vscode.ThemeColor(STATUS_COLOR[n.status]));
         item.tooltip = new vscode.MarkdownString([
-          `**${n.subject}**`, '', `serial \`${n.serialHex}\``, `status: ${statusText(n)}`, `expires ${n.expires.toISOString()}`,
+          `**${n.subject}**`, '', `serial \`${n.serialHex}\``, `status: ${statusText(n)}`, `expires ${formatDate(n.expires)}`, ...(n.evidence ? [`CRL: ${n.evidence}`] : []),
           ...(n.certPath ? ['', vscode.workspace.asRelativePath(n.certPath)] : []),
         ].join('  \n'));
         item.contextValue = `ca:cert:${n.status}`;
@@ -106,9 +112,9 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
       case 'caCrl': {
         const item = new vscode.TreeItem(crlLabel(n.crlNumber), n.entries ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = n.id;
-        item.description = n.error ?? `${n.entries} revoked · next update ${n.nextUpdate ? fmt(n.nextUpdate) : 'none'}${n.stale ? ' (STALE)' : ''}${n.url ? ` · ${n.url}` : ''}`;
+        item.description = n.error ?? `${n.pathLabel ? `${n.pathLabel} · ` : ''}${n.entries} revoked · next update ${n.nextUpdate ? formatDate(n.nextUpdate) : 'none'}${n.stale ? ' (STALE)' : ''}${n.url ? ` · ${n.url}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(n.error || n.stale ? 'warning' : 'shield');
-        item.tooltip = n.error ?? `CRL number ${n.crlNumber ?? '-'}\nthisUpdate ${n.thisUpdate?.toISOString()}\nnextUpdate ${n.nextUpdate?.toISOString() ?? '-'}\n${n.entries} entries${n.url ? `\npublished at ${n.url}` : ''}`;
+        item.tooltip = n.error ?? `${n.pathLabel ?? ''}\nCRL number ${n.crlNumber ? crlNumberText(n.crlNumber) : '-'}\nthis update ${n.thisUpdate ? formatDate(n.thisUpdate) : '-'}\nnext update ${n.nextUpdate ? formatDate(n.nextUpdate) : '-'}\n${n.entries} entries${n.url ? `\npublished at ${n.url}` : ''}`;
         item.contextValue = n.url ? 'ca:crl:published' : 'ca:crl';
         if (n.path) item.resourceUri = vscode.Uri.file(n.path);
         return item;
@@ -116,7 +122,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
       case 'caCrlEntry': {
         const item = new vscode.TreeItem(n.serialHex, vscode.TreeItemCollapsibleState.None);
         item.id = n.id;
-        item.description = `${fmt(n.date)}${n.reason ? ` · ${n.reason}` : ''}`;
+        item.description = `${formatDate(n.date)}${n.reason ? ` · ${n.reason}` : ''}`;
         item.iconPath = new vscode.ThemeIcon('circle-slash');
         item.contextValue = 'ca:crlEntry';
         return item;
@@ -130,18 +136,25 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
       b.children.set(parent.id, kids);
       for (const k of kids) b.parents.set(k.id, parent);
     };
-    for (const w of await findWorkspaceCas()) {
+    const cas = await findWorkspaceCas();
+    const { caCrlFiles } = await import('../../core/revocation/discovery');
+    await this.pki.reload(cas.flatMap((w) => caCrlFiles(w.dir)));
+    const a = this.pki.analysis();
+    const { decodeCertificate } = await import('../../core/decode/certificate');
+    for (const w of cas) {
       const node: CaNode = { kind: 'ca', id: `ca:${w.dir}`, dir: w.dir, name: w.name, error: w.error };
       b.roots.push(node);
       if (!w.ca) continue;
       try {
         node.subject = w.ca.subject;
         node.notAfter = w.ca.info.notAfter;
-        const certs = certNodes(w.ca);
+        const caCert = decodeCertificate(w.ca.certDer);
+        const label = (k: string): string => this.pki.fileLabel(k);
+        const certs = certNodes(w.ca, caCert, a?.revocation, label);
         // A distinct id once the group has certificates: VS Code keeps the collapsed state of an id.
         const group = { kind: 'caGroup' as const, id: `group:${w.dir}${certs.length ? '#open' : ''}`, caDir: w.dir, count: certs.length };
         add(group, certs);
-        const crl = crlNode(w.ca, this.controller.publishedCrl(w.dir)?.derUrl);
+        const crl = crlNode(w.ca, caCert, a?.revocation, label, this.controller.publishedCrl(w.dir)?.derUrl);
         add(crl.node, crl.entries);
         add(node, [group, crl.node]);
       } catch (err) {
@@ -165,61 +178,62 @@ const STATUS_COLOR: Record<CertStatus, string> = {
 };
 
 function statusText(n: CaCertNode): string {
+  const note = n.note ? ` · ${n.note}` : '';
   switch (n.status) {
-    case 'valid': return `valid until ${fmt(n.expires)}`;
-    case 'expired': return `expired ${fmt(n.expires)}`;
-    case 'hold': return `on hold since ${n.revokedAt ? fmt(n.revokedAt) : '?'}`;
-    case 'revoked': return `revoked ${n.revokedAt ? fmt(n.revokedAt) : ''}${n.reason ? ` (${n.reason})` : ''}`;
+    case 'valid': return `valid until ${formatDate(n.expires)}`;
+    case 'expired': return `expired ${formatDate(n.expires)}`;
+    case 'hold': return `on hold since ${n.revokedAt ? formatDate(n.revokedAt) : '?'}${note}`;
+    case 'revoked': return `revoked ${n.revokedAt ? formatDate(n.revokedAt) : ''}${n.reason ? ` (${n.reason})` : ''}${note}`;
   }
 }
 
 /** The CRL number is decoded as hex; people count CRLs in decimal (as `openssl crl` prints). */
 export function crlLabel(hex?: string): string {
-  const digits = hex?.replace(/[^0-9a-f]/gi, '');
-  return digits ? `CRL #${BigInt('0x' + digits).toString()}` : 'CRL';
+  const n = hex ? crlNumberText(hex) : '';
+  return n ? `CRL ${n}` : 'CRL';
 }
 
 function cn(subject: string): string {
   return /CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject;
 }
 
-function fmt(d: Date): string {
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function certNodes(ca: CertificateAuthority): CaCertNode[] {
+function certNodes(ca: CertificateAuthority, caCert: CertificateModel, service: RevocationService | undefined, label: (k: string) => string): CaCertNode[] {
   const bySerial = new Map(issuedFiles(ca).map((f) => [serialKey(f.serialHex), f.certPath]));
   const now = Date.now();
   return ca.list().map((e): CaCertNode => {
-    const hold = e.status === 'R' && e.revoked?.reason === 'certificateHold';
-    const status: CertStatus = hold ? 'hold' : e.status === 'R' ? 'revoked' : e.status === 'E' || e.expires.getTime() < now ? 'expired' : 'valid';
+    // index.txt is the CA's own record; the CRLs are what relying parties see. Where they differ, say so.
+    const answer = service?.serialStatus(caCert, e.serialHex);
+    const inCrl = answer?.verdict === 'revoked';
+    const hold = (e.status === 'R' && e.revoked?.reason === 'certificateHold') || (inCrl && answer.reason === 'certificateHold');
+    const status: CertStatus = hold ? 'hold' : e.status === 'R' || inCrl ? 'revoked' : e.status === 'E' || e.expires.getTime() < now ? 'expired' : 'valid';
+    const note = e.status === 'R' && answer && !inCrl ? `not yet in a CRL (${answer.source ? 'the newest CRL does not list it' : 'no CRL from this CA'}): publish a CRL`
+      : e.status !== 'R' && inCrl ? 'revoked per the CRL although index.txt says valid' : undefined;
     const byserial = join(ca.paths.newCertsDir, `${e.serialHex}.pem`);
     return {
       kind: 'caCert', id: `cert:${ca.paths.dir}:${e.serialHex}`, caDir: ca.paths.dir, serialHex: e.serialHex, subject: e.subject, status,
-      expires: e.expires, reason: e.revoked?.reason, revokedAt: e.revoked?.date,
+      expires: e.expires, reason: e.revoked?.reason ?? (inCrl ? answer.reason : undefined), revokedAt: e.revoked?.date ?? (inCrl ? answer.revokedAt : undefined),
       certPath: bySerial.get(serialKey(e.serialHex)) ?? (existsSync(byserial) ? byserial : undefined),
+      ...(note ? { note } : {}),
+      ...(answer ? { evidence: describeRevocation(answer, label) } : {}),
     };
   }).reverse();
 }
 
-function crlNode(ca: CertificateAuthority, url?: string): { node: CaCrlNode; entries: CaCrlEntryNode[] } {
+/** The CA's current CRL: the newest one it signed anywhere in the workspace (name and folder do not matter). */
+function crlNode(ca: CertificateAuthority, caCert: CertificateModel, service: RevocationService | undefined, label: (k: string) => string, url?: string): { node: CaCrlNode; entries: CaCrlEntryNode[] } {
   const id = `crl:${ca.paths.dir}`;
-  const path = existsSync(ca.paths.crlDer) ? ca.paths.crlDer : existsSync(ca.paths.crlPem) ? ca.paths.crlPem : undefined;
-  if (!path) return { node: { kind: 'caCrl', id, caDir: ca.paths.dir, entries: 0, stale: false, error: 'no CRL written yet (Publish CRL writes one)' }, entries: [] };
-  try {
-    const bytes = readFileSync(path);
-    const der = path.endsWith('.der') ? bytes : findPemBlocks(bytes.toString('latin1')).find((p) => p.der)?.der;
-    if (!der) throw new Error('no CRL block');
-    const m = decodeCrl(der as Uint8Array);
-    const node: CaCrlNode = {
-      kind: 'caCrl', id, caDir: ca.paths.dir, path: ca.paths.crlPem, crlNumber: m.crlNumber, thisUpdate: m.thisUpdate, nextUpdate: m.nextUpdate,
-      entries: m.entryCount, stale: m.nextUpdate ? m.nextUpdate.getTime() < Date.now() : false, url,
-    };
-    const entries = m.entries.slice(0, MAX_CRL_ENTRIES_SHOWN).map((e) => ({
-      kind: 'caCrlEntry' as const, id: `${id}:${e.serialHex}`, caDir: ca.paths.dir, serialHex: e.serialHex.toUpperCase(), date: e.revocationDate, reason: e.reason,
-    }));
-    return { node, entries };
-  } catch (err) {
-    return { node: { kind: 'caCrl', id, caDir: ca.paths.dir, entries: 0, stale: false, error: `cannot read the CRL: ${(err as Error).message}` }, entries: [] };
+  const ref = service?.crlsIssuedBy(caCert).find((c) => c.crl.deltaCrlIndicator === undefined);
+  if (!ref) {
+    const why = service ? 'no CRL signed by this CA in the workspace (Publish CRL writes one)' : 'the workspace index is not ready yet';
+    return { node: { kind: 'caCrl', id, caDir: ca.paths.dir, entries: 0, stale: false, error: why }, entries: [] };
   }
+  const m = ref.crl;
+  const node: CaCrlNode = {
+    kind: 'caCrl', id, caDir: ca.paths.dir, path: ref.loc.file, pathLabel: label(ref.loc.file), crlNumber: m.crlNumber, thisUpdate: m.thisUpdate, nextUpdate: m.nextUpdate,
+    entries: m.entryCount, stale: isStale(m.nextUpdate, new Date()), url,
+  };
+  const entries = m.entries.slice(0, MAX_CRL_ENTRIES_SHOWN).map((e) => ({
+    kind: 'caCrlEntry' as const, id: `${id}:${e.serialHex}`, caDir: ca.paths.dir, serialHex: e.serialHex.toUpperCase(), date: e.revocationDate, reason: e.reason,
+  }));
+  return { node, entries };
 }

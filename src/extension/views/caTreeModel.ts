@@ -31,6 +31,10 @@ export interface CaCertNode {
   revokedAt?: Date;
   /** issued/<name>/cert.pem when Certscope issued it, else certs/<SERIAL>.pem when present. */
   certPath?: string;
+  /** Where index.txt and the CRLs disagree ("not yet in a CRL: publish a CRL"). */
+  note?: string;
+  /** The revocation answer with its evidence (the same words as hover and Problems). */
+  evidence?: string;
 }
 
 export interface CaCrlNode {
@@ -38,6 +42,8 @@ export interface CaCrlNode {
   id: string;
   caDir: string;
   path?: string;
+  /** Workspace-relative name of the CRL file. */
+  pathLabel?: string;
   crlNumber?: string;
   thisUpdate?: Date;
   nextUpdate?: Date;

@@ -72,15 +72,16 @@ describe('workspace chains, pairing and revocation', () => {
   it('finds the client revoked by the intermediate CRL (serial as openssl prints it), and the server not', async () => {
     const a = analyze(files, opts());
     const client = certOf(files[3]);
-    const rev = a.crlIndex.revocation(client);
-    assert.ok(rev, 'client is revoked');
-    assert.equal(rev.entry.reason, 'keyCompromise');
+    const rev = a.revocation.revocation(client);
+    assert.equal(rev.verdict, 'revoked');
+    assert.equal(rev.reason, 'keyCompromise');
+    assert.equal(rev.source?.kind === 'crl' && rev.source.signature, 'verified', 'the intermediate is in the workspace: its signature was checked');
     const crlText = await openssl(['crl', '-in', f.crlPath, '-noout', '-text']);
     assert.match(crlText.replace(/\s/g, ''), new RegExp(`SerialNumber:${f.pki.client.serialHex}`, 'i'));
     assert.equal(a.status(client).state, 'revoked');
-    assert.equal(a.crlIndex.revocation(certOf(files[2])), undefined);
-    assert.equal(a.crlIndex.covering(certOf(files[2])).length, 1, 'the CRL covers the server too');
-    assert.equal(a.crlIndex.covering(certOf(files[1])).length, 0, 'no CRL from the root');
+    assert.equal(a.revocation.revocation(certOf(files[2])).verdict, 'good');
+    assert.equal(a.revocation.crlsFor(certOf(files[2])).length, 1, 'the CRL covers the server too');
+    assert.equal(a.revocation.crlsFor(certOf(files[1])).length, 0, 'no CRL from the root');
   });
 
   it('treats a bundle file as one source of several certificates', () => {
@@ -112,17 +113,17 @@ describe('workspace chain check (Verify chain)', () => {
 
 describe('workspace chain validation with the RFC 5280 engine (src/core/verify)', () => {
   it('accepts what openssl verify accepts and rejects the CRL-revoked client like openssl -crl_check', async () => {
-    const { validateInWorkspace } = await import('../../../src/core/workspace/chainCheck');
+    const { verifyInWorkspace: validateInWorkspace } = await import('../../../src/core/revocation/verify');
     const f = await fixture();
     const p = f.pki;
     const files = await Promise.all([p.root.certPath, p.intermediate.certPath, p.server.certPath, p.client.certPath, f.crlPath].map(load));
     const a = analyze(files, { now: new Date(), expiringDays: 30 });
     const ok = await validateInWorkspace(certOf(files[2]), a);
-    assert.equal(ok.summary, 'Chain OK: CN=localhost → CN=Test Intermediate CA → CN=Test Root CA');
+    assert.match(ok.summary, /^Chain OK: CN=localhost → CN=Test Intermediate CA → CN=Test Root CA; not revoked per CRL #1 in intermediate\.crl/);
     assert.match(await openssl(['verify', '-CAfile', p.root.certPath, '-untrusted', p.intermediate.certPath, p.server.certPath]), /OK/);
     const revoked = await validateInWorkspace(certOf(files[3]), a);
     assert.equal(revoked.ok, false);
-    assert.match(revoked.summary, /^Chain invalid: CN=device-001: .*revoked/i);
+    assert.match(revoked.summary, /^Chain invalid: CN=device-001: .*is revoked \(keyCompromise\): revoked per CRL #1 in intermediate\.crl/);
     const { run } = await import('../../support/run');
     const peer = await run('openssl', ['verify', '-crl_check', '-CAfile', p.root.certPath, '-untrusted', p.intermediate.certPath, '-CRLfile', f.crlPath, p.client.certPath]);
     assert.notEqual(peer.code, 0);

@@ -1,14 +1,16 @@
-// "Certscope: Verify Certificate Against Its CA" (certscope.ca.verify): RFC 5280 path validation
-// of a certificate file against the workspace CA that issued it, with that CA's current CRL.
-// Target: explorer file, CA view node, args { file }, active editor. Resolves to the result.
+// "Certscope: Verify Certificate Against Its CA" (certscope.ca.verify): RFC 5280 path validation of
+// a certificate file with the workspace's CAs as trust anchors and the revocation answer the tree,
+// hover and Problems show (src/core/revocation): CRLs found anywhere in the workspace, whatever
+// their name, plus the CA folder's own (openssl.cnf crl / crl_dir). Target: explorer file, CA view
+// node, args { file }, active editor. Resolves to the path validation result.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { verifyCertificate, loadCertificates, loadCrlFile, type VerifyResult } from '../../../core/verify';
+import type { VerifyResult } from '../../../core/verify';
 import type { Services } from '../../services';
 import { isCaCertNode } from '../../views/caTreeModel';
 import { argsOf, str } from './args';
-import { issuingCaOf } from './workspaceCas';
+import { findWorkspaceCas, readCertificate } from './workspaceCas';
 import { UserError } from '../../errors';
 
 export async function verifyAgainstCa(services: Services, raw?: unknown): Promise<VerifyResult> {
@@ -18,18 +20,27 @@ export async function verifyAgainstCa(services: Services, raw?: unknown): Promis
   else file = str(argsOf(raw), 'file') ?? vscode.window.activeTextEditor?.document.uri.fsPath;
   if (!file) throw new UserError('open or select a certificate file to verify');
   if (!existsSync(file)) throw new UserError(`${basename(file)} does not exist`);
-  const { ca, name, cert } = await issuingCaOf(file);
-  const chain = loadCertificates(ca.paths.caChain && existsSync(ca.paths.caChain) ? ca.paths.caChain : ca.paths.certificate);
-  const anchors = chain.slice(-1);
-  const pool = chain.slice(0, -1);
-  const crls = existsSync(ca.paths.crlDer) ? loadCrlFile(ca.paths.crlDer) : existsSync(ca.paths.crlPem) ? loadCrlFile(ca.paths.crlPem) : [];
-  const result = await verifyCertificate(new Uint8Array(cert.raw), { anchors, pool, crls, revocation: crls.length ? 'leaf' : 'none', requireRevocationStatus: crls.length > 0 });
-  const who = `${basename(file)} (${cert.subject.replace(/\n/g, ', ')})`;
-  const message = result.valid
-    ? `${who} is valid: chain to ${name} verified, ${crls.length ? 'not revoked (CRL checked)' : 'no CRL to check'}.`
-    : `${who} is NOT valid: ${result.failure?.message ?? 'unknown failure'}`;
+  const x509 = readCertificate(file);
+  const [{ decodeCertificate }, { verifyInWorkspace }, { caCrlFiles }, { describeRevocation }] = await Promise.all([
+    import('../../../core/decode/certificate'), import('../../../core/revocation/verify'),
+    import('../../../core/revocation/discovery'), import('../../../core/revocation/evidence'),
+  ]);
+  const cert = decodeCertificate(new Uint8Array(x509.raw));
+  // The CRL a command (or openssl) just wrote must count now, not after the file watcher's debounce.
+  const cas = await findWorkspaceCas();
+  await services.pki.reload([file, ...cas.flatMap((w) => caCrlFiles(w.dir))]);
+  const a = services.pki.analysis();
+  if (!a) throw new UserError('the workspace PKI index is not ready yet');
+  const label = (k: string): string => services.pki.fileLabel(k);
+  const v = await verifyInWorkspace(cert, a, label);
+  const who = `${basename(file)} (${x509.subject.replace(/\n/g, ', ')})`;
+  const anchor = v.result.path[v.result.path.length - 1];
+  const leaf = v.statuses[0];
+  const message = v.ok
+    ? `${who} is valid: chain to ${anchor?.subject ?? 'a workspace CA'} verified, ${leaf ? describeRevocation(leaf.revocation, label) : 'revocation not checked'}.`
+    : `${who} is NOT valid: ${v.result.failure?.message ?? 'unknown failure'}`;
   services.log.info(`verify: ${message}`);
-  if (result.valid) void vscode.window.showInformationMessage(`Certscope: ${message}`);
+  if (v.ok) void vscode.window.showInformationMessage(`Certscope: ${message}`);
   else void vscode.window.showWarningMessage(`Certscope: ${message}`);
-  return result;
+  return v.result;
 }

@@ -1,0 +1,11 @@
+// Dates, one format everywhere (views, hovers, documents, logs, CLI): ISO 8601 in UTC, written
+// "2026-05-01 12:00:00 UTC"; where a row has room for the day only, its first ten characters.
+
+export function formatDate(d: Date): string {
+  return Number.isNaN(d.getTime()) ? 'invalid date' : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "2026-05-01": the day part of formatDate, for labels and short descriptions. */
+export function formatDay(d: Date): string {
+  return Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,64 @@
+// A certificate's status as every surface shows it: revocation (its own, then its CAs') first,
+// then the validity dates. The clock is a parameter so tests and fixtures are checked at a fixed time.
+import { formatDay } from '../dates';
+import type { CertificateModel } from '../model';
+import type { RevocationAnswer, RevocationService } from './status';
+
+const DAY = 86_400_000;
+
+export type CertState = 'valid' | 'expiringSoon' | 'expired' | 'notYetValid' | 'revoked' | 'issuerRevoked';
+
+export interface CertStatus {
+  state: CertState;
+  /** Whole days until notAfter (negative once expired). */
+  daysLeft: number;
+  /** "expires in 23 days", "expired 4 days ago", "revoked 2026-05-01 (keyCompromise)", "issuer CN=X revoked 2026-05-01". */
+  text: string;
+  /** The certificate's own revocation status with its evidence. */
+  revocation: RevocationAnswer;
+  /** A CA above it that is revoked (state issuerRevoked). */
+  revokedIssuer?: { cert: CertificateModel; answer: RevocationAnswer };
+  selfSigned: boolean;
+  isCA: boolean;
+}
+
+const NOT_CHECKED: RevocationAnswer = { verdict: 'unknown', note: 'no workspace CRLs consulted' };
+
+/** Status with the service's revocation answers; without a service, dates only. */
+export function certStatus(cert: CertificateModel, now: Date, expiringDays: number, service?: RevocationService): CertStatus {
+  const daysLeft = Math.floor((cert.notAfter.getTime() - now.getTime()) / DAY);
+  const revocation = service?.revocation(cert) ?? NOT_CHECKED;
+  const base = { daysLeft, selfSigned: cert.selfSigned, isCA: cert.isCA, revocation };
+  if (revocation.verdict === 'revoked') return { ...base, state: 'revoked', text: revokedText(revocation) };
+  const revokedIssuer = service?.revokedIssuer(cert);
+  if (revokedIssuer) {
+    const who = revokedIssuer.cert.subject.commonName ? `CN=${revokedIssuer.cert.subject.commonName}` : revokedIssuer.cert.subject.rfc4514;
+    return { ...base, state: 'issuerRevoked', revokedIssuer, text: `issuing CA ${who} ${revokedText(revokedIssuer.answer)}` };
+  }
+  if (now.getTime() > cert.notAfter.getTime()) {
+    const ago = Math.max(0, Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY));
+    return { ...base, state: 'expired', text: ago === 0 ? 'expired today' : `expired ${plural(ago, 'day')} ago` };
+  }
+  if (now.getTime() < cert.notBefore.getTime()) {
+    return { ...base, state: 'notYetValid', text: `not valid until ${formatDay(cert.notBefore)}` };
+  }
+  const text = daysLeft === 0 ? 'expires today' : `expires in ${plural(daysLeft, 'day')}`;
+  return { ...base, state: daysLeft < expiringDays ? 'expiringSoon' : 'valid', text };
+}
+
+/** "revoked 2026-05-01 (keyCompromise)". */
+export function revokedText(a: RevocationAnswer): string {
+  const parts = ['revoked'];
+  if (a.revokedAt) parts.push(formatDay(a.revokedAt));
+  if (a.reason && a.reason !== 'unspecified') parts.push(`(${a.reason})`);
+  return parts.join(' ');
+}
+
+/** True for the states a relying party rejects (what Verify reports as invalid). */
+export function isRejected(state: CertState): boolean {
+  return state === 'revoked' || state === 'issuerRevoked' || state === 'expired' || state === 'notYetValid';
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
