@@ -157,25 +157,13 @@ describe('every CLI subcommand over bad arguments: specific message, exit 1 or 2
       { args: ['broker', '--cert', missing, '--key', missing, '--port', '0', '--no-verify'], code: 2, message: /certfile .*missing: file not found/ },
       { args: ['broker', '--frobnicate'], code: 2, message: /unknown option --frobnicate/ },
     ],
-    // Rows for commands other branches add (they run once the command exists).
-    'scan': [
-      { args: ['scan'], code: 2, message: /no DIR given/ },
-      { args: ['scan', missing], code: 2, message: /missing: not a directory/ },
-      { args: ['scan', tmp.dir, tmp.dir], code: 2, message: /scan: give one DIR/ },
-      { args: ['scan', tmp.dir, '--at', 'later'], code: 2, message: /--at: "later" is not a date\/time/ },
-    ],
-    'verify --workspace': [
-      { args: ['verify', cert, '--workspace', missing], code: 2, message: /missing: not a directory/ },
-      { args: ['verify', garbage, '--workspace', tmp.dir], code: 2, message: /garbage\.pem/ },
-      { args: ['verify', '--workspace', tmp.dir], code: 2, message: /give exactly one certificate file/ },
-    ],
     'demo': [
       { args: ['demo', '--bogus'], code: 2, message: /unknown option --bogus/ },
       { args: ['demo', 'extra'], code: 2, message: /demo: unexpected argument "extra"/ },
     ],
   });
 
-  /** What this CLI has: '' (no command), its commands, the ca/ocsp subcommands their help lists, verify's modes. */
+  /** What this CLI has: '' (no command), its commands and the ca/ocsp subcommands their help lists. */
   const available = new Set<string>(['']);
   before(async () => {
     for (const name of Object.keys(commands)) available.add(name);
@@ -183,7 +171,6 @@ describe('every CLI subcommand over bad arguments: specific message, exit 1 or 2
       const help = (await cli([parent, '--help'])).stdout;
       for (const m of help.matchAll(new RegExp(`certscope ${parent} (\\w+)`, 'g'))) available.add(`${parent} ${m[1]}`);
     }
-    if ((await cli(['verify', '--help'])).stdout.includes('--workspace')) available.add('verify --workspace');
   });
 
   it('the table covers every command and every ca/ocsp subcommand', () => {
