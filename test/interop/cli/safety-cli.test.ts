@@ -50,7 +50,7 @@ describe('CLI safety: interrupted demo, stdin cap, full disk', function () {
   });
 
   it('demo: SIGTERM while the broker runs removes the CA folder (exit 143)', async () => {
-    const r = await interruptDemo('SIGTERM', /broker listening on mqtts:/);
+    const r = await interruptDemo('SIGTERM', /listening on mqtts:/);
     assert.equal(existsSync(r.folder), false, `${r.folder} is still there:\n${r.out}`);
     assert.equal(r.code, 143, r.out);
   });
