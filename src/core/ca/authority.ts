@@ -117,6 +117,9 @@ function randomSerialHex(bytes: number): string {
   return b.toString('hex').toUpperCase();
 }
 
+/** Where a CA's CRL validity comes from, for messages. */
+const CA_CRL_HOURS = `the CRL validity of this CA (crlHours in ${CA_FILES.settings} or default_crl_days in openssl.cnf)`;
+
 /** `days` after `d`, clamped to 9999-12-31T23:59:59Z (a huge --days never overflows a date). */
 function addDays(d: Date, days: number): Date {
   return clampValidity(new Date(d.getTime() + days * 86_400_000));
@@ -233,8 +236,8 @@ export class CertificateAuthority {
     } catch (e) {
       throw new CaError(`${settingsPath} is not valid JSON: ${(e as Error).message}`);
     }
-    // certscope.json comes with the workspace: check its types before any date is computed from it.
-    // Checked when a CRL is written (a CA with odd values can still be listed and opened).
+    // certscope.json comes with the workspace: its URLs are checked here, crlHours when a CRL is
+    // written (a CA with an odd value can still be opened and listed).
     const hours = saved.crlHours ?? loaded.crlValidityHours ?? 24 * 7;
     const urls = (v: unknown, key: string): string[] => {
       if (v === undefined) return [];
@@ -499,7 +502,7 @@ export class CertificateAuthority {
   /** index.txt then CRL, bracketed by the pending marker (see the file comment). */
   private commit(entries: IndexEntry[]): CrlWriteResult {
     // The CRL must be writable before index.txt changes (else the marker would stay behind).
-    checkCrlHours(this.settings.crlHours, `the CRL validity of this CA (crlHours in ${CA_FILES.settings} or default_crl_days in openssl.cnf)`);
+    checkCrlHours(this.settings.crlHours, CA_CRL_HOURS);
     writeFileAtomic(this.paths.crlPending, String(process.pid));
     this.saveIndex(entries);
     return this.writeCrlLocked({});
@@ -513,7 +516,7 @@ export class CertificateAuthority {
   private writeCrlLocked(opts: { now?: Date; nextUpdateHours?: number }): CrlWriteResult {
     const now = truncate(opts.now ?? new Date());
     const hours = opts.nextUpdateHours ?? this.settings.crlHours;
-    checkCrlHours(hours, opts.nextUpdateHours === undefined ? `the CRL validity of this CA (crlHours in ${CA_FILES.settings} or default_crl_days in openssl.cnf)` : 'the CRL validity');
+    checkCrlHours(hours, opts.nextUpdateHours === undefined ? CA_CRL_HOURS : 'the CRL validity');
     const nextUpdate = clampValidity(new Date(now.getTime() + hours * 3_600_000));
     // Consume the number first: a kill after this skips a number, never reuses one.
     const text = existsSync(this.paths.crlNumber) ? readFileSync(this.paths.crlNumber, 'utf8').trim() : '01';
