@@ -2,7 +2,7 @@
 // (issue, revoke, unrevoke, CRL) runs under the directory lock and replaces files atomically;
 // a revocation updates index.txt and then the CRL, with a marker file so that a writer killed
 // in between is repaired (CRL rewritten) by the next one to open the directory.
-import { existsSync, readFileSync, rmSync, chmodSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { RevocationReason } from '../model';
@@ -150,8 +150,8 @@ export async function initCa(dir: string, opts: InitCaOptions): Promise<Certific
 async function createCaFiles(paths: CaPaths, subjectAttrs: ReturnType<typeof parseDn>, opts: InitCaOptions): Promise<CertificateAuthority> {
   const now = truncate(opts.now ?? new Date());
   const keySpec = opts.key ?? 'p256';
+  // A new folder is 0700 (ensureCaDir); an existing one the user chose keeps its mode.
   ensureCaDir(paths.dir);
-  chmodSync(paths.dir, 0o700);
   ensureCaDir(paths.newCertsDir);
   ensureCaDir(paths.issuedDir);
   const { privateKey, publicKey } = await generateKey(keySpec);
