@@ -6,7 +6,7 @@ import { UsageError } from './usage-error';
 import { forTerminal, jsonForTerminal } from '../core/present/safeText';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { CrlServer, initCa, KEY_SPECS, openCa, readCsr, REVOCATION_REASONS, type CsrInfo, type KeySpec, type Profile } from '../core/ca/index';
+import { checkBrokerFilesFree, CrlServer, initCa, KEY_SPECS, openCa, readCsr, REVOCATION_REASONS, type CsrInfo, type KeySpec, type Profile } from '../core/ca/index';
 import { parseReason } from '../core/ca/indexDb';
 import type { RevocationReason } from '../core/model';
 import { dateFlag, intFlag, parseCli } from './args';
@@ -104,6 +104,7 @@ async function issue(argv: string[]): Promise<number> {
   if (broker && broker !== 'emqx' && broker !== 'mosquitto') throw new UsageError(`--broker: "${broker}" is not emqx or mosquitto`);
   if (broker && !v.out) throw new UsageError('--broker needs --out DIR');
   for (const ip of v.ip ?? []) if (!isIP(ip)) throw new UsageError(`--ip: "${ip}" is not an IPv4 or IPv6 address`);
+  if (broker) checkBrokerFilesFree(resolve(v.out!), broker as 'emqx' | 'mosquitto');
   const ca = openCa(dir);
   const issued = await ca.issue({
     profile, name: v.name, subject: v.subject, subjectDer: csr && !v.subject ? csr.subjectDer : undefined, publicKey: csr?.publicKey, dns: v.dns, ip: v.ip ?? [], email: v.email ?? [],

@@ -1,6 +1,6 @@
-// Plain-data elements of the "Certificate Authorities" view (no vscode types), the type guard
-// commands use to recognise a certificate node passed as their argument, and the markdown of a
-// certificate's tooltip.
+// Plain-data elements of the "Certificate Authorities" view (no vscode types), the guards
+// commands use to recognise a node passed as their argument, and the markdown of a certificate's
+// tooltip.
 import { formatDate } from '../../core/dates';
 import { forMarkdown } from '../../core/present/safeText';
 export interface CaNode {
@@ -82,4 +82,19 @@ export function caCertTooltip(n: CaCertNode, status: string, relativePath?: stri
     ...(n.evidence ? [`CRL: ${forMarkdown(n.evidence)}`] : []),
     ...(relativePath ? ['', forMarkdown(relativePath)] : []),
   ].join('  \n');
+}
+
+const NODE_KINDS = new Set<unknown>(['caGroup', 'caCert', 'caCrl', 'caCrlEntry'] satisfies Array<CaTreeNode['kind']>);
+
+/**
+ * The CA folder a node of this view belongs to, when `v` is one. Commands started from the view's
+ * context menu receive the node itself: this is the only thing they may take from it (a node's
+ * `name` is the CA's name, never a folder name for the command to write into).
+ */
+export function caDirOfNode(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const n = v as { kind?: unknown; dir?: unknown; caDir?: unknown };
+  if (n.kind === 'ca' && typeof n.dir === 'string') return n.dir;
+  if (NODE_KINDS.has(n.kind) && typeof n.caDir === 'string') return n.caDir;
+  return undefined;
 }

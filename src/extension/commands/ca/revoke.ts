@@ -13,6 +13,7 @@ import { resolveCertTarget } from './target';
 import { requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
 import { forNotification } from '../../../core/present/safeText';
+import { userFacing } from './userFacing';
 
 const REASON_TEXT: Record<string, string> = {
   unspecified: 'No reason given',
@@ -49,7 +50,7 @@ export async function revokeCertificate(services: Services, raw?: unknown): Prom
   }
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Revoking serial ${t.serialHex}` },
-    () => t.ca.revoke(t.target, reason),
+    () => userFacing(() => t.ca.revoke(t.target, reason)),
   );
   services.log.info(`revoked ${result.subject} serial ${result.serialHex} (${reason}); CRL #${result.crlNumber} written by ${t.caName}`);
   refreshCaViews(services);
