@@ -19,6 +19,8 @@ const HELP = `Usage:
   --ocsp     ask the OCSP responder in the certificate's AIA (after the CRLs)
   --host     the server name or IP the certificate must match (implies --purpose serverAuth)
   --at       validation time (ISO 8601), default now
+  certscope verify CERT --workspace DIR [--json] [--at TIME]
+             trust anchors, intermediates, CRLs and OCSP responses from DIR (as \`certscope scan\` sees it)
 Exit 0 valid, 1 invalid, 2 bad input.`;
 
 function seconds(text: string): number {
@@ -29,6 +31,7 @@ function seconds(text: string): number {
 
 async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(HELP + '\n'); return 0; }
+  if (argv.some((a) => a === '--workspace' || a.startsWith('--workspace='))) return (await import('./scan')).verifyWithWorkspace(argv);
   const p = parseArgs(argv, ['--chain', '--ca', '--crl', '--crl-check', '--ocsp-url', '--timeout', '--host', '--purpose', '--at', '--policy'],
     ['--ocsp', '--json', '--system-roots', '--explicit-policy'], HELP);
   if (p.positional.length !== 1) throw new UsageError(`verify: give exactly one certificate file\n\n${HELP}`);
