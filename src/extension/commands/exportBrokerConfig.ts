@@ -24,7 +24,7 @@ export async function exportBrokerConfig(services: Services, raw?: unknown): Pro
   )).flavor;
   const s = readBrokerSettings();
   const port = num(a, 'port') ?? (s.port || 8883);
-  const plan = await planBroker(s, { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port, wssPort: null });
+  const plan = await planBroker(s, { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port, wssPort: null }, services.pki);
   const snap = requireLoop(services).controller.snapshot();
   const r = plan.raw;
   const caDir = plan.ca?.ca.paths.dir;
