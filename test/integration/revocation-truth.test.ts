@@ -16,6 +16,15 @@ function openssl(args: string[], cwd?: string): string {
   return execFileSync('openssl', args, { encoding: 'utf8', timeout: 20_000, ...(cwd ? { cwd } : {}) });
 }
 
+/** Names the step in a failure (the workbench's own errors, e.g. "Illegal argument", do not). */
+async function step<T>(name: string, f: () => PromiseLike<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -83,36 +92,37 @@ describe('one revocation truth: openssl CA with its CRL named inter.crl.pem in a
   });
 
   it('tree, hover, CodeLens, Problems, Inspect, Verify and the CA view all say device-bad is revoked, citing crl/inter.crl.pem', async () => {
-    const snap = (await vscode.commands.executeCommand<{ nodes: Node[] }>('certscope.tree.refresh', { rescan: false }))!;
+    const snap = (await step('tree', () => vscode.commands.executeCommand<{ nodes: Node[] }>('certscope.tree.refresh', { rescan: false })))!;
     const node = snap.nodes.find((n) => n.kind === 'cert' && n.label === 'device-bad');
     assert.ok(node, 'device-bad is in the tree');
     assert.match(node.contextValue, /:revoked$/);
     assert.match(snap.nodes.find((n) => n.kind === 'cert' && n.label === 'device-good')!.contextValue, /^cert:leaf$/);
 
     const uri = vscode.Uri.file(bad);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(1, 0));
+    const source = await vscode.workspace.openTextDocument(uri);
+    const hovers = await step('hover', () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', source.uri, new vscode.Position(1, 1)));
     const hover = (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
     assert.match(hover, /\| Status \| \$\(error\) revoked \d{4}-\d\d-\d\d \(keyCompromise\) \|/);
     assert.match(hover, /revoked per CRL \\#4096 in emqx-truth\/crl\/inter\.crl\.pem/);
 
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const lenses = await step('CodeLens', () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', source.uri));
     assert.ok(lenses?.some((l) => /revoked \d{4}-\d\d-\d\d \(keyCompromise\)/.test(l.command?.title ?? '')), JSON.stringify(lenses?.map((l) => l.command?.title)));
 
     const diag = await until('the revoked diagnostic', async () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'revoked'));
     assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
     assert.match(diag.message, /per CRL #4096 in inter\.crl\.pem/);
 
-    const [decoded] = (await vscode.commands.executeCommand<vscode.Uri[]>('certscope.inspect.open', uri))!;
+    const [decoded] = (await step('Inspect', () => vscode.commands.executeCommand<vscode.Uri[]>('certscope.inspect.open', uri)))!;
     const text = (await vscode.workspace.openTextDocument(decoded!)).getText();
     assert.match(text, /Status:\s+REVOKED, revoked \d{4}-\d\d-\d\d \(keyCompromise\)/);
     assert.match(text, /Revocation:\s+revoked per CRL #4096 in emqx-truth\/crl\/inter\.crl\.pem \(this update/);
 
-    const verdict = await quietly<{ valid: boolean; failure?: { code: string; message: string } }>('certscope.ca.verify', { file: bad });
+    const verdict = await step('Verify', () => quietly<{ valid: boolean; failure?: { code: string; message: string } }>('certscope.ca.verify', { file: bad }));
     assert.equal(verdict.valid, false);
     assert.equal(verdict.failure?.code, 'revoked');
     assert.equal((await quietly<{ valid: boolean }>('certscope.ca.verify', { file: good })).valid, true);
 
-    const cas = await quietly<ViewNode[]>('certscope.ca.refresh');
+    const cas = await step('CA view', () => quietly<ViewNode[]>('certscope.ca.refresh'));
     const ca = cas.find((c) => c.dir === inter);
     assert.ok(ca, `the CA view lists ${inter}`);
     const crlNode = ca.children?.find((c) => c.kind === 'caCrl');
@@ -130,7 +140,11 @@ describe('one revocation truth: openssl CA with its CRL named inter.crl.pem in a
     assert.match(doc.getText(), /Status:\s+VALID/);
     openssl(['ca', '-batch', '-config', cnf, '-revoke', good, '-crl_reason', 'superseded'], inter);
     gencrl();
-    await until('the decoded document to say REVOKED', async () => (/Status:\s+REVOKED/.test(doc.getText()) ? true : undefined));
+    await until('the decoded document to say REVOKED', async () => (/Status:\s+REVOKED/.test(doc.getText()) ? true : undefined)).catch(async (e: Error) => {
+      const snap = (await vscode.commands.executeCommand<{ nodes: Node[] }>('certscope.tree.refresh', { rescan: false }))!;
+      const crlNode = snap.nodes.find((n) => n.kind === 'crl' && n.description.includes('inter.crl.pem'));
+      throw new Error(`${e.message}; the tree shows the CRL as "${crlNode?.description}"; document:\n${doc.getText().slice(0, 600)}`);
+    });
     assert.match(doc.getText(), /per CRL #4097 in emqx-truth\/crl\/inter\.crl\.pem/);
   });
 });
