@@ -189,7 +189,8 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     assert.ok(!keyHover.includes(keyDoc.lineAt(1).text.slice(0, 20)), 'key material in the hover');
     const revoked = await vscode.workspace.openTextDocument(pki('device-revoked.crt'));
     const revText = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', revoked.uri, new vscode.Position(1, 1)));
-    assert.match(revText, /revoked 2024-01-01 \(keyCompromise\) per CRL pki\/intermediate\.crl/);
+    assert.match(revText, /\| Status \| \$\(error\) revoked 2024-01-01 \(keyCompromise\) \|/);
+    assert.match(revText, /\| Revocation \| \$\(error\) revoked per CRL \\#1 in pki\/intermediate\.crl \(this update/);
     console.log(`inspect perf: first hover in YAML ${ms.toFixed(1)} ms (includes the round trip through the command API)`);
   });
 
@@ -248,7 +249,7 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     assert.equal(await vscode.env.clipboard.readText(), sha256Colon(uri));
     const revoked = await exec<{ ok: boolean; summary: string }>('certscope.inspect.verifyChain', pki('device-revoked.crt'), 0);
     assert.equal(revoked?.ok, false);
-    assert.match(revoked.summary, /^Chain invalid: CN=device-revoked: certificate revoked \(keyCompromise\) on 2024-01-01/);
+    assert.match(revoked.summary, /^Chain invalid: CN=device-revoked: revoked 2024-01-01 \(keyCompromise\) per CRL #1 in pki\/intermediate\.crl \(this update/);
   });
 
   it('diagnostics: expired, revoked, wrong order, root in chain, unreadable file', async () => {

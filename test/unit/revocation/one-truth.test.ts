@@ -137,7 +137,7 @@ describe('one revocation truth: every surface tells the same story', function ()
       run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', ...args, '--workspace', s.dir, '--at', s.now.toISOString()]);
     const bad = await cli(s.emqx.revoked);
     assert.equal(bad.code, 1, bad.stdout + bad.stderr);
-    assert.match(bad.stdout, /is revoked \(keyCompromise\): revoked per CRL #\d+ in emqx\/crl\/inter\.crl\.pem/);
+    assert.match(bad.stdout, /INVALID: revoked \d{4}-\d\d-\d\d \(keyCompromise\) per CRL #\d+ in emqx\/crl\/inter\.crl\.pem/);
     const good = await cli(s.emqx.good);
     assert.equal(good.code, 0, good.stdout + good.stderr);
     assert.match(good.stdout, /not revoked per CRL #\d+ in emqx\/crl\/inter\.crl\.pem/);
