@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './loop-helpers';
 
 interface Node { id: string; kind: string; label: string; description: string; contextValue: string; parentId?: string; tooltip: string }
 interface Snapshot { stats: { files: number; totalMs: number; findMs: number; loadMs: number }; loads: number; nodes: Node[]; marks: Record<string, string> }
@@ -40,16 +41,6 @@ async function exec<T>(id: string, ...args: unknown[]): Promise<T | undefined> {
 
 async function snapshot(rescan = true): Promise<Snapshot> {
   return (await vscode.commands.executeCommand<Snapshot>('certscope.tree.refresh', { rescan }))!;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function hoverText(hovers: vscode.Hover[] | undefined): string {

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { quietly, until } from './loop-helpers';
 
 interface Node { id: string; kind: string; label: string; description: string; contextValue: string; tooltip: string }
 interface ViewNode { kind: string; dir?: string; status?: string; serialHex?: string; path?: string; entries?: number; error?: string; children?: ViewNode[] }
@@ -22,30 +23,6 @@ async function step<T>(name: string, f: () => PromiseLike<T> | T): Promise<T> {
     return await f();
   } catch (e) {
     throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Runs a command with notifications answered silently; resolves to its result. */
-async function quietly<T>(id: string, ...args: unknown[]): Promise<T> {
-  const w = vscode.window as unknown as Record<string, unknown>;
-  const saved = { info: w.showInformationMessage, warn: w.showWarningMessage };
-  w.showInformationMessage = () => Promise.resolve(undefined);
-  w.showWarningMessage = () => Promise.resolve(undefined);
-  try {
-    return (await vscode.commands.executeCommand<T>(id, ...args))!;
-  } finally {
-    w.showInformationMessage = saved.info;
-    w.showWarningMessage = saved.warn;
   }
 }
 
@@ -117,12 +94,12 @@ describe('one revocation truth: openssl CA with its CRL named inter.crl.pem in a
     assert.match(text, /Status:\s+REVOKED, revoked \d{4}-\d\d-\d\d \(keyCompromise\)/);
     assert.match(text, /Revocation:\s+revoked per CRL #4096 in emqx-truth\/crl\/inter\.crl\.pem \(this update/);
 
-    const verdict = await step('Verify', () => quietly<{ valid: boolean; failure?: { code: string; message: string } }>('certscope.ca.verify', { file: bad }));
+    const verdict = (await step('Verify', () => quietly<{ valid: boolean; failure?: { code: string; message: string } }>('certscope.ca.verify', { file: bad }))).result;
     assert.equal(verdict.valid, false);
     assert.equal(verdict.failure?.code, 'revoked');
-    assert.equal((await quietly<{ valid: boolean }>('certscope.ca.verify', { file: good })).valid, true);
+    assert.equal((await quietly<{ valid: boolean }>('certscope.ca.verify', { file: good })).result.valid, true);
 
-    const cas = await step('CA view', () => quietly<ViewNode[]>('certscope.ca.refresh'));
+    const cas = (await step('CA view', () => quietly<ViewNode[]>('certscope.ca.refresh'))).result;
     const ca = cas.find((c) => c.dir === inter);
     assert.ok(ca, `the CA view lists ${inter}`);
     const crlNode = ca.children?.find((c) => c.kind === 'caCrl');
