@@ -1,4 +1,4 @@
-// Three bundles: the extension (Node, CJS, `vscode` external), the CLI, and the webview (browser).
+// Four bundles: the extension (Node, CJS, `vscode` external), its decode worker, the CLI, and the webview (browser).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -22,6 +22,16 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  },
+  {
+    // Worker thread that reads and decodes workspace files off the extension host's main thread
+    // (src/core/workspace/decodePool.ts loads it from next to dist/extension.js).
+    ...common,
+    entryPoints: ['src/core/workspace/decodeWorker.ts'],
+    outfile: 'dist/decodeWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

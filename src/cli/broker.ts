@@ -3,9 +3,9 @@
 // MQTT activity and CRL/OCSP events as they happen. Ctrl-C stops it cleanly.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { parseCli } from './args';
 import { BrokerStartError, TlsMqttBroker } from '../core/broker/broker';
 import { BrokerConfigError, resolveBrokerConfig } from '../core/broker/config';
 import { parseEmqxConf } from '../core/broker/emqxConf';
@@ -57,17 +57,8 @@ function loadConfigFile(path: string): { options: Record<string, unknown>; baseD
 export const brokerCommand: CliCommand = {
   summary: 'run a local MQTT-over-TLS broker with CRL checking, OCSP stapling and real TLS alerts',
   async run(argv) {
-    let a: ReturnType<typeof parse>;
-    try {
-      a = parse(argv);
-    } catch (err) {
-      throw new UsageError(`${(err as Error).message}\n\n${HELP}`);
-    }
+    const a = parse(argv);
     const v = a.values;
-    if (v.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
     if (a.positionals.length) throw new UsageError(`unexpected argument "${a.positionals[0]}"\n\n${HELP}`);
     const file = v.config ? loadConfigFile(v.config) : { options: {}, baseDir: process.cwd(), notes: [] };
     const o: Record<string, unknown> = { ...file.options };
@@ -131,26 +122,20 @@ export const brokerCommand: CliCommand = {
 };
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      config: { type: 'string' },
-      bind: { type: 'string' },
-      port: { type: 'string' },
-      'wss-port': { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      chain: { type: 'string' },
-      ca: { type: 'string' },
-      'no-verify': { type: 'boolean' },
-      crl: { type: 'string', multiple: true },
-      'crl-url': { type: 'string', multiple: true },
-      'ocsp-url': { type: 'string' },
-      json: { type: 'boolean' },
-      'status-interval': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  return parseCli(argv, {
+    config: { type: 'string' },
+    bind: { type: 'string' },
+    port: { type: 'string' },
+    'wss-port': { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    chain: { type: 'string' },
+    ca: { type: 'string' },
+    'no-verify': { type: 'boolean' },
+    crl: { type: 'string', multiple: true },
+    'crl-url': { type: 'string', multiple: true },
+    'ocsp-url': { type: 'string' },
+    json: { type: 'boolean' },
+    'status-interval': { type: 'string' },
+  }, HELP);
 }

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { parseCli } from './args';
 import { initCa, type CertificateAuthority } from '../core/ca/index';
 import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
@@ -73,6 +74,15 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
   const t0 = performance.now();
   const at = (): string => `+${((performance.now() - t0) / 1000).toFixed(2)} s`.padStart(9);
   const dir = mkdtempSync(join(tmpdir(), 'certscope-demo-'));
+  // Ctrl+C / kill: the temporary CA (its keys included) goes before the process does. Removed
+  // synchronously first, so a server that is slow to stop cannot keep the keys on disk.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (opts.keep) log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let ocsp: OcspHttpServer | undefined;
   let broker: TlsMqttBroker | undefined;
   try {
@@ -127,6 +137,8 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
     log('');
     return { good: goodResult, revoked: badResult, problems: checkDemo(goodResult, badResult) };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await broker?.stop();
     await ocsp?.close();
     if (opts.keep) log(`kept ${dir}`);
@@ -135,16 +147,12 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
 }
 
 async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
-  const unknown = argv.filter((a) => a !== '--json' && a !== '--keep');
-  if (unknown.length) throw new UsageError(`demo: unknown option ${unknown[0]}\n\n${HELP}`);
-  const json = argv.includes('--json');
+  const { values: v, positionals } = parseCli(argv, { json: { type: 'boolean' }, keep: { type: 'boolean' } }, HELP);
+  if (positionals.length) throw new UsageError(`demo: unexpected argument "${positionals[0]}"\n\n${HELP}`);
+  const json = v.json === true;
   const lines: string[] = [];
   const log = json ? (l: string) => { lines.push(l); } : (l: string) => process.stdout.write(l + '\n');
-  const outcome = await runDemo(log, { keep: argv.includes('--keep'), color: !json && process.stdout.isTTY && !process.env.NO_COLOR });
+  const outcome = await runDemo(log, { keep: v.keep === true, color: !json && process.stdout.isTTY && !process.env.NO_COLOR });
   if (json) {
     process.stdout.write(JSON.stringify({ ok: outcome.problems.length === 0, problems: outcome.problems, good: outcome.good, revoked: outcome.revoked }, null, 2) + '\n');
   } else if (outcome.problems.length === 0) {

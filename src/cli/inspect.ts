@@ -2,13 +2,14 @@
 // OCSP messages, CSRs, keys, PKCS#7 and PKCS#12 files and prints them readably or as JSON.
 // Exit 0 when everything decoded, 2 when any input was bad (each problem on stderr, naming the
 // file, block, line and what is wrong).
-import { readFileSync } from 'node:fs';
 import { decodeBytes, readFileForDecoding } from '../core/decode/index';
+import { DEFAULT_MAX_BYTES, formatSize, type FileRead } from '../core/decode/file';
 import { toJsonData } from '../core/present/json';
 import { renderText } from '../core/present/text';
 import { describeProblem } from '../core/present/problem';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { dateFlag, parseCli } from './args';
 
 const HELP = `Usage: certscope inspect FILE... [--json] [--at TIME] [--password P]
 
@@ -25,43 +26,22 @@ Exit status: 0 all inputs decoded, 2 bad input (message names file, block and li
 
 interface Args { files: string[]; json: boolean; at: Date; password?: string }
 
-function parseArgs(argv: string[]): Args | 'help' {
-  const args: Args = { files: [], json: false, at: new Date() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`inspect: ${a} needs a value`);
-      return v;
-    };
-    if (a === '-h' || a === '--help') return 'help';
-    else if (a === '--json') args.json = true;
-    else if (a === '--at') {
-      const v = value();
-      const d = new Date(v);
-      if (Number.isNaN(d.getTime())) throw new UsageError(`inspect: --at: not a date/time: ${JSON.stringify(v)} (use ISO 8601, e.g. 2030-01-01T00:00:00Z)`);
-      args.at = d;
-    } else if (a === '--password') args.password = value();
-    else if (a.startsWith('--at=')) { const d = new Date(a.slice(5)); if (Number.isNaN(d.getTime())) throw new UsageError(`inspect: --at: not a date/time: ${JSON.stringify(a.slice(5))}`); args.at = d; }
-    else if (a.startsWith('--password=')) args.password = a.slice(11);
-    else if (a.startsWith('-') && a !== '-') throw new UsageError(`inspect: unknown option ${a}\n\n${HELP}`);
-    else args.files.push(a);
-  }
-  if (args.files.length === 0) throw new UsageError(`inspect: no FILE given\n\n${HELP}`);
-  return args;
+function parseInspectArgs(argv: string[]): Args {
+  const { values: v, positionals } = parseCli(argv, { json: { type: 'boolean' }, at: { type: 'string' }, password: { type: 'string' } }, HELP);
+  if (positionals.length === 0) throw new UsageError(`inspect: no FILE given\n\n${HELP}`);
+  return { files: positionals, json: v.json === true, at: dateFlag(v.at, 'at') ?? new Date(), password: v.password };
 }
 
 /** "ca.pem: block 2 (CERTIFICATE), line 31: truncated base64" */
 export const inspectCommand: CliCommand = {
   summary: 'decode certificates, CRLs, OCSP messages, CSRs, keys, PKCS#7/#12 files',
   async run(argv) {
-    const args = parseArgs(argv);
-    if (args === 'help') { process.stdout.write(HELP + '\n'); return 0; }
+    const args = parseInspectArgs(argv);
     const problems: string[] = [];
     const texts: string[] = [];
     const json: unknown[] = [];
     for (const file of args.files) {
-      const read = file === '-' ? readStdin() : readFileForDecoding(file);
+      const read = file === '-' ? await readStdin(DEFAULT_MAX_BYTES) : readFileForDecoding(file);
       if (!read.ok) { problems.push(`${file}: ${read.error}`); continue; }
       const items = decodeBytes(read.bytes, { fileName: file, password: args.password });
       for (const item of items) {
@@ -78,11 +58,22 @@ export const inspectCommand: CliCommand = {
   },
 };
 
-function readStdin(): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
+/** stdin with the same cap as a file: reading stops (and the input is refused) past maxBytes. */
+async function readStdin(maxBytes: number): Promise<FileRead> {
+  const chunks: Buffer[] = [];
+  let total = 0;
   try {
-    const data = readFileSync(0);
-    return { ok: true, bytes: new Uint8Array(data) };
+    for await (const chunk of process.stdin) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) {
+        process.stdin.destroy();
+        return { ok: false, error: `stdin is over the ${formatSize(maxBytes)} limit; not read` };
+      }
+      chunks.push(chunk as Buffer);
+    }
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: `cannot read stdin: ${e instanceof Error ? e.message : String(e)}` };
   }
+  const data = Buffer.concat(chunks, total);
+  return { ok: true, bytes: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }

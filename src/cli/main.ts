@@ -1,5 +1,6 @@
 import { commands } from './commands';
 import { UsageError } from './usage-error';
+import { describeFailure } from './failure';
 
 function usage(): string {
   const names = Object.keys(commands).sort();
@@ -30,12 +31,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`certscope: ${err.message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`certscope: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exitCode = 70;
-    }
+    const f = describeFailure(err);
+    if (f.stdout) process.stdout.write(`${f.message}\n`);
+    else process.stderr.write(`certscope: ${f.message}\n`);
+    process.exitCode = f.exitCode;
   },
 );

@@ -8,6 +8,7 @@ import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { parseCli } from './args';
 
 const HELP = `Usage:
   certscope ocsp serve --ca DIR [--port N] [--host 127.0.0.1] [--validity 1h]
@@ -18,35 +19,14 @@ const HELP = `Usage:
       Asks a responder (default: the certificate's OCSP URL) and verifies the answer.
       Exit 0 good, 1 revoked/unknown/invalid answer, 2 bad input.`;
 
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
+const OPTIONS = {
+  ca: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, validity: { type: 'string' }, 'responder-cert': { type: 'string' },
+  'responder-key': { type: 'string' }, issuer: { type: 'string' }, url: { type: 'string' }, timeout: { type: 'string' },
+  get: { type: 'boolean' }, 'no-nonce': { type: 'boolean' }, json: { type: 'boolean' },
+} as const;
 
-const VALUE_FLAGS = new Set(['--ca', '--port', '--host', '--validity', '--responder-cert', '--responder-key', '--issuer', '--url', '--timeout']);
-const BOOL_FLAGS = new Set(['--get', '--no-nonce', '--json', '--help', '-h']);
-
-function parse(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    if (VALUE_FLAGS.has(name)) {
-      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value\n\n${HELP}`);
-      flags.set(name, v);
-    } else if (BOOL_FLAGS.has(a)) {
-      flags.set(a, true);
-    } else if (a.startsWith('-') && a !== '-') {
-      throw new UsageError(`unknown option ${a}\n\n${HELP}`);
-    } else {
-      positional.push(a);
-    }
-  }
-  return { positional, flags };
-}
+type Parsed = ReturnType<typeof parse>;
+const parse = (argv: string[]) => parseCli(argv, OPTIONS, HELP);
 
 /** "1h", "30m", "90s", "2d" or plain seconds -> seconds. */
 export function parseDuration(text: string, flag: string): number {
@@ -66,14 +46,14 @@ function readFile(path: string, what: string): Buffer {
 }
 
 function str(p: Parsed, flag: string): string | undefined {
-  const v = p.flags.get(flag);
+  const v = p.values[flag.slice(2) as keyof Parsed['values']];
   return typeof v === 'string' ? v : undefined;
 }
 
 async function serve(p: Parsed): Promise<number> {
   const caDir = str(p, '--ca');
   if (!caDir) throw new UsageError(`ocsp serve needs --ca DIR\n\n${HELP}`);
-  if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
+  if (p.positionals.length) throw new UsageError(`unexpected argument ${p.positionals[0]}`);
   const rCert = str(p, '--responder-cert');
   const rKey = str(p, '--responder-key');
   if (!!rCert !== !!rKey) throw new UsageError('--responder-cert and --responder-key go together');
@@ -130,23 +110,23 @@ async function serve(p: Parsed): Promise<number> {
 }
 
 async function check(p: Parsed): Promise<number> {
-  if (p.positional.length !== 1) throw new UsageError(`ocsp check needs exactly one certificate file\n\n${HELP}`);
+  if (p.positionals.length !== 1) throw new UsageError(`ocsp check needs exactly one certificate file\n\n${HELP}`);
   const issuerPath = str(p, '--issuer');
   if (!issuerPath) throw new UsageError('ocsp check needs --issuer FILE (the CA certificate that issued CERT)');
-  const cert = readFile(p.positional[0], 'certificate');
+  const cert = readFile(p.positionals[0], 'certificate');
   const issuer = readFile(issuerPath, 'issuer certificate');
   const timeoutMs = Math.round(parseDuration(str(p, '--timeout') ?? '15s', '--timeout') * 1000);
   const r = await checkOcsp(cert, issuer, {
     url: str(p, '--url'),
-    nonce: !p.flags.has('--no-nonce'),
-    method: p.flags.has('--get') ? 'GET' : 'POST',
+    nonce: !p.values['no-nonce'],
+    method: p.values.get ? 'GET' : 'POST',
     timeoutMs,
   });
   if (r.problems.some((x) => x.startsWith('bad certificate input'))) throw new UsageError(r.problems.join('; '));
-  if (p.flags.has('--json')) {
+  if (p.values.json) {
     process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   } else {
-    const lines = [`${p.positional[0]}: ${r.status}${r.valid ? '' : ' (response not accepted)'}`];
+    const lines = [`${p.positionals[0]}: ${r.status}${r.valid ? '' : ' (response not accepted)'}`];
     if (r.url) lines.push(`  responder URL: ${r.url}`);
     if (r.responseStatus !== 'successful') lines.push(`  response status: ${r.responseStatus}`);
     if (r.claimedStatus && !r.valid) lines.push(`  the response claims: ${r.claimedStatus}`);
@@ -169,10 +149,6 @@ export const ocspCommand: CliCommand = {
       return sub ? 0 : 2;
     }
     const p = parse(rest);
-    if (p.flags.has('--help') || p.flags.has('-h')) {
-      process.stdout.write(HELP + '\n');
-      return 0;
-    }
     if (sub === 'serve') return serve(p);
     if (sub === 'check') return check(p);
     throw new UsageError(`unknown ocsp subcommand "${sub}"\n\n${HELP}`);

@@ -11,7 +11,7 @@ import type { KnownRevocation, PemInput, ProbeOptions } from '../core/probe/type
 import { parseProbeUrl, ProbeUrlError } from '../core/probe/url';
 import { loadCrlFile } from '../core/verify/index';
 import { decodeCertificate } from '../core/decode/certificate';
-import { parseArgs } from './args';
+import { parseCli } from './args';
 
 const HELP = `Usage:
   certscope probe URL [--ca FILE] [--cert FILE] [--key FILE] [--servername NAME] [--tls 1.2|1.3]
@@ -75,15 +75,15 @@ function revocationsFromCrls(paths: string[], cert: PemInput | undefined): Known
 }
 
 async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
-  const p = parseArgs(argv, ['--ca', '--cert', '--key', '--servername', '--tls', '--mqtt', '--client-id', '--username', '--password', '--timeout', '--crl'],
-    ['--ocsp', '--json', '--no-roundtrip'], HELP);
-  if (p.positional.length !== 1) throw new UsageError(`probe: give exactly one URL\n\n${HELP}`);
-  const one = (f: string): string | undefined => p.values.get(f)?.at(-1);
-  const url = p.positional[0];
+  const p = parseCli(argv, {
+    ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, servername: { type: 'string' }, tls: { type: 'string' },
+    mqtt: { type: 'string' }, 'client-id': { type: 'string' }, username: { type: 'string' }, password: { type: 'string' },
+    timeout: { type: 'string' }, crl: { type: 'string', multiple: true },
+    ocsp: { type: 'boolean' }, json: { type: 'boolean' }, 'no-roundtrip': { type: 'boolean' },
+  }, HELP);
+  if (p.positionals.length !== 1) throw new UsageError(`probe: give exactly one URL\n\n${HELP}`);
+  const one = (f: string): string | undefined => p.values[f.slice(2) as Exclude<keyof typeof p.values, 'crl' | 'ocsp' | 'json' | 'no-roundtrip'>];
+  const url = p.positionals[0];
   try {
     parseProbeUrl(url);
   } catch (err) {
@@ -109,17 +109,17 @@ async function run(argv: string[]): Promise<number> {
     url, ca, cert, key,
     servername: one('--servername'),
     tlsVersion: tls as ProbeOptions['tlsVersion'],
-    requestOcsp: p.bools.has('--ocsp'),
+    requestOcsp: p.values.ocsp === true,
     mqttVersion: mqtt === '5' ? '5' : '3.1.1',
     clientId: one('--client-id'),
     username: one('--username'),
     password: one('--password'),
     timeoutMs: timeout ? Number(timeout) * 1000 : undefined,
-    skipRoundTrip: p.bools.has('--no-roundtrip'),
-    context: { revocations: revocationsFromCrls(p.values.get('--crl') ?? [], cert) },
+    skipRoundTrip: p.values['no-roundtrip'] === true,
+    context: { revocations: revocationsFromCrls(p.values.crl ?? [], cert) },
   };
   const result = await probe(options);
-  if (p.bools.has('--json')) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (p.values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(formatProbe(result, { color: process.stdout.isTTY && !process.env.NO_COLOR }));
   if (result.diagnosis.some((d) => d.kind === 'bad_input')) return 2;
   return result.ok ? 0 : 1;

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CliCommand } from './commands';
-import { parseArgs } from './args';
+import { dateFlag, intFlag, parseCli } from './args';
 import { UsageError } from './usage-error';
 
 const HELP = `Usage:
@@ -17,22 +17,18 @@ const HELP = `Usage:
 
 interface Common { dir: string; json: boolean; at: Date; expiringDays: number }
 
-function common(p: ReturnType<typeof parseArgs>, dir: string | undefined): Common {
+const OPTIONS = { at: { type: 'string' }, 'expiring-days': { type: 'string' }, json: { type: 'boolean' } } as const;
+
+function common(v: { at?: string; 'expiring-days'?: string; json?: boolean }, dir: string | undefined): Common {
   if (!dir) throw new UsageError(`no DIR given\n\n${HELP}`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dir}: not a directory`);
-  const atText = p.values.get('--at')?.at(-1);
-  const at = atText ? new Date(atText) : new Date();
-  if (Number.isNaN(at.getTime())) throw new UsageError(`--at: "${atText}" is not a date/time (e.g. 2026-01-31T12:00:00Z)`);
-  const daysText = p.values.get('--expiring-days')?.at(-1) ?? '30';
-  if (!/^\d+$/.test(daysText)) throw new UsageError(`--expiring-days: "${daysText}" is not a whole number of days`);
-  return { dir, json: p.bools.has('--json'), at, expiringDays: Number(daysText) };
+  return { dir, json: v.json === true, at: dateFlag(v.at, 'at') ?? new Date(), expiringDays: intFlag(v['expiring-days'], 'expiring-days') ?? 30 };
 }
 
 async function scan(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(HELP + '\n'); return 0; }
-  const p = parseArgs(argv, ['--at', '--expiring-days'], ['--json'], HELP);
-  if (p.positional.length > 1) throw new UsageError(`scan: give one DIR\n\n${HELP}`);
-  const o = common(p, p.positional[0]);
+  const p = parseCli(argv, OPTIONS, HELP);
+  if (p.positionals.length > 1) throw new UsageError(`scan: give one DIR\n\n${HELP}`);
+  const o = common(p.values, p.positionals[0]);
   const [{ indexDirectory }, { PkiTree }, { describeRevocation }] = await Promise.all([
     import('../core/workspace/directory'), import('../core/workspace/tree'), import('../core/revocation/evidence'),
   ]);
@@ -74,13 +70,13 @@ function evidenceJson(a: import('../core/revocation/status').RevocationAnswer, l
 
 /** `certscope verify FILE --workspace DIR`: called by the verify command when --workspace is given. */
 export async function verifyWithWorkspace(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, ['--workspace', '--at', '--expiring-days'], ['--json'], HELP);
-  if (p.positional.length !== 1) throw new UsageError(`verify: give exactly one certificate file\n\n${HELP}`);
-  const o = common(p, p.values.get('--workspace')?.at(-1));
+  const p = parseCli(argv, { ...OPTIONS, workspace: { type: 'string' } }, HELP);
+  if (p.positionals.length !== 1) throw new UsageError(`verify: give exactly one certificate file\n\n${HELP}`);
+  const o = common(p.values, p.values.workspace);
   const [{ indexDirectory }, { decodeBytes, readFileForDecoding }, { verifyInWorkspace }, { formatResult }] = await Promise.all([
     import('../core/workspace/directory'), import('../core/decode/index'), import('../core/revocation/verify'), import('./verify'),
   ]);
-  const file = p.positional[0];
+  const file = p.positionals[0];
   const read = readFileForDecoding(file);
   if (!read.ok) throw new UsageError(`${file}: ${read.error}`);
   const cert = decodeBytes(read.bytes, { fileName: file }).map((i) => i.result).find((r) => r.kind === 'certificate');

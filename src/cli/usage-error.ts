@@ -5,3 +5,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** -h/--help seen by the flag parser: the CLI prints `text` on stdout and exits 0. */
+export class HelpRequested extends Error {
+  constructor(readonly text: string) {
+    super('help requested');
+    this.name = 'HelpRequested';
+  }
+}

@@ -2,7 +2,7 @@
 // host name check. Exit 0 valid, 1 invalid, 2 bad input.
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
-import { parseArgs } from './args';
+import { dateFlag, parseCli } from './args';
 import {
   fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate, type VerifyResult,
 } from '../core/verify/index';
@@ -30,43 +30,47 @@ function seconds(text: string): number {
 }
 
 async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(HELP + '\n'); return 0; }
   if (argv.some((a) => a === '--workspace' || a.startsWith('--workspace='))) return (await import('./scan')).verifyWithWorkspace(argv);
-  const p = parseArgs(argv, ['--chain', '--ca', '--crl', '--crl-check', '--ocsp-url', '--timeout', '--host', '--purpose', '--at', '--policy'],
-    ['--ocsp', '--json', '--system-roots', '--explicit-policy'], HELP);
-  if (p.positional.length !== 1) throw new UsageError(`verify: give exactly one certificate file\n\n${HELP}`);
-  const vals = (f: string): string[] => p.values.get(f) ?? [];
-  const one = (f: string): string | undefined => vals(f).at(-1);
-  let at: Date | undefined;
-  if (one('--at')) {
-    at = new Date(one('--at')!);
-    if (Number.isNaN(at.getTime())) throw new UsageError(`--at: "${one('--at')}" is not a date/time (e.g. 2026-01-31T12:00:00Z)`);
-  }
-  const purpose = one('--purpose');
+  const p = parseCli(argv, {
+    chain: { type: 'string', multiple: true }, ca: { type: 'string', multiple: true }, crl: { type: 'string', multiple: true },
+    'crl-check': { type: 'string' }, 'ocsp-url': { type: 'string', multiple: true }, timeout: { type: 'string' }, host: { type: 'string' },
+    purpose: { type: 'string' }, at: { type: 'string' }, policy: { type: 'string', multiple: true },
+    ocsp: { type: 'boolean' }, json: { type: 'boolean' }, 'system-roots': { type: 'boolean' }, 'explicit-policy': { type: 'boolean' },
+  }, HELP);
+  if (p.positionals.length !== 1) throw new UsageError(`verify: give exactly one certificate file\n\n${HELP}`);
+  const v = p.values;
+  const vals = (f: 'chain' | 'ca' | 'crl' | 'ocsp-url' | 'policy'): string[] => v[f] ?? [];
+  const at = dateFlag(v.at, 'at');
+  const purpose = v.purpose;
   if (purpose && purpose !== 'serverAuth' && purpose !== 'clientAuth') throw new UsageError('--purpose: serverAuth or clientAuth');
-  const crlCheck = one('--crl-check') ?? 'leaf';
+  const crlCheck = v['crl-check'] ?? 'leaf';
   if (crlCheck !== 'leaf' && crlCheck !== 'all') throw new UsageError('--crl-check: leaf or all');
-  const timeoutMs = one('--timeout') ? seconds(one('--timeout')!) * 1000 : 5000;
+  const timeoutMs = v.timeout ? seconds(v.timeout) * 1000 : 5000;
   try {
-    const [target, ...extra] = loadCertificates(p.positional[0]);
-    const pool = [...extra, ...vals('--chain').flatMap(loadCertificates)];
-    const given = vals('--ca').flatMap(loadCertificates);
+    // Unreadable certificates are the user's mistake (exit 2, naming the file), not a verdict.
+    const certsIn = (file: string, flag: string): Uint8Array[] => {
+      const certs = loadCertificates(file);
+      checkParses(certs, `${flag}${file}`, parseCertificate);
+      return certs;
+    };
+    const [target, ...extra] = certsIn(p.positionals[0], '');
+    const pool = [...extra, ...vals('chain').flatMap((f) => certsIn(f, '--chain '))];
+    const given = vals('ca').flatMap((f) => certsIn(f, '--ca '));
     const anchors = [...given];
-    if (p.bools.has('--system-roots') || anchors.length === 0) anchors.push(...systemRoots());
+    if (v['system-roots'] || anchors.length === 0) anchors.push(...systemRoots());
     const crls: Uint8Array[] = [];
-    for (const c of vals('--crl')) crls.push(...(/^https?:\/\//i.test(c) ? await fetchCrl(c, timeoutMs) : loadCrlFile(c)));
+    for (const c of vals('crl')) crls.push(...(/^https?:\/\//i.test(c) ? await fetchCrl(c, timeoutMs) : loadCrlFile(c)));
     // Unreadable inputs are the user's mistake (exit 2), not a verdict about the certificate.
-    checkParses(crls, vals('--crl').join(', '), parseCrl);
-    checkParses([...pool, ...given], 'a --chain/--ca certificate', parseCertificate);
-    const ocsp = p.bools.has('--ocsp') || vals('--ocsp-url').length > 0;
+    checkParses(crls, vals('crl').join(', '), parseCrl);
+    const ocsp = v.ocsp || vals('ocsp-url').length > 0;
     const result = await verifyCertificate(target, {
-      anchors, pool, crls, at, host: one('--host'), purpose: purpose as 'serverAuth' | 'clientAuth' | undefined,
+      anchors, pool, crls, at, host: v.host, purpose: purpose as 'serverAuth' | 'clientAuth' | undefined,
       revocation: crls.length || ocsp ? crlCheck as 'leaf' | 'all' : 'none',
-      ocsp: ocsp ? ocspChecker({ timeoutMs, url: one('--ocsp-url') }) : undefined,
-      policy: vals('--policy').length || p.bools.has('--explicit-policy')
-        ? { initialPolicySet: vals('--policy'), initialExplicitPolicy: p.bools.has('--explicit-policy') } : undefined,
+      ocsp: ocsp ? ocspChecker({ timeoutMs, url: vals('ocsp-url').at(-1) }) : undefined,
+      policy: vals('policy').length || v['explicit-policy']
+        ? { initialPolicySet: vals('policy'), initialExplicitPolicy: v['explicit-policy'] === true } : undefined,
     });
-    process.stdout.write((p.bools.has('--json') ? JSON.stringify(result, null, 2) : formatResult(p.positional[0], result)) + '\n');
+    process.stdout.write((v.json ? JSON.stringify(result, null, 2) : formatResult(p.positionals[0], result)) + '\n');
     return result.valid ? 0 : 1;
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);

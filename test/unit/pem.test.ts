@@ -1,7 +1,8 @@
 // PEM blocks found wherever users keep them: files, YAML, JSON, .env, .conf and source code.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { findPemBlocks, looksLikeDer } from '../../src/core/pem';
+import { decodeText } from '../../src/core/decode';
+import { findPemBlocks, looksLikeDer, MAX_PEM_BLOCKS } from '../../src/core/pem';
 
 const CERT_PEM = readFileSync('examples/pki/server.crt', 'utf8');
 const CERT_DER = new Uint8Array(Buffer.from(CERT_PEM.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
@@ -118,6 +119,70 @@ describe('findPemBlocks', () => {
 
   it('returns nothing for text without PEM', () => {
     assert.deepEqual(findPemBlocks('hello\nworld -----BEGIN lower-----'), []);
+  });
+});
+
+describe('findPemBlocks on hostile text (linear scan, bounded output)', () => {
+  // Each of these took minutes (quadratic scan) or gigabytes before; no timing is asserted here
+  // (bench/pem.bench.ts measures cost against size), only that they end with the right answer.
+  it('5 MB of unterminated BEGIN lines: the first blocks report the missing END, then one block says where reading stopped', () => {
+    const line = '-----BEGIN CERTIFICATE-----\n';
+    const blocks = findPemBlocks(line.repeat(Math.ceil(5 * 1024 * 1024 / line.length)));
+    assert.equal(blocks.length, MAX_PEM_BLOCKS + 1);
+    assert.match(blocks[0].error ?? '', /missing "-----END CERTIFICATE-----" line/);
+    assert.deepEqual([blocks[1].range.startLine, blocks[1].errorLine], [1, 1]);
+    const last = blocks[MAX_PEM_BLOCKS];
+    assert.equal(last.error, 'too many PEM blocks: only the first 10,000 are read, the rest of the text is skipped');
+    assert.equal(last.range.startLine, MAX_PEM_BLOCKS);
+  });
+
+  it('9,999 unterminated BEGINs before 5 MB of text: each looks for its END only up to the next BEGIN', () => {
+    const text = '-----BEGIN CERTIFICATE-----\n'.repeat(9_999) + `${'A'.repeat(76)}\n`.repeat(70_000) + '-----END CERTIFICATE-----\n';
+    const blocks = findPemBlocks(text);
+    assert.equal(blocks.length, 9_999);
+    assert.match(blocks[0].error ?? '', /missing/);
+    assert.equal(blocks[9_998].error, undefined, 'the last block reaches its END');
+    assert.equal(blocks[9_998].der?.length, 70_000 * 57);
+  });
+
+  it('a million tiny blocks: MAX_PEM_BLOCKS are returned, decodeText reports the cut as a problem', () => {
+    const tiny = '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n';
+    const text = tiny.repeat(1_000_000);
+    const blocks = findPemBlocks(text);
+    assert.equal(blocks.length, MAX_PEM_BLOCKS + 1);
+    assert.equal(blocks[MAX_PEM_BLOCKS - 1].range.startLine, 3 * (MAX_PEM_BLOCKS - 1));
+    const items = decodeText(text);
+    const last = items[items.length - 1];
+    assert.equal(items.length, MAX_PEM_BLOCKS + 1);
+    assert.match(last.result.kind === 'error' ? last.result.message : '', /too many PEM blocks/);
+  });
+
+  it('takes a smaller cap as a parameter', () => {
+    const blocks = findPemBlocks(CERT_PEM.repeat(3), 2);
+    assert.deepEqual(blocks.map((b) => b.error === undefined), [true, true, false]);
+    assert.match(blocks[2].error ?? '', /only the first 2 are read/);
+  });
+
+  it('many blocks on one long line (minified JSON) keep their quotes and DER', () => {
+    const json = JSON.stringify({ certs: Array.from({ length: 300 }, () => CERT_PEM) });
+    const blocks = findPemBlocks(json);
+    assert.equal(blocks.length, 300);
+    for (const b of blocks) { assert.equal(b.range.startLine, 0); sameDer(b.der); }
+  });
+
+  it('counts lone CR line ends and finds the END of its own label past a foreign END', () => {
+    const text = `a\rb\r${CERT_PEM.trim().split('\n').join('\r')}\r`;
+    const [b] = findPemBlocks(text);
+    sameDer(b.der);
+    assert.deepEqual([b.range.startLine, b.range.endLine], [2, 2 + B64_LINES.length + 2]);
+    const lines = CERT_PEM.trim().split('\n');
+    const foreign = [lines[0], '-----END X509 CRL-----', ...lines.slice(1)].join('\n');
+    assert.match(findPemBlocks(foreign)[0].error ?? '', /invalid character "-"/, 'the own END is found; the foreign one is body text');
+  });
+
+  it('a block of 1 MB of spaces and a bad character is rejected without backtracking', () => {
+    const [b] = findPemBlocks(`-----BEGIN CERTIFICATE-----\n${' '.repeat(1024 * 1024)}!\n-----END CERTIFICATE-----\n`);
+    assert.equal(b.error, 'invalid character "!" in base64');
   });
 });
 

@@ -2,8 +2,8 @@
 // (issue, revoke, unrevoke, CRL) runs under the directory lock and replaces files atomically;
 // a revocation updates index.txt and then the CRL, with a marker file so that a writer killed
 // in between is repaired (CRL rewritten) by the next one to open the directory.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync, chmodSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { RevocationReason } from '../model';
 import { toPem } from '../der/writer';
@@ -16,7 +16,9 @@ import { CA_FILES, defaultCaPaths, ISSUED_FILES, type CaPaths } from './layout';
 import { loadCaDirectory, CaDirectoryError } from './caDirectory';
 import { dnToOpensslOneline, encodeDn, parseDn } from './names';
 import { renderOpensslCnf } from './opensslCnf';
-import { removeOrphanTempFiles, withLock, writeFileAtomic } from './fsAtomic';
+import { ensureCaDir, removeOrphanTempFiles, UnsafePathError, withLock, writeFileAtomic } from './fsAtomic';
+import { CaError } from './caError';
+import { clampValidity, checkRecordableTime, issuedFolderName, validFolderNameProblem } from './limits';
 import { writeBrokerFiles, type BrokerFiles, type BrokerKind } from './brokerFiles';
 
 export type Profile = 'server' | 'client' | 'ca' | 'ocsp';
@@ -26,12 +28,7 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold',
 ];
 
-export class CaError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CaError';
-  }
-}
+export { CaError };
 
 export interface InitCaOptions {
   /** "/C=DE/O=Acme/CN=Acme Root" or "CN=Acme Root,O=Acme,C=DE". */
@@ -53,7 +50,11 @@ export interface InitCaOptions {
 
 export interface IssueOptions {
   profile: Profile;
-  /** File-system name for issued/<name>/ (default: the CN, sanitised). */
+  /**
+   * Folder name for issued/<name>/. Given: used as is, and an existing folder is refused (CaError).
+   * Omitted: derived from the CN; when that folder exists a distinct one is chosen (`name-2`, ...).
+   * An existing issued/<name>/ is never replaced: it holds the key of an earlier certificate.
+   */
   name?: string;
   /** Default "/CN=<name>". */
   subject?: string;
@@ -63,6 +64,8 @@ export interface IssueOptions {
   key?: KeySpec;
   /** Issue for an existing public key instead of generating a key pair (no key file written). */
   publicKey?: KeyObject;
+  /** A key pair made by the caller (e.g. behind a cancellable progress): written as key.pem. */
+  keyPair?: { publicKey: KeyObject; privateKey: KeyObject };
   /** Subject as DER, used as-is (e.g. from a CSR); overrides `subject`. */
   subjectDer?: Uint8Array;
   days?: number;
@@ -87,6 +90,8 @@ export interface IssuedCertificate {
   chainPem: string;
   der: Uint8Array;
   paths: { dir: string; cert: string; key?: string; chain: string; fullchain: string; byserial: string };
+  /** Set when issued/<wanted>/ existed and the certificate went to paths.dir instead. */
+  folderTaken?: string;
 }
 
 export interface RevokeResult {
@@ -112,13 +117,9 @@ function randomSerialHex(bytes: number): string {
   return b.toString('hex').toUpperCase();
 }
 
+/** `days` after `d`, clamped to 9999-12-31T23:59:59Z (a huge --days never overflows a date). */
 function addDays(d: Date, days: number): Date {
-  return new Date(d.getTime() + days * 86_400_000);
-}
-
-function sanitizeName(n: string): string {
-  const s = n.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
-  return s || 'cert';
+  return clampValidity(new Date(d.getTime() + days * 86_400_000));
 }
 
 /** Creates a new CA directory (refuses a directory that already holds a CA). */
@@ -128,8 +129,11 @@ export async function initCa(dir: string, opts: InitCaOptions): Promise<Certific
   const subjectAttrs = parseDn(opts.subject);
   const now = truncate(opts.now ?? new Date());
   const keySpec = opts.key ?? 'p256';
-  mkdirSync(paths.newCertsDir, { recursive: true });
-  mkdirSync(paths.issuedDir, { recursive: true });
+  if (opts.crlHours !== undefined && !(opts.crlHours > 0)) throw new CaError('the CRL validity must be a positive number of hours');
+  ensureCaDir(paths.dir);
+  chmodSync(paths.dir, 0o700);
+  ensureCaDir(paths.newCertsDir);
+  ensureCaDir(paths.issuedDir);
   const { privateKey, publicKey } = await generateKey(keySpec);
   const subjectDer = encodeDn(subjectAttrs);
   let certDer: Buffer;
@@ -137,7 +141,6 @@ export async function initCa(dir: string, opts: InitCaOptions): Promise<Certific
   if (opts.parent) {
     const issued = await opts.parent.issue({
       profile: 'ca', subject: opts.subject, publicKey, pathLen: opts.pathLen, days: opts.days ?? 1825, now,
-      name: sanitizeName(subjectAttrs.find((a) => a.type.toUpperCase() === 'CN')?.value ?? 'intermediate'),
     });
     certDer = Buffer.from(issued.der);
     chainTail = issued.chainPem;
@@ -151,7 +154,6 @@ export async function initCa(dir: string, opts: InitCaOptions): Promise<Certific
   }
   const certPem = toPem(certDer, 'CERTIFICATE');
   writeFileAtomic(paths.privateKey, privateKeyPem(privateKey), 0o600);
-  chmodSync(paths.privateKey, 0o600);
   writeFileAtomic(paths.certificate, certPem);
   writeFileAtomic(paths.caChain, certPem + chainTail);
   writeFileAtomic(paths.database, '');
@@ -213,11 +215,15 @@ export class CertificateAuthority {
     } catch (e) {
       throw new CaError(`${settingsPath} is not valid JSON: ${(e as Error).message}`);
     }
-    this.settings = {
-      crlHours: saved.crlHours ?? loaded.crlValidityHours ?? 24 * 7,
-      crlUrls: saved.crlUrls ?? [],
-      ocspUrls: saved.ocspUrls ?? [],
+    // certscope.json comes with the workspace: check its types before any date is computed from it.
+    const hours = saved.crlHours ?? loaded.crlValidityHours ?? 24 * 7;
+    if (typeof hours !== 'number' || !(hours > 0)) throw new CaError(`${settingsPath}: crlHours must be a positive number of hours`);
+    const urls = (v: unknown, key: string): string[] => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v) || !v.every((u) => typeof u === 'string')) throw new CaError(`${settingsPath}: ${key} must be a list of URLs`);
+      return v as string[];
     };
+    this.settings = { crlHours: hours, crlUrls: urls(saved.crlUrls, 'crlUrls'), ocspUrls: urls(saved.ocspUrls, 'ocspUrls') };
   }
 
   /** After the directory was moved, point openssl.cnf's `dir` at the new place (openssl needs it). */
@@ -284,57 +290,96 @@ export class CertificateAuthority {
     });
   }
 
-  /** Issues a certificate, records it in index.txt and writes issued/<name>/ files. */
+  /**
+   * Issues a certificate. Order (crash and disk-full safe): the serial is consumed, issued/<name>/
+   * is claimed (a fresh folder, never an existing one), key.pem and the certificate files are
+   * written, then certs/<SERIAL>.pem, and index.txt is committed last. A failure before the commit
+   * removes what this issue wrote: no certificate is ever recorded without its key.
+   */
   async issue(opts: IssueOptions): Promise<IssuedCertificate> {
     const now = truncate(opts.now ?? new Date());
+    if (opts.name !== undefined) {
+      const problem = validFolderNameProblem(opts.name);
+      if (problem) throw new CaError(`name "${opts.name}" ${problem}`);
+    }
     const subject = opts.subjectDer ? dnToOpensslOneline(opts.subjectDer) : opts.subject ?? `/CN=${opts.name ?? opts.dns?.[0] ?? 'certificate'}`;
     const subjectAttrs = opts.subjectDer ? [] : parseDn(subject);
     const cn = opts.subjectDer ? /\/CN=([^/]*)/.exec(subject)?.[1] : subjectAttrs.find((a) => a.type.toUpperCase() === 'CN')?.value;
-    const name = sanitizeName(opts.name ?? cn ?? 'certificate');
-    const pair = opts.publicKey ? undefined : await generateKey(opts.key ?? 'p256');
-    const publicKey = opts.publicKey ?? pair!.publicKey;
+    const wanted = opts.name ?? issuedFolderName(cn ?? 'certificate');
+    const profile = PROFILES[opts.profile];
+    if (!profile) throw new CaError(`unknown profile "${opts.profile}" (server, client, ca, ocsp)`);
     const notBefore = truncate(opts.notBefore ?? now);
-    const notAfter = truncate(opts.notAfter ?? addDays(notBefore, opts.days ?? (opts.profile === 'ca' ? 1825 : 365)));
+    const notAfter = clampValidity(truncate(opts.notAfter ?? addDays(notBefore, opts.days ?? (opts.profile === 'ca' ? 1825 : 365))));
+    checkRecordableTime(notBefore, 'notBefore');
     if (notAfter <= notBefore) throw new CaError('notAfter must be later than notBefore');
     const dns = opts.dns ?? (opts.profile === 'server' && cn && !opts.ip?.length ? [cn] : []);
     const san: SubjectAltNames = { dns, ip: opts.ip ?? [], email: opts.email ?? [] };
-    const profile = PROFILES[opts.profile];
-    if (!profile) throw new CaError(`unknown profile "${opts.profile}" (server, client, ca, ocsp)`);
     const subjectDer = opts.subjectDer ? Buffer.from(opts.subjectDer) : encodeDn(subjectAttrs);
     const caKey = this.key();
+    const pair = opts.publicKey ? undefined : opts.keyPair ?? await generateKey(opts.key ?? 'p256');
+    const publicKey = opts.publicKey ?? pair!.publicKey;
     return this.lock(() => {
-      const serialHex = this.nextSerial();
-      const der = buildCertificate({
-        serial: Buffer.from(serialHex, 'hex'), issuerDer: this.info.subjectDer, subjectDer, notBefore, notAfter, publicKey,
-        signer: signerFor(caKey), authorityKeyId: this.info.subjectKeyId,
-        ca: opts.profile === 'ca' ? { pathLen: opts.pathLen } : undefined,
-        keyUsage: profile.keyUsage(publicKey), extKeyUsage: profile.eku, san,
-        ocspUrls: opts.profile === 'ca' || opts.profile === 'ocsp' ? opts.ocspUrls ?? [] : opts.ocspUrls ?? this.settings.ocspUrls,
-        crlUrls: opts.profile === 'ocsp' ? opts.crlUrls ?? [] : opts.crlUrls ?? this.settings.crlUrls,
-        mustStaple: opts.mustStaple, ocspNoCheck: opts.profile === 'ocsp',
-      });
-      const certPem = toPem(der, 'CERTIFICATE');
-      const chainPem = this.chainPem();
-      mkdirSync(this.paths.newCertsDir, { recursive: true });
-      const byserial = join(this.paths.newCertsDir, `${serialHex}.pem`);
-      writeFileAtomic(byserial, certPem);
-      const entries = [...this.load().entries, { status: 'V' as const, expires: notAfter, serialHex, file: 'unknown', subject: dnToOpensslOneline(subjectDer) }];
-      this.saveIndex(entries);
-      const dir = join(this.paths.issuedDir, name);
-      mkdirSync(dir, { recursive: true });
-      const p = { dir, cert: join(dir, ISSUED_FILES.cert), chain: join(dir, ISSUED_FILES.chain), fullchain: join(dir, ISSUED_FILES.fullchain), byserial, key: undefined as string | undefined };
-      // Copies of certs/<SERIAL>.pem and the CA chain: atomic, not fsync'ed.
-      writeFileAtomic(p.cert, certPem, 0o644, { durable: false });
-      writeFileAtomic(p.chain, chainPem, 0o644, { durable: false });
-      writeFileAtomic(p.fullchain, certPem + intermediatesOf(chainPem), 0o644, { durable: false });
-      let keyPem: string | undefined;
-      if (pair) {
-        keyPem = privateKeyPem(pair.privateKey);
-        p.key = join(dir, ISSUED_FILES.key);
-        writeFileAtomic(p.key, keyPem, 0o600);
+      ensureCaDir(this.paths.issuedDir);
+      ensureCaDir(this.paths.newCertsDir);
+      const dir = this.claimIssuedDir(wanted, opts.name !== undefined);
+      const byserial = { path: '' };
+      try {
+        const serialHex = this.nextSerial();
+        const der = buildCertificate({
+          serial: Buffer.from(serialHex, 'hex'), issuerDer: this.info.subjectDer, subjectDer, notBefore, notAfter, publicKey,
+          signer: signerFor(caKey), authorityKeyId: this.info.subjectKeyId,
+          ca: opts.profile === 'ca' ? { pathLen: opts.pathLen } : undefined,
+          keyUsage: profile.keyUsage(publicKey), extKeyUsage: profile.eku, san,
+          ocspUrls: opts.profile === 'ca' || opts.profile === 'ocsp' ? opts.ocspUrls ?? [] : opts.ocspUrls ?? this.settings.ocspUrls,
+          crlUrls: opts.profile === 'ocsp' ? opts.crlUrls ?? [] : opts.crlUrls ?? this.settings.crlUrls,
+          mustStaple: opts.mustStaple, ocspNoCheck: opts.profile === 'ocsp',
+        });
+        const certPem = toPem(der, 'CERTIFICATE');
+        const chainPem = this.chainPem();
+        const p = { dir, cert: join(dir, ISSUED_FILES.cert), chain: join(dir, ISSUED_FILES.chain), fullchain: join(dir, ISSUED_FILES.fullchain), byserial: join(this.paths.newCertsDir, `${serialHex}.pem`), key: undefined as string | undefined };
+        // The key first: a certificate must never exist without it.
+        let keyPem: string | undefined;
+        if (pair) {
+          keyPem = privateKeyPem(pair.privateKey);
+          p.key = join(dir, ISSUED_FILES.key);
+          writeFileAtomic(p.key, keyPem, 0o600);
+        }
+        writeFileAtomic(p.cert, certPem);
+        // Copies of the certificate and the CA chain: atomic, not fsync'ed.
+        writeFileAtomic(p.chain, chainPem, 0o644, { durable: false });
+        writeFileAtomic(p.fullchain, certPem + intermediatesOf(chainPem), 0o644, { durable: false });
+        byserial.path = p.byserial;
+        writeFileAtomic(p.byserial, certPem);
+        // The commit: only now does the database know the certificate.
+        this.saveIndex([...this.load().entries, { status: 'V' as const, expires: notAfter, serialHex, file: 'unknown', subject: dnToOpensslOneline(subjectDer) }]);
+        return {
+          serialHex, subject: dnToOpensslOneline(subjectDer), certPem, keyPem, chainPem, der, paths: p,
+          ...(basename(dir) !== wanted ? { folderTaken: join(this.paths.issuedDir, wanted) } : {}),
+        };
+      } catch (err) {
+        rmSync(dir, { recursive: true, force: true });
+        if (byserial.path) rmSync(byserial.path, { force: true });
+        throw err;
       }
-      return { serialHex, subject: dnToOpensslOneline(subjectDer), certPem, keyPem, chainPem, der, paths: p };
     });
+  }
+
+  /**
+   * Creates a fresh issued/<name>/ (mkdir fails on an existing one, so two writers cannot claim the
+   * same folder). A given name that exists is refused; a derived one moves on to name-2, name-3...
+   */
+  private claimIssuedDir(name: string, given: boolean): string {
+    for (let i = 1; i <= 1000; i++) {
+      const candidate = join(this.paths.issuedDir, i === 1 ? name : `${name}-${i}`);
+      try {
+        ensureCaDir(candidate, { exclusive: true });
+        return candidate;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' && !(err instanceof UnsafePathError)) throw err;
+        if (given) throw new CaError(`${candidate} already exists (it holds an earlier certificate and its key): choose another name`);
+      }
+    }
+    throw new CaError(`${join(this.paths.issuedDir, name)}: no free folder name (tried ${name}-2 ... ${name}-1000)`);
   }
 
   /** Writes an issued certificate's files in a broker's layout (see brokerFiles.ts). */
@@ -379,6 +424,7 @@ export class CertificateAuthority {
     if (!REVOCATION_REASONS.includes(reason)) throw new CaError(`unsupported reason "${reason}" (${REVOCATION_REASONS.join(', ')})`);
     const { key, fromCert } = this.resolveTarget(target);
     const date = truncate(at ?? new Date());
+    checkRecordableTime(date, 'the revocation date');
     return this.lock(() => {
       const entries = this.load().entries.map((e) => ({ ...e }));
       let entry = entries.find((e) => serialKey(e.serialHex) === key);
@@ -422,7 +468,7 @@ export class CertificateAuthority {
 
   /** index.txt then CRL, bracketed by the pending marker (see the file comment). */
   private commit(entries: IndexEntry[]): CrlWriteResult {
-    writeFileSync(this.paths.crlPending, String(process.pid));
+    writeFileAtomic(this.paths.crlPending, String(process.pid));
     this.saveIndex(entries);
     return this.writeCrlLocked({});
   }
@@ -434,7 +480,9 @@ export class CertificateAuthority {
 
   private writeCrlLocked(opts: { now?: Date; nextUpdateHours?: number }): CrlWriteResult {
     const now = truncate(opts.now ?? new Date());
-    const nextUpdate = new Date(now.getTime() + (opts.nextUpdateHours ?? this.settings.crlHours) * 3_600_000);
+    const hours = opts.nextUpdateHours ?? this.settings.crlHours;
+    if (!(hours > 0)) throw new CaError('the CRL validity must be a positive number of hours');
+    const nextUpdate = clampValidity(new Date(now.getTime() + hours * 3_600_000));
     // Consume the number first: a kill after this skips a number, never reuses one.
     const text = existsSync(this.paths.crlNumber) ? readFileSync(this.paths.crlNumber, 'utf8').trim() : '01';
     const crlNumber = /^[0-9A-Fa-f]+$/.test(text) ? BigInt('0x' + text) : 1n;

@@ -1,8 +1,9 @@
 // Writes an issued certificate in the file layouts MQTT brokers expect, with a config snippet:
 // EMQX (certfile / keyfile / cacertfile) and mosquitto (cafile / certfile / keyfile).
-import { mkdirSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './fsAtomic';
+import { CaError } from './caError';
+import { ensureCaDir, writeFileAtomic } from './fsAtomic';
 
 export type BrokerKind = 'emqx' | 'mosquitto';
 
@@ -28,18 +29,26 @@ export interface CertificateMaterial {
 }
 
 export function writeBrokerFiles(material: CertificateMaterial, dir: string, kind: BrokerKind): BrokerFiles {
-  mkdirSync(dir, { recursive: true });
+  ensureCaDir(dir);
   const names = kind === 'emqx'
     ? { cert: 'cert.pem', key: 'key.pem', ca: 'cacert.pem' }
     : { cert: 'server.crt', key: 'server.key', ca: 'ca.crt' };
   const certfile = join(dir, names.cert);
   const keyfile = join(dir, names.key);
   const cafile = join(dir, names.ca);
-  writeFileAtomic(certfile, material.certPem + material.intermediatesPem);
+  // Never replace a key (or the certificate that goes with it) that is already there.
+  for (const f of [keyfile, certfile, cafile]) {
+    if (existsSync(f) || isLink(f)) throw new CaError(`${f} already exists: choose an empty folder for the ${kind} files`);
+  }
   writeFileAtomic(keyfile, material.keyPem, 0o600);
+  writeFileAtomic(certfile, material.certPem + material.intermediatesPem);
   writeFileAtomic(cafile, material.caPem);
   const snippet = kind === 'emqx'
     ? `listeners.ssl.default {\n  bind = "0.0.0.0:8883"\n  ssl_options {\n    certfile = "${certfile}"\n    keyfile = "${keyfile}"\n    cacertfile = "${cafile}"\n    verify = verify_peer\n    fail_if_no_peer_cert = true\n  }\n}\n`
     : `listener 8883\ncafile ${cafile}\ncertfile ${certfile}\nkeyfile ${keyfile}\nrequire_certificate true\n`;
   return { kind, dir, certfile, keyfile, cafile, snippet };
+}
+
+function isLink(path: string): boolean {
+  try { return lstatSync(path).isSymbolicLink(); } catch { return false; }
 }

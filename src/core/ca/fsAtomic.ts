@@ -1,33 +1,87 @@
 // Crash-safe file updates and a lock between concurrent writers (several CLI processes, the
 // extension, a demo). A write goes to a temp file in the same folder, is fsync'ed, then renamed
 // over the target: a kill at any moment leaves either the old or the new file, never half of one.
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync, existsSync } from 'node:fs';
+// Every file and folder the CA writes goes through here: a workspace is untrusted, so nothing is
+// written through a symbolic link, and folders are 0700 whatever the umask.
+import {
+  chmodSync, closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync,
+  writeSync, existsSync,
+} from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+
+/** A CA file or folder that is a symbolic link (or not a folder): refused, never followed. */
+export class UnsafePathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsafePathError';
+  }
+}
+
+/**
+ * Test seam: called before each atomic write with the target path; throwing from it simulates a
+ * failing disk (ENOSPC, EACCES) at that write. Never set outside tests.
+ */
+let writeFault: ((path: string) => void) | undefined;
+export function setWriteFault(fn: ((path: string) => void) | undefined): void {
+  writeFault = fn;
+}
+
+function isSymlink(path: string): boolean {
+  try { return lstatSync(path).isSymbolicLink(); } catch { return false; }
+}
 
 /**
  * `durable: false` skips the fsyncs for derived copies (issued/<name>/ files): still atomic against
  * a killed process (the page cache survives it), just not flushed against power loss.
+ * A failed write removes its temp file and leaves the target as it was.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644, opts: { durable?: boolean } = {}): void {
   const durable = opts.durable !== false;
+  if (isSymlink(path)) throw new UnsafePathError(`refusing to write ${path}: it is a symbolic link`);
+  if (isSymlink(dirname(path))) throw new UnsafePathError(`refusing to write into ${dirname(path)}: it is a symbolic link`);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', mode);
+  // O_EXCL|O_NOFOLLOW: never opens an existing file or a link planted under the temp name.
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    try {
+      fchmodSync(fd, mode); // exact mode, whatever the umask
+      writeFault?.(path);
+      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
+    // write(2) on a descriptor names no file: say which one could not be written.
+    const e = err as NodeJS.ErrnoException;
+    if (e.code && !e.path) e.path = path;
     throw err;
   }
   if (durable) syncDir(dirname(path));
+}
+
+/**
+ * Creates a CA folder (and missing parents) and makes it 0700 whatever the umask. An existing
+ * symbolic link or non-folder at `dir` is refused. With `exclusive`, an existing folder is an
+ * EEXIST error (used to claim a fresh issued/<name>/ atomically).
+ */
+export function ensureCaDir(dir: string, opts: { exclusive?: boolean } = {}): void {
+  if (isSymlink(dir)) throw new UnsafePathError(`refusing to use ${dir}: it is a symbolic link`);
+  if (opts.exclusive) {
+    mkdirSync(dirname(dir), { recursive: true });
+    mkdirSync(dir, { mode: 0o700 });
+  } else if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new UnsafePathError(`${dir} exists and is not a folder`);
+    return;
+  } else {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  chmodSync(dir, 0o700);
 }
 
 function syncDir(dir: string): void {

@@ -7,6 +7,7 @@ import { decodeCertificate, summarizeCertificate } from './certificate';
 import { decodeCrl } from './crl';
 import { decodeCsr } from './csr';
 import { DecodeFailure } from './errors';
+import { KdfBudget } from './kdfBudget';
 import { decodeKey, type KeyEncoding } from './key';
 import { decodeOcspRequest, decodeOcspResponse } from './ocsp';
 import { decodePkcs12 } from './pkcs12';
@@ -16,11 +17,19 @@ import { sniffDer, type DerKind } from './sniff';
 export { decodeCertificate, summarizeCertificate, decodeCrl, decodeCsr, decodeOcspRequest, decodeOcspResponse, decodePkcs7, decodePkcs12, DecodeFailure, sniffDer };
 export { validityAt, normalizeSerial } from './validity';
 export { readFileForDecoding, DEFAULT_MAX_BYTES, type FileRead } from './file';
+export { KdfBudget, DEFAULT_KDF_BUDGET } from './kdfBudget';
 export type { DerKind };
 
 export interface DecodeOptions {
   fileName?: string;
   password?: string;
+  /** Key-derivation budget of the file; decodeBytes/decodeText/decodeDer make one per call when absent. */
+  kdfBudget?: KdfBudget;
+}
+
+/** The options with the file's one KDF budget, shared by all its blocks. */
+function withBudget(options: DecodeOptions): DecodeOptions {
+  return options.kdfBudget ? options : { ...options, kdfBudget: new KdfBudget() };
 }
 
 const LABEL_KINDS: Record<string, DerKind> = {
@@ -51,7 +60,7 @@ function decodeKind(kind: DerKind, der: Uint8Array, format: string, opts: Decode
     case 'ocspRequest': return decodeOcspRequest(der);
     case 'ocspResponse': return decodeOcspResponse(der);
     case 'pkcs7': return decodePkcs7(der);
-    case 'pkcs12': return decodePkcs12(der, opts.password);
+    case 'pkcs12': return decodePkcs12(der, opts.password, opts.kdfBudget);
     case 'spki': case 'pkcs8': case 'encrypted-pkcs8': case 'pkcs1': case 'pkcs1-public': case 'sec1':
       return decodeKey(der, kind as KeyEncoding, format, opts);
     default:
@@ -79,8 +88,9 @@ function decodeBlock(block: PemBlock, text: string, opts: DecodeOptions): Decode
 
 /** All PEM blocks in any text, decoded. Text without PEM blocks gives []. */
 export function decodeText(text: string, options: DecodeOptions = {}): DecodedItem[] {
+  const opts = withBudget(options);
   try {
-    return findPemBlocks(text).map((b) => decodeBlock(b, text, options));
+    return findPemBlocks(text).map((b) => decodeBlock(b, text, opts));
   } catch (e) {
     return [errorItem({ block: 0, startLine: 0, endLine: 0, startOffset: 0, endOffset: text.length }, 'TEXT', message(e))];
   }
@@ -88,6 +98,7 @@ export function decodeText(text: string, options: DecodeOptions = {}): DecodedIt
 
 /** Decodes a raw DER object, sniffing its type. */
 export function decodeDer(der: Uint8Array, options: DecodeOptions = {}): DecodedItem {
+  options = withBudget(options);
   const range: SourceRange = { block: 0, startLine: 0, endLine: 0, startOffset: 0, endOffset: der.length };
   try {
     const kind = sniffDer(der);
@@ -110,6 +121,7 @@ function textOf(buf: Buffer): string {
 
 /** A file's bytes: PEM text (any number of blocks, embedded anywhere), raw DER or bare base64 DER. */
 export function decodeBytes(bytes: Uint8Array, options: DecodeOptions = {}): DecodedItem[] {
+  options = withBudget(options);
   const whole: SourceRange = { block: 0, startLine: 0, endLine: 0, startOffset: 0, endOffset: bytes.length };
   try {
     if (bytes.length === 0) return [errorItem(whole, 'EMPTY', 'empty file')];

@@ -5,6 +5,8 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readTlv } from '../der/reader';
 import type { KeyModel } from '../model';
 import { DecodeFailure } from './errors';
+import { KdfBudget } from './kdfBudget';
+import { chargeEncryptedPkcs8 } from './pbe';
 import { buf } from './signature';
 import { decodeSpki } from './spki';
 
@@ -17,9 +19,10 @@ function publicInfo(pub: KeyObject) {
 
 /**
  * Decodes key metadata. `pemEncrypted` marks legacy PEM encryption (Proc-Type: 4,ENCRYPTED);
- * `pemText` is then needed (with a password) to decrypt it.
+ * `pemText` is then needed (with a password) to decrypt it. `kdfBudget` is the file's
+ * key-derivation budget: an encrypted PKCS#8 key's KDF is charged to it before OpenSSL runs it.
  */
-export function decodeKey(der: Uint8Array, encoding: KeyEncoding, format: string, opts: { password?: string; pemEncrypted?: boolean; pemText?: string } = {}): KeyModel {
+export function decodeKey(der: Uint8Array, encoding: KeyEncoding, format: string, opts: { password?: string; pemEncrypted?: boolean; pemText?: string; kdfBudget?: KdfBudget } = {}): KeyModel {
   const isPublic = encoding === 'spki' || encoding === 'pkcs1-public';
   const model: KeyModel = { kind: isPublic ? 'publicKey' : 'privateKey', format, encrypted: encoding === 'encrypted-pkcs8' || !!opts.pemEncrypted };
   try {
@@ -30,11 +33,15 @@ export function decodeKey(der: Uint8Array, encoding: KeyEncoding, format: string
     } else if (opts.pemEncrypted) {
       if (opts.password !== undefined && opts.pemText) model.publicKey = publicInfo(createPublicKey(createPrivateKey({ key: opts.pemText, passphrase: opts.password })));
     } else if (encoding === 'encrypted-pkcs8') {
-      if (opts.password !== undefined) model.publicKey = publicInfo(createPublicKey(createPrivateKey({ key: buf(der), format: 'der', type: 'pkcs8', passphrase: opts.password })));
+      if (opts.password !== undefined) {
+        chargeEncryptedPkcs8(der, opts.kdfBudget ?? new KdfBudget(), `the ${format} key`);
+        model.publicKey = publicInfo(createPublicKey(createPrivateKey({ key: buf(der), format: 'der', type: 'pkcs8', passphrase: opts.password })));
+      }
     } else {
       model.publicKey = publicInfo(createPublicKey(createPrivateKey({ key: buf(der), format: 'der', type: encoding })));
     }
   } catch (e) {
+    if (e instanceof DecodeFailure) throw e; // over budget or malformed encryption parameters
     const msg = e instanceof Error ? e.message : String(e);
     if (model.encrypted) throw new DecodeFailure(`cannot decrypt the ${format} key: wrong password?`);
     throw new DecodeFailure(`not a valid ${format} key: ${msg.replace(/^error:[0-9A-F]+:/i, '')}`);

@@ -18,7 +18,8 @@ export function sniffDer(der: Uint8Array): DerKind {
     if (c[0].tag === TAG.ENUMERATED) return 'ocspResponse';
     if (c[0].tag === TAG.OID) return oidString(der, c[0]) === CONTENT_TYPES.signedData ? 'pkcs7' : 'unknown';
     if (c[0].tag === TAG.INTEGER) {
-      if (c.length >= 3 && c[1].tag === TAG.SEQUENCE && c[2].tag === TAG.SEQUENCE && integerValue(der, c[0]) === 3 && children(der, c[1])[0]?.tag === TAG.OID) return 'pkcs12';
+      // PFX: version 3, authSafe ContentInfo, macData (absent in `openssl pkcs12 -nomac` files).
+      if ((c.length === 2 || (c.length >= 3 && c[2].tag === TAG.SEQUENCE)) && c[1].tag === TAG.SEQUENCE && integerValue(der, c[0]) === 3 && children(der, c[1])[0]?.tag === TAG.OID) return 'pkcs12';
       if (c.length === 3 && c[1].tag === TAG.SEQUENCE && c[2].tag === TAG.OCTET_STRING) return 'pkcs8';
       if (c.length >= 4 && c[1].tag === TAG.OCTET_STRING) return 'sec1';
       if (c.length >= 9 && c.every((x) => x.tag === TAG.INTEGER)) return 'pkcs1';

@@ -1,7 +1,18 @@
 // Bundle order: servers and brokers (nginx, EMQX, mosquitto's certfile) expect the leaf first,
 // then each issuer towards the root. These helpers find the right order and rewrite the text.
 import type { CertificateModel, SourceRange } from '../model';
-import { issues } from './chains';
+import { issues, isSelfIssued } from './chains';
+import type { CertRef } from './types';
+
+/** A file with at least this many self-signed roots is a CA bundle (a system or vendor trust store). */
+export const BUNDLE_MIN_ROOTS = 10;
+
+/** The CA bundles among the files: shown as one node each, and an expired root in one is normal. */
+export function caBundleFiles(certs: Iterable<CertRef>): Set<string> {
+  const roots = new Map<string, number>();
+  for (const c of certs) if (isSelfIssued(c.cert)) roots.set(c.loc.file, (roots.get(c.loc.file) ?? 0) + 1);
+  return new Set([...roots].filter(([, n]) => n >= BUNDLE_MIN_ROOTS).map(([file]) => file));
+}
 
 /**
  * The order the certificates should have (indices into `certs`), or undefined when the current

@@ -1,6 +1,8 @@
 // Per-file marks for Explorer badges: the worst certificate state in each file.
-// R = revoked by a workspace CRL, E = expired, S = expiring soon.
+// R = revoked by a workspace CRL, E = expired, S = expiring soon. In a CA bundle (a trust store
+// with many unrelated roots) an expired root is normal and harmless: only revocation marks it.
 import type { WorkspaceAnalysis } from './analysis';
+import { caBundleFiles } from './bundle';
 
 export interface FileMark {
   badge: 'R' | 'E' | 'S';
@@ -16,9 +18,11 @@ const TEXT = { revoked: 'revoked by a CRL in the workspace', expired: 'expired',
 
 export function fileMarks(a: WorkspaceAnalysis): Map<string, FileMark> {
   const out = new Map<string, FileMark>();
+  const bundles = caBundleFiles(a.certs);
   for (const c of a.certs) {
     const state = a.status(c.cert).state;
     if (state !== 'revoked' && state !== 'expired' && state !== 'expiringSoon') continue;
+    if (state !== 'revoked' && bundles.has(c.loc.file)) continue;
     const name = c.cert.subject.commonName ? `CN=${c.cert.subject.commonName}` : c.cert.subject.rfc4514;
     const cur = out.get(c.loc.file);
     if (!cur || ORDER[cur.state] < ORDER[state]) out.set(c.loc.file, { badge: BADGE[state], state, names: [name], tooltip: '' });

@@ -2,11 +2,12 @@
 // certificates (root -> intermediates -> leaves), CRLs with entries, OCSP responses with
 // statuses, CSRs, keys with their certificate, and unreadable files. The extension maps each node
 // to a TreeItem one-to-one. Nodes are created on demand (a 100k-entry CRL expands lazily, capped).
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { CertificateModel } from '../model';
-import { hoverMarkdown, type HoverContext } from '../present/hover';
+import { esc, hoverMarkdown, type HoverContext } from '../present/hover';
 import { keyDescription, shortName, summarize } from '../present/summary';
 import type { WorkspaceAnalysis } from './analysis';
+import { caBundleFiles } from './bundle';
 import type { ChainNode } from './chains';
 import { formatDay } from '../dates';
 import type { CertState } from '../revocation/certStatus';
@@ -39,6 +40,23 @@ export interface PkiNode {
 /** Shown per CRL before a "… N more" node, so a huge CRL never floods the tree. */
 export const MAX_CRL_ENTRIES = 500;
 
+/**
+ * No node lists more certificates than this: larger sets are grouped by status, then expiry
+ * month, then folder, then alphabetical slices, each group with its count. Expanding any node
+ * stays fast in the editor (thousands of rows cost seconds to send and render).
+ */
+export const GROUP_ABOVE = 100;
+
+export interface TreeOptions {
+  /** Shows only certificates matching this text (CN, subject, SAN, serial, fingerprint or status). */
+  filter?: string;
+}
+
+const STATE_ORDER: CertState[] = ['revoked', 'issuerRevoked', 'expired', 'expiringSoon', 'notYetValid', 'valid'];
+const STATE_LABEL: Record<CertState, string> = {
+  revoked: 'Revoked', issuerRevoked: 'Issuer revoked', expired: 'Expired', expiringSoon: 'Expiring soon', notYetValid: 'Not yet valid', valid: 'Valid',
+};
+
 const STATE_ICON: Record<CertState, [string, string | undefined]> = {
   valid: ['', undefined],
   expiringSoon: ['warning', 'list.warningForeground'],
@@ -55,8 +73,28 @@ export class PkiTree {
   private readonly hoverCtx: HoverContext;
   /** Tooltips are markdown built on demand (resolveTreeItem): building 5,000 up front costs ~0.5 s. */
   private readonly tooltips = new Map<string, string | (() => string)>();
+  private readonly folderLabels = new Map<string, string>();
 
-  constructor(private readonly a: WorkspaceAnalysis, private readonly fileLabel: (key: string) => string = (k) => basename(k)) {
+  /** Certificate state (grouping key). */
+  stateOf(c: CertificateModel): CertState { return this.a.status(c).state; }
+
+  /** Folder of a file as the user sees it (relative label), cached per folder. */
+  folderOf(file: string): string {
+    const dir = dirname(file);
+    let label = this.folderLabels.get(dir);
+    if (label === undefined) {
+      const rel = dirname(this.fileLabel(file));
+      label = rel === '.' ? '(top folder)' : rel;
+      this.folderLabels.set(dir, label);
+    }
+    return label;
+  }
+
+  constructor(
+    private readonly a: WorkspaceAnalysis,
+    private readonly fileLabel: (key: string) => string = (k) => basename(k),
+    private readonly options: TreeOptions = {},
+  ) {
     this.hoverCtx = {
       now: a.options.now,
       expiringDays: a.options.expiringDays,
@@ -113,10 +151,40 @@ export class PkiTree {
   private build(): void {
     const a = this.a;
     const f = a.forest;
-    const chains = this.group('chains', 'Trust chains', f.roots.length, 'Self-signed roots with the certificates they issued.', 'type-hierarchy');
-    for (const id of f.roots) this.addCert(f.nodes.get(id)!, chains!);
-    const orphans = this.group('orphans', 'Issuer not found', f.orphans.length, 'Certificates whose issuer is not in the workspace.', 'question');
-    for (const id of f.orphans) this.addCert(f.nodes.get(id)!, orphans!);
+    const query = this.options.filter?.trim();
+    if (query) { this.buildFiltered(query); return; }
+    // Roots that only live in a CA bundle (a system or vendor trust store) are one node per bundle,
+    // not a hundred chains mixed in with the workspace's own.
+    const bundles = caBundleFiles(a.certs);
+    const inBundle = (id: string): string | undefined => {
+      const n = f.nodes.get(id)!;
+      return n.children.length === 0 && n.refs.every((r) => bundles.has(r.loc.file)) ? n.refs[0].loc.file : undefined;
+    };
+    const ownRoots = f.roots.filter((id) => !inBundle(id));
+    const ownOrphans = f.orphans.filter((id) => !inBundle(id));
+    const chains = this.group('chains', 'Trust chains', ownRoots.length, 'Self-signed roots with the certificates they issued.', 'type-hierarchy');
+    if (chains) this.addCerts(ownRoots.map((id) => f.nodes.get(id)!), chains);
+    const orphans = this.group('orphans', 'Issuer not found', ownOrphans.length, 'Certificates whose issuer is not in the workspace.', 'question');
+    if (orphans) this.addCerts(ownOrphans.map((id) => f.nodes.get(id)!), orphans);
+    const bundled = new Map<string, ChainNode[]>();
+    for (const id of [...f.roots, ...f.orphans]) {
+      const file = inBundle(id);
+      if (!file) continue;
+      const list = bundled.get(file);
+      if (list) list.push(f.nodes.get(id)!); else bundled.set(file, [f.nodes.get(id)!]);
+    }
+    const bundleGroup = this.group('bundles', 'CA bundles', bundled.size, 'Files with many unrelated trusted roots (system or vendor CA bundles).', 'library');
+    for (const [file, list] of bundled) {
+      const id = `bundle:${file}`;
+      const expired = list.filter((n) => a.status(n.cert).state === 'expired').length;
+      this.add({
+        id, kind: 'group', label: this.fileLabel(file),
+        description: `${list.length} certificates${expired ? ` · ${expired} expired` : ''}`,
+        tooltip: `**CA bundle** ${esc(this.fileLabel(file))}\n\n${list.length} certificates, each with its own status.`,
+        icon: 'library', contextValue: 'group:bundle', location: { file, item: 0, startLine: 0 },
+      }, bundleGroup);
+      this.addCerts(list, id);
+    }
 
     const crls = this.group('crls', 'CRLs', a.crls.length, 'Certificate revocation lists.', 'circle-slash');
     for (const c of a.crls) {
@@ -187,7 +255,7 @@ export class PkiTree {
     }
   }
 
-  private addCert(n: ChainNode, parentId: string): void {
+  private addCert(n: ChainNode, parentId: string, flat = false): void {
     const c = n.cert;
     const s = this.a.status(c);
     const role = c.isCA ? (n.parent ? 'intermediate' : c.selfSigned ? 'root' : 'intermediate') : 'leaf';
@@ -201,6 +269,7 @@ export class PkiTree {
       n.refs.length > 1 ? `${n.refs.length} files` : this.fileLabel(n.refs[0].loc.file),
     ].filter(Boolean);
     const primary = n.refs[0];
+    // A certificate can appear twice only in the filtered view's groups; ids stay unique per tree.
     const id = `cert:${n.id}`;
     this.add({
       id, kind: 'cert', label: displayName(c), description: flags.join(' · '),
@@ -212,7 +281,55 @@ export class PkiTree {
       fingerprint: c.fingerprints.sha256,
     }, parentId);
     for (const k of keys) this.addKey(k, id, `${id}/key:${locId(k.loc)}`);
-    for (const child of n.children) this.addCert(this.a.forest.nodes.get(child)!, id);
+    if (!flat) this.addCerts(n.children.map((child) => this.a.forest.nodes.get(child)!), id);
+  }
+
+  /** Adds certificates under a parent, grouped when there are more than GROUP_ABOVE. */
+  private addCerts(list: ChainNode[], parentId: string, level = 0, flat = false): void {
+    if (list.length <= GROUP_ABOVE || level >= LEVELS.length) {
+      for (const n of list) this.addCert(n, parentId, flat);
+      return;
+    }
+    const keyOf = LEVELS[level];
+    const buckets = new Map<string, ChainNode[]>();
+    list.forEach((n, i) => {
+      const k = keyOf(n, this, i, list.length);
+      const b = buckets.get(k);
+      if (b) b.push(n); else buckets.set(k, [n]);
+    });
+    // A level that does not split the set (or splits it into too many parts) is skipped.
+    if (buckets.size === 1 || buckets.size > GROUP_ABOVE) { this.addCerts(list, parentId, level + 1, flat); return; }
+    const keys = [...buckets.keys()];
+    if (level === 0) keys.sort((x, y) => STATE_ORDER.indexOf(x as CertState) - STATE_ORDER.indexOf(y as CertState));
+    else if (level < 3) keys.sort();
+    for (const k of keys) {
+      const members = buckets.get(k)!;
+      const id = `${parentId}/g${level}:${k}`;
+      const state = level === 0 ? k as CertState : undefined;
+      const [stateIcon, color] = state ? STATE_ICON[state] : ['', undefined];
+      const label = level === 0 ? STATE_LABEL[state!]
+        : level === 1 ? `${k < formatDay(this.a.options.now).slice(0, 7) ? 'Expired' : 'Expires'} ${k}`
+          : level === 2 ? `${k}/`
+            : `${displayName(members[0].cert)} … ${displayName(members[members.length - 1].cert)}`;
+      this.add({
+        id, kind: 'group', label, description: String(members.length),
+        tooltip: `${members.length} certificates`, icon: stateIcon || (level === 2 ? 'folder' : level === 3 ? 'list-flat' : 'pass'),
+        iconColor: color, contextValue: `group:partition${state ? `:${state}` : ''}`,
+      }, parentId);
+      this.addCerts(members, id, level + 1, flat);
+    }
+  }
+
+  /** The filtered view: one group with every matching certificate (flat, grouped when large). */
+  private buildFiltered(query: string): void {
+    const matches = [...this.a.forest.nodes.values()].filter((n) => certMatches(n.cert, this.a.status(n.cert).state, query))
+      .sort((x, y) => compareNames(displayName(x.cert), displayName(y.cert)));
+    this.add({
+      id: `group:filter`, kind: 'group', label: `Matching "${query.slice(0, 60)}"`, description: String(matches.length),
+      tooltip: 'Certificates whose CN, subject, SAN, serial, fingerprint or status contains the filter text.',
+      icon: 'filter', contextValue: 'group:filter',
+    });
+    this.addCerts(matches, 'group:filter', 0, true);
   }
 
   private addKey(k: KeyRef, parentId: string, id: string): void {
@@ -273,6 +390,37 @@ export class PkiTree {
 
 function displayName(c: CertificateModel): string {
   return c.subject.commonName ?? (c.subject.rfc4514 || '(empty subject)');
+}
+
+let collator: Intl.Collator | undefined;
+function compareNames(x: string, y: string): number {
+  collator ??= new Intl.Collator('en', { numeric: true });
+  return collator.compare(x, y);
+}
+
+/** Grouping levels for large sets: status, expiry month, folder, then alphabetical slices. */
+const LEVELS: Array<(n: ChainNode, t: PkiTree, index: number, total: number) => string> = [
+  (n, t) => t.stateOf(n.cert),
+  (n) => n.cert.notAfter.toISOString().slice(0, 7),
+  (n, t) => t.folderOf(n.refs[0].loc.file),
+  (_n, _t, i, total) => String(Math.floor(i / Math.ceil(total / GROUP_ABOVE))).padStart(4, '0'),
+];
+
+/** Hex without separators, lower case: "AB:cd 01" -> "abcd01". */
+function hexKey(s: string): string {
+  return s.replace(/[\s:]/g, '').toLowerCase();
+}
+
+/** True when the certificate's CN, subject, SANs, serial, fingerprints or status contain `query`. */
+export function certMatches(c: CertificateModel, state: CertState, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  const hex = hexKey(q);
+  if (/^[0-9a-f]{4,}$/.test(hex)
+    && [c.serialHex, c.fingerprints.sha256, c.fingerprints.sha1].some((h) => hexKey(h).replace(/^0+/, '').includes(hex.replace(/^0+/, '')))) return true;
+  if (state.toLowerCase() === q || STATE_LABEL[state].toLowerCase() === q) return true;
+  const names = [c.subject.commonName ?? '', c.subject.rfc4514, ...(c.extensions.subjectAltName?.names ?? []).map((n) => n.value)];
+  return names.some((v) => v.toLowerCase().includes(q));
 }
 
 function locId(l: Location): string {

@@ -9,12 +9,12 @@ import type { Services } from '../services';
 import { copyFingerprint } from '../views/treeCommands';
 import { decodedBlocks } from './documentBlocks';
 
-async function certificateAt(uriArg: unknown, blockArg: unknown): Promise<CertificateModel> {
+async function certificateAt(services: Services, uriArg: unknown, blockArg: unknown): Promise<CertificateModel> {
   const editor = vscode.window.activeTextEditor;
   const uri = uriArg instanceof vscode.Uri ? uriArg : editor?.document.uri;
   if (!uri) throw new UserError('Open a file with a PEM certificate first.');
   const doc = await vscode.workspace.openTextDocument(uri);
-  const items = await decodedBlocks(doc);
+  const items = await decodedBlocks(doc, services.pki);
   const line = editor && editor.document.uri.toString() === uri.toString() ? editor.selection.active.line : 0;
   const item = typeof blockArg === 'number'
     ? items.find((i) => i.range.block === blockArg)
@@ -25,7 +25,7 @@ async function certificateAt(uriArg: unknown, blockArg: unknown): Promise<Certif
 
 /** certscope.inspect.verifyChain: resolves to the check (tests read it), shows a notification. */
 export async function verifyChain(services: Services, uri?: unknown, block?: unknown): Promise<Pick<ChainCheck, 'ok' | 'summary'>> {
-  const cert = await certificateAt(uri, block);
+  const cert = await certificateAt(services, uri, block);
   await services.pki.start();
   const [{ checkChainInWorkspace }, { verifyInWorkspace }, { analyze }] = await Promise.all([
     import('../../core/workspace/chainCheck'), import('../../core/revocation/verify'), import('../../core/workspace/analysis'),
@@ -46,7 +46,7 @@ export async function verifyChain(services: Services, uri?: unknown, block?: unk
 }
 
 /** certscope.inspect.copyFingerprint: argument is the fingerprint (CodeLens) or none (cursor). */
-export async function copyBlockFingerprint(_services: Services, arg?: unknown, block?: unknown): Promise<string> {
+export async function copyBlockFingerprint(services: Services, arg?: unknown, block?: unknown): Promise<string> {
   if (typeof arg === 'string') return copyFingerprint(arg);
-  return copyFingerprint((await certificateAt(arg, block)).fingerprints.sha256);
+  return copyFingerprint((await certificateAt(services, arg, block)).fingerprints.sha256);
 }

@@ -6,22 +6,29 @@ import type { HoverContext } from '../../core/present/hover';
 import { readConfig } from '../config';
 import type { PkiWorkspace } from '../views/pkiWorkspace';
 
+/** Larger documents decode in the worker pool: a huge or hostile file never blocks the host. */
+const INLINE_MAX_CHARS = 64 * 1024;
+
 const cache = new WeakMap<vscode.TextDocument, { version: number; items: DecodedItem[] }>();
 
 /** Documents we look into: files and unsaved editors, not output panes or our own decoded views. */
 export const TEXT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
 
-export async function decodedBlocks(doc: vscode.TextDocument): Promise<DecodedItem[]> {
+export async function decodedBlocks(doc: vscode.TextDocument, pki: PkiWorkspace): Promise<DecodedItem[]> {
   const hit = cache.get(doc);
   if (hit && hit.version === doc.version) return hit.items;
   let items: DecodedItem[] = [];
+  const version = doc.version;
   const text = doc.getText();
   // Cheap gate before loading the decoder: most documents contain no PEM at all.
   if (text.length <= readConfig(doc.uri).inspectMaxFileSizeKB * 1024 && text.includes('-----BEGIN ')) {
-    const { decodeText } = await import('../../core/decode/index');
-    items = decodeText(text, { fileName: doc.fileName });
+    if (text.length > INLINE_MAX_CHARS) items = await pki.decodeText(text, doc.fileName);
+    else {
+      const { decodeText } = await import('../../core/decode/index');
+      items = decodeText(text, { fileName: doc.fileName });
+    }
   }
-  cache.set(doc, { version: doc.version, items });
+  if (doc.version === version) cache.set(doc, { version, items });
   return items;
 }
 

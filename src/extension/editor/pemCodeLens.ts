@@ -17,7 +17,7 @@ export class PemCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!readConfig(doc.uri).inspectCodeLens) return [];
-    const items = await decodedBlocks(doc);
+    const items = await decodedBlocks(doc, this.pki);
     if (items.length === 0) return [];
     const { summarize } = await import('../../core/present/summary');
     const ctx = workspaceHoverContext(this.pki);

@@ -12,7 +12,7 @@ export class PemHoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!readConfig(doc.uri).inspectHover) return undefined;
     const t0 = performance.now();
-    const items = await decodedBlocks(doc);
+    const items = await decodedBlocks(doc, this.pki);
     const item = items.find((i) => pos.line >= i.range.startLine && pos.line < Math.max(i.range.endLine, i.range.startLine + 1));
     if (!item) return undefined;
     const { hoverMarkdown } = await import('../../core/present/hover');

@@ -14,7 +14,7 @@ export class PemSymbols implements vscode.DocumentSymbolProvider {
   constructor(private readonly pki: PkiWorkspace) {}
 
   async provideDocumentSymbols(doc: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
-    const items = await decodedBlocks(doc);
+    const items = await decodedBlocks(doc, this.pki);
     const { summarize } = await import('../../core/present/summary');
     const ctx = workspaceHoverContext(this.pki);
     return items.map((item) => {

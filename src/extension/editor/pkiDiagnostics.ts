@@ -47,7 +47,7 @@ export class PkiDiagnostics implements vscode.Disposable {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
     if (!readConfig(doc.uri).diagnosticsEnabled) { this.collection.delete(doc.uri); return; }
     const indexed = doc.uri.scheme === 'file' ? this.pki.analysis()?.files.get(doc.uri.fsPath) : undefined;
-    const items = await decodedBlocks(doc);
+    const items = await decodedBlocks(doc, this.pki);
     if (items.length === 0 && !indexed) { this.collection.delete(doc.uri); this.open.delete(doc.uri.toString()); return; }
     // A binary (DER) file opened as text decodes to nothing useful: keep the findings from disk.
     if (items.length === 0 && indexed) { this.setFromIndex(doc.uri); return; }

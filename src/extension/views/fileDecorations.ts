@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { FileMark } from '../../core/workspace/fileMarks';
 import { readConfig } from '../config';
 import type { PkiWorkspace } from './pkiWorkspace';
+import { CERT_FRAGMENT } from './workspaceTree';
 
 const COLOR: Record<FileMark['state'], string> = {
   revoked: 'list.errorForeground', expired: 'list.errorForeground', expiringSoon: 'list.warningForeground',
@@ -21,17 +22,29 @@ export class CertFileDecorations implements vscode.FileDecorationProvider, vscod
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== 'file' || !readConfig(uri).inspectFileDecorations) return undefined;
+    if (uri.fragment.startsWith(CERT_FRAGMENT)) return this.certDecoration(uri.fragment.slice(CERT_FRAGMENT.length));
     const m = this.marks.get(uri.fsPath);
     return m && new vscode.FileDecoration(m.badge, m.tooltip, new vscode.ThemeColor(COLOR[m.state]));
+  }
+
+  /** A certificate row in the Workspace PKI tree: that certificate's own state. */
+  private certDecoration(fingerprint: string): vscode.FileDecoration | undefined {
+    const a = this.pki.analysis();
+    const node = a?.forest.nodes.get(fingerprint);
+    if (!a || !node) return undefined;
+    const s = a.status(node.cert);
+    const badge = s.state === 'revoked' ? 'R' : s.state === 'expired' ? 'E' : s.state === 'expiringSoon' ? 'S' : undefined;
+    return badge && new vscode.FileDecoration(badge, `Certscope: ${s.text}`, new vscode.ThemeColor(COLOR[s.state as FileMark['state']]));
   }
 
   private async recompute(): Promise<void> {
     const a = this.pki.analysis();
     const { fileMarks } = await import('../../core/workspace/fileMarks');
     const next = a ? fileMarks(a) : new Map<string, FileMark>();
-    const touched = new Set([...this.marks.keys(), ...next.keys()]);
     this.marks = next;
-    this.changed.fire([...touched].map((p) => vscode.Uri.file(p)));
+    // "Everything changed": the workbench re-asks only for the rows it shows (file and certificate
+    // rows alike), instead of receiving thousands of URIs after each scan.
+    this.changed.fire(undefined);
   }
 
   dispose(): void {

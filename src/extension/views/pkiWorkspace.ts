@@ -3,10 +3,13 @@
 // incrementally (a changed file is re-read alone). Tree, diagnostics, decorations, hover and
 // CodeLens all read the same analysis. Heavy modules (decoders) load on first scan, not at activation.
 import { existsSync, promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { DecodedItem } from '../../core/model';
 import type { WorkspaceAnalysis } from '../../core/workspace/analysis';
+import type { DecodePool } from '../../core/workspace/decodePool';
 import type { WorkspaceIndex } from '../../core/workspace/index';
-import type { PkiTree } from '../../core/workspace/tree';
+import type { PkiNode, PkiTree } from '../../core/workspace/tree';
 import { readConfig, type CertscopeConfig } from '../config';
 import type { Log } from '../log';
 
@@ -35,6 +38,10 @@ export class PkiWorkspace implements vscode.Disposable {
   private generation = 0;
   private latestScan?: Promise<void>;
   lastScan?: ScanStats;
+  private pool?: DecodePool;
+  /** The Workspace PKI view (set by createPkiTreeView), for reveal and expansion timings. */
+  treeView?: vscode.TreeView<PkiNode>;
+  private filterText = '';
 
   constructor(private readonly log: Log) {
     // Expiry moves with the clock: re-evaluate statuses (tree, badges, diagnostics) every hour.
@@ -67,15 +74,52 @@ export class PkiWorkspace implements vscode.Disposable {
     return this.cached.analysis;
   }
 
+  /** The tree filter (CN, subject, SAN, serial, fingerprint or status), empty for none. */
+  get filter(): string { return this.filterText; }
+
+  setFilter(text: string): void {
+    const next = text.trim().slice(0, 200);
+    if (next === this.filterText) return;
+    this.filterText = next;
+    if (this.cached) this.cached.tree = undefined;
+    this.changed.fire({});
+  }
+
+  /** The tree if it is already built for the current analysis (sync, for getParent). */
+  peekTree(): PkiTree | undefined {
+    return this.analysis() && this.cached?.tree;
+  }
+
   async tree(): Promise<PkiTree | undefined> {
     const a = this.analysis();
     if (!a || !this.cached) return undefined;
     if (!this.cached.tree) {
       const { PkiTree } = await import('../../core/workspace/tree');
-      this.cached.tree = new PkiTree(a, (k) => this.fileLabel(k));
+      this.cached.tree = new PkiTree(a, (k) => this.fileLabel(k), { filter: this.filterText });
     }
     return this.cached.tree;
   }
+
+  /**
+   * The worker threads that read and decode (dist/decodeWorker.js, next to this bundle): the host's
+   * main thread never runs a decoder on a workspace file, so a hostile file cannot freeze it.
+   */
+  private async decodePool(): Promise<DecodePool> {
+    if (!this.pool) {
+      const { DecodePool } = await import('../../core/workspace/decodePool');
+      this.pool ??= new DecodePool({ script: join(__dirname, 'decodeWorker.js') });
+      this.subscriptions.push({ dispose: () => this.pool?.dispose() });
+    }
+    return this.pool;
+  }
+
+  /** Decodes a document's text in a worker (large documents; small ones decode inline). */
+  async decodeText(text: string, fileName: string): Promise<DecodedItem[]> {
+    return (await this.decodePool()).decodeText(text, fileName);
+  }
+
+  /** Files abandoned by the decode workers (over the time budget, out of memory). */
+  get abandoned(): number { return this.pool?.abandoned ?? 0; }
 
   /** Files read and decoded since the last full scan (proves that updates are incremental). */
   get loads(): number { return this.index?.loads ?? 0; }
@@ -87,6 +131,7 @@ export class PkiWorkspace implements vscode.Disposable {
   /** Waits until pending watcher events are applied (tests and the refresh command use it). */
   async settle(): Promise<void> {
     await this.start();
+    await this.latestScan;
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; await this.flush(); }
   }
 
@@ -115,13 +160,9 @@ export class PkiWorkspace implements vscode.Disposable {
   private async scan(gen: number): Promise<void> {
     const t0 = Date.now();
     const cfg = readConfig();
-    const [{ WorkspaceIndex }, { loadFile }, { decodeBytes }] = await Promise.all([
-      import('../../core/workspace/index'), import('../../core/workspace/loader'), import('../../core/decode/index'),
-    ]);
+    const [{ WorkspaceIndex }, pool] = await Promise.all([import('../../core/workspace/index'), this.decodePool()]);
     const maxBytes = cfg.inspectMaxFileSizeKB * 1024;
-    const index = new WorkspaceIndex((key) => loadFile(key, {
-      decode: (bytes, fileName) => decodeBytes(bytes, { fileName }), maxBytes, timeoutMs: READ_TIMEOUT_MS,
-    }));
+    const index = new WorkspaceIndex((key) => pool.loadFile(key, { maxBytes, timeoutMs: READ_TIMEOUT_MS }));
     this.excludeGlobs = excludeGlobs(cfg);
     this.watch(cfg);
     const uris = await this.findCandidates(cfg);

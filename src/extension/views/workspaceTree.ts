@@ -30,9 +30,11 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
   }
 
   getTreeItem(n: PkiNode): vscode.TreeItem {
+    // Top-level groups and small CAs open by themselves; the groups that split large sets
+    // (status, month, folder, CA bundles) wait for a click, so nothing large is fetched unasked.
+    const opens = (n.kind === 'group' && !n.parentId) || (n.kind === 'cert' && (n.childCount ?? 0) <= EXPAND_UP_TO);
     const collapsible = !n.expandable ? vscode.TreeItemCollapsibleState.None
-      : n.kind === 'group' || (n.kind === 'cert' && (n.childCount ?? 0) <= EXPAND_UP_TO) ? vscode.TreeItemCollapsibleState.Expanded
-        : vscode.TreeItemCollapsibleState.Collapsed;
+      : opens ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(n.label, collapsible);
     item.id = n.id;
     item.description = n.description;
@@ -41,7 +43,9 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
     // ":key" marks certificates with a paired private key (menu "Test Connection with This Certificate").
     if (n.kind === 'cert' && this.origin.get(n)?.children(n).some((c) => c.kind === 'key')) item.contextValue += ':key';
     if (n.location) {
-      item.resourceUri = vscode.Uri.file(n.location.file);
+      // A certificate row carries its own fingerprint, so its decoration is its own status, not the
+      // worst status of the file it lives in (one expired root must not paint a whole bundle red).
+      item.resourceUri = n.fingerprint ? certResourceUri(n.location.file, n.fingerprint) : vscode.Uri.file(n.location.file);
       // Click opens the decoded view of the file (certscope.inspect.open, owned by the Inspect command).
       item.command = { command: 'certscope.inspect.open', title: 'Inspect', arguments: [vscode.Uri.file(n.location.file)] };
     }
@@ -65,7 +69,7 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
   }
 
   getParent(n: PkiNode): PkiNode | undefined {
-    const tree = this.origin.get(n);
+    const tree = this.origin.get(n) ?? this.pki.peekTree();
     const parent = tree?.parent(n);
     if (tree && parent) this.origin.set(parent, tree); // reveal() walks up from here
     return parent;
@@ -78,12 +82,22 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
   }
 }
 
+/** The URI a certificate row decorates: its file, with the fingerprint in the fragment. */
+export function certResourceUri(file: string, fingerprint: string): vscode.Uri {
+  return vscode.Uri.file(file).with({ fragment: `${CERT_FRAGMENT}${fingerprint}` });
+}
+export const CERT_FRAGMENT = 'certscope-cert=';
+
 export function createPkiTreeView(pki: PkiWorkspace): vscode.Disposable[] {
   const provider = new PkiTreeProvider(pki);
   const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  pki.treeView = view;
   const updateMessage = (): void => {
     const a = pki.analysis();
     view.message = a && a.files.size === 0 ? 'No certificates, keys or CRLs found in this workspace (see the certscope.inspect.include setting).' : undefined;
+    const filter = pki.filter;
+    view.description = filter ? `filter: ${filter}` : undefined;
+    void vscode.commands.executeCommand('setContext', 'certscope.treeFiltered', Boolean(filter));
   };
-  return [provider, view, pki.onDidChange(updateMessage)];
+  return [provider, view, pki.onDidChange(updateMessage), { dispose: () => { pki.treeView = undefined; } }];
 }
