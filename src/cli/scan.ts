@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CliCommand } from './commands';
 import { dateFlag, intFlag, parseCli } from './args';
+import { forTerminal } from '../core/present/safeText';
 import { UsageError } from './usage-error';
 
 const HELP = `Usage:
@@ -46,13 +47,13 @@ async function scan(argv: string[]): Promise<number> {
       ...(n.location ? { file: label(n.location.file), line: n.location.startLine + 1 } : {}),
       ...(s ? { state: s.state, status: s.text, revocation: { verdict: s.revocation.verdict, evidence: revocation, ...evidenceJson(s.revokedIssuer?.answer ?? s.revocation, label) } } : {}),
     });
-    lines.push(`${'  '.repeat(depth)}${safe(n.label)}  [${safe(n.description)}]`);
-    if (revocation) lines.push(`${'  '.repeat(depth + 1)}revocation: ${safe(s?.revokedIssuer ? `issuing CA ${revocation}` : revocation)}`);
+    lines.push(`${'  '.repeat(depth)}${forTerminal(n.label)}  [${forTerminal(n.description)}]`);
+    if (revocation) lines.push(`${'  '.repeat(depth + 1)}revocation: ${forTerminal(s?.revokedIssuer ? `issuing CA ${revocation}` : revocation)}`);
     for (const c of tree.children(n)) visit(c, depth + 1);
   };
   for (const r of tree.roots()) visit(r, 0);
   if (o.json) process.stdout.write(JSON.stringify({ dir: o.dir, at: o.at.toISOString(), files: a.files.size, items: rows }, null, 2) + '\n');
-  else process.stdout.write(`${safe(o.dir)}: ${a.files.size} files, evaluated at ${o.at.toISOString()}\n${lines.join('\n')}\n`);
+  else process.stdout.write(`${forTerminal(o.dir)}: ${a.files.size} files, evaluated at ${o.at.toISOString()}\n${lines.join('\n')}\n`);
   return 0;
 }
 
@@ -83,14 +84,8 @@ export async function verifyWithWorkspace(argv: string[]): Promise<number> {
   if (!cert || cert.kind !== 'certificate') throw new UsageError(`${file}: no certificate found`);
   const a = await indexDirectory(o.dir, { now: o.at, expiringDays: o.expiringDays });
   const v = await verifyInWorkspace(cert, a, (k) => relative(o.dir, k) || k);
-  process.stdout.write((o.json ? JSON.stringify({ ...v.result, summary: v.summary }, null, 2) : `${formatResult(file, v.result)}\n  ${safe(v.summary)}`) + '\n');
+  process.stdout.write((o.json ? JSON.stringify({ ...v.result, summary: v.summary }, null, 2) : `${formatResult(file, v.result)}\n  ${forTerminal(v.summary)}`) + '\n');
   return v.ok ? 0 : 1;
-}
-
-/** Certificate names are attacker-controlled: no terminal control sequences reach the output. */
-function safe(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export const scanCommand: CliCommand = { summary: 'List a folder as the Workspace PKI tree sees it: every item, its status and revocation evidence', run: scan };
