@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { writeFileSync } from 'node:fs';
 import { exportBrokerConfig as render, EXPORT_FLAVORS, FLAVOR_LABELS, ExportError, type ExportFlavor, type ExportInput } from '../../core/export';
-import { parseDuration } from '../../core/broker/duration';
+import { parseDuration } from '../../core/duration';
 import type { Services } from '../services';
 import { UserError } from '../errors';
 import { requireLoop } from '../broker/loop';
