@@ -4,6 +4,7 @@
 // is declared `multiple`; "-" is a positional (stdin). "-h"/"--help" anywhere throws HelpRequested
 // (main prints the help, exit 0), even next to otherwise bad arguments.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDuration } from '../core/duration';
 import { HelpRequested, UsageError } from './usage-error';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -56,4 +57,13 @@ export function dateFlag(value: string | undefined, flag: string): Date | undefi
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) throw new UsageError(`--${flag}: "${value}" is not a date/time (ISO 8601, e.g. 2030-01-31T12:00:00Z)`);
   return d;
+}
+
+/** A duration flag ("500ms", "15s", "5m", "1h"; a bare number is seconds) -> seconds. */
+export function secondsFlag(value: string, flag: string): number {
+  try {
+    return parseDuration(value, flag, { positive: true, bareUnit: 's' }) / 1000;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

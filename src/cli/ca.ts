@@ -1,5 +1,6 @@
 // `certscope ca init|issue|revoke|unrevoke|crl|list`: the development CA on an OpenSSL-compatible
 // directory (src/core/ca). Exit 0 done, 1 refused (e.g. already revoked), 2 bad input.
+import { formatDate, formatDay } from '../core/dates';
 import { resolve } from 'node:path';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
@@ -155,7 +156,7 @@ async function crl(argv: string[]): Promise<number> {
   const port = intFlag(v.port, 'port', 0, 65535) ?? 0;
   const ca = openCa(dir);
   const r = await ca.writeCrl({ nextUpdateHours: intFlag(v.hours, 'hours', 1) });
-  out(`CRL #${r.crlNumber} with ${r.entries} entries, next update ${r.nextUpdate.toISOString()}\n  ${r.pemPath}\n  ${r.derPath}`);
+  out(`CRL #${r.crlNumber} with ${r.entries} entries, next update ${formatDate(r.nextUpdate)}\n  ${r.pemPath}\n  ${r.derPath}`);
   if (!v.serve) return 0;
   const server = new CrlServer({ derPath: r.derPath, pemPath: r.pemPath, port, host: v.host ?? '127.0.0.1' });
   const s = await server.start();
@@ -180,9 +181,9 @@ function list(argv: string[]): number {
   out(`${forTerminal(ca.subject)}: ${entries.length} certificate(s)`); // index.txt subjects are hostile text
   const now = Date.now();
   for (const e of entries) {
-    const status = e.status === 'R' ? `REVOKED ${e.revoked?.date.toISOString().slice(0, 10)}${e.revoked?.reason ? ` ${forTerminal(e.revoked.reason)}` : ''}`
+    const status = e.status === 'R' ? `REVOKED ${e.revoked ? formatDay(e.revoked.date) : ''}${e.revoked?.reason ? ` ${forTerminal(e.revoked.reason)}` : ''}`
       : e.status === 'E' || e.expires.getTime() < now ? 'expired' : 'valid';
-    out(`  ${e.serialHex.padEnd(18)} ${status.padEnd(34)} until ${e.expires.toISOString().slice(0, 10)}  ${forTerminal(e.subject)}`);
+    out(`  ${e.serialHex.padEnd(18)} ${status.padEnd(34)} until ${formatDay(e.expires)}  ${forTerminal(e.subject)}`);
   }
   return 0;
 }

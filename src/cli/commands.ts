@@ -17,4 +17,5 @@ export const commands: Record<string, Loader> = {
   ca: async () => (await import('./ca')).caCommand,
   verify: async () => (await import('./verify')).verifyCommand,
   broker: async () => (await import('./broker')).brokerCommand,
+  scan: async () => (await import('./scan')).scanCommand,
 };

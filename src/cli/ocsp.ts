@@ -1,15 +1,15 @@
 // `certscope ocsp serve|check`: run an OCSP responder for a CA directory, or ask one about a certificate.
+import { formatDate } from '../core/dates';
 import { readFileSync } from 'node:fs';
 import { loadCaDirectory } from '../core/ca/caDirectory';
 import { checkOcsp } from '../core/ocsp/client';
-import { parseDurationMs } from '../core/ocsp/emqxConfig';
 import { IndexStatusSource } from '../core/ocsp/indexStatus';
 import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
 import { forTerminal, jsonForTerminal } from '../core/present/safeText';
-import { parseCli } from './args';
+import { parseCli, secondsFlag } from './args';
 
 const HELP = `Usage:
   certscope ocsp serve --ca DIR [--port N] [--host 127.0.0.1] [--validity 1h]
@@ -28,15 +28,6 @@ const OPTIONS = {
 
 type Parsed = ReturnType<typeof parse>;
 const parse = (argv: string[]) => parseCli(argv, OPTIONS, HELP);
-
-/** "1h", "30m", "90s", "2d" or plain seconds -> seconds. */
-export function parseDuration(text: string, flag: string): number {
-  try {
-    return parseDurationMs(/^\s*[\d.]+\s*$/.test(text) ? `${text}s` : text, flag) / 1000;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
 
 function readFile(path: string, what: string): Buffer {
   try {
@@ -62,7 +53,7 @@ async function serve(p: Parsed): Promise<number> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${portText}" is not a port number`);
   const host = str(p, '--host') ?? '127.0.0.1';
-  const validitySeconds = Math.round(parseDuration(str(p, '--validity') ?? '1h', '--validity'));
+  const validitySeconds = Math.round(secondsFlag(str(p, '--validity') ?? '1h', '--validity'));
 
   let ca;
   try {
@@ -116,7 +107,7 @@ async function check(p: Parsed): Promise<number> {
   if (!issuerPath) throw new UsageError('ocsp check needs --issuer FILE (the CA certificate that issued CERT)');
   const cert = readFile(p.positionals[0], 'certificate');
   const issuer = readFile(issuerPath, 'issuer certificate');
-  const timeoutMs = Math.round(parseDuration(str(p, '--timeout') ?? '15s', '--timeout') * 1000);
+  const timeoutMs = Math.round(secondsFlag(str(p, '--timeout') ?? '15s', '--timeout') * 1000);
   const r = await checkOcsp(cert, issuer, {
     url: str(p, '--url'),
     nonce: !p.values['no-nonce'],
@@ -131,9 +122,9 @@ async function check(p: Parsed): Promise<number> {
     if (r.url) lines.push(`  responder URL: ${r.url}`);
     if (r.responseStatus !== 'successful') lines.push(`  response status: ${r.responseStatus}`);
     if (r.claimedStatus && !r.valid) lines.push(`  the response claims: ${r.claimedStatus}`);
-    if (r.revocationTime) lines.push(`  revoked: ${r.revocationTime.toISOString()}${r.reason ? `, ${r.reason}` : ''}`);
-    if (r.thisUpdate) lines.push(`  thisUpdate: ${r.thisUpdate.toISOString()}`);
-    if (r.nextUpdate) lines.push(`  nextUpdate: ${r.nextUpdate.toISOString()}`);
+    if (r.revocationTime) lines.push(`  revoked: ${formatDate(r.revocationTime)}${r.reason ? `, ${r.reason}` : ''}`);
+    if (r.thisUpdate) lines.push(`  thisUpdate: ${formatDate(r.thisUpdate)}`);
+    if (r.nextUpdate) lines.push(`  nextUpdate: ${formatDate(r.nextUpdate)}`);
     if (r.responder) lines.push(`  signed by: ${r.responder}${r.signedBy ? ` (${r.signedBy})` : ''}`);
     for (const x of r.problems) lines.push(`  problem: ${x}`);
     process.stdout.write(lines.map(forTerminal).join('\n') + '\n'); // URL, responder and problems come from the certificate and the peer

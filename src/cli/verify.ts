@@ -1,9 +1,10 @@
 // `certscope verify CERT`: RFC 5280 path validation with optional revocation (CRL, OCSP) and a
 // host name check. Exit 0 valid, 1 invalid, 2 bad input.
+import { formatDate, formatDay } from '../core/dates';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
 import { forTerminal, jsonForTerminal } from '../core/present/safeText';
-import { dateFlag, parseCli } from './args';
+import { dateFlag, parseCli, secondsFlag } from './args';
 import {
   fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate, type VerifyResult,
 } from '../core/verify/index';
@@ -20,15 +21,12 @@ const HELP = `Usage:
   --ocsp     ask the OCSP responder in the certificate's AIA (after the CRLs)
   --host     the server name or IP the certificate must match (implies --purpose serverAuth)
   --at       validation time (ISO 8601), default now
+  certscope verify CERT --workspace DIR [--json] [--at TIME]
+             trust anchors, intermediates, CRLs and OCSP responses from DIR (as \`certscope scan\` sees it)
 Exit 0 valid, 1 invalid, 2 bad input.`;
 
-function seconds(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (!m) throw new UsageError(`--timeout: "${text}" is not a duration (e.g. 5s, 500ms)`);
-  return Number(m[1]) * ({ ms: 0.001, s: 1, m: 60 } as Record<string, number>)[m[2] ?? 's'];
-}
-
 async function run(argv: string[]): Promise<number> {
+  if (argv.some((a) => a === '--workspace' || a.startsWith('--workspace='))) return (await import('./scan')).verifyWithWorkspace(argv);
   const p = parseCli(argv, {
     chain: { type: 'string', multiple: true }, ca: { type: 'string', multiple: true }, crl: { type: 'string', multiple: true },
     'crl-check': { type: 'string' }, 'ocsp-url': { type: 'string', multiple: true }, timeout: { type: 'string' }, host: { type: 'string' },
@@ -43,7 +41,7 @@ async function run(argv: string[]): Promise<number> {
   if (purpose && purpose !== 'serverAuth' && purpose !== 'clientAuth') throw new UsageError('--purpose: serverAuth or clientAuth');
   const crlCheck = v['crl-check'] ?? 'leaf';
   if (crlCheck !== 'leaf' && crlCheck !== 'all') throw new UsageError('--crl-check: leaf or all');
-  const timeoutMs = v.timeout ? seconds(v.timeout) * 1000 : 5000;
+  const timeoutMs = v.timeout ? secondsFlag(v.timeout, '--timeout') * 1000 : 5000;
   try {
     // Unreadable certificates are the user's mistake (exit 2, naming the file), not a verdict.
     const certsIn = (file: string, flag: string): Uint8Array[] => {
@@ -90,11 +88,11 @@ export function formatResult(file: string, r: VerifyResult): string {
 function reportLines(file: string, r: VerifyResult): string[] {
   const lines: string[] = [];
   lines.push(r.valid ? `${file}: OK` : `${file}: INVALID: ${r.failure?.message}${r.failure?.certIndex !== undefined && r.path[r.failure.certIndex] ? ` (at [${r.failure.certIndex}] ${r.path[r.failure.certIndex].subject})` : ''}`);
-  lines.push(`  checked at ${r.at.toISOString()}`);
+  lines.push(`  checked at ${formatDate(r.at)}`);
   for (const c of r.path) {
     const rev = c.revocation.status === 'notChecked' ? '' : `; revocation: ${c.revocation.status}${c.revocation.reason ? ` (${c.revocation.reason})` : ''}${c.revocation.detail ? ` via ${c.revocation.detail}` : ''}`;
     lines.push(`  [${c.index}] ${c.role.padEnd(12)} ${c.subject}`);
-    lines.push(`      serial ${c.serialHex}, valid ${c.notBefore.toISOString().slice(0, 10)} .. ${c.notAfter.toISOString().slice(0, 10)}: ${c.ok ? 'ok' : 'FAILED'}${rev}`);
+    lines.push(`      serial ${c.serialHex}, valid ${formatDay(c.notBefore)} .. ${formatDay(c.notAfter)}: ${c.ok ? 'ok' : 'FAILED'}${rev}`);
     for (const pr of c.problems) lines.push(`      - ${pr.code}: ${pr.message}`);
   }
   if (r.hostname) lines.push(`  host: ${r.hostname.detail}`);

@@ -1,6 +1,8 @@
 // OID -> human names. Name attribute short names follow OpenSSL's (so our RFC 4514 strings match
 // `openssl x509 -nameopt RFC2253`); everything else uses the names from the RFCs.
 
+import type { RevocationReason } from './model';
+
 export const NAME_ATTRIBUTES: Record<string, string> = {
   '2.5.4.3': 'CN', '2.5.4.4': 'SN', '2.5.4.5': 'serialNumber', '2.5.4.6': 'C', '2.5.4.7': 'L',
   '2.5.4.8': 'ST', '2.5.4.9': 'street', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.12': 'title',
@@ -102,10 +104,19 @@ export const KEY_USAGES = [
   'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
 ];
 
-export const REASONS = [
+/** CRLReason codes (RFC 5280 §5.3.1) by number; 7 is unused. The one table of reason names. */
+export const REASONS: ReadonlyArray<RevocationReason | undefined> = [
   'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
   'cessationOfOperation', 'certificateHold', undefined, 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
-] as const;
+];
+
+export function reasonName(code: number): RevocationReason | undefined {
+  return REASONS[code];
+}
+
+export function reasonCode(reason: RevocationReason): number {
+  return REASONS.indexOf(reason);
+}
 
 export const POLICY_QUALIFIERS = { cps: '1.3.6.1.5.5.7.2.1', unotice: '1.3.6.1.5.5.7.2.2' };
 

@@ -58,3 +58,14 @@ export async function quietly<T>(command: string, ...args: unknown[]): Promise<{
   );
   return { result, errors: [...(calls.showErrorMessage as string[]), ...(calls.showWarningMessage as string[])] };
 }
+
+/** Polls `probe` until it returns a value; fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

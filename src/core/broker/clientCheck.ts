@@ -7,6 +7,8 @@
 // every CA in the client's chain needs a current CRL; a revoked certificate gets
 // certificate_revoked, a missing CRL unknown_ca, an expired CRL certificate_expired (the
 // crl_missing / crl_stale settings can relax the last two).
+import { formatDate } from '../dates';
+import { crlNumberText } from '../revocation/evidence';
 import type { DetailedPeerCertificate } from 'node:tls';
 import { decodeCertificate } from '../decode/certificate';
 import type { CertificateModel } from '../model';
@@ -57,12 +59,9 @@ export function peerChain(peer: DetailedPeerCertificate | undefined): Certificat
   return out;
 }
 
-function utc(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
-}
 
 export function crlLabel(crl: LoadedCrl): string {
-  return `CRL ${crl.model.crlNumber ? `#${crl.model.crlNumber} ` : ''}from ${crl.source}`;
+  return `CRL ${crl.model.crlNumber ? `${crlNumberText(crl.model.crlNumber)} ` : ''}from ${crl.source}`;
 }
 
 function certInfo(c: CertificateModel): ClientCertInfo {
@@ -92,7 +91,7 @@ function crlFindings(chain: CertificateModel[], store: CrlStore, now: number): C
     if (hit && !f.revoked) {
       const who = c === chain[0] ? 'certificate' : `issuing CA certificate "${c.subject.rfc4514}"`;
       const reason = hit.entry.reason ? `, ${hit.entry.reason}` : '';
-      f.revoked = `${who} revoked: serial ${c.serialColon}, revoked ${utc(hit.entry.revocationDate)}${reason}, ${crlLabel(hit.crl)}`;
+      f.revoked = `${who} revoked: serial ${c.serialColon}, revoked ${formatDate(hit.entry.revocationDate)}${reason}, ${crlLabel(hit.crl)}`;
     }
     const current = crls.filter((x) => !x.model.nextUpdate || x.model.nextUpdate.getTime() >= now);
     if (current.length === 0) for (const x of crls) if (!f.stale.includes(x)) f.stale.push(x);
@@ -135,7 +134,7 @@ export function checkClient(info: HandshakeInfo, config: BrokerConfig, store: Cr
       if (config.crl_missing !== 'allow') return reject('UNABLE_TO_GET_CRL', text);
       note = `${text}; accepted because crl_missing = allow`;
     } else if (f.stale.length) {
-      const text = f.stale.map((c) => `the broker's ${crlLabel(c)} for "${c.model.issuer.rfc4514}" expired ${utc(c.model.nextUpdate as Date)}`).join('; ')
+      const text = f.stale.map((c) => `the broker's ${crlLabel(c)} for "${c.model.issuer.rfc4514}" expired ${formatDate(c.model.nextUpdate as Date)}`).join('; ')
         + ': every client of that CA is refused until a fresh CRL is loaded (clients see "certificate expired"); the client certificate itself may be fine';
       if (config.crl_stale !== 'allow') return reject('CRL_HAS_EXPIRED', text);
       note = `${text}; accepted because crl_stale = allow`;
@@ -146,10 +145,10 @@ export function checkClient(info: HandshakeInfo, config: BrokerConfig, store: Cr
     case 'CERT_HAS_EXPIRED': {
       const expired = chain.find((c) => c.notAfter.getTime() < now) ?? leaf;
       const who = expired === leaf ? 'certificate' : `issuing CA certificate "${expired.subject.rfc4514}"`;
-      return reject(code, `${who} expired ${utc(expired.notAfter)} (serial ${expired.serialColon})`);
+      return reject(code, `${who} expired ${formatDate(expired.notAfter)} (serial ${expired.serialColon})`);
     }
     case 'CERT_NOT_YET_VALID':
-      return reject(code, `certificate not valid before ${utc(leaf.notBefore)} (serial ${leaf.serialColon})`);
+      return reject(code, `certificate not valid before ${formatDate(leaf.notBefore)} (serial ${leaf.serialColon})`);
     case 'INVALID_PURPOSE':
       return reject(code, 'certificate not usable for TLS client authentication (extendedKeyUsage lacks clientAuth)');
     case 'CERT_SIGNATURE_FAILURE':

@@ -2,7 +2,7 @@
 // `resolveBrokerConfig` turns loose JSON (CLI file, VS Code settings) into a checked config with
 // defaults and clear messages for every mistake.
 import { isAbsolute, resolve } from 'node:path';
-import { parseDuration } from './duration';
+import { parseDuration } from '../duration';
 
 export type TlsVersionName = 'tlsv1.2' | 'tlsv1.3';
 

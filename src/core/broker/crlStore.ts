@@ -2,12 +2,13 @@
 // crl_cache_http_timeout). Files are reloaded as soon as they change (fs.watch on the folder,
 // debounced, plus a periodic stat in case watching misses an atomic rename); URLs are fetched on
 // the interval. A source that fails keeps its last good CRLs and the failure is reported.
+import { toPem } from '../der/writer';
 import { watch, statSync, readFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { findPemBlocks, looksLikeDer } from '../pem';
 import { decodeCrl } from '../decode/crl';
-import { normalizeSerial } from '../decode/validity';
+import { normalizeSerial } from '../serial';
 import type { CrlEntry, CrlModel } from '../model';
 import { Emitter } from './events';
 
@@ -77,7 +78,7 @@ export function parseCrlBytes(bytes: Uint8Array, source: string): Array<{ pem: s
   const out: Array<{ pem: string; model: CrlModel }> = [];
   if (looksLikeDer(bytes)) {
     const model = decodeCrl(bytes);
-    out.push({ pem: toPem(model.der), model });
+    out.push({ pem: toPem(model.der, 'X509 CRL'), model });
     return out;
   }
   const text = Buffer.from(bytes).toString('latin1');
@@ -85,7 +86,7 @@ export function parseCrlBytes(bytes: Uint8Array, source: string): Array<{ pem: s
     if (block.label !== 'X509 CRL' && block.label !== 'CRL') continue;
     if (!block.der) throw new Error(`${source}: broken CRL PEM block: ${block.error ?? 'no data'}`);
     const model = decodeCrl(block.der);
-    out.push({ pem: toPem(model.der), model });
+    out.push({ pem: toPem(model.der, 'X509 CRL'), model });
   }
   if (out.length === 0) {
     const head = text.slice(0, 60).replace(/\s+/g, ' ').trim();
@@ -94,10 +95,6 @@ export function parseCrlBytes(bytes: Uint8Array, source: string): Array<{ pem: s
   return out;
 }
 
-function toPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN X509 CRL-----\n${b64}\n-----END X509 CRL-----\n`;
-}
 
 const defaultFetch: CrlFetch = async (url, { signal }) => {
   const res = await fetch(url, { signal, redirect: 'follow' });

@@ -10,7 +10,8 @@ import { toPem } from '../der/writer';
 import { buildCertificate, truncate, type SubjectAltNames } from './certBuilder';
 import { certDerFrom, certInfo, issuedBy, type CertInfo } from './certInfo';
 import { buildCrl, encodeIndexRevocations } from './crlWriter';
-import { formatIndex, indexBySerial, normalizeSerialHex, readIndex, serialKey, type IndexEntry } from './indexDb';
+import { formatIndex, indexBySerial, readIndex, type IndexEntry } from './indexDb';
+import { opensslSerial, serialKey } from '../serial';
 import { generateKey, loadPrivateKey, privateKeyPem, signerFor, type KeySpec } from './keys';
 import { CA_FILES, defaultCaPaths, ISSUED_FILES, type CaPaths } from './layout';
 import { loadCaDirectory, CaDirectoryError } from './caDirectory';
@@ -425,8 +426,8 @@ export class CertificateAuthority {
     if (!/^[0-9A-Fa-f]+$/.test(hex)) hex = randomSerialHex(8);
     let n = BigInt('0x' + hex);
     while (this.find(n.toString(16))) n++;
-    const serialHex = normalizeSerialHex(n.toString(16));
-    writeFileAtomic(this.paths.serial, normalizeSerialHex((n + 1n).toString(16)) + '\n');
+    const serialHex = opensslSerial(n.toString(16));
+    writeFileAtomic(this.paths.serial, opensslSerial((n + 1n).toString(16)) + '\n');
     return serialHex;
   }
 
@@ -459,9 +460,9 @@ export class CertificateAuthority {
       const entries = this.load().entries.map((e) => ({ ...e }));
       let entry = entries.find((e) => serialKey(e.serialHex) === key);
       if (!entry) {
-        if (!fromCert) throw new CaError(`serial ${normalizeSerialHex(key)} is not in ${this.paths.database}`);
+        if (!fromCert) throw new CaError(`serial ${opensslSerial(key)} is not in ${this.paths.database}`);
         // Like `openssl ca -revoke` with a certificate unknown to the database: add it.
-        entry = { status: 'V', expires: fromCert.notAfter, serialHex: normalizeSerialHex(key), file: 'unknown', subject: dnToOpensslOneline(fromCert.subjectDer) };
+        entry = { status: 'V', expires: fromCert.notAfter, serialHex: opensslSerial(key), file: 'unknown', subject: dnToOpensslOneline(fromCert.subjectDer) };
         entries.push(entry);
       }
       if (entry.status === 'R' && entry.revoked?.reason !== 'certificateHold') {
@@ -487,7 +488,7 @@ export class CertificateAuthority {
     return this.lock(() => {
       const entries = this.load().entries.map((e) => ({ ...e }));
       const entry = entries.find((e) => serialKey(e.serialHex) === key);
-      if (!entry) throw new CaError(`serial ${normalizeSerialHex(key)} is not in ${this.paths.database}`);
+      if (!entry) throw new CaError(`serial ${opensslSerial(key)} is not in ${this.paths.database}`);
       if (entry.status !== 'R') throw new CaError(`serial ${entry.serialHex} is not revoked`);
       if (entry.revoked?.reason !== 'certificateHold') {
         throw new CaError(`serial ${entry.serialHex} is revoked for ${entry.revoked?.reason ?? 'unspecified'}: only a certificateHold can be released`);
@@ -521,7 +522,7 @@ export class CertificateAuthority {
     // Consume the number first: a kill after this skips a number, never reuses one.
     const text = existsSync(this.paths.crlNumber) ? readFileSync(this.paths.crlNumber, 'utf8').trim() : '01';
     const crlNumber = /^[0-9A-Fa-f]+$/.test(text) ? BigInt('0x' + text) : 1n;
-    writeFileAtomic(this.paths.crlNumber, normalizeSerialHex((crlNumber + 1n).toString(16)) + '\n');
+    writeFileAtomic(this.paths.crlNumber, opensslSerial((crlNumber + 1n).toString(16)) + '\n');
     // Encoded straight from index.txt's text (no per-entry objects): fast at 100k revocations.
     const indexText = existsSync(this.paths.database) ? readFileSync(this.paths.database, 'utf8') : '';
     const revoked = encodeIndexRevocations(indexText.replace(/\r\n/g, '\n'));

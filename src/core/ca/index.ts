@@ -8,7 +8,8 @@
 //   openCa(dir).list()                                    // index.txt entries
 export { initCa, openCa, CertificateAuthority, CaError, REVOCATION_REASONS } from './authority';
 export type { InitCaOptions, IssueOptions, IssuedCertificate, RevokeResult, CrlWriteResult, Profile } from './authority';
-export { readIndex, formatIndex, normalizeSerialHex, serialKey, parseReason, indexBySerial } from './indexDb';
+export { readIndex, formatIndex, parseReason, indexBySerial } from './indexDb';
+export { opensslSerial as normalizeSerialHex, serialKey } from '../serial';
 export type { IndexEntry } from './indexDb';
 export { loadCaDirectory, resolveCaPaths } from './caDirectory';
 export type { CaDirectory } from './caDirectory';

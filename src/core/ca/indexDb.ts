@@ -3,6 +3,7 @@
 //   serial (uppercase hex, even length) | file name ("unknown") | subject as /C=../O=../CN=..
 // Times are ASN.1 strings: YYMMDDHHMMSSZ before 2050, YYYYMMDDHHMMSSZ from 2050 (as openssl writes).
 // Read and written here exactly as `openssl ca` does, so both tools can share one directory.
+import { opensslSerial, serialKey } from '../serial';
 import type { RevocationReason } from '../model';
 
 export interface IndexEntry {
@@ -89,7 +90,7 @@ export function parseIndexLine(text: string, start: number, end: number, lineNo:
   const expires = parseAsn1Time(exp);
   if (!expires) throw new IndexFormatError(`bad expiry time "${exp}"`, lineNo);
   if (!/^[0-9A-Fa-f]+$/.test(serial)) throw new IndexFormatError(`bad serial "${serial}"`, lineNo);
-  const entry: IndexEntry = { status, expires, serialHex: normalizeSerialHex(serial), file, subject };
+  const entry: IndexEntry = { status, expires, serialHex: opensslSerial(serial), file, subject };
   if (rev) {
     const revoked = parseRevocationField(rev);
     if (!revoked) throw new IndexFormatError(`bad revocation field "${rev}"`, lineNo);
@@ -148,30 +149,11 @@ export function formatIndex(entries: readonly IndexEntry[]): string {
         rev += ',' + REASON_TO_OPENSSL[r];
       }
     }
-    s += `${e.status}\t${formatAsn1Time(e.expires)}\t${rev}\t${normalizeSerialHex(e.serialHex)}\t${e.file || 'unknown'}\t${e.subject}\n`;
+    s += `${e.status}\t${formatAsn1Time(e.expires)}\t${rev}\t${opensslSerial(e.serialHex)}\t${e.file || 'unknown'}\t${e.subject}\n`;
   }
   return s;
 }
 
-/** Uppercase, even-length hex without redundant leading zero bytes ("1" -> "01", "00FF" -> "FF"). */
-export function normalizeSerialHex(hex: string): string {
-  // Fast path: already in openssl's form (what index.txt holds).
-  if (hex.length % 2 === 0 && hex.length > 0 && /^[0-9A-F]+$/.test(hex) && !(hex.length > 2 && hex[0] === '0' && hex[1] === '0')) return hex;
-  let h = hex.replace(/[:\s]/g, '').replace(/^0x/i, '').toUpperCase().replace(/^0+/, '');
-  if (h === '') h = '00';
-  if (h.length % 2) h = '0' + h;
-  return h;
-}
-
-/** Lookup key shared with the CRL and OCSP code: lowercase hex without leading zeros. */
-export function serialKey(hex: string): string {
-  if (/^[0-9A-Fa-f]+$/.test(hex)) {
-    let i = 0;
-    while (i < hex.length - 1 && hex.charCodeAt(i) === 48) i++;
-    return (i ? hex.slice(i) : hex).toLowerCase();
-  }
-  return hex.replace(/[:\s]/g, '').replace(/^0x/i, '').toLowerCase().replace(/^0+(?=.)/, '');
-}
 
 /** YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime). Hand-parsed: 100k-line databases. */
 export function parseAsn1Time(s: string): Date | undefined {

@@ -2,8 +2,8 @@
 // refuses them or takes half a minute (DESIGN.md §3 item 9). Entries are indexed by normalized
 // serial for O(1) revocation lookups.
 import { children, integerHex, integerValue, readTlv, TAG, timeValue, toHex, type Tlv } from '../der/reader';
-import type { CrlEntry, CrlModel, Extension, RevocationReason } from '../model';
-import { extensionName, REASONS } from '../oids';
+import type { CrlEntry, CrlModel, Extension } from '../model';
+import { extensionName, reasonName } from '../oids';
 import { decoding, DecodeFailure } from './errors';
 import {
   decodeAuthorityKeyId, decodeIssuingDistributionPoint, extensionEnumerated, extensionGeneralNames, extensionInteger, extensionTime, readExtensions,
@@ -11,9 +11,6 @@ import {
 import { decodeName } from './name';
 import { algorithmIdentifier } from './signature';
 
-export function reasonName(code: number): RevocationReason | undefined {
-  return REASONS[code] as RevocationReason | undefined;
-}
 
 /** Entry extensions (reasonCode, invalidityDate, certificateIssuer): only present on few entries. */
 function applyEntryExtensions(der: Uint8Array, ext: Tlv, entry: CrlEntry): void {

@@ -15,7 +15,8 @@ import { decodePkcs7 } from './pkcs7';
 import { sniffDer, type DerKind } from './sniff';
 
 export { decodeCertificate, summarizeCertificate, decodeCrl, decodeCsr, decodeOcspRequest, decodeOcspResponse, decodePkcs7, decodePkcs12, DecodeFailure, sniffDer };
-export { validityAt, normalizeSerial } from './validity';
+export { validityAt } from './validity';
+export { normalizeSerial } from '../serial';
 export { readFileForDecoding, DEFAULT_MAX_BYTES, type FileRead } from './file';
 export { KdfBudget, DEFAULT_KDF_BUDGET } from './kdfBudget';
 export type { DerKind };

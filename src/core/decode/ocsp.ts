@@ -3,7 +3,7 @@ import { children, integerHex, integerValue, octets, oidString, readTlv, TAG, ti
 import type { OcspCertId, OcspCertStatus, OcspRequestModel, OcspResponseModel, OcspResponseStatus, OcspSingleResponse } from '../model';
 import { HASH_ALGORITHMS } from '../oids';
 import { decodeCertificate } from './certificate';
-import { reasonName } from './crl';
+import { reasonName } from '../oids';
 import { decoding, DecodeFailure } from './errors';
 import { extensionOctets, readExtensions } from './extensions';
 import { decodeGeneralName, decodeName } from './name';

@@ -5,6 +5,7 @@
 // (mosquitto has no OCSP stapling; EMQX reads CRLs from URLs only) becomes a warning, both in the
 // returned list and as a comment in the text, so a user never ships a config that silently drops
 // revocation checking.
+import { formatDuration as formatCoreDuration } from '../duration';
 
 export type ExportFlavor = 'emqx4' | 'emqx5' | 'mosquitto';
 export const EXPORT_FLAVORS: readonly ExportFlavor[] = ['emqx4', 'emqx5', 'mosquitto'];
@@ -52,10 +53,7 @@ export const FLAVOR_LABELS: Record<ExportFlavor, string> = {
 /** 900000 -> "15m", 15000 -> "15s": the duration syntax EMQX 4 and 5 both read. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) throw new ExportError(`duration must be positive, got ${ms} ms`);
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
+  return formatCoreDuration(ms, { days: false });
 }
 
 function check(input: ExportInput): void {

@@ -1,9 +1,9 @@
 // Small ASN.1 helpers shared by the OCSP responder, client and stapler. pkijs/asn1js objects stay
 // inside src/core/ocsp: callers get plain values (Uint8Array, strings, Dates).
+import { serialKey } from '../serial';
 import { createHash, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import type { RevocationReason } from '../model';
 
 export const OID = {
   ocspBasic: '1.3.6.1.5.5.7.48.1.1',
@@ -26,21 +26,6 @@ export const OID_BY_HASH: Record<string, string> = Object.fromEntries(Object.ent
 
 export const RESPONSE_STATUS_NAMES = ['successful', 'malformedRequest', 'internalError', 'tryLater', '(unused 4)', 'sigRequired', 'unauthorized'] as const;
 
-/** CRLReason codes (RFC 5280 §5.3.1); 7 is unused. */
-export const REASONS: Array<RevocationReason | undefined> = [
-  'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
-  'cessationOfOperation', 'certificateHold', undefined, 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
-];
-
-export function reasonCode(reason: RevocationReason): number {
-  return REASONS.indexOf(reason);
-}
-
-/** Lowercase hex without leading zeros ("0" for zero): the one key we match serial numbers by. */
-export function normalizeSerial(hex: string): string {
-  const h = hex.replace(/[:\s]/g, '').toLowerCase().replace(/^0+/, '');
-  return h === '' ? '0' : h;
-}
 
 export function toHex(b: Uint8Array | ArrayBuffer): string {
   return Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString('hex');
@@ -97,7 +82,7 @@ export function certFacts(input: string | Uint8Array): CertFacts {
   }
   return {
     der,
-    serialHex: normalizeSerial(toHex(cert.serialNumber.valueBlock.valueHexView)),
+    serialHex: serialKey(toHex(cert.serialNumber.valueBlock.valueHexView)),
     issuerNameDer: new Uint8Array(cert.issuer.toSchema().toBER()),
     subjectNameDer: new Uint8Array(cert.subject.toSchema().toBER()),
     publicKeyBits: new Uint8Array(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView),
@@ -118,7 +103,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** ASN.1 INTEGER for a serial in hex: positive, minimal two's complement (DESIGN §3 pitfall 1). */
 export function serialInteger(hex: string): asn1js.Integer {
-  return asn1js.Integer.fromBigInt(BigInt('0x' + normalizeSerial(hex)));
+  return asn1js.Integer.fromBigInt(BigInt('0x' + serialKey(hex)));
 }
 
 /** Whole seconds: fractional GeneralizedTime upsets openssl (DESIGN §3 pitfall 5). */

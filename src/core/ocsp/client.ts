@@ -1,6 +1,8 @@
 // OCSP client: build a request for (certificate, issuer), fetch it over HTTP with a timeout and a
 // size limit, and verify the answer (signature by the CA or its delegated responder, CertID,
 // freshness, nonce). Results are plain data; nothing here throws on a bad response.
+import { reasonName } from '../oids';
+import { serialKey } from '../serial';
 import { randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -8,7 +10,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { OcspResponseStatus, RevocationReason } from '../model';
 import {
-  bytesEqual, certFacts, digest, HASH_BY_OID, normalizeSerial, OID, OID_BY_HASH, parseDer, REASONS,
+  bytesEqual, certFacts, digest, HASH_BY_OID, OID, OID_BY_HASH, parseDer,
   RESPONSE_STATUS_NAMES, serialInteger, SIG_HASH_BY_OID, toHex, type CertFacts,
 } from './asn1';
 
@@ -261,7 +263,7 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
       if (time instanceof asn1js.GeneralizedTime) result.revocationTime = time.toDate();
       const r = inner[1] as asn1js.Constructed | undefined;
       const en = r?.valueBlock?.value?.[0];
-      if (en instanceof asn1js.Enumerated) result.reason = REASONS[en.valueBlock.valueDec];
+      if (en instanceof asn1js.Enumerated) result.reason = reasonName(en.valueBlock.valueDec);
     }
     // 3. Freshness.
     const skewMs = (options.skewSeconds ?? 300) * 1000;
@@ -287,7 +289,7 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
 function certIdMatches(id: pkijs.CertID, cert: CertFacts, issuer: CertFacts): boolean {
   const hash = HASH_BY_OID[id.hashAlgorithm.algorithmId];
   if (!hash) return false;
-  return normalizeSerial(toHex(id.serialNumber.valueBlock.valueHexView)) === cert.serialHex
+  return serialKey(toHex(id.serialNumber.valueBlock.valueHexView)) === cert.serialHex
     && bytesEqual(new Uint8Array(id.issuerNameHash.valueBlock.valueHexView), digest(hash, issuer.subjectNameDer))
     && bytesEqual(new Uint8Array(id.issuerKeyHash.valueBlock.valueHexView), digest(hash, issuer.publicKeyBits));
 }

@@ -3,6 +3,7 @@
 //   enable_ocsp_stapling, ocsp_responder_url, ocsp_issuer_pem (a file path),
 //   ocsp_refresh_interval (default 5m), ocsp_refresh_http_timeout (default 15s)
 import type { StaplerOptions } from './stapler';
+import { parseDuration } from '../duration';
 
 export interface EmqxOcspSettings {
   enable_ocsp_stapling?: boolean | string;
@@ -20,18 +21,13 @@ export class OcspConfigError extends Error {
   }
 }
 
-/** EMQX duration ("500ms", "15s", "5m", "1h", "1d"; a bare number is ms) -> milliseconds. */
+/** EMQX duration ("500ms", "15s", "5m", "1h", "1d"; a bare number is ms) -> milliseconds, positive. */
 export function parseDurationMs(value: string | number, name: string): number {
-  if (typeof value === 'number') {
-    if (!(value > 0) || !Number.isFinite(value)) throw new OcspConfigError(`${name}: ${value} is not a positive duration`);
-    return value;
+  try {
+    return parseDuration(value, name, { positive: true });
+  } catch (err) {
+    throw new OcspConfigError((err as Error).message);
   }
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(value);
-  if (!m) throw new OcspConfigError(`${name}: "${value}" is not a duration (examples: 15s, 5m, 1h)`);
-  const unit = (m[2] ?? 'ms').toLowerCase();
-  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[unit];
-  if (!(ms > 0)) throw new OcspConfigError(`${name}: duration must be positive`);
-  return ms;
 }
 
 /**

@@ -3,7 +3,8 @@
 // the very next OCSP request, without a watcher that could miss events.
 import { readFileSync, statSync } from 'node:fs';
 import type { OcspCertStatus } from '../model';
-import { indexBySerial, readIndex, serialKey, type IndexEntry } from '../ca/indexDb';
+import { indexBySerial, readIndex, type IndexEntry } from '../ca/indexDb';
+import { serialKey } from '../serial';
 import type { StatusSource } from './responder';
 
 export class IndexStatusSource implements StatusSource {

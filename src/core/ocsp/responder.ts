@@ -1,12 +1,14 @@
 // OCSP responder logic (RFC 6960, RFC 5019 profile), free of HTTP: request DER in, signed response
 // DER out. Status comes from a StatusSource (the CA database), asked afresh for every request so a
 // revocation is visible to the very next request.
+import { reasonCode } from '../oids';
+import { serialKey } from '../serial';
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { OcspCertStatus, OcspResponseStatus } from '../model';
 import {
-  bytesEqual, certFacts, digest, HASH_BY_OID, normalizeSerial, OID, parseDer, reasonCode, toHex, wholeSeconds,
+  bytesEqual, certFacts, digest, HASH_BY_OID, OID, parseDer, toHex, wholeSeconds,
   type CertFacts,
 } from './asn1';
 
@@ -159,7 +161,7 @@ export class OcspResponder {
     let ours = 0;
     const responses = req.tbsRequest.requestList.map((r) => {
       const id = r.reqCert;
-      const serialHex = normalizeSerial(toHex(id.serialNumber.valueBlock.valueHexView));
+      const serialHex = serialKey(toHex(id.serialNumber.valueBlock.valueHexView));
       const hashes = this.issuerHashes.get(id.hashAlgorithm.algorithmId);
       const forUs = !!hashes
         && bytesEqual(new Uint8Array(id.issuerNameHash.valueBlock.valueHexView), hashes.name)

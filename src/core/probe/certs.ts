@@ -1,5 +1,6 @@
 // Certificates as the probe handles them: PEM text split into DER, plain summaries for the report,
 // and issuer links checked with Node's X509Certificate (signature + names).
+import { toPem } from '../der/writer';
 import { X509Certificate } from 'node:crypto';
 import { decodeCertificate } from '../decode/certificate';
 import type { CertSummary } from './types';
@@ -13,10 +14,6 @@ export function certificatesFromPem(text: string): Buffer[] {
   return out;
 }
 
-export function toPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-}
 
 export function summarize(der: Uint8Array, now: Date): CertSummary {
   const c = decodeCertificate(der);
@@ -35,7 +32,7 @@ export function summarize(der: Uint8Array, now: Date): CertSummary {
     mustStaple: c.extensions.tlsFeature?.mustStaple ?? false,
     extKeyUsage: c.extensions.extKeyUsage?.usages ?? [],
     validity,
-    pem: toPem(der),
+    pem: toPem(der, 'CERTIFICATE'),
   };
 }
 
@@ -57,12 +54,12 @@ export function summarizeSafe(der: Uint8Array, now: Date): CertSummary {
         serialHex: x.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''), notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(),
         sans: (x.subjectAltName ?? '').split(', ').filter(Boolean), sha256: x.fingerprint256.replace(/:/g, '').toLowerCase(),
         isCA: x.ca, selfSigned: x.checkIssued(x), mustStaple: false, extKeyUsage: [],
-        validity: now < notBefore ? 'notYetValid' : now > notAfter ? 'expired' : 'valid', pem: toPem(der),
+        validity: now < notBefore ? 'notYetValid' : now > notAfter ? 'expired' : 'valid', pem: toPem(der, 'CERTIFICATE'),
       };
     } catch {
       return {
         subject: `(undecodable certificate: ${reason})`, issuer: '', serialHex: '', notBefore: '', notAfter: '', sans: [], sha256: '',
-        isCA: false, selfSigned: false, mustStaple: false, extKeyUsage: [], validity: 'valid', pem: toPem(der),
+        isCA: false, selfSigned: false, mustStaple: false, extKeyUsage: [], validity: 'valid', pem: toPem(der, 'CERTIFICATE'),
       };
     }
   }

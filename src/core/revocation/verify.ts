@@ -7,8 +7,8 @@ import { basename } from 'node:path';
 import type { CertificateModel } from '../model';
 import type { CertVerdict, VerifyResult } from '../verify/types';
 import type { WorkspaceAnalysis } from '../workspace/analysis';
-import type { CertStatus } from './certStatus';
-import { describeRevocation, type FileLabel } from './evidence';
+import { revokedText, type CertStatus } from './certStatus';
+import { describeEvidence, describeRevocation, type FileLabel } from './evidence';
 
 export interface WorkspaceVerification {
   /** Path valid and nothing on it revoked. */
@@ -34,18 +34,16 @@ export async function verifyInWorkspace(cert: CertificateModel, a: WorkspaceAnal
     revocation: 'none',
   });
   const models = result.path.map((v) => unique.get(v.sha256.replace(/:/g, '').toLowerCase()));
-  const statuses: CertStatus[] = [];
-  models.forEach((m, i) => {
-    if (!m) return;
-    const s = a.status(m);
-    statuses.push(s);
-    result.path[i].revocation = verdictRevocation(s, result.path[i], fileLabel);
-  });
+  const byIndex = models.map((m) => (m ? a.status(m) : undefined));
+  byIndex.forEach((s, i) => { if (s) result.path[i].revocation = verdictRevocation(s, result.path[i], fileLabel); });
+  const statuses = byIndex.filter((s): s is CertStatus => s !== undefined);
   const revokedAt = result.valid ? result.path.findIndex((v) => v.revocation.status === 'revoked') : -1;
   if (revokedAt >= 0) {
     const v = result.path[revokedAt];
+    const answer = byIndex[revokedAt]!.revocation;
     result.valid = false;
-    result.failure = { code: 'revoked', message: `${v.subject} is revoked${v.revocation.reason ? ` (${v.revocation.reason})` : ''}: ${v.revocation.detail}`, certIndex: revokedAt };
+    const who = revokedAt === 0 ? '' : `issuing CA ${v.subject} `;
+    result.failure = { code: 'revoked', message: `${who}${revokedText(answer)} per ${describeEvidence(answer.source!, fileLabel)}`, certIndex: revokedAt };
     v.ok = false;
     v.problems.push({ code: 'revoked', message: result.failure.message });
   }

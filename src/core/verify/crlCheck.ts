@@ -1,8 +1,9 @@
 // Revocation status from CRLs, following RFC 5280 §6.3.3: distribution points and their scope
 // (issuingDistributionPoint), reason masks (onlySomeReasons), indirect CRLs (cRLIssuer,
 // certificateIssuer entries), delta CRLs, CRL validity and the CRL signer's own validation.
+import { formatDate } from '../dates';
 import type { ParsedCert, ParsedCrl, DistributionPoint } from './parse';
-import { REASON_NAMES } from './parse';
+import { reasonName } from '../oids';
 import type { GeneralName } from './names';
 import { nameToString } from './names';
 import { checkSignature } from './signature';
@@ -87,8 +88,8 @@ export function checkCrlStatus(cert: ParsedCert, ctx: CrlContext, cache: SignerC
       const signer = crlSignerCheck(crl, ctx, cache);
       if (!signer.ok) { notes.push(`${label}: ${signer.reason}`); continue; }
       // validity
-      if (crl.thisUpdate.getTime() > ctx.at.getTime()) { notes.push(`${label} is not yet valid (thisUpdate ${crl.thisUpdate.toISOString()})`); continue; }
-      if (crl.nextUpdate && crl.nextUpdate.getTime() < ctx.at.getTime()) { notes.push(`${label} expired at ${crl.nextUpdate.toISOString()} (nextUpdate)`); continue; }
+      if (crl.thisUpdate.getTime() > ctx.at.getTime()) { notes.push(`${label} is not yet valid (thisUpdate ${formatDate(crl.thisUpdate)})`); continue; }
+      if (crl.nextUpdate && crl.nextUpdate.getTime() < ctx.at.getTime()) { notes.push(`${label} expired at ${formatDate(crl.nextUpdate)} (nextUpdate)`); continue; }
       // (c), (h) delta
       let delta: ParsedCrl | undefined;
       if (ctx.useDeltas) {
@@ -99,7 +100,7 @@ export function checkCrlStatus(cert: ParsedCert, ctx: CrlContext, cache: SignerC
           if (d.unknownCritical) { deltaProblem = `delta CRL has an unknown critical extension ${d.unknownCritical}`; continue; }
           const s = crlSignerCheck(d, ctx, cache);
           if (!s.ok) { deltaProblem = `delta CRL: ${s.reason}`; continue; }
-          if (d.nextUpdate && d.nextUpdate.getTime() < ctx.at.getTime()) { deltaProblem = `delta CRL expired at ${d.nextUpdate.toISOString()}`; continue; }
+          if (d.nextUpdate && d.nextUpdate.getTime() < ctx.at.getTime()) { deltaProblem = `delta CRL expired at ${formatDate(d.nextUpdate)}`; continue; }
           if (!delta || (d.crlNumber ?? 0n) > (delta.crlNumber ?? 0n)) delta = d;
         }
         if (!delta && deltaProblem) { notes.push(`${label}: ${deltaProblem}`); continue; }
@@ -128,7 +129,7 @@ export function checkCrlStatus(cert: ParsedCert, ctx: CrlContext, cache: SignerC
 function revoked(entry: { reason?: number; date: Date }, label: string): RevocationStatus {
   return {
     status: 'revoked', source: 'crl', revocationDate: entry.date,
-    reason: entry.reason !== undefined ? REASON_NAMES[entry.reason] ?? `reason ${entry.reason}` : undefined,
+    reason: entry.reason !== undefined ? reasonName(entry.reason) ?? `reason ${entry.reason}` : undefined,
     detail: label,
   };
 }

@@ -1,5 +1,6 @@
 // Verification driver: builds candidate paths from a pool, runs §6.1 checks (pathValidation.ts),
 // revocation by CRL (crlCheck.ts) and optionally OCSP, then reports a verdict per certificate.
+import { formatDate } from '../dates';
 import { parseCertificate, parseCrl, type ParsedCert, type ParsedCrl } from './parse';
 import { checkPath } from './pathValidation';
 import { checkCrlStatus, type CrlContext } from './crlCheck';
@@ -208,7 +209,7 @@ async function evaluate(cand: Candidate, leaf: ParsedCert, v: Verifier, opts: Ve
   } else if (n === 0) {
     // The target itself is trusted: only its validity period matters.
     const t = at.getTime();
-    if (t > leaf.notAfter.getTime()) ordered.push({ certIndex: 0, problem: { code: 'expired', message: `expired at ${leaf.notAfter.toISOString()}` } });
+    if (t > leaf.notAfter.getTime()) ordered.push({ certIndex: 0, problem: { code: 'expired', message: `expired at ${formatDate(leaf.notAfter)}` } });
     if (t < leaf.notBefore.getTime()) ordered.push({ certIndex: 0, problem: { code: 'notYetValid', message: `not valid before ${leaf.notBefore.toISOString()}` } });
     for (const o of ordered) verdicts[0].problems.push(o.problem);
   } else {

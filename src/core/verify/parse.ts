@@ -294,10 +294,6 @@ export function parseCertificate(der: Uint8Array): ParsedCert {
   }
 }
 
-export const REASON_NAMES = [
-  'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation',
-  'certificateHold', 'unknown(7)', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
-] as const;
 
 const KNOWN_CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.27', '2.5.29.28', '2.5.29.35', '2.5.29.46', '2.5.29.18', '1.3.6.1.5.5.7.1.1', '2.5.29.60']);
 const KNOWN_ENTRY_EXTENSIONS = new Set(['2.5.29.21', '2.5.29.23', '2.5.29.24', '2.5.29.29']);

@@ -2,6 +2,7 @@
 // basic constraints and path length, key usage, name constraints, policies, critical extensions.
 // Revocation is layered on top by engine.ts. Problems are collected per certificate so that every
 // certificate gets a verdict; the first one found (from the anchor down) is the path's failure.
+import { formatDate } from '../dates';
 import { isKnownCertExtension, type ParsedCert } from './parse';
 import { checkSignature } from './signature';
 import { NameConstraintState } from './nameConstraints';
@@ -47,8 +48,8 @@ export function checkPath(anchor: ParsedCert, certs: ParsedCert[], opts: PathChe
     const last = k === n - 1;
     const sig = checkSignature(c.tbs, c.sigAlg, c.signature, workingSpki);
     if (!sig.ok) fail(k, { code: 'signature', message: `invalid signature: ${sig.reason}` });
-    if (at < c.notBefore.getTime()) fail(k, { code: 'notYetValid', message: `not valid before ${c.notBefore.toISOString()}` });
-    if (at > c.notAfter.getTime()) fail(k, { code: 'expired', message: `expired at ${c.notAfter.toISOString()}` });
+    if (at < c.notBefore.getTime()) fail(k, { code: 'notYetValid', message: `not valid before ${formatDate(c.notBefore)}` });
+    if (at > c.notAfter.getTime()) fail(k, { code: 'expired', message: `expired at ${formatDate(c.notAfter)}` });
     if (c.issuer.key !== workingIssuer.key) fail(k, { code: 'nameChaining', message: 'issuer name does not match the subject of the issuing certificate' });
     if (!c.selfIssued || last) {
       const ncErr = nc.check(c);

@@ -10,6 +10,7 @@ import { resolveBrokerConfig, BrokerConfigError, type BrokerConfig } from '../..
 import { UserError } from '../errors';
 import { findWorkspaceCas, issuedFiles, pickCa } from '../commands/ca/workspaceCas';
 import type { BrokerSettings } from '../config';
+import type { PkiWorkspace } from '../views/pkiWorkspace';
 
 export interface BrokerPlan {
   /** Raw options for resolveBrokerConfig (ocsp_responder_url filled in by the caller when `ocspCa` is set). */
@@ -28,7 +29,7 @@ export interface PlanOverrides {
   wssPort?: number | null;
 }
 
-export async function planBroker(s: BrokerSettings, o: PlanOverrides): Promise<BrokerPlan> {
+export async function planBroker(s: BrokerSettings, o: PlanOverrides, pki?: PkiWorkspace): Promise<BrokerPlan> {
   const baseDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   const raw: Record<string, unknown> = {
     bind: s.bind,
@@ -62,7 +63,7 @@ export async function planBroker(s: BrokerSettings, o: PlanOverrides): Promise<B
   }
   raw.cacertfile = s.cacertfile || (ca ? (existsSync(ca.ca.paths.caChain) ? ca.ca.paths.caChain : ca.ca.paths.certificate) : undefined);
   if (raw.enable_crl_check) {
-    raw.crl_files = s.crlFiles.length || s.crlCacheUrls.length ? s.crlFiles : await chainCrlFiles(ca!.ca);
+    raw.crl_files = s.crlFiles.length || s.crlCacheUrls.length ? s.crlFiles : await chainCrlFiles(ca!.ca, pki);
   }
   if (s.enableOcspStapling) {
     raw.ocsp_issuer_pem = s.ocspIssuerPem || issuerOf(String(raw.certfile), ca);
@@ -98,10 +99,28 @@ async function pickServerCert(ca: CertificateAuthority, caName: string, wanted?:
   return { cert: picked.f.fullchainPath ?? picked.f.certPath, key: picked.f.keyPath! };
 }
 
-/** crl.pem of the CA and of every workspace CA above it (OpenSSL needs a CRL per CA in the chain). */
-async function chainCrlFiles(ca: CertificateAuthority): Promise<string[]> {
-  const files = [ca.paths.crlPem];
+/**
+ * The current CRL of the CA and of every CA above it (OpenSSL needs a CRL per CA in the chain): the
+ * newest CRL each one signed anywhere in the workspace, whatever its name, as the revocation service
+ * finds it (the same CRL the tree, Verify and the CA view use); crl.pem in the CA folder otherwise.
+ */
+async function chainCrlFiles(ca: CertificateAuthority, pki?: PkiWorkspace): Promise<string[]> {
   const chain = ca.chainPem().match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (pki) {
+    const [{ caCrlFiles }, { decodeCertificate }, { certificatesFromPem }] = await Promise.all([
+      import('../../core/revocation/discovery'), import('../../core/decode/certificate'), import('../../core/probe/certs'),
+    ]);
+    await pki.reload((await findWorkspaceCas()).flatMap((w) => caCrlFiles(w.dir)));
+    const a = pki.analysis();
+    if (a) {
+      const found = chain.flatMap((pem) => certificatesFromPem(pem).slice(0, 1)).map((der) => {
+        const ref = a.revocation.crlsIssuedBy(decodeCertificate(der)).find((c) => c.crl.deltaCrlIndicator === undefined && c.loc.sub === undefined);
+        return ref?.loc.file;
+      });
+      if (found.length && found.every((f) => f !== undefined)) return [...new Set(found as string[])];
+    }
+  }
+  const files = [ca.paths.crlPem];
   const above = chain.slice(1).map((p) => new X509Certificate(p).fingerprint256);
   if (above.length) {
     for (const w of await findWorkspaceCas()) {

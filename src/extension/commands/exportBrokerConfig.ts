@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { writeFileSync } from 'node:fs';
 import { exportBrokerConfig as render, EXPORT_FLAVORS, FLAVOR_LABELS, ExportError, type ExportFlavor, type ExportInput } from '../../core/export';
-import { parseDuration } from '../../core/broker/duration';
+import { parseDuration } from '../../core/duration';
 import type { Services } from '../services';
 import { UserError } from '../errors';
 import { requireLoop } from '../broker/loop';
@@ -24,7 +24,7 @@ export async function exportBrokerConfig(services: Services, raw?: unknown): Pro
   )).flavor;
   const s = readBrokerSettings();
   const port = num(a, 'port') ?? (s.port || 8883);
-  const plan = await planBroker(s, { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port, wssPort: null });
+  const plan = await planBroker(s, { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port, wssPort: null }, services.pki);
   const snap = requireLoop(services).controller.snapshot();
   const r = plan.raw;
   const caDir = plan.ca?.ca.paths.dir;

@@ -157,6 +157,18 @@ describe('every CLI subcommand over bad arguments: specific message, exit 1 or 2
       { args: ['broker', '--cert', missing, '--key', missing, '--port', '0', '--no-verify'], code: 2, message: /certfile .*missing: file not found/ },
       { args: ['broker', '--frobnicate'], code: 2, message: /unknown option --frobnicate/ },
     ],
+    'scan': [
+      { args: ['scan'], code: 2, message: /no DIR given/ },
+      { args: ['scan', missing], code: 2, message: /missing: not a directory/ },
+      { args: ['scan', garbage], code: 2, message: /garbage\.pem: not a directory/ },
+      { args: ['scan', tmp.dir, '--at', 'noon'], code: 2, message: /--at: "noon" is not a date\/time/ },
+      { args: ['scan', tmp.dir, '--expiring-days', 'soon'], code: 2, message: /--expiring-days: "soon" is not a whole number/ },
+      { args: ['scan', tmp.dir, tmp.dir], code: 2, message: /scan: give one DIR/ },
+      { args: ['scan', tmp.dir, '--bogus'], code: 2, message: /unknown option --bogus/ },
+      { args: ['verify', cert, '--workspace', missing], code: 2, message: /missing: not a directory/ },
+      { args: ['verify', missing, '--workspace', tmp.dir], code: 2, message: /missing: / },
+      { args: ['verify', garbage, '--workspace', tmp.dir], code: 2, message: /garbage\.pem: no certificate found/ },
+    ],
     'demo': [
       { args: ['demo', '--bogus'], code: 2, message: /unknown option --bogus/ },
       { args: ['demo', 'extra'], code: 2, message: /demo: unexpected argument "extra"/ },

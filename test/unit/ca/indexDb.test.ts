@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { formatIndex, normalizeSerialHex, readIndex, IndexFormatError, formatAsn1Time, parseAsn1Time } from '../../../src/core/ca/indexDb';
+import { normalizeSerialHex } from '../../../src/core/ca';
+import { formatIndex, readIndex, IndexFormatError, formatAsn1Time, parseAsn1Time } from '../../../src/core/ca/indexDb';
 
 // Lines written by `openssl ca` 3.0 (-revoke with -crl_reason, -crl_hold, -crl_compromise) plus a valid one.
 const OPENSSL_INDEX = [

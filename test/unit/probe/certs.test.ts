@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { certificatesFromPem, summarizeSafe, toPem } from '../../../src/core/probe/certs';
+import { toPem } from '../../../src/core/der/writer';
+import { certificatesFromPem, summarizeSafe } from '../../../src/core/probe/certs';
 import { makeOpensslPki } from '../../support/openssl-pki';
 import { openssl } from '../../support/run';
 import { makeTempDir } from '../../support/tmp';
@@ -14,8 +15,8 @@ describe('probe certificate helpers', () => {
     const ders = certificatesFromPem(readFileSync(pki.chainPath, 'utf8'));
     assert.equal(ders.length, 2);
     // openssl re-encodes the certificate as PEM: the same text as ours.
-    assert.equal(toPem(ders[0]), await openssl(['x509', '-in', pki.intermediate.certPath]));
-    assert.deepEqual(certificatesFromPem(toPem(ders[1])), [ders[1]]);
+    assert.equal(toPem(ders[0], 'CERTIFICATE'), await openssl(['x509', '-in', pki.intermediate.certPath]));
+    assert.deepEqual(certificatesFromPem(toPem(ders[1], 'CERTIFICATE')), [ders[1]]);
     const s = summarizeSafe(ders[0], new Date());
     assert.equal(s.subject, 'CN=Test Intermediate CA,O=Certscope Test,C=DE');
     assert.equal(s.isCA, true);
