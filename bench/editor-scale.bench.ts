@@ -18,11 +18,12 @@ import { makeFleet } from '../test/support/fleet';
 import type { Bench, BenchRow } from './types';
 
 interface ProbeResult {
-  files: number; findFilesMs: number; findFilesCount: number; populatedMs: number; scanTrips: number[];
+  files: number; findFilesMs: number; findFilesCount: number; populatedMs: number; scan: Trips;
   rssAtPopulatedMb: number; rssSettledMb: number; rssMaxMb: number; roots: number;
   expandBigCa?: { label: string; children: number; ms: number }; expandWidest?: { label: string; children: number; ms: number };
-  hovers: number[]; hostileScanMs: number; hostileTrips: number[]; abandoned: number;
+  hovers: number[]; hostileScanMs: number; hostile: Trips; abandoned: number;
 }
+interface Trips { trips: number[]; loopMaxMs: number; loopP99Ms: number }
 
 /** The parts of test/integration/code-server.mjs used here. */
 interface CodeServerHarness {
@@ -93,7 +94,7 @@ async function runProbe(size: number): Promise<{ probe: ProbeResult; core: { ms:
     });
     const step = Math.floor(fleet.paths.length / 20);
     writeFileSync(join(probeDir, 'probe-config.json'), JSON.stringify({
-      files: fleet.paths.length + 1, hostileFiles, bigCa: fleet.bigCa, smallDoc,
+      files: fleet.paths.length + 1, hostileFiles, bigCa: fleet.bigCa, smallDoc, profile: Boolean(process.env.CERTSCOPE_BENCH_PROFILE),
       hoverFiles: Array.from({ length: 20 }, (_, i) => fleet.paths[3 + i * step]),
     }));
 
@@ -119,6 +120,7 @@ async function runProbe(size: number): Promise<{ probe: ProbeResult; core: { ms:
     const timeout = cs.deadline(PROBE_TIMEOUT_MS, `the editor probe did not finish within ${PROBE_TIMEOUT_MS / 60_000} min`);
     let codeOut: number;
     try { codeOut = await Promise.race([exited, timeout]); } finally { timeout.cancel(); }
+    if (result && 'profile' in result) process.stderr.write(`host main thread during the scan (self time):\n${(result as { profile: string[] }).profile.join('\n')}\n`);
     if (codeOut !== 0 || !result) throw new Error(`the editor probe failed (exit ${codeOut}); see test-results/code-server-editor-bench-${size}.log (CERTSCOPE_DEBUG=1 shows the host log)`);
     return { probe: result, core, x509 };
   } finally {
@@ -147,10 +149,16 @@ function rows(size: number, r: Awaited<ReturnType<typeof runProbe>>): BenchRow[]
   }
   out.push(
     { group: g, name: `hover on a fleet file, median of ${p.hovers.length} (max ${quantile(p.hovers, 1).toFixed(0)} ms)`, value: quantile(p.hovers, 0.5), unit: 'ms', better: 'lower' },
-    { group: g, name: `hover round trip during the scan, p95 of ${p.scanTrips.length} (max ${quantile(p.scanTrips, 1).toFixed(0)} ms)`, value: quantile(p.scanTrips, 0.95), unit: 'ms', better: 'lower',
-      note: `target < 100 ms: ${met(quantile(p.scanTrips, 1) < 100)} (max)` },
-    { group: g, name: `hover round trip while hostile files are indexed, p95 of ${p.hostileTrips.length} (max ${quantile(p.hostileTrips, 1).toFixed(0)} ms, ${p.abandoned} abandoned)`,
-      value: quantile(p.hostileTrips, 0.95), unit: 'ms', better: 'lower', note: `target < 100 ms: ${met(quantile(p.hostileTrips, 1) < 100)} (max)` },
+    ...(['scan', 'hostile'] as const).flatMap((phase): BenchRow[] => {
+      const x = p[phase];
+      const what = phase === 'scan' ? 'during the scan' : `while hostile files are indexed (${p.abandoned} abandoned)`;
+      return [
+        { group: g, name: `hover round trip ${what}, median of ${x.trips.length} (p95 ${quantile(x.trips, 0.95).toFixed(0)}, max ${quantile(x.trips, 1).toFixed(0)} ms)`,
+          value: quantile(x.trips, 0.5), unit: 'ms', better: 'lower', note: `target < 100 ms: ${met(quantile(x.trips, 0.95) < 100)} (p95)` },
+        { group: g, name: `extension-host event-loop delay ${what}, max (p99 ${x.loopP99Ms.toFixed(0)} ms)`, value: x.loopMaxMs, unit: 'ms', better: 'lower',
+          note: `target < 100 ms: ${met(x.loopMaxMs < 100)}` },
+      ];
+    }),
     { group: g, name: 'core index + tree of the fleet (one thread, no editor)', value: r.core.ms, unit: 'ms',
       peer: { name: 'X509Certificate read+parse loop', value: r.x509.ms }, better: 'lower', target: 2,
       note: `RSS added ${r.core.rssMb} MB (X509 loop ${r.x509.rssMb} MB)${size === 5000 ? `; target < 300 MB: ${met(r.core.rssMb < 300)}` : ''}` },

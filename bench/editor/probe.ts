@@ -10,10 +10,11 @@
 //     while it is indexed.
 // It prints one line "CERTSCOPE_EDITOR_BENCH <json>" and resolves (exit code 0).
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
-interface ProbeConfig { files: number; hostileFiles: number; bigCa: string; hoverFiles: string[]; smallDoc: string }
+interface ProbeConfig { files: number; hostileFiles: number; bigCa: string; hoverFiles: string[]; smallDoc: string; profile?: boolean }
 interface Refresh { stats?: { files: number }; abandoned: number; roots: number; expanded?: { label: string; children: number; ms: number } }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -23,9 +24,15 @@ async function refresh(extra: Record<string, unknown> = {}): Promise<Refresh> {
   return (await vscode.commands.executeCommand<Refresh>('certscope.tree.refresh', { rescan: false, walk: false, ...extra }))!;
 }
 
-/** Hover round trips (host -> workbench -> host providers -> back) every 25 ms until stopped. */
-function roundTrips(doc: vscode.TextDocument): { stop(): Promise<number[]> } {
+/**
+ * Hover round trips (host -> workbench -> host providers -> back) every 25 ms until stopped, and
+ * the host's own event-loop delay meanwhile (the round trip also waits for the server and the
+ * browser, which share the machine's cores with the decode workers).
+ */
+function roundTrips(doc: vscode.TextDocument): { stop(): Promise<{ trips: number[]; loopMaxMs: number; loopP99Ms: number }> } {
   const times: number[] = [];
+  const loop$ = monitorEventLoopDelay({ resolution: 10 });
+  loop$.enable();
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -35,7 +42,14 @@ function roundTrips(doc: vscode.TextDocument): { stop(): Promise<number[]> } {
       await sleep(25);
     }
   })();
-  return { async stop() { running = false; await loop; return times; } };
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      loop$.disable();
+      return { trips: times, loopMaxMs: loop$.max / 1e6, loopP99Ms: loop$.percentile(99) / 1e6 };
+    },
+  };
 }
 
 async function untilFiles(n: number): Promise<Refresh> {
@@ -48,6 +62,30 @@ async function untilFiles(n: number): Promise<Refresh> {
 
 async function setExclude(globs: string[]): Promise<void> {
   await vscode.workspace.getConfiguration('certscope').update('inspect.exclude', globs, vscode.ConfigurationTarget.Workspace);
+}
+
+interface CpuProfile { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] }
+
+/** CERTSCOPE_BENCH_PROFILE=1: where the host's main thread spends the scan (self time per function). */
+async function startProfile(): Promise<() => Promise<string[]>> {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string) => new Promise<T>((res, rej) => session.post(method, {}, (e, r) => (e ? rej(e) : res(r as T))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
+    session.disconnect();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    profile.samples.forEach((id: number, i: number) => {
+      const f = byId.get(id)!.callFrame;
+      const k = `${f.functionName || '(anon)'} ${String(f.url).split('/').slice(-2).join('/')}:${f.lineNumber}`;
+      self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    });
+    return [...self].sort((x, y) => y[1] - x[1]).slice(0, 40).map(([k, v]) => `${v.toFixed(0)} ms ${k}`);
+  };
 }
 
 export async function run(): Promise<void> {
@@ -73,11 +111,13 @@ export async function run(): Promise<void> {
   let rssMax = rss0;
   const sampler = setInterval(() => { rssMax = Math.max(rssMax, process.memoryUsage().rss); }, 100);
   let trips = roundTrips(small);
+  const profiler = cfg.profile ? await startProfile() : undefined;
   t = performance.now();
   await setExclude(['hostile/**']);
   const a = await untilFiles(cfg.files);
   out.populatedMs = performance.now() - t;
-  out.scanTrips = await trips.stop();
+  if (profiler) out.profile = await profiler();
+  out.scan = await trips.stop();
   out.rssAtPopulatedMb = mb(process.memoryUsage().rss - rss0);
   out.roots = a.roots;
   await sleep(3000); // diagnostics, badges and the view settle
@@ -106,7 +146,7 @@ export async function run(): Promise<void> {
   await setExclude([]);
   const d = await untilFiles(cfg.files + cfg.hostileFiles);
   out.hostileScanMs = performance.now() - t;
-  out.hostileTrips = await trips.stop();
+  out.hostile = await trips.stop();
   out.abandoned = d.abandoned;
 
   console.log(`CERTSCOPE_EDITOR_BENCH ${JSON.stringify(out)}`);
