@@ -16,6 +16,8 @@ import type { Log } from '../log';
 const DEBOUNCE_MS = 300;
 const MAX_FILES = 50_000;
 const READ_TIMEOUT_MS = 10_000;
+/** Files listed in the certscope.certFilesWithKey context key (a menu condition, kept small). */
+const MAX_CONTEXT_FILES = 5_000;
 
 /** What changed: the file keys of an incremental update, or undefined for "everything" (scan, settings). */
 export interface PkiChange { changed?: string[] }
@@ -54,6 +56,21 @@ export class PkiWorkspace implements vscode.Disposable {
       if (rescan) void this.rescan();
       else if (e.affectsConfiguration('certscope.diagnostics')) { this.cached = undefined; this.changed.fire({}); }
     }));
+    this.subscriptions.push(this.onDidChange(() => this.publishKeyedCertFiles()));
+  }
+
+  /**
+   * Context key for the Explorer menu "Test Connection with This Certificate": the certificate
+   * files whose certificate has an unencrypted private key somewhere in the workspace.
+   */
+  private publishKeyedCertFiles(): void {
+    const a = this.analysis();
+    const files = new Set<string>();
+    for (const c of a?.certs ?? []) {
+      if (files.size >= MAX_CONTEXT_FILES) break;
+      if (!c.cert.isCA && a!.pairing.keysForSpki(c.cert.publicKey.spkiSha256).some((k) => !k.key.encrypted)) files.add(c.loc.file);
+    }
+    void vscode.commands.executeCommand('setContext', 'certscope.certFilesWithKey', [...files]);
   }
 
   /** Starts indexing once; later calls return the same promise. */
