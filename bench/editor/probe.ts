@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 interface ProbeConfig { files: number; hostileFiles: number; bigCa: string; hoverFiles: string[]; smallDoc: string; profile?: boolean }
-interface Refresh { stats?: { files: number }; abandoned: number; roots: number; expanded?: { label: string; children: number; ms: number } }
+interface Refresh { stats?: { files: number; finishedAt: number }; abandoned: number; roots: number; expanded?: { label: string; children: number; ms: number } }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
@@ -52,10 +52,11 @@ function roundTrips(doc: vscode.TextDocument): { stop(): Promise<{ trips: number
   };
 }
 
-async function untilFiles(n: number): Promise<Refresh> {
+/** Waits for the scan that the settings change started (one that finished after `since`). */
+async function untilScanned(since: number): Promise<Refresh> {
   for (;;) {
     const r = await refresh();
-    if ((r.stats?.files ?? 0) >= n) return r;
+    if ((r.stats?.finishedAt ?? 0) > since) return r;
     await sleep(25);
   }
 }
@@ -113,8 +114,10 @@ export async function run(): Promise<void> {
   let trips = roundTrips(small);
   const profiler = cfg.profile ? await startProfile() : undefined;
   t = performance.now();
+  let since = Date.now();
   await setExclude(['hostile/**']);
-  const a = await untilFiles(cfg.files);
+  const a = await untilScanned(since);
+  out.indexed = a.stats?.files;
   out.populatedMs = performance.now() - t;
   if (profiler) out.profile = await profiler();
   out.scan = await trips.stop();
@@ -143,8 +146,9 @@ export async function run(): Promise<void> {
   // D. Hostile files indexed while the user works.
   trips = roundTrips(small);
   t = performance.now();
+  since = Date.now();
   await setExclude([]);
-  const d = await untilFiles(cfg.files + cfg.hostileFiles);
+  const d = await untilScanned(since);
   out.hostileScanMs = performance.now() - t;
   out.hostile = await trips.stop();
   out.abandoned = d.abandoned;

@@ -14,7 +14,8 @@ import { readConfig, type CertscopeConfig } from '../config';
 import type { Log } from '../log';
 
 const DEBOUNCE_MS = 300;
-const MAX_FILES = 50_000;
+/** Candidate files per workspace folder; beyond this the scan says the workspace is truncated. */
+const MAX_FILES = 200_000;
 const READ_TIMEOUT_MS = 10_000;
 /** Files listed in the certscope.certFilesWithKey context key (a menu condition, kept small). */
 const MAX_CONTEXT_FILES = 5_000;
@@ -22,7 +23,7 @@ const MAX_CONTEXT_FILES = 5_000;
 /** What changed: the file keys of an incremental update, or undefined for "everything" (scan, settings). */
 export interface PkiChange { changed?: string[] }
 
-export interface ScanStats { files: number; findMs: number; loadMs: number; totalMs: number }
+export interface ScanStats { files: number; findMs: number; loadMs: number; totalMs: number; /** Date.now() when the scan finished. */ finishedAt: number }
 
 export class PkiWorkspace implements vscode.Disposable {
   private index?: WorkspaceIndex;
@@ -174,7 +175,7 @@ export class PkiWorkspace implements vscode.Disposable {
     this.index = index;
     this.cached = undefined;
     index.onDidChange((keys) => { this.cached = undefined; this.changed.fire({ changed: keys }); });
-    this.lastScan = { files: index.size, findMs: t1 - t0, loadMs: Date.now() - t1, totalMs: Date.now() - t0 };
+    this.lastScan = { files: index.size, findMs: t1 - t0, loadMs: Date.now() - t1, totalMs: Date.now() - t0, finishedAt: Date.now() };
     this.log.info(`workspace PKI: indexed ${index.size} files in ${this.lastScan.totalMs} ms (find ${this.lastScan.findMs} ms, read+decode ${this.lastScan.loadMs} ms)`);
     this.changed.fire({});
   }
@@ -188,6 +189,7 @@ export class PkiWorkspace implements vscode.Disposable {
     const { matchesAny } = await import('../../core/workspace/glob');
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, cfg.inspectInclude), exclude, MAX_FILES);
+      if (found.length >= MAX_FILES) this.log.warn(`workspace PKI: ${folder.name} has more than ${MAX_FILES} candidate files; indexing the first ${MAX_FILES} (narrow certscope.inspect.include)`);
       for (const u of found) if (!matchesAny(vscode.workspace.asRelativePath(u, false), this.excludeGlobs)) out.push(u);
     }
     return out;
