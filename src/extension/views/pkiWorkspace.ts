@@ -31,7 +31,10 @@ export class PkiWorkspace implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PkiChange>();
   /** Fires after the index changed (debounced batches). */
   readonly onDidChange = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  private readonly filterChanged = new vscode.EventEmitter<void>();
+  /** Fires when the tree filter changed (the index did not). */
+  readonly onDidChangeFilter = this.filterChanged.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.changed, this.filterChanged];
   private watchers: vscode.Disposable[] = [];
   private readonly pendingChanged = new Set<string>();
   private readonly pendingDeleted = new Set<string>();
@@ -100,7 +103,8 @@ export class PkiWorkspace implements vscode.Disposable {
     if (next === this.filterText) return;
     this.filterText = next;
     if (this.cached) this.cached.tree = undefined;
-    this.changed.fire({});
+    // Only the tree changes: diagnostics and badges do not re-run for a filter.
+    this.filterChanged.fire();
   }
 
   /** The tree if it is already built for the current analysis (sync, for getParent). */
