@@ -331,25 +331,29 @@ function silentRejection(f: Facts): Draft[] {
   const code = e.code ?? '';
   const closeCode = code === 'ECLOSED' || code === 'ECONNRESET' || code === 'EPIPE';
   const alertVariant = (r.differential ?? []).find((d) => d.alert);
-  // After the handshake, before (or right after) CONNECT.
-  const afterHandshake = e.step === 'late-alert' || (closeCode && !!r.tls?.version && (e.step === 'mqtt-connect' || e.step === 'websocket'));
-  if (afterHandshake && (r.tls?.clientCertRequested || r.closedBeforeConnect)) {
-    const when = r.closedBeforeConnect || e.step === 'late-alert'
-      ? 'The server closed the connection right after the TLS handshake without an alert, before it could have read CONNECT'
-      : `The server closed the connection without an alert when CONNECT was sent (${code})`;
-    if (alertVariant && !r.clientCert) return genericRejection(f, when, 'rejected_after_handshake', STACK_HABITS.terminator);
+  // Right after the handshake, before CONNECT: the server rejected something about the TLS session.
+  if (e.step === 'late-alert' && closeCode) {
+    const when = 'The server closed the connection right after the TLS handshake without an alert, before it could have read CONNECT';
     const drafts = genericRejection(f, when, 'rejected_after_handshake', f.stack === 'terminator' ? STACK_HABITS.terminator : undefined);
-    if (alertVariant && drafts[0].confidence === 'possible') {
-      drafts[0].cause += ` ${alertVariant.variant}: ${alertVariant.outcome}.`;
-    }
+    if (alertVariant && drafts[0].confidence === 'possible') drafts[0].cause += ` ${alertVariant.variant}: ${alertVariant.outcome}.`;
     return drafts;
   }
-  if (afterHandshake && !r.tls?.clientCertRequested) {
+  // The TLS session was accepted (or not questioned); the close came with CONNECT: an MQTT-level refusal.
+  if (closeCode && r.tls?.version && (e.step === 'mqtt-connect' || e.step === 'websocket')) {
+    const said = `The server closed the connection without a CONNACK when CONNECT was sent (${code}); the TLS session itself was accepted`;
+    const v311 = (r.differential ?? []).find((d) => d.variant === 'MQTT 3.1.1');
     const other = (r.differential ?? []).find((d) => d.variant === 'another client id');
-    if (other?.ok) {
-      return [{ kind: 'identifier_rejected', confidence: 'likely', evidence: [`closed after CONNECT with client id "${r.mqtt?.clientId}"`, `another client id: ${other.outcome}`],
-        cause: `The broker closed the connection after CONNECT with the client id "${r.mqtt?.clientId}"; with another client id it answered.`, fix: `Use a client id the broker allows (${f.n('clientId')}); some brokers require it to match the certificate CN.` }];
+    const ev = [said, ...(r.differential ?? []).map((d) => `${d.variant}: ${d.outcome}`)];
+    if (v311?.ok) {
+      return [{ kind: 'mqtt_protocol_version', confidence: 'likely', evidence: ev, cause: `${said}. With MQTT 3.1.1 the broker answers: it does not speak MQTT 5.`, fix: `Use ${f.n('mqtt311')}.` }];
     }
+    if (other?.ok) {
+      return [{ kind: 'identifier_rejected', confidence: 'likely', evidence: ev,
+        cause: `${said}. With another client id the broker answered: it refuses the client id "${r.mqtt?.clientId}".`, fix: `Use a client id the broker allows (${f.n('clientId')}); some brokers require it to match the certificate CN.` }];
+    }
+    return [{ kind: 'closed', confidence: 'possible', evidence: ev,
+      cause: `${said}. The broker refuses this client at the MQTT level without saying why: ${r.mqtt?.version === '5' ? 'the MQTT version (5), ' : ''}the client id, the user name/password, or its access rules.`,
+      fix: `Look at the broker log; try ${r.mqtt?.version === '5' ? `${f.n('mqtt311')}, ` : ''}another ${f.n('clientId')} or ${f.n('credentials')}.` }];
   }
   // The TLS handshake itself was cut without an alert.
   if (e.step === 'tls' && closeCode) {
