@@ -2,7 +2,7 @@
 // CRL a workspace would hold), and the cause the probe must diagnose. The same table drives the
 // per-stack tests and the matrix script.
 import type { ClientName, StacksPki } from './pki';
-import type { Profile, RunningStack, StackName } from './stack';
+import { STACK_INFO, type Profile, type RunningStack, type StackName } from './stack';
 
 /** The causes the probe must name, one per failing case (`diagnosis[0].kind`). */
 export const CONTRACT_KINDS = [
@@ -24,6 +24,8 @@ export interface MatrixCase {
   client?: ClientName;
   /** The CRL the user's workspace holds, passed with --crl. */
   crl?: 'current' | 'stale';
+  /** Ask for a stapled OCSP response (--ocsp). */
+  ocsp?: boolean;
   expect: 'ok' | ContractKind;
 }
 
@@ -44,7 +46,14 @@ export const CASES: MatrixCase[] = [
   { id: 'version/server-1.2-client-1.3', what: 'server TLS 1.2 only, client TLS 1.3 only', profile: 'tls12', tls: '1.3', client: 'good', expect: 'protocol_version' },
   { id: 'version/server-1.3-client-1.2', what: 'server TLS 1.3 only, client TLS 1.2 only', profile: 'tls13', tls: '1.2', client: 'good', expect: 'protocol_version' },
   { id: 'not-tls', what: 'mqtts:// to a plain MQTT port', profile: 'plain', client: 'good', expect: 'not_tls' },
+  { id: 'ocsp-staple/1.3', what: 'stapled OCSP response (good) requested', profile: 'mtls', tls: '1.3', client: 'good', ocsp: true, expect: 'ok' },
 ];
+
+/** The cases a stack can serve. */
+export function casesFor(stack: StackName): MatrixCase[] {
+  const info = STACK_INFO[stack];
+  return CASES.filter((c) => (c.profile !== 'plain' || info.plain) && (!c.ocsp || info.staples));
+}
 
 /**
  * What a stack's answer should be, where the stack itself decides differently from the contract:
@@ -56,6 +65,38 @@ export function expectedFor(stack: StackName, c: MatrixCase): MatrixCase['expect
   return c.expect;
 }
 
+const A = {
+  handshake_failure: '40 handshake_failure', bad_certificate: '42 bad_certificate', revoked: '44 certificate_revoked',
+  expired: '45 certificate_expired', unknown_ca: '48 unknown_ca', access_denied: '49 access_denied',
+  decode_error: '50 decode_error', protocol_version: '70 protocol_version', certificate_required: '116 certificate_required',
+};
+
+/**
+ * The alerts each stack sends per case, as the probe receives them (measured 2026-12-02 with the
+ * Debian 12 packages; DESIGN.md section 5 has the same table). "none": no alert at all (nginx
+ * finishes the handshake and closes; client-side failures; plain MQTT).
+ */
+export function expectedWire(stack: StackName, c: MatrixCase): string {
+  const v13 = c.tls === '1.3';
+  const openssl: Partial<Record<ContractKind, string>> = {
+    revoked: A.revoked, client_cert_expired: A.expired, unknown_ca: A.unknown_ca,
+    certificate_required: v13 ? A.certificate_required : A.handshake_failure,
+    server_crl_stale: A.expired, protocol_version: A.protocol_version,
+  };
+  const gnutlsRejects = `${A.access_denied}, ${A.bad_certificate}`;
+  const byStack: Record<StackName, Partial<Record<ContractKind, string>>> = {
+    openssl, mosquitto: openssl, haproxy: openssl,
+    erlang: { ...openssl, server_crl_stale: A.bad_certificate },
+    gnutls: {
+      revoked: gnutlsRejects, client_cert_expired: gnutlsRejects, unknown_ca: gnutlsRejects,
+      certificate_required: v13 ? A.certificate_required : A.decode_error,
+      protocol_version: A.handshake_failure,
+    },
+    nginx: { protocol_version: A.protocol_version },
+  };
+  return c.expect === 'ok' ? 'none' : byStack[stack][c.expect] ?? 'none';
+}
+
 /** The probe's command line for a case against a running stack (without --json). */
 export function probeArgs(pki: StacksPki, stack: RunningStack, c: MatrixCase): string[] {
   const port = stack.ports[c.profile];
@@ -65,9 +106,6 @@ export function probeArgs(pki: StacksPki, stack: RunningStack, c: MatrixCase): s
   if (c.client) args.push('--cert', pki.clients[c.client].certPath, '--key', pki.clients[c.client].keyPath);
   if (c.tls) args.push('--tls', c.tls);
   if (c.crl) args.push('--crl', pki.issuingCrl[c.crl]);
+  if (c.ocsp) args.push('--ocsp');
   return args;
-}
-
-export function casesFor(stack: RunningStack): MatrixCase[] {
-  return CASES.filter((c) => stack.ports[c.profile] !== undefined);
 }

@@ -46,7 +46,7 @@ export function outcomeOf(c: MatrixCase, run: ProbeRun): CaseOutcome {
   };
 }
 
-export async function runMatrix(pki: StacksPki, stack: RunningStack, cases: MatrixCase[] = casesFor(stack)): Promise<Map<string, CaseOutcome>> {
+export async function runMatrix(pki: StacksPki, stack: RunningStack, cases: MatrixCase[] = casesFor(stack.name)): Promise<Map<string, CaseOutcome>> {
   const outcomes = await pool(cases, PROBE_CONCURRENCY, async (c) => outcomeOf(c, await probeCli(probeArgs(pki, stack, c), stack.wrap)));
   return new Map(outcomes.map((o) => [o.case.id, o]));
 }

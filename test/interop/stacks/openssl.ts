@@ -1,6 +1,7 @@
 // `openssl s_server` listeners, one process per profile. Not an MQTT server: the probe uses tls://.
 // An OpenSSL server builds its chain from its trust store, so the "leaf only" listener trusts the
-// root alone (and requests no client certificate, which would need the intermediate).
+// root alone (and requests no client certificate, which would need the intermediate). The mtls
+// listener staples an OCSP response from a file (-status_file).
 import { freePort } from '../probe/peers';
 import type { StacksPki } from './pki';
 import { spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
@@ -10,7 +11,7 @@ export async function startOpensslStack(pki: StacksPki): Promise<RunningStack> {
   const cert = ['-cert', pki.server.certPath, '-key', pki.server.keyPath, '-cert_chain', pki.issuing.certPath];
   const verify = (crl: string): string[] => ['-Verify', '2', '-verify_return_error', '-CAfile', pki.caFile, '-CRL', crl, '-crl_check'];
   const setups: Record<Exclude<Profile, 'plain'>, string[]> = {
-    mtls: [...cert, ...verify(pki.issuingCrl.current)],
+    mtls: [...cert, ...verify(pki.issuingCrl.current), '-status_file', pki.ocspGood],
     stale: [...cert, ...verify(pki.issuingCrl.stale)],
     tls12: [...cert, ...verify(pki.issuingCrl.current), '-tls1_2'],
     tls13: [...cert, ...verify(pki.issuingCrl.current), '-tls1_3'],

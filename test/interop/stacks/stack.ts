@@ -28,4 +28,22 @@ export interface RunningStack {
   logs(): string;
 }
 
+export interface StackInfo {
+  /** How the stack is named in test titles and tables. */
+  title: string;
+  /** Serves a plain MQTT port (it is a broker, or a terminator in front of one). */
+  plain: boolean;
+  /** Its mtls listener staples a good OCSP response for the server certificate (from a file). */
+  staples: boolean;
+}
+
+export const STACK_INFO: Record<StackName, StackInfo> = {
+  openssl: { title: 'openssl s_server (OpenSSL 3.0)', plain: false, staples: true },
+  mosquitto: { title: 'mosquitto 2 (OpenSSL)', plain: true, staples: false },
+  gnutls: { title: 'gnutls-serv (GnuTLS 3.7)', plain: false, staples: true },
+  erlang: { title: "Erlang/OTP 25 ssl (EMQX's stack)", plain: true, staples: false },
+  nginx: { title: 'nginx 1.22 stream -> mosquitto', plain: true, staples: false },
+  haproxy: { title: 'HAProxy 2.6 -> mosquitto', plain: true, staples: true },
+};
+
 export type StackLauncher = (pki: StacksPki, workDir: string) => Promise<RunningStack>;
