@@ -43,7 +43,7 @@ export async function startGnutlsStack(pki: StacksPki): Promise<RunningStack> {
   } catch (err) {
     const logs = procs.map((p) => p.output()).join('\n');
     await stop();
-    throw new Error(`${(err as Error).message}\n${logs}`);
+    throw new Error(`${(err as Error).message}\n${logs}`, { cause: err });
   }
   return {
     name: 'gnutls', ports, scheme: 'tls', wrap: ns.wrap, stop,
