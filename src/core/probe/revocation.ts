@@ -1,0 +1,112 @@
+// What the CRLs and OCSP responses at hand say about the client certificate: given by the user
+// (--crl, --ocsp-response), found in the workspace (ProbeContext), or, only when asked
+// (fetchRevocation), fetched from the certificate's own CRL distribution point and AIA OCSP URL.
+// Also notes CRLs of the certificate's issuer that are past nextUpdate: a server that loads one
+// refuses every client (OpenSSL, Erlang/OTP, nginx). Never throws: unreadable inputs become notes.
+import { issuedBy } from './certs';
+import type { KnownRevocation, RevocationEvidence, RevocationSource } from './types';
+import { decodeCertificate } from '../decode/certificate';
+import { decodeCrl } from '../decode/crl';
+import { decodeOcspResponse } from '../decode/ocsp';
+import type { CertificateModel } from '../model';
+import { checkOcsp, verifyOcspResponse } from '../ocsp/client';
+import { fetchCrl } from '../verify/index';
+
+const FETCH_TIMEOUT_MS = 5_000;
+const FETCH_MAX_BYTES = 16 * 1024 * 1024;
+
+export interface RevocationInputs {
+  leaf: Buffer;
+  /** Candidates for the leaf's issuer (the rest of the --cert file, the --ca file). */
+  issuers: Buffer[];
+  crls: RevocationSource[];
+  ocspResponses: RevocationSource[];
+  known: KnownRevocation[];
+  fetch: boolean;
+  now: Date;
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.replace(/\s+/g, '').toLowerCase() === b.replace(/\s+/g, '').toLowerCase();
+}
+
+function crlLabel(crlNumber: string | undefined, issuer: string, source: string): string {
+  return `CRL${crlNumber ? ` #${parseInt(crlNumber, 16)}` : ''} of ${issuer} (${source})`;
+}
+
+export async function revocationEvidence(i: RevocationInputs): Promise<RevocationEvidence> {
+  const out: RevocationEvidence = { status: 'unknown', staleCrls: [], checked: [] };
+  let cert: CertificateModel;
+  try {
+    cert = decodeCertificate(i.leaf);
+  } catch {
+    return out;
+  }
+  const issuer = i.issuers.find((c) => issuedBy(i.leaf, c));
+  const revoked = (source: string, at?: Date | string, reason?: string): void => {
+    if (out.status === 'revoked') return;
+    Object.assign(out, { status: 'revoked', source, revokedAt: at instanceof Date ? at.toISOString() : at, reason });
+  };
+
+  const crls = [...i.crls];
+  const ocsp = [...i.ocspResponses];
+  if (i.fetch) {
+    for (const url of (cert.extensions.crlDistributionPoints ?? []).flatMap((d) => d.urls).filter((u) => /^http:\/\//i.test(u)).slice(0, 2)) {
+      try {
+        for (const der of await fetchCrl(url, FETCH_TIMEOUT_MS, FETCH_MAX_BYTES)) crls.push({ der, source: url });
+      } catch (err) {
+        out.checked.push(`fetching the CRL ${url} failed: ${(err as Error).message}`);
+      }
+    }
+    if (issuer && cert.extensions.authorityInfoAccess?.ocsp.length) {
+      const r = await checkOcsp(i.leaf, issuer, { timeoutMs: FETCH_TIMEOUT_MS, now: i.now });
+      if (r.valid) {
+        out.checked.push(`OCSP ${r.url}: ${r.status}`);
+        if (r.status === 'revoked') revoked(`OCSP responder ${r.url}`, r.revocationTime, r.reason);
+        else if (r.status === 'good' && out.status === 'unknown') Object.assign(out, { status: 'good', source: `OCSP responder ${r.url}` });
+      } else out.checked.push(`OCSP ${r.url ?? '(no URL)'}: ${r.problems.join('; ')}`);
+    }
+  }
+
+  for (const c of crls) {
+    let crl;
+    try {
+      crl = decodeCrl(c.der);
+    } catch (err) {
+      out.checked.push(`${c.source}: not a CRL (${(err as Error).message})`);
+      continue;
+    }
+    // Only the leaf's issuer's CRL says anything about the leaf (and its staleness matters to it).
+    if (!sameName(crl.issuer.rfc4514, cert.issuer.rfc4514)) continue;
+    const label = crlLabel(crl.crlNumber, crl.issuer.commonName ?? crl.issuer.rfc4514, c.source);
+    const stale = crl.nextUpdate !== undefined && crl.nextUpdate < i.now;
+    if (stale) out.staleCrls.push({ source: label, nextUpdate: crl.nextUpdate!.toISOString() });
+    const entry = crl.bySerial.get(cert.serialHex);
+    out.checked.push(`${label}: ${entry ? 'lists the certificate' : 'does not list the certificate'}${stale ? `; past its nextUpdate ${crl.nextUpdate!.toISOString()}` : ''}`);
+    if (entry) revoked(label, entry.revocationDate, entry.reason);
+    else if (out.status === 'unknown' && !stale) Object.assign(out, { status: 'good', source: label });
+  }
+
+  for (const o of ocsp) {
+    if (issuer) {
+      const r = verifyOcspResponse(o.der, { cert: i.leaf, issuer, now: i.now });
+      out.checked.push(`OCSP response ${o.source}: ${r.valid ? r.status : `not usable (${r.problems.join('; ')})`}`);
+      if (r.valid && r.status === 'revoked') revoked(`OCSP response ${o.source}`, r.revocationTime, r.reason);
+      else if (r.valid && r.status === 'good' && out.status === 'unknown') Object.assign(out, { status: 'good', source: `OCSP response ${o.source}` });
+      continue;
+    }
+    // Without the issuer the response cannot be verified: use what it claims for this serial.
+    try {
+      const single = decodeOcspResponse(o.der).basic?.responses.find((s) => s.certId.serialHex === cert.serialHex);
+      out.checked.push(`OCSP response ${o.source} (signature not checked: issuer unknown): ${single?.certStatus.status ?? 'not about this certificate'}`);
+      if (single?.certStatus.status === 'revoked') revoked(`OCSP response ${o.source} (unverified)`, single.certStatus.revocationTime, single.certStatus.reason);
+    } catch (err) {
+      out.checked.push(`${o.source}: not an OCSP response (${(err as Error).message})`);
+    }
+  }
+
+  for (const k of i.known) {
+    if (k.serialHex.replace(/^0+(?=.)/, '').toLowerCase() === cert.serialHex) revoked(k.source, k.revokedAt, k.reason);
+  }
+  return out;
+}
