@@ -6,7 +6,7 @@
 // is the cause the evidence supports; a cause the evidence contradicts is never named; with no
 // evidence for one cause the candidates come ranked with 'possible' confidence.
 import { serialColon } from './certs';
-import { guessStack, STACK_HABITS, type StackId } from './stacks';
+import { guessStack, stackHabit, type StackId } from './stacks';
 import type { AlertInfo, Confidence, Diagnosis, FailureKind, ProbeContext, ProbeResult } from './types';
 import { namer, type Namer } from './wording';
 
@@ -173,7 +173,7 @@ function staleCrl(f: Facts, confidence: Confidence, evidence: string[]): Draft {
   return {
     kind: 'server_crl_stale', confidence,
     evidence: [...evidence, ...(c ? [`the client certificate is valid until ${day(c.notAfter)}`] : []), ...stale.map((s) => `${s.source} is past its nextUpdate (${day(s.nextUpdate)})`)],
-    cause: `${c ? `${upper(f.client)} is valid until ${day(c.notAfter)}, so the` : 'The'} likely cause is that the server's CRL for your CA is past its nextUpdate${stale.length ? ` (${stale.map((s) => `${s.source}: nextUpdate ${day(s.nextUpdate)}`).join('; ')})` : ''}: such a server refuses every client of that CA.${f.stack === 'erlang' ? ` ${STACK_HABITS.erlang}.` : ''}`,
+    cause: `${c ? `${upper(f.client)} is valid until ${day(c.notAfter)}, so the` : 'The'} likely cause is that the server's CRL for your CA is past its nextUpdate${stale.length ? ` (${stale.map((s) => `${s.source}: nextUpdate ${day(s.nextUpdate)}`).join('; ')})` : ''}: such a server refuses every client of that CA.`,
     fix: 'Publish a fresh CRL from the CA and reload it on the broker (mosquitto: crlfile + SIGHUP; EMQX fetches it from the CRL distribution point); check the broker\'s clock.',
   };
 }
@@ -201,17 +201,18 @@ function unknownCa(f: Facts, confidence: Confidence, evidence: string[]): Draft 
  * A rejection that does not say why (bad_certificate, GnuTLS's access_denied, a silent close):
  * the local evidence picks the cause; without any, the candidates the evidence does not rule out.
  */
-function genericRejection(f: Facts, said: string, summaryKind: FailureKind, habit: string | undefined): Draft[] {
+function genericRejection(f: Facts, said: string, summaryKind: FailureKind): Draft[] {
   const r = f.r;
   const n = f.n;
   const supported = supportedCauses(f);
-  const habitText = habit ? ` ${habit}.` : '';
   const diffEvidence = (r.differential ?? []).map((d) => `${d.variant}: ${d.outcome}`);
   if (supported.length) {
     const [first, ...others] = supported;
     first.evidence.unshift(said);
     first.evidence.push(...diffEvidence);
-    first.cause = `${said}.${habitText} ${first.cause}`;
+    const habit = stackHabit(f.stack, first.kind);
+    first.cause = `${said}.${habit ? ` ${habit}.` : ''} ${first.cause}`;
+    if (habit) first.evidence.push(habit);
     return [first, ...others.map((o) => ({ ...o, confidence: 'possible' as Confidence }))];
   }
   const c = r.clientCert;
@@ -231,7 +232,7 @@ function genericRejection(f: Facts, said: string, summaryKind: FailureKind, habi
   if (c?.validity !== 'valid' && c) candidates.unshift('the certificate is out of its validity period');
   const summary: Draft = {
     kind: summaryKind, confidence: 'possible', evidence: [said, ...diffEvidence],
-    cause: `${said}.${habitText} Nothing at hand says which check failed; in order of likelihood: ${candidates.join('; ')}.`,
+    cause: `${said}.${stackHabit(f.stack, 'any') ? ` ${stackHabit(f.stack, 'any')}.` : ''} Nothing at hand says which check failed; in order of likelihood: ${candidates.join('; ')}.`,
     fix: `Look at the broker log; give the CA's CRL (${n('crl')}) so the probe can check the certificate against it.`,
   };
   return [summary, ...drafts];
@@ -258,10 +259,10 @@ function fromAlert(f: Facts, a: AlertInfo): Draft[] {
       if (c?.validity === 'expired') {
         return one('client_cert_expired', `${upper(f.client)} expired on ${day(c.notAfter)}.${f.late}`, 'Renew the client certificate and install the new one on the device.', 'certain', [`the client certificate expired on ${day(c.notAfter)}`]);
       }
-      if (r.revocation?.status === 'revoked') return genericRejection(f, said, 'alert', undefined);
+      if (r.revocation?.status === 'revoked') return genericRejection(f, said, 'alert');
       // The certificate itself is valid: OpenSSL reports a CRL past nextUpdate as "certificate expired".
       const d = staleCrl(f, 'likely', [...ev, 'OpenSSL-based servers report a CRL past its nextUpdate as certificate_expired (45)']);
-      d.cause = `${said}. ${d.cause} (OpenSSL-based servers report a stale CRL as certificate_expired.)${f.late}`;
+      d.cause = `${said}. ${d.cause} ${stackHabit('openssl', 'server_crl_stale')}.${f.late}`;
       return [d];
     }
     case 'unknown_ca': {
@@ -280,7 +281,7 @@ function fromAlert(f: Facts, a: AlertInfo): Draft[] {
       return one('protocol_version', 'The server does not accept the TLS version offered.', `Try the other version (${n('tls')}); TLS 1.0/1.1 are not offered by the probe.`);
     case 'decode_error':
       if (r.tls?.clientCertRequested && !r.tls.clientCertSent) {
-        return one('certificate_required', `The server asked for a client certificate and none was sent. ${STACK_HABITS.gnutls}.`, `Give the device certificate and key (${n('cert')} and ${n('key')}).`, 'likely', ['the server asked for a client certificate and none was sent']);
+        return one('certificate_required', `The server asked for a client certificate and none was sent. ${stackHabit('gnutls', 'certificate_required')}.`, `Give the device certificate and key (${n('cert')} and ${n('key')}).`, 'likely', ['the server asked for a client certificate and none was sent']);
       }
       return one('tls_protocol_error', 'The server could not parse a handshake message.', 'Check the client certificate and key encoding; look at the broker log.', 'possible');
     case 'access_denied':
@@ -289,7 +290,7 @@ function fromAlert(f: Facts, a: AlertInfo): Draft[] {
       if (r.tls?.clientCertRequested === false || (!c && !(r.tls?.clientCertRequested))) {
         return one('bad_certificate', 'It rejected the connection without a specific reason.', 'Look at the broker log.', 'possible');
       }
-      return genericRejection(f, said, 'bad_certificate', f.stack === 'gnutls' ? STACK_HABITS.gnutls : f.stack === 'erlang' ? STACK_HABITS.erlang : undefined);
+      return genericRejection(f, said, 'bad_certificate');
     case 'unsupported_certificate':
       return one('client_cert_no_clientauth', `${upper(f.client)} is not usable for client authentication (key usage or extended key usage).${f.late}`,
         'Issue the client certificate with extendedKeyUsage = clientAuth and keyUsage = digitalSignature.', 'likely');
@@ -314,7 +315,7 @@ function versionOrParameters(f: Facts, said: string, ev: string[]): Draft[] {
     return [{
       kind: 'protocol_version', confidence: other ? 'likely' : 'possible',
       evidence: [...ev, ...(r.offeredTls ? [`the probe offered only TLS ${r.offeredTls}; the server answered before any ServerHello`] : []), ...(other ? [`${other.variant}: ${other.outcome}`] : [])],
-      cause: `${said}. The server does not accept TLS ${r.offeredTls ?? 'in the version offered'}${other ? ` (${other.variant} gets through the handshake)` : ''}.${f.stack === 'gnutls' || !other ? ' GnuTLS-based servers report a TLS version mismatch as handshake_failure (40).' : ''}`,
+      cause: `${said}. The server does not accept TLS ${r.offeredTls ?? 'in the version offered'}${other ? ` (${other.variant} gets through the handshake)` : ''}.${f.stack === 'gnutls' ? ` ${stackHabit('gnutls', 'protocol_version')}.` : ''}`,
       fix: `Use the TLS version the broker accepts (${n('tls')}).`,
     }];
   }
@@ -334,7 +335,14 @@ function silentRejection(f: Facts): Draft[] {
   // Right after the handshake, before CONNECT: the server rejected something about the TLS session.
   if (e.step === 'late-alert' && closeCode) {
     const when = 'The server closed the connection right after the TLS handshake without an alert, before it could have read CONNECT';
-    const drafts = genericRejection(f, when, 'rejected_after_handshake', f.stack === 'terminator' ? STACK_HABITS.terminator : undefined);
+    // The same certificate over the other TLS version got a specific alert: the server's own word.
+    const spoken = alertVariant?.variant.startsWith('TLS ') ? alertVariant : undefined;
+    if (spoken?.alert && [44, 45, 48].includes(spoken.alert.number)) {
+      const viaOther: AlertInfo = { name: spoken.alert.name, number: spoken.alert.number, direction: 'received', phase: 'during-handshake', evidence: 'record' };
+      const [d] = fromAlert({ ...f, received: [viaOther], late: '' }, viaOther);
+      return [{ ...d, confidence: 'likely', cause: `${when}. With ${spoken.variant} it sent ${spoken.alert.name} (${spoken.alert.number}): ${d.cause.replace(/^The server sent the TLS alert [^.]*\. /, '')}`, evidence: [when, `${spoken.variant}: ${spoken.outcome}`, ...d.evidence] }];
+    }
+    const drafts = genericRejection(f, when, 'rejected_after_handshake');
     if (alertVariant && drafts[0].confidence === 'possible') drafts[0].cause += ` ${alertVariant.variant}: ${alertVariant.outcome}.`;
     return drafts;
   }
@@ -364,7 +372,7 @@ function silentRejection(f: Facts): Draft[] {
         fix: `Use the broker's TLS port (usually 8883) in ${f.n('url')}, or mqtt:// without TLS if that is intended.` }];
     }
     if (r.tls?.clientCertRequested) {
-      return genericRejection(f, `The server dropped the connection during the handshake without an alert (${code}), after asking for a client certificate`, 'rejected_after_handshake', STACK_HABITS.terminator);
+      return genericRejection(f, `The server dropped the connection during the handshake without an alert (${code}), after asking for a client certificate`, 'rejected_after_handshake');
     }
     if (!r.received?.bytes) {
       return [{ kind: 'not_tls', confidence: 'possible', evidence: [`the connection was ${code === 'ECONNRESET' ? 'reset' : 'closed'} during the TLS handshake with nothing received`],
