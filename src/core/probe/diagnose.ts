@@ -9,6 +9,7 @@ import { serialColon } from './certs';
 import { guessStack, stackHabit, type StackId } from './stacks';
 import type { AlertInfo, Confidence, Diagnosis, FailureKind, ProbeContext, ProbeResult } from './types';
 import { namer, type Namer } from './wording';
+import { serialKey } from '../workspace/revocation';
 
 interface Draft {
   kind: FailureKind;
@@ -22,10 +23,6 @@ interface Draft {
 
 function finish(x: Draft): Diagnosis {
   return { kind: x.kind, severity: x.severity ?? 'error', cause: x.cause, fix: x.fix, confidence: x.confidence, evidence: x.evidence };
-}
-
-function normSerial(hex: string): string {
-  return hex.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/^0+(?=.)/, '');
 }
 
 function day(iso: string | undefined): string {
@@ -93,7 +90,7 @@ export function diagnose(r: ProbeResult, preflight: Diagnosis[], context: ProbeC
 /** Workspace revocations (ProbeContext.revocations) count as revocation evidence too. */
 function mergeKnownRevocations(r: ProbeResult, context: ProbeContext | undefined): void {
   const c = r.clientCert;
-  const known = c && context?.revocations?.find((k) => normSerial(k.serialHex) === normSerial(c.serialHex));
+  const known = c && context?.revocations?.find((k) => serialKey(k.serialHex) === serialKey(c.serialHex));
   if (!known) return;
   r.revocation ??= { status: 'unknown', staleCrls: [], checked: [] };
   if (r.revocation.status !== 'revoked') Object.assign(r.revocation, { status: 'revoked', source: known.source, revokedAt: known.revokedAt, reason: known.reason });
