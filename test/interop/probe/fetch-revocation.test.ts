@@ -2,6 +2,7 @@
 // distribution point (a loopback HTTP server serving what `openssl ca -gencrl` wrote). Against a
 // server that closes without an alert (Node with rejectUnauthorized, like a TLS terminator) the
 // fetched CRL turns "possible causes" into "revoked, likely". Nothing is fetched without the flag.
+// An OCSP response given for the client certificate counts the same way once verified.
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -10,9 +11,10 @@ import * as tls from 'node:tls';
 import { probe } from '../../../src/core/probe/probe';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import { makeOpensslCa } from '../ocsp/openssl-ca';
+import type { OpensslCert } from '../../support/openssl-pki';
 import { makeTempDir } from '../../support/tmp';
 import { freePort, genCrl } from './peers';
-import { pem } from './fixtures';
+import { ocspResponse, pem } from './fixtures';
 
 describe('probe --fetch-revocation: the CRL from the certificate\'s distribution point', function () {
   this.timeout(60_000);
@@ -21,8 +23,9 @@ describe('probe --fetch-revocation: the CRL from the certificate\'s distribution
   let tlsServer: tls.Server;
   let tlsPort = 0;
   const requests: string[] = [];
-  let device: { certPath: string; keyPath: string };
+  let device: OpensslCert;
   let caChain = '';
+  let ocspFile = '';
 
   before(async function () {
     this.timeout(120_000);
@@ -30,7 +33,8 @@ describe('probe --fetch-revocation: the CRL from the certificate\'s distribution
     const ca = await makeOpensslCa(tmp.dir);
     const server = await ca.issue('localhost', { server: true });
     device = await ca.issue('device-cdp', { ext: `crlDistributionPoints=URI:http://127.0.0.1:${crlPort}/issuing.crl` });
-    await ca.revoke(device as never, 'keyCompromise');
+    await ca.revoke(device, 'keyCompromise');
+    ocspFile = await ocspResponse(ca, tmp.dir, device, 'device-cdp-ocsp');
     const crlPath = await genCrl(ca.cnf, join(tmp.dir, 'issuing.crl.pem'));
     caChain = join(tmp.dir, 'chain.pem');
     writeFileSync(caChain, readFileSync(ca.ca.certPath, 'utf8') + readFileSync(ca.root.certPath, 'utf8'));
@@ -76,5 +80,16 @@ describe('probe --fetch-revocation: the CRL from the certificate\'s distribution
     assert.equal(first.confidence, 'likely');
     assert.match(first.cause, /without an alert/);
     assert.match(first.cause, /reason keyCompromise/);
+  });
+
+  it('an OCSP response given for the client certificate (--ocsp-response) is verified against its issuer and names the revocation', async () => {
+    const r = await probe({
+      url: `mqtts://localhost:${tlsPort}`, ca: pem(caChain), cert: pem(device.certPath), key: pem(device.keyPath), timeoutMs: 5000, differential: false,
+      context: { ocspResponses: [{ der: readFileSync(ocspFile), source: 'device.ocsp' }] },
+    });
+    assert.equal(r.revocation?.status, 'revoked', JSON.stringify(r.revocation));
+    assert.match(r.revocation?.checked.join('|') ?? '', /OCSP response device\.ocsp: revoked/);
+    assert.equal(r.diagnosis[0].kind, 'revoked');
+    assert.equal(r.diagnosis[0].confidence, 'likely');
   });
 });
