@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../probe/peers';
 import type { StacksPki } from './pki';
-import { spawnGroup, stopAll, waitForOutput, waitForPort, type ServerProcess } from './process';
+import { allStarted, spawnGroup, started, stopAll, waitForOutput, waitForPort, type ServerProcess } from './process';
 import type { Profile, RunningStack } from './stack';
 
 const SCRIPT = join(__dirname, 'erlang-server.escript');
@@ -28,15 +28,10 @@ async function startVm(workDir: string, name: string, crlFile: string, listeners
     lines.push(`{listener, ${l.profile}, ${port}, ${l.kind}, [${l.opts.join(', ')}]}.`);
   }
   writeFileSync(conf, lines.join('\n') + '\n');
-  const proc = spawnGroup('escript', [SCRIPT, conf]);
-  try {
+  return started(spawnGroup('escript', [SCRIPT, conf]), async (proc) => {
     await waitForOutput(proc, /^ready$/m, `Erlang ssl server (${name})`, 30_000);
     for (const l of listeners) await waitForPort(ports[l.profile]!, proc, `Erlang ssl server (${l.profile})`);
-  } catch (err) {
-    await proc.stop();
-    throw err;
-  }
-  return proc;
+  });
 }
 
 export async function startErlangStack(pki: StacksPki, workDir: string): Promise<RunningStack> {
@@ -57,16 +52,10 @@ export async function startErlangStack(pki: StacksPki, workDir: string): Promise
   ];
   const stale: ErlListener[] = [{ profile: 'stale', kind: 'tls', opts: [...server, ...mtls, both] }];
   const ports: Partial<Record<Profile, number>> = {};
-  const results = await Promise.allSettled([
+  const procs = await allStarted([
     startVm(workDir, 'erlang-main', pki.crl.current, main, ports),
     startVm(workDir, 'erlang-stale', pki.crl.stale, stale, ports),
   ]);
-  const procs = results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : []);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await stopAll(procs);
-    throw failed.reason;
-  }
   return {
     name: 'erlang', ports, scheme: 'mqtts', wrap: [],
     stop: () => stopAll(procs),

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../probe/peers';
 import type { StacksPki } from './pki';
-import { spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
+import { allStarted, spawnGroup, started, stopAll, waitForPort, type ServerProcess } from './process';
 import type { Profile, RunningStack } from './stack';
 
 interface Listener {
@@ -26,14 +26,9 @@ async function startBroker(workDir: string, name: string, listeners: Listener[],
     ...listeners.flatMap((l) => [`listener ${l.port} 127.0.0.1`, ...l.lines]),
     '',
   ].join('\n'));
-  const proc = spawnGroup('mosquitto', ['-c', conf], env ? { env: { ...process.env, ...env } } : {});
-  try {
+  return started(spawnGroup('mosquitto', ['-c', conf], env ? { env: { ...process.env, ...env } } : {}), async (proc) => {
     for (const l of listeners) await waitForPort(l.port, proc, `mosquitto (${name})`);
-  } catch (err) {
-    await proc.stop();
-    throw err;
-  }
-  return proc;
+  });
 }
 
 /** A plain MQTT broker on 127.0.0.1 (the backend of a TLS terminator). */
@@ -62,17 +57,11 @@ export async function startMosquittoStack(pki: StacksPki, workDir: string): Prom
     ports[profile as Profile] = port;
     if (profile !== 'tls12') listeners.push({ port, lines });
   }
-  const procs = await Promise.all([
+  const procs = await allStarted([
     startBroker(workDir, 'mosquitto-stack', listeners),
     startBroker(workDir, 'mosquitto-stack-tls12', [{ port: ports.tls12!, lines: setups.tls12 }], { OPENSSL_CONF: maxTls12Conf(workDir) }),
-  ].map((p) => p.catch((err: Error) => err)));
-  const started = procs.filter((p): p is ServerProcess => !(p instanceof Error));
-  const failed = procs.find((p) => p instanceof Error);
-  if (failed) {
-    await stopAll(started);
-    throw failed;
-  }
-  return { name: 'mosquitto', ports, scheme: 'mqtts', wrap: [], stop: () => stopAll(started), logs: () => started.map((p) => p.output()).join('\n') };
+  ]);
+  return { name: 'mosquitto', ports, scheme: 'mqtts', wrap: [], stop: () => stopAll(procs), logs: () => procs.map((p) => p.output()).join('\n') };
 }
 
 /** An OpenSSL configuration that caps every TLS context of the process at TLS 1.2 (as a system-wide openssl.cnf can). */

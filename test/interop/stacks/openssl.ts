@@ -4,7 +4,7 @@
 // listener staples an OCSP response from a file (-status_file).
 import { freePort } from '../probe/peers';
 import type { StacksPki } from './pki';
-import { spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
+import { allStarted, spawnGroup, started, stopAll, waitForPort } from './process';
 import type { Profile, RunningStack } from './stack';
 
 export async function startOpensslStack(pki: StacksPki): Promise<RunningStack> {
@@ -18,20 +18,13 @@ export async function startOpensslStack(pki: StacksPki): Promise<RunningStack> {
     wrongname: ['-cert', pki.wrongName.certPath, '-key', pki.wrongName.keyPath, '-cert_chain', pki.issuing.certPath, ...verify(pki.issuingCrl.current)],
     leafonly: ['-cert', pki.server.certPath, '-key', pki.server.keyPath, '-CAfile', pki.rootFile, '-no-CApath', '-no-CAstore'],
   };
-  const procs: ServerProcess[] = [];
   const ports: Partial<Record<Profile, number>> = {};
-  try {
-    await Promise.all(Object.entries(setups).map(async ([profile, args]) => {
-      const port = await freePort();
-      const proc = spawnGroup('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-quiet', ...args]);
-      procs.push(proc);
-      await waitForPort(port, proc, `openssl s_server (${profile})`);
-      ports[profile as Profile] = port;
-    }));
-  } catch (err) {
-    await stopAll(procs);
-    throw err;
-  }
+  const procs = await allStarted(Object.entries(setups).map(async ([profile, args]) => {
+    const port = await freePort();
+    ports[profile as Profile] = port;
+    return started(spawnGroup('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-quiet', ...args]),
+      (p) => waitForPort(port, p, `openssl s_server (${profile})`));
+  }));
   return {
     name: 'openssl', ports, scheme: 'tls', wrap: [],
     stop: () => stopAll(procs),
