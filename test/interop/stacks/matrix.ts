@@ -101,6 +101,17 @@ async function main(): Promise<number> {
     });
     out.push(`| ${c.id} | ${cells.join(' | ')} |`);
   }
+  out.push('', "The server's TLS stack as the probe guessed it (failing cases; count)", '');
+  for (const s of stacks) {
+    const guesses = new Map<string, number>();
+    for (const o of runs.get(s)![0].values()) {
+      if (o.run.result.ok) continue;
+      const g = o.run.result.serverStack;
+      const key = g ? `${g.name} (${g.confidence})` : 'no guess';
+      guesses.set(key, (guesses.get(key) ?? 0) + 1);
+    }
+    out.push(`- ${STACK_INFO[s].title}: ${[...guesses].map(([k, n]) => `${k}: ${n}`).join('; ')}`);
+  }
   const unstable: string[] = [];
   if (opts.runs > 1) {
     for (const s of stacks) {

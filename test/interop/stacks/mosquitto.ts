@@ -2,9 +2,8 @@
 // plus a plain MQTT listener. Also the plain broker behind the TLS terminators (nginx, HAProxy).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../probe/peers';
 import type { StacksPki } from './pki';
-import { allStarted, spawnGroup, started, stopAll, waitForPort, type ServerProcess } from './process';
+import { allStarted, freePorts, spawnGroup, started, stopAll, waitForPort, type ServerProcess } from './process';
 import type { Profile, RunningStack } from './stack';
 
 interface Listener {
@@ -33,7 +32,7 @@ async function startBroker(workDir: string, name: string, listeners: Listener[],
 
 /** A plain MQTT broker on 127.0.0.1 (the backend of a TLS terminator). */
 export async function startPlainMosquitto(workDir: string, name: string): Promise<{ port: number; proc: ServerProcess }> {
-  const port = await freePort();
+  const { port } = await freePorts(['port']);
   return { port, proc: await startBroker(workDir, name, [{ port, lines: [] }]) };
 }
 
@@ -50,16 +49,12 @@ export async function startMosquittoStack(pki: StacksPki, workDir: string): Prom
     leafonly: [...tls(pki.server.certPath, pki.server.keyPath), `cafile ${pki.rootFile}`],
     plain: [],
   };
-  const ports: Partial<Record<Profile, number>> = {};
-  const listeners: Listener[] = [];
-  for (const [profile, lines] of Object.entries(setups)) {
-    const port = await freePort();
-    ports[profile as Profile] = port;
-    if (profile !== 'tls12') listeners.push({ port, lines });
-  }
+  const ports = await freePorts(Object.keys(setups) as Profile[]);
+  const listeners: Listener[] = Object.entries(setups).filter(([profile]) => profile !== 'tls12')
+    .map(([profile, lines]) => ({ port: ports[profile as Profile], lines }));
   const procs = await allStarted([
     startBroker(workDir, 'mosquitto-stack', listeners),
-    startBroker(workDir, 'mosquitto-stack-tls12', [{ port: ports.tls12!, lines: setups.tls12 }], { OPENSSL_CONF: maxTls12Conf(workDir) }),
+    startBroker(workDir, 'mosquitto-stack-tls12', [{ port: ports.tls12, lines: setups.tls12 }], { OPENSSL_CONF: maxTls12Conf(workDir) }),
   ]);
   return { name: 'mosquitto', ports, scheme: 'mqtts', wrap: [], stop: () => stopAll(procs), logs: () => procs.map((p) => p.output()).join('\n') };
 }

@@ -67,6 +67,21 @@ export function spawnGroup(cmd: string, args: string[], options: SpawnOptions = 
   };
 }
 
+/**
+ * One free 127.0.0.1 port per key, all distinct: the sockets are held open together until every
+ * port is known (ports taken one by one may repeat once the first is closed again).
+ */
+export async function freePorts<K extends string>(keys: K[]): Promise<Record<K, number>> {
+  const servers = await Promise.all(keys.map(() => new Promise<net.Server>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
+  })));
+  const ports = Object.fromEntries(keys.map((k, i) => [k, (servers[i].address() as net.AddressInfo).port])) as Record<K, number>;
+  await Promise.all(servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))));
+  return ports;
+}
+
 /** Resolves when `port` on 127.0.0.1 accepts a TCP connection; throws if the process exits first. */
 export async function waitForPort(port: number, proc: ServerProcess, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
