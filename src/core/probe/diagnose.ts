@@ -6,9 +6,10 @@
 // is the cause the evidence supports; a cause the evidence contradicts is never named; with no
 // evidence for one cause the candidates come ranked with 'possible' confidence.
 import { serialColon } from './certs';
-import { guessStack, STACK_HABITS, type StackId } from './stacks';
+import { guessStack, stackHabit, type StackId } from './stacks';
 import type { AlertInfo, Confidence, Diagnosis, FailureKind, ProbeContext, ProbeResult } from './types';
 import { namer, type Namer } from './wording';
+import { serialKey } from '../workspace/revocation';
 
 interface Draft {
   kind: FailureKind;
@@ -22,10 +23,6 @@ interface Draft {
 
 function finish(x: Draft): Diagnosis {
   return { kind: x.kind, severity: x.severity ?? 'error', cause: x.cause, fix: x.fix, confidence: x.confidence, evidence: x.evidence };
-}
-
-function normSerial(hex: string): string {
-  return hex.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/^0+(?=.)/, '');
 }
 
 function day(iso: string | undefined): string {
@@ -93,7 +90,7 @@ export function diagnose(r: ProbeResult, preflight: Diagnosis[], context: ProbeC
 /** Workspace revocations (ProbeContext.revocations) count as revocation evidence too. */
 function mergeKnownRevocations(r: ProbeResult, context: ProbeContext | undefined): void {
   const c = r.clientCert;
-  const known = c && context?.revocations?.find((k) => normSerial(k.serialHex) === normSerial(c.serialHex));
+  const known = c && context?.revocations?.find((k) => serialKey(k.serialHex) === serialKey(c.serialHex));
   if (!known) return;
   r.revocation ??= { status: 'unknown', staleCrls: [], checked: [] };
   if (r.revocation.status !== 'revoked') Object.assign(r.revocation, { status: 'revoked', source: known.source, revokedAt: known.revokedAt, reason: known.reason });
@@ -173,7 +170,7 @@ function staleCrl(f: Facts, confidence: Confidence, evidence: string[]): Draft {
   return {
     kind: 'server_crl_stale', confidence,
     evidence: [...evidence, ...(c ? [`the client certificate is valid until ${day(c.notAfter)}`] : []), ...stale.map((s) => `${s.source} is past its nextUpdate (${day(s.nextUpdate)})`)],
-    cause: `${c ? `${upper(f.client)} is valid until ${day(c.notAfter)}, so the` : 'The'} likely cause is that the server's CRL for your CA is past its nextUpdate${stale.length ? ` (${stale.map((s) => `${s.source}: nextUpdate ${day(s.nextUpdate)}`).join('; ')})` : ''}: such a server refuses every client of that CA.${f.stack === 'erlang' ? ` ${STACK_HABITS.erlang}.` : ''}`,
+    cause: `${c ? `${upper(f.client)} is valid until ${day(c.notAfter)}, so the` : 'The'} likely cause is that the server's CRL for your CA is past its nextUpdate${stale.length ? ` (${stale.map((s) => `${s.source}: nextUpdate ${day(s.nextUpdate)}`).join('; ')})` : ''}: such a server refuses every client of that CA.`,
     fix: 'Publish a fresh CRL from the CA and reload it on the broker (mosquitto: crlfile + SIGHUP; EMQX fetches it from the CRL distribution point); check the broker\'s clock.',
   };
 }
@@ -201,17 +198,18 @@ function unknownCa(f: Facts, confidence: Confidence, evidence: string[]): Draft 
  * A rejection that does not say why (bad_certificate, GnuTLS's access_denied, a silent close):
  * the local evidence picks the cause; without any, the candidates the evidence does not rule out.
  */
-function genericRejection(f: Facts, said: string, summaryKind: FailureKind, habit: string | undefined): Draft[] {
+function genericRejection(f: Facts, said: string, summaryKind: FailureKind): Draft[] {
   const r = f.r;
   const n = f.n;
   const supported = supportedCauses(f);
-  const habitText = habit ? ` ${habit}.` : '';
   const diffEvidence = (r.differential ?? []).map((d) => `${d.variant}: ${d.outcome}`);
   if (supported.length) {
     const [first, ...others] = supported;
     first.evidence.unshift(said);
     first.evidence.push(...diffEvidence);
-    first.cause = `${said}.${habitText} ${first.cause}`;
+    const habit = stackHabit(f.stack, first.kind);
+    first.cause = `${said}.${habit ? ` ${habit}.` : ''} ${first.cause}`;
+    if (habit) first.evidence.push(habit);
     return [first, ...others.map((o) => ({ ...o, confidence: 'possible' as Confidence }))];
   }
   const c = r.clientCert;
@@ -231,7 +229,7 @@ function genericRejection(f: Facts, said: string, summaryKind: FailureKind, habi
   if (c?.validity !== 'valid' && c) candidates.unshift('the certificate is out of its validity period');
   const summary: Draft = {
     kind: summaryKind, confidence: 'possible', evidence: [said, ...diffEvidence],
-    cause: `${said}.${habitText} Nothing at hand says which check failed; in order of likelihood: ${candidates.join('; ')}.`,
+    cause: `${said}.${stackHabit(f.stack, 'any') ? ` ${stackHabit(f.stack, 'any')}.` : ''} Nothing at hand says which check failed; in order of likelihood: ${candidates.join('; ')}.`,
     fix: `Look at the broker log; give the CA's CRL (${n('crl')}) so the probe can check the certificate against it.`,
   };
   return [summary, ...drafts];
@@ -258,10 +256,10 @@ function fromAlert(f: Facts, a: AlertInfo): Draft[] {
       if (c?.validity === 'expired') {
         return one('client_cert_expired', `${upper(f.client)} expired on ${day(c.notAfter)}.${f.late}`, 'Renew the client certificate and install the new one on the device.', 'certain', [`the client certificate expired on ${day(c.notAfter)}`]);
       }
-      if (r.revocation?.status === 'revoked') return genericRejection(f, said, 'alert', undefined);
+      if (r.revocation?.status === 'revoked') return genericRejection(f, said, 'alert');
       // The certificate itself is valid: OpenSSL reports a CRL past nextUpdate as "certificate expired".
       const d = staleCrl(f, 'likely', [...ev, 'OpenSSL-based servers report a CRL past its nextUpdate as certificate_expired (45)']);
-      d.cause = `${said}. ${d.cause} (OpenSSL-based servers report a stale CRL as certificate_expired.)${f.late}`;
+      d.cause = `${said}. ${d.cause} ${stackHabit('openssl', 'server_crl_stale')}.${f.late}`;
       return [d];
     }
     case 'unknown_ca': {
@@ -280,7 +278,7 @@ function fromAlert(f: Facts, a: AlertInfo): Draft[] {
       return one('protocol_version', 'The server does not accept the TLS version offered.', `Try the other version (${n('tls')}); TLS 1.0/1.1 are not offered by the probe.`);
     case 'decode_error':
       if (r.tls?.clientCertRequested && !r.tls.clientCertSent) {
-        return one('certificate_required', `The server asked for a client certificate and none was sent. ${STACK_HABITS.gnutls}.`, `Give the device certificate and key (${n('cert')} and ${n('key')}).`, 'likely', ['the server asked for a client certificate and none was sent']);
+        return one('certificate_required', `The server asked for a client certificate and none was sent. ${stackHabit('gnutls', 'certificate_required')}.`, `Give the device certificate and key (${n('cert')} and ${n('key')}).`, 'likely', ['the server asked for a client certificate and none was sent']);
       }
       return one('tls_protocol_error', 'The server could not parse a handshake message.', 'Check the client certificate and key encoding; look at the broker log.', 'possible');
     case 'access_denied':
@@ -289,7 +287,7 @@ function fromAlert(f: Facts, a: AlertInfo): Draft[] {
       if (r.tls?.clientCertRequested === false || (!c && !(r.tls?.clientCertRequested))) {
         return one('bad_certificate', 'It rejected the connection without a specific reason.', 'Look at the broker log.', 'possible');
       }
-      return genericRejection(f, said, 'bad_certificate', f.stack === 'gnutls' ? STACK_HABITS.gnutls : f.stack === 'erlang' ? STACK_HABITS.erlang : undefined);
+      return genericRejection(f, said, 'bad_certificate');
     case 'unsupported_certificate':
       return one('client_cert_no_clientauth', `${upper(f.client)} is not usable for client authentication (key usage or extended key usage).${f.late}`,
         'Issue the client certificate with extendedKeyUsage = clientAuth and keyUsage = digitalSignature.', 'likely');
@@ -314,7 +312,7 @@ function versionOrParameters(f: Facts, said: string, ev: string[]): Draft[] {
     return [{
       kind: 'protocol_version', confidence: other ? 'likely' : 'possible',
       evidence: [...ev, ...(r.offeredTls ? [`the probe offered only TLS ${r.offeredTls}; the server answered before any ServerHello`] : []), ...(other ? [`${other.variant}: ${other.outcome}`] : [])],
-      cause: `${said}. The server does not accept TLS ${r.offeredTls ?? 'in the version offered'}${other ? ` (${other.variant} gets through the handshake)` : ''}.${f.stack === 'gnutls' || !other ? ' GnuTLS-based servers report a TLS version mismatch as handshake_failure (40).' : ''}`,
+      cause: `${said}. The server does not accept TLS ${r.offeredTls ?? 'in the version offered'}${other ? ` (${other.variant} gets through the handshake)` : ''}.${f.stack === 'gnutls' ? ` ${stackHabit('gnutls', 'protocol_version')}.` : ''}`,
       fix: `Use the TLS version the broker accepts (${n('tls')}).`,
     }];
   }
@@ -331,25 +329,36 @@ function silentRejection(f: Facts): Draft[] {
   const code = e.code ?? '';
   const closeCode = code === 'ECLOSED' || code === 'ECONNRESET' || code === 'EPIPE';
   const alertVariant = (r.differential ?? []).find((d) => d.alert);
-  // After the handshake, before (or right after) CONNECT.
-  const afterHandshake = e.step === 'late-alert' || (closeCode && !!r.tls?.version && (e.step === 'mqtt-connect' || e.step === 'websocket'));
-  if (afterHandshake && (r.tls?.clientCertRequested || r.closedBeforeConnect)) {
-    const when = r.closedBeforeConnect || e.step === 'late-alert'
-      ? 'The server closed the connection right after the TLS handshake without an alert, before it could have read CONNECT'
-      : `The server closed the connection without an alert when CONNECT was sent (${code})`;
-    if (alertVariant && !r.clientCert) return genericRejection(f, when, 'rejected_after_handshake', STACK_HABITS.terminator);
-    const drafts = genericRejection(f, when, 'rejected_after_handshake', f.stack === 'terminator' ? STACK_HABITS.terminator : undefined);
-    if (alertVariant && drafts[0].confidence === 'possible') {
-      drafts[0].cause += ` ${alertVariant.variant}: ${alertVariant.outcome}.`;
+  // Right after the handshake, before CONNECT: the server rejected something about the TLS session.
+  if (e.step === 'late-alert' && closeCode) {
+    const when = 'The server closed the connection right after the TLS handshake without an alert, before it could have read CONNECT';
+    // The same certificate over the other TLS version got a specific alert: the server's own word.
+    const spoken = alertVariant?.variant.startsWith('TLS ') ? alertVariant : undefined;
+    if (spoken?.alert && [44, 45, 48].includes(spoken.alert.number)) {
+      const viaOther: AlertInfo = { name: spoken.alert.name, number: spoken.alert.number, direction: 'received', phase: 'during-handshake', evidence: 'record' };
+      const [d] = fromAlert({ ...f, received: [viaOther], late: '' }, viaOther);
+      return [{ ...d, confidence: 'likely', cause: `${when}. With ${spoken.variant} it sent ${spoken.alert.name} (${spoken.alert.number}): ${d.cause.replace(/^The server sent the TLS alert [^.]*\. /, '')}`, evidence: [when, `${spoken.variant}: ${spoken.outcome}`, ...d.evidence] }];
     }
+    const drafts = genericRejection(f, when, 'rejected_after_handshake');
+    if (alertVariant && drafts[0].confidence === 'possible') drafts[0].cause += ` ${alertVariant.variant}: ${alertVariant.outcome}.`;
     return drafts;
   }
-  if (afterHandshake && !r.tls?.clientCertRequested) {
+  // The TLS session was accepted (or not questioned); the close came with CONNECT: an MQTT-level refusal.
+  if (closeCode && r.tls?.version && (e.step === 'mqtt-connect' || e.step === 'websocket')) {
+    const said = `The server closed the connection without a CONNACK when CONNECT was sent (${code}); the TLS session itself was accepted`;
+    const v311 = (r.differential ?? []).find((d) => d.variant === 'MQTT 3.1.1');
     const other = (r.differential ?? []).find((d) => d.variant === 'another client id');
-    if (other?.ok) {
-      return [{ kind: 'identifier_rejected', confidence: 'likely', evidence: [`closed after CONNECT with client id "${r.mqtt?.clientId}"`, `another client id: ${other.outcome}`],
-        cause: `The broker closed the connection after CONNECT with the client id "${r.mqtt?.clientId}"; with another client id it answered.`, fix: `Use a client id the broker allows (${f.n('clientId')}); some brokers require it to match the certificate CN.` }];
+    const ev = [said, ...(r.differential ?? []).map((d) => `${d.variant}: ${d.outcome}`)];
+    if (v311?.ok) {
+      return [{ kind: 'mqtt_protocol_version', confidence: 'likely', evidence: ev, cause: `${said}. With MQTT 3.1.1 the broker answers: it does not speak MQTT 5.`, fix: `Use ${f.n('mqtt311')}.` }];
     }
+    if (other?.ok) {
+      return [{ kind: 'identifier_rejected', confidence: 'likely', evidence: ev,
+        cause: `${said}. With another client id the broker answered: it refuses the client id "${r.mqtt?.clientId}".`, fix: `Use a client id the broker allows (${f.n('clientId')}); some brokers require it to match the certificate CN.` }];
+    }
+    return [{ kind: 'closed', confidence: 'possible', evidence: ev,
+      cause: `${said}. The broker refuses this client at the MQTT level without saying why: ${r.mqtt?.version === '5' ? 'the MQTT version (5), ' : ''}the client id, the user name/password, or its access rules.`,
+      fix: `Look at the broker log; try ${r.mqtt?.version === '5' ? `${f.n('mqtt311')}, ` : ''}another ${f.n('clientId')} or ${f.n('credentials')}.` }];
   }
   // The TLS handshake itself was cut without an alert.
   if (e.step === 'tls' && closeCode) {
@@ -360,7 +369,7 @@ function silentRejection(f: Facts): Draft[] {
         fix: `Use the broker's TLS port (usually 8883) in ${f.n('url')}, or mqtt:// without TLS if that is intended.` }];
     }
     if (r.tls?.clientCertRequested) {
-      return genericRejection(f, `The server dropped the connection during the handshake without an alert (${code}), after asking for a client certificate`, 'rejected_after_handshake', STACK_HABITS.terminator);
+      return genericRejection(f, `The server dropped the connection during the handshake without an alert (${code}), after asking for a client certificate`, 'rejected_after_handshake');
     }
     if (!r.received?.bytes) {
       return [{ kind: 'not_tls', confidence: 'possible', evidence: [`the connection was ${code === 'ECONNRESET' ? 'reset' : 'closed'} during the TLS handshake with nothing received`],

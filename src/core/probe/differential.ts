@@ -25,11 +25,14 @@ export function variantsFor(r: ProbeResult, o: ProbeOptions): Variant[] {
   const closed = code === 'ECLOSED' || code === 'ECONNRESET' || code === 'EPIPE';
   const out: Variant[] = [];
   const otherTls = r.tls?.version === 'TLSv1.3' || o.tlsVersion === '1.3' ? '1.2' : '1.3';
-  if (!received.length && closed && r.tls?.version && (e.step === 'late-alert' || e.step === 'mqtt-connect' || e.step === 'websocket')) {
-    // Silent close after the handshake: is it the certificate, the TLS version, or the client id?
+  if (!received.length && closed && e.step === 'late-alert') {
+    // Silent close right after the handshake: is it the certificate or the TLS version?
     out.push({ variant: `TLS ${otherTls}`, options: { tlsVersion: otherTls } });
     if (o.cert) out.push({ variant: 'without the client certificate', options: { cert: undefined, key: undefined } });
-    if (!r.closedBeforeConnect && e.step === 'mqtt-connect') out.push({ variant: 'another client id', options: { clientId: undefined } });
+  } else if (!received.length && closed && r.tls?.version && (e.step === 'mqtt-connect' || e.step === 'websocket')) {
+    // The TLS session was accepted; the close came with CONNECT: the MQTT version or the client id?
+    if (r.mqtt?.version === '5') out.push({ variant: 'MQTT 3.1.1', options: { mqttVersion: '3.1.1' } });
+    out.push({ variant: 'another client id', options: { clientId: undefined } });
   } else if (!received.length && closed && e.step === 'tls' && !r.received?.bytes && r.scheme !== 'tls') {
     // Cut during the handshake with nothing said: a plain MQTT port answers a plain CONNECT.
     out.push({ variant: 'plain MQTT (no TLS)' });
@@ -54,7 +57,7 @@ export async function runDifferential(r: ProbeResult, o: ProbeOptions, probe: Pr
     });
     const alert = x.alerts.find((a) => a.direction === 'received');
     const handshake = !!x.tls?.version && x.error?.step !== 'tls';
-    const outcome = x.ok ? 'the connection works'
+    const outcome = x.ok ? (x.mqtt?.connack ? `the broker answered CONNACK ${x.mqtt.connack.name}` : 'the connection works')
       : alert ? `the server sent ${alert.name} (${alert.number})${alert.phase === 'after-handshake' ? ' after the handshake' : ''}`
         : x.closedBeforeConnect ? 'the handshake completed, then the server closed without an alert'
           : x.error ? `${x.error.step}: ${x.error.message}` : 'no answer';

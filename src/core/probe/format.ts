@@ -37,9 +37,15 @@ export function formatProbe(r: ProbeResult, o: FormatOptions = {}): string {
     lines.push('');
     lines.push(paint(c, '1', 'Diagnosis'));
     for (const d of r.diagnosis) {
-      lines.push(`  ${d.severity === 'error' ? paint(c, '31', '✗') : paint(c, '33', '!')} ${d.cause}`);
+      lines.push(`  ${d.severity === 'error' ? paint(c, '31', '✗') : paint(c, '33', '!')} ${d.confidence ? paint(c, '2', `[${d.confidence}] `) : ''}${d.cause}`);
       lines.push(`    ${paint(c, '36', 'Fix:')} ${d.fix}`);
+      for (const e of d.evidence ?? []) lines.push(`    ${paint(c, '2', `evidence: ${e}`)}`);
     }
+  }
+  if (r.serverStack) lines.push(`  ${paint(c, '2', `Server TLS stack (${r.serverStack.confidence}): ${r.serverStack.name}`)}`);
+  if (r.differential?.length) {
+    lines.push('', paint(c, '1', 'Extra probes'));
+    for (const x of r.differential) lines.push(`  ${x.variant}: ${x.outcome}`);
   }
   lines.push('');
   lines.push(r.ok

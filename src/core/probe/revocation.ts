@@ -11,6 +11,8 @@ import { decodeOcspResponse } from '../decode/ocsp';
 import type { CertificateModel } from '../model';
 import { checkOcsp, verifyOcspResponse } from '../ocsp/client';
 import { fetchCrl } from '../verify/index';
+import { buildCrlIndex, serialKey } from '../workspace/revocation';
+import type { CrlRef } from '../workspace/types';
 
 const FETCH_TIMEOUT_MS = 5_000;
 const FETCH_MAX_BYTES = 16 * 1024 * 1024;
@@ -24,10 +26,6 @@ export interface RevocationInputs {
   known: KnownRevocation[];
   fetch: boolean;
   now: Date;
-}
-
-function sameName(a: string, b: string): boolean {
-  return a.replace(/\s+/g, '').toLowerCase() === b.replace(/\s+/g, '').toLowerCase();
 }
 
 function crlLabel(crlNumber: string | undefined, issuer: string, source: string): string {
@@ -68,24 +66,30 @@ export async function revocationEvidence(i: RevocationInputs): Promise<Revocatio
     }
   }
 
-  for (const c of crls) {
-    let crl;
+  // The workspace's own rule picks the CRLs that speak for the issuer (name + AKI), newest first.
+  const refs: CrlRef[] = [];
+  crls.forEach((c, i) => {
     try {
-      crl = decodeCrl(c.der);
+      refs.push({ loc: { file: c.source, item: i }, crl: decodeCrl(c.der), range: { block: i, startLine: 0, endLine: 0, startOffset: 0, endOffset: c.der.length } });
     } catch (err) {
       out.checked.push(`${c.source}: not a CRL (${(err as Error).message})`);
-      continue;
     }
-    // Only the leaf's issuer's CRL says anything about the leaf (and its staleness matters to it).
-    if (!sameName(crl.issuer.rfc4514, cert.issuer.rfc4514)) continue;
-    const label = crlLabel(crl.crlNumber, crl.issuer.commonName ?? crl.issuer.rfc4514, c.source);
-    const stale = crl.nextUpdate !== undefined && crl.nextUpdate < i.now;
-    if (stale) out.staleCrls.push({ source: label, nextUpdate: crl.nextUpdate!.toISOString() });
-    const entry = crl.bySerial.get(cert.serialHex);
-    out.checked.push(`${label}: ${entry ? 'lists the certificate' : 'does not list the certificate'}${stale ? `; past its nextUpdate ${crl.nextUpdate!.toISOString()}` : ''}`);
-    if (entry) revoked(label, entry.revocationDate, entry.reason);
-    else if (out.status === 'unknown' && !stale) Object.assign(out, { status: 'good', source: label });
+  });
+  const index = buildCrlIndex(refs);
+  const covering = index.covering(cert);
+  const label = (r: CrlRef): string => crlLabel(r.crl.crlNumber, r.crl.issuer.commonName ?? r.crl.issuer.rfc4514, r.loc.file);
+  for (const r of covering) {
+    const stale = r.crl.nextUpdate !== undefined && r.crl.nextUpdate < i.now;
+    const listed = r.crl.bySerial.has(serialKey(cert.serialHex));
+    out.checked.push(`${label(r)}: ${listed ? 'lists the certificate' : 'does not list the certificate'}${stale ? `; past its nextUpdate ${r.crl.nextUpdate!.toISOString()}` : ''}`);
   }
+  // Only the newest CRL counts as what a broker would load at best: an older stale copy beside a
+  // fresh one says nothing.
+  const newest = covering[0];
+  if (newest?.crl.nextUpdate && newest.crl.nextUpdate < i.now) out.staleCrls.push({ source: label(newest), nextUpdate: newest.crl.nextUpdate.toISOString() });
+  const hit = index.revocation(cert);
+  if (hit) revoked(label(hit.crl), hit.entry.revocationDate, hit.entry.reason);
+  else if (newest && out.status === 'unknown' && !out.staleCrls.length) Object.assign(out, { status: 'good', source: label(newest) });
 
   for (const o of ocsp) {
     if (issuer) {
@@ -106,7 +110,7 @@ export async function revocationEvidence(i: RevocationInputs): Promise<Revocatio
   }
 
   for (const k of i.known) {
-    if (k.serialHex.replace(/^0+(?=.)/, '').toLowerCase() === cert.serialHex) revoked(k.source, k.revokedAt, k.reason);
+    if (serialKey(k.serialHex) === serialKey(cert.serialHex)) revoked(k.source, k.revokedAt, k.reason);
   }
   return out;
 }

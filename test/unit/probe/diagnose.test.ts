@@ -30,7 +30,7 @@ const EXPECTED: Record<string, { kind: string; cause: RegExp[]; fix?: RegExp; pr
   'mosquitto-revoked-tls13': { kind: 'revoked', cause: [/as revoked/, /reason keyCompromise/] },
   'unknown-ca': { kind: 'unknown_ca', cause: [/unknown_ca \(48\)/, /\(CN=Some Other CA\)/, /accepts client certificates from: CN=OCSP Test Issuing CA/] },
   'client-expired': { kind: 'client_cert_expired', cause: [/certificate_expired \(45\)/, /Your client certificate CN=device-expired .* expired on 2021-01-01/] },
-  'server-crl-expired': { kind: 'server_crl_stale', cause: [/certificate_expired \(45\)/, /is valid until/, /the server's CRL for your CA is past its nextUpdate/, /OpenSSL-based servers report a stale CRL as certificate_expired/], fix: /fresh CRL/ },
+  'server-crl-expired': { kind: 'server_crl_stale', cause: [/certificate_expired \(45\)/, /is valid until/, /the server's CRL for your CA is past its nextUpdate/, /OpenSSL-based servers \(mosquitto, HAProxy\) report a CRL past its nextUpdate as certificate_expired \(45\)/], fix: /fresh CRL/ },
   'key-mismatch': { kind: 'key_mismatch', cause: [/does not belong to/] },
   'server-expired': { kind: 'server_cert_expired', cause: [/CN=expired-server expired on 2021-01-01/] },
   'hostname-mismatch': { kind: 'hostname_mismatch', cause: [/not valid for "localhost"/, /DNS:broker\.example\.com/] },

@@ -44,6 +44,11 @@ export async function handshake(run: ProbeRun, t: ProbeTarget, caDers: Buffer[])
   sock.on('OCSPResponse', (r: Buffer | null) => { run.staple = r; });
   sock.on('session', () => { run.sessionTicket = true; });
   sock.on('error', (err: Error) => {
+    // Node writing into a connection the server already closed: the close is the fact, not this.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_WRITE_AFTER_END') {
+      run.packets.close();
+      return;
+    }
     run.tlsErrors.push({ err, afterHandshake: run.secure, atMs: run.trace.elapsed() });
     run.packets.fail(err);
   });
@@ -53,8 +58,9 @@ export async function handshake(run: ProbeRun, t: ProbeTarget, caDers: Buffer[])
   try {
     await withTimeout(new Promise<void>((resolve, reject) => {
       sock.once('secureConnect', () => { run.secure = true; resolve(); });
-      sock.once('error', reject);
-      sock.once('close', () => reject(new ProbeError('ECLOSED', 'the server closed the connection during the TLS handshake')));
+      const closed = (): void => reject(new ProbeError('ECLOSED', 'the server closed the connection during the TLS handshake'));
+      sock.once('error', (err: NodeJS.ErrnoException) => (err.code === 'ERR_STREAM_WRITE_AFTER_END' ? closed() : reject(err)));
+      sock.once('close', closed);
     }), run.timeout, 'TLS handshake');
   } catch (err) {
     // Read what the server still sends (its alert may be behind the reset we saw first).

@@ -20,7 +20,8 @@ function waitForVerdict(run: ProbeRun, ms: number, ticketEnds: boolean): Promise
     if (sock.destroyed || sock.readableEnded) return resolve('close');
     const timer = setTimeout(() => finish('quiet'), ms);
     const onTicket = (): void => { if (ticketEnds) finish('ticket'); };
-    const onError = (): void => finish('error');
+    // An error that is no alert (a write into the closed connection) counts as the close.
+    const onError = (): void => finish(run.tlsErrors.length ? 'error' : 'close');
     const onClose = (): void => finish('close');
     function finish(what: Outcome): void {
       clearTimeout(timer);
