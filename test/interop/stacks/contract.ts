@@ -1,5 +1,7 @@
-// The contract a case's outcome must keep: the verdict, diagnosis[0].kind, a confident answer, and no
-// cause the setup contradicts (another matrix cause, or an MQTT-level cause for a TLS-level refusal).
+// The contract a case's outcome must keep: the verdict, diagnosis[0].kind, a confident answer (that
+// names the --crl file it rests on), and no cause the setup contradicts (another matrix cause, or an
+// MQTT-level cause for a TLS-level refusal).
+import { basename } from 'node:path';
 import { CONTRACT_KINDS, MQTT_LEVEL_KINDS, MQTT_LEVEL_WORDS, type MatrixCase } from './cases';
 import type { CaseOutcome } from './matrix-run';
 
@@ -16,6 +18,9 @@ export function contractViolation(o: CaseOutcome, expect: MatrixCase['expect']):
   if (r.ok || o.run.code !== 1) return `expected a failure (exit 1) diagnosed as ${expect}; ${shown}`;
   if (o.answer !== expect) return `expected diagnosis[0].kind ${expect}, got ${o.answer}; ${shown}`;
   if (o.confidence !== 'certain' && o.confidence !== 'likely') return `expected confidence certain or likely, got ${o.confidence}; ${shown}`;
+  // A cause that rests on the CRL the user gave says which one.
+  const crl = o.run.args[o.run.args.indexOf('--crl') + 1];
+  if (o.run.args.includes('--crl') && !r.diagnosis[0].cause.includes(basename(crl))) return `the cause does not name the CRL it rests on (${basename(crl)}); ${shown}`;
   for (const d of r.diagnosis) {
     if ((CONTRACT_KINDS as readonly string[]).includes(d.kind) && d.kind !== expect) return `also names ${d.kind}, which this setup contradicts; ${shown}`;
     // Every failing case is refused at the TLS level (or is not TLS): the server never judged a CONNECT.
