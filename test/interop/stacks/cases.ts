@@ -46,7 +46,8 @@ export const CASES: MatrixCase[] = [
   { id: 'version/server-1.2-client-1.3', what: 'server TLS 1.2 only, client TLS 1.3 only', profile: 'tls12', tls: '1.3', client: 'good', expect: 'protocol_version' },
   { id: 'version/server-1.3-client-1.2', what: 'server TLS 1.3 only, client TLS 1.2 only', profile: 'tls13', tls: '1.2', client: 'good', expect: 'protocol_version' },
   { id: 'not-tls', what: 'mqtts:// to a plain MQTT port', profile: 'plain', client: 'good', expect: 'not_tls' },
-  { id: 'ocsp-staple/1.3', what: 'stapled OCSP response (good) requested', profile: 'mtls', tls: '1.3', client: 'good', ocsp: true, expect: 'ok' },
+  ...(['1.2', '1.3'] as const).map((v): MatrixCase => (
+    { id: `ocsp-staple/${v}`, what: 'stapled OCSP response (good) requested', profile: 'mtls', tls: v, client: 'good', ocsp: true, expect: 'ok' })),
 ];
 
 /** The cases a stack can serve. */

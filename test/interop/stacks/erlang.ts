@@ -2,9 +2,8 @@
 // The ssl_crl_cache is global to one Erlang VM, so the stale-CRL listener runs in a second VM.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../probe/peers';
 import type { StacksPki } from './pki';
-import { spawnGroup, stopAll, waitForOutput, waitForPort, type ServerProcess } from './process';
+import { allStarted, freePorts, spawnGroup, started, stopAll, waitForOutput, waitForPort, type ServerProcess } from './process';
 import type { Profile, RunningStack } from './stack';
 
 const SCRIPT = join(__dirname, 'erlang-server.escript');
@@ -19,24 +18,15 @@ interface ErlListener {
   opts: string[];
 }
 
-async function startVm(workDir: string, name: string, crlFile: string, listeners: ErlListener[], ports: Partial<Record<Profile, number>>): Promise<ServerProcess> {
+async function startVm(workDir: string, name: string, crlFile: string, listeners: ErlListener[], ports: Record<Profile, number>): Promise<ServerProcess> {
   const conf = join(workDir, `${name}.config`);
   const lines = [`{crl_file, ${str(crlFile)}}.`];
-  for (const l of listeners) {
-    const port = await freePort();
-    ports[l.profile] = port;
-    lines.push(`{listener, ${l.profile}, ${port}, ${l.kind}, [${l.opts.join(', ')}]}.`);
-  }
+  for (const l of listeners) lines.push(`{listener, ${l.profile}, ${ports[l.profile]}, ${l.kind}, [${l.opts.join(', ')}]}.`);
   writeFileSync(conf, lines.join('\n') + '\n');
-  const proc = spawnGroup('escript', [SCRIPT, conf]);
-  try {
+  return started(spawnGroup('escript', [SCRIPT, conf]), async (proc) => {
     await waitForOutput(proc, /^ready$/m, `Erlang ssl server (${name})`, 30_000);
-    for (const l of listeners) await waitForPort(ports[l.profile]!, proc, `Erlang ssl server (${l.profile})`);
-  } catch (err) {
-    await proc.stop();
-    throw err;
-  }
-  return proc;
+    for (const l of listeners) await waitForPort(ports[l.profile], proc, `Erlang ssl server (${l.profile})`);
+  });
 }
 
 export async function startErlangStack(pki: StacksPki, workDir: string): Promise<RunningStack> {
@@ -56,17 +46,11 @@ export async function startErlangStack(pki: StacksPki, workDir: string): Promise
     { profile: 'plain', kind: 'tcp', opts: [] },
   ];
   const stale: ErlListener[] = [{ profile: 'stale', kind: 'tls', opts: [...server, ...mtls, both] }];
-  const ports: Partial<Record<Profile, number>> = {};
-  const results = await Promise.allSettled([
+  const ports = await freePorts([...main, ...stale].map((l) => l.profile));
+  const procs = await allStarted([
     startVm(workDir, 'erlang-main', pki.crl.current, main, ports),
     startVm(workDir, 'erlang-stale', pki.crl.stale, stale, ports),
   ]);
-  const procs = results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : []);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await stopAll(procs);
-    throw failed.reason;
-  }
   return {
     name: 'erlang', ports, scheme: 'mqtts', wrap: [],
     stop: () => stopAll(procs),

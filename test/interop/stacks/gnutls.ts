@@ -5,7 +5,7 @@
 // given with --ocsp-response.
 import type { StacksPki } from './pki';
 import { createNetns } from './netns';
-import { spawnGroup, stopAll, type ServerProcess } from './process';
+import { allStarted, spawnGroup, started, stopAll, type ServerProcess } from './process';
 import type { Profile, RunningStack } from './stack';
 
 const ONLY_12 = 'NORMAL:-VERS-ALL:+VERS-TLS1.2';
@@ -24,27 +24,26 @@ export async function startGnutlsStack(pki: StacksPki): Promise<RunningStack> {
     leafonly: [...cert(pki.server.certPath, pki.server.keyPath), '--disable-client-cert'],
   };
   const ns = await createNetns();
-  const procs: ServerProcess[] = [];
   const ports: Partial<Record<Profile, number>> = {};
+  let procs: ServerProcess[];
+  try {
+    // The namespace is private: fixed ports cannot collide with anything.
+    procs = await allStarted(Object.entries(setups).map(async ([profile, args], i) => {
+      const port = 20001 + i;
+      ports[profile as Profile] = port;
+      return started(spawnGroup(ns.wrap[0], [...ns.wrap.slice(1), 'gnutls-serv', '--echo', '--port', String(port), ...args]),
+        (p) => ns.waitForPort(port, () => !p.exited(), `gnutls-serv (${profile})`).catch((err: Error) => {
+          throw new Error(`${err.message}\n${p.output()}`, { cause: err });
+        }));
+    }));
+  } catch (err) {
+    await ns.remove();
+    throw err;
+  }
   const stop = async (): Promise<void> => {
     await stopAll(procs);
     await ns.remove();
   };
-  try {
-    // The namespace is private: fixed ports cannot collide with anything.
-    let port = 20000;
-    await Promise.all(Object.entries(setups).map(async ([profile, args]) => {
-      const p = ++port;
-      const proc = spawnGroup(ns.wrap[0], [...ns.wrap.slice(1), 'gnutls-serv', '--echo', '--port', String(p), ...args]);
-      procs.push(proc);
-      await ns.waitForPort(p, () => !proc.exited(), `gnutls-serv (${profile})`);
-      ports[profile as Profile] = p;
-    }));
-  } catch (err) {
-    const logs = procs.map((p) => p.output()).join('\n');
-    await stop();
-    throw new Error(`${(err as Error).message}\n${logs}`, { cause: err });
-  }
   return {
     name: 'gnutls', ports, scheme: 'tls', wrap: ns.wrap, stop,
     logs: () => procs.map((p) => p.output()).join('\n'),

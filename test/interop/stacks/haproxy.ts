@@ -4,10 +4,9 @@
 // whole chain, so its CRL files hold the root's CRL too. The plain profile is the broker itself.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../probe/peers';
 import { startPlainMosquitto } from './mosquitto';
 import type { StacksPki } from './pki';
-import { spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
+import { freePorts, spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
 import type { Profile, RunningStack } from './stack';
 
 export async function startHaproxyStack(pki: StacksPki, workDir: string): Promise<RunningStack> {
@@ -30,10 +29,11 @@ export async function startHaproxyStack(pki: StacksPki, workDir: string): Promis
       wrongname: `crt ${pki.wrongNameBundle} ${verify(pki.crl.current)} ${both}`,
       leafonly: `crt ${pki.serverLeafBundle} ${both}`,
     };
+    const listen = await freePorts(Object.keys(setups) as Profile[]);
     const ports: Partial<Record<Profile, number>> = { plain: backend.port };
     const frontends: string[] = [];
     for (const [profile, bind] of Object.entries(setups)) {
-      const port = await freePort();
+      const port = listen[profile as Profile];
       ports[profile as Profile] = port;
       frontends.push(`frontend ${profile}\n  bind 127.0.0.1:${port} ssl ${bind}\n  default_backend broker\n`);
     }

@@ -37,7 +37,7 @@ export function wireAlerts(run: ProbeRun): string {
 }
 
 export function outcomeOf(c: MatrixCase, run: ProbeRun): CaseOutcome {
-  const first = run.result.diagnosis[0] as (typeof run.result.diagnosis)[0] & { confidence?: string } | undefined;
+  const first = run.result.diagnosis[0];
   return {
     case: c, run,
     answer: run.result.ok ? 'ok' : first?.kind ?? '(no diagnosis)',

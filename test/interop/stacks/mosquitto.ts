@@ -2,9 +2,8 @@
 // plus a plain MQTT listener. Also the plain broker behind the TLS terminators (nginx, HAProxy).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../probe/peers';
 import type { StacksPki } from './pki';
-import { spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
+import { allStarted, freePorts, spawnGroup, started, stopAll, waitForPort, type ServerProcess } from './process';
 import type { Profile, RunningStack } from './stack';
 
 interface Listener {
@@ -26,19 +25,14 @@ async function startBroker(workDir: string, name: string, listeners: Listener[],
     ...listeners.flatMap((l) => [`listener ${l.port} 127.0.0.1`, ...l.lines]),
     '',
   ].join('\n'));
-  const proc = spawnGroup('mosquitto', ['-c', conf], env ? { env: { ...process.env, ...env } } : {});
-  try {
+  return started(spawnGroup('mosquitto', ['-c', conf], env ? { env: { ...process.env, ...env } } : {}), async (proc) => {
     for (const l of listeners) await waitForPort(l.port, proc, `mosquitto (${name})`);
-  } catch (err) {
-    await proc.stop();
-    throw err;
-  }
-  return proc;
+  });
 }
 
 /** A plain MQTT broker on 127.0.0.1 (the backend of a TLS terminator). */
 export async function startPlainMosquitto(workDir: string, name: string): Promise<{ port: number; proc: ServerProcess }> {
-  const port = await freePort();
+  const { port } = await freePorts(['port']);
   return { port, proc: await startBroker(workDir, name, [{ port, lines: [] }]) };
 }
 
@@ -55,24 +49,14 @@ export async function startMosquittoStack(pki: StacksPki, workDir: string): Prom
     leafonly: [...tls(pki.server.certPath, pki.server.keyPath), `cafile ${pki.rootFile}`],
     plain: [],
   };
-  const ports: Partial<Record<Profile, number>> = {};
-  const listeners: Listener[] = [];
-  for (const [profile, lines] of Object.entries(setups)) {
-    const port = await freePort();
-    ports[profile as Profile] = port;
-    if (profile !== 'tls12') listeners.push({ port, lines });
-  }
-  const procs = await Promise.all([
+  const ports = await freePorts(Object.keys(setups) as Profile[]);
+  const listeners: Listener[] = Object.entries(setups).filter(([profile]) => profile !== 'tls12')
+    .map(([profile, lines]) => ({ port: ports[profile as Profile], lines }));
+  const procs = await allStarted([
     startBroker(workDir, 'mosquitto-stack', listeners),
-    startBroker(workDir, 'mosquitto-stack-tls12', [{ port: ports.tls12!, lines: setups.tls12 }], { OPENSSL_CONF: maxTls12Conf(workDir) }),
-  ].map((p) => p.catch((err: Error) => err)));
-  const started = procs.filter((p): p is ServerProcess => !(p instanceof Error));
-  const failed = procs.find((p) => p instanceof Error);
-  if (failed) {
-    await stopAll(started);
-    throw failed;
-  }
-  return { name: 'mosquitto', ports, scheme: 'mqtts', wrap: [], stop: () => stopAll(started), logs: () => started.map((p) => p.output()).join('\n') };
+    startBroker(workDir, 'mosquitto-stack-tls12', [{ port: ports.tls12, lines: setups.tls12 }], { OPENSSL_CONF: maxTls12Conf(workDir) }),
+  ]);
+  return { name: 'mosquitto', ports, scheme: 'mqtts', wrap: [], stop: () => stopAll(procs), logs: () => procs.map((p) => p.output()).join('\n') };
 }
 
 /** An OpenSSL configuration that caps every TLS context of the process at TLS 1.2 (as a system-wide openssl.cnf can). */

@@ -1,6 +1,7 @@
 // A private network namespace (needs root) for servers that cannot choose their listen address
 // (gnutls-serv binds every interface): the servers and the probe run in it together, so nothing
 // listens outside 127.0.0.1 of that namespace. Removed by remove().
+import { execFileSync } from 'node:child_process';
 import { run } from '../../support/run';
 
 export interface Netns {
@@ -13,6 +14,13 @@ export interface Netns {
 }
 
 let count = 0;
+const live = new Set<string>();
+// A namespace left by a test process that ended early is deleted on the way out.
+process.on('exit', () => {
+  for (const name of live) {
+    try { execFileSync('ip', ['netns', 'delete', name], { stdio: 'ignore' }); } catch { /* gone already */ }
+  }
+});
 
 export async function createNetns(): Promise<Netns> {
   if (process.getuid?.() !== 0) throw new Error('a private network namespace needs root (ip netns add)');
@@ -22,11 +30,13 @@ export async function createNetns(): Promise<Netns> {
     if (r.code !== 0) throw new Error(`ip ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   };
   await must(['netns', 'add', name]);
+  live.add(name);
   const wrap = ['ip', 'netns', 'exec', name];
   try {
     await must(['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
   } catch (err) {
     await run('ip', ['netns', 'delete', name]);
+    live.delete(name);
     throw err;
   }
   return {
@@ -44,6 +54,7 @@ export async function createNetns(): Promise<Netns> {
     },
     remove: async () => {
       await run('ip', ['netns', 'delete', name]);
+      live.delete(name);
     },
   };
 }

@@ -4,10 +4,9 @@
 // whole chain, so its CRL files hold the root's CRL too. The plain profile is the broker itself.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../probe/peers';
 import { startPlainMosquitto } from './mosquitto';
 import type { StacksPki } from './pki';
-import { spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
+import { freePorts, spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
 import type { Profile, RunningStack } from './stack';
 
 const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
@@ -30,10 +29,11 @@ export async function startNginxStack(pki: StacksPki, workDir: string): Promise<
       wrongname: [...cert(pki.wrongNameChainFile, pki.wrongName.keyPath), ...verify(pki.crl.current), both],
       leafonly: [...cert(pki.server.certPath, pki.server.keyPath), both],
     };
+    const listen = await freePorts(Object.keys(setups) as Profile[]);
     const ports: Partial<Record<Profile, number>> = { plain: backend.port };
     const servers: string[] = [];
     for (const [profile, lines] of Object.entries(setups)) {
-      const port = await freePort();
+      const port = listen[profile as Profile];
       ports[profile as Profile] = port;
       servers.push(`  server {\n    listen 127.0.0.1:${port} ssl;\n    proxy_pass 127.0.0.1:${backend.port};\n${lines.map((l) => `    ${l}`).join('\n')}\n  }`);
     }

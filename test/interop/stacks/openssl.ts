@@ -2,9 +2,8 @@
 // An OpenSSL server builds its chain from its trust store, so the "leaf only" listener trusts the
 // root alone (and requests no client certificate, which would need the intermediate). The mtls
 // listener staples an OCSP response from a file (-status_file).
-import { freePort } from '../probe/peers';
 import type { StacksPki } from './pki';
-import { spawnGroup, stopAll, waitForPort, type ServerProcess } from './process';
+import { allStarted, freePorts, spawnGroup, started, stopAll, waitForPort } from './process';
 import type { Profile, RunningStack } from './stack';
 
 export async function startOpensslStack(pki: StacksPki): Promise<RunningStack> {
@@ -18,20 +17,12 @@ export async function startOpensslStack(pki: StacksPki): Promise<RunningStack> {
     wrongname: ['-cert', pki.wrongName.certPath, '-key', pki.wrongName.keyPath, '-cert_chain', pki.issuing.certPath, ...verify(pki.issuingCrl.current)],
     leafonly: ['-cert', pki.server.certPath, '-key', pki.server.keyPath, '-CAfile', pki.rootFile, '-no-CApath', '-no-CAstore'],
   };
-  const procs: ServerProcess[] = [];
-  const ports: Partial<Record<Profile, number>> = {};
-  try {
-    await Promise.all(Object.entries(setups).map(async ([profile, args]) => {
-      const port = await freePort();
-      const proc = spawnGroup('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-quiet', ...args]);
-      procs.push(proc);
-      await waitForPort(port, proc, `openssl s_server (${profile})`);
-      ports[profile as Profile] = port;
-    }));
-  } catch (err) {
-    await stopAll(procs);
-    throw err;
-  }
+  const ports: Partial<Record<Profile, number>> = await freePorts(Object.keys(setups) as Profile[]);
+  const procs = await allStarted(Object.entries(setups).map(async ([profile, args]) => {
+    const port = ports[profile as Profile]!;
+    return started(spawnGroup('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-quiet', ...args]),
+      (p) => waitForPort(port, p, `openssl s_server (${profile})`));
+  }));
   return {
     name: 'openssl', ports, scheme: 'tls', wrap: [],
     stop: () => stopAll(procs),

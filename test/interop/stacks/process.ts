@@ -20,6 +20,15 @@ process.on('exit', () => {
   }
 });
 
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function spawnGroup(cmd: string, args: string[], options: SpawnOptions = {}): ServerProcess {
   const child: ChildProcess = spawn(cmd, args, { ...options, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
@@ -46,11 +55,31 @@ export function spawnGroup(cmd: string, args: string[], options: SpawnOptions = 
         await exit;
         clearTimeout(t);
       }
-      // Workers may outlive the leader for a moment: end the rest of the group.
+      // Workers may outlive the leader for a moment: end the rest of the group, and make sure it is gone.
       signal('SIGKILL');
+      const deadline = Date.now() + 5000;
+      while (groupAlive(pid)) {
+        if (Date.now() > deadline) throw new Error(`process group ${pid} (${cmd}) survived SIGKILL`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
       live.delete(pid);
     },
   };
+}
+
+/**
+ * One free 127.0.0.1 port per key, all distinct: the sockets are held open together until every
+ * port is known (ports taken one by one may repeat once the first is closed again).
+ */
+export async function freePorts<K extends string>(keys: K[]): Promise<Record<K, number>> {
+  const servers = await Promise.all(keys.map(() => new Promise<net.Server>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
+  })));
+  const ports = Object.fromEntries(keys.map((k, i) => [k, (servers[i].address() as net.AddressInfo).port])) as Record<K, number>;
+  await Promise.all(servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))));
+  return ports;
 }
 
 /** Resolves when `port` on 127.0.0.1 accepts a TCP connection; throws if the process exits first. */
@@ -83,4 +112,27 @@ export async function waitForOutput(proc: ServerProcess, re: RegExp, what: strin
 /** Stops every process, even when one stop fails. */
 export async function stopAll(procs: ServerProcess[]): Promise<void> {
   await Promise.allSettled(procs.map((p) => p.stop()));
+}
+
+/** `proc` once `until` resolves; stops it and rethrows when `until` fails. */
+export async function started(proc: ServerProcess, until: (p: ServerProcess) => Promise<void>): Promise<ServerProcess> {
+  try {
+    await until(proc);
+    return proc;
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+}
+
+/** Waits for every start; when one fails, stops those that started and throws the first failure. */
+export async function allStarted(starts: Array<Promise<ServerProcess>>): Promise<ServerProcess[]> {
+  const results = await Promise.allSettled(starts);
+  const ok = results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : []);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await stopAll(ok);
+    throw failed.reason;
+  }
+  return ok;
 }

@@ -3,34 +3,13 @@
 // stack sent on the wire.
 import { strict as assert } from 'node:assert';
 import { makeTempDir } from '../../support/tmp';
-import { casesFor, CONTRACT_KINDS, expectedFor, expectedWire, MQTT_LEVEL_KINDS, MQTT_LEVEL_WORDS, type MatrixCase } from './cases';
+import { casesFor, expectedFor, expectedWire, type MatrixCase } from './cases';
+import { contractViolation } from './contract';
 import { LAUNCHERS } from './launchers';
 import { runMatrix, type CaseOutcome } from './matrix-run';
 import type { StacksPki } from './pki';
 import { sharedPki } from './shared-pki';
 import { STACK_INFO, type Profile, type RunningStack, type StackName } from './stack';
-
-/** Why the outcome breaks the contract, or undefined when it keeps it. */
-export function contractViolation(o: CaseOutcome, expect: MatrixCase['expect']): string | undefined {
-  const r = o.run.result;
-  const shown = `exit ${o.run.code}, diagnosis ${JSON.stringify(r.diagnosis.map((d) => ({ kind: d.kind, severity: d.severity, confidence: (d as { confidence?: string }).confidence, cause: d.cause })))}`;
-  if (expect === 'ok') {
-    if (!r.ok || o.run.code !== 0) return `expected the connection to work; ${shown}`;
-    const errors = r.diagnosis.filter((d) => d.severity === 'error');
-    if (errors.length) return `works, yet the diagnosis names errors; ${shown}`;
-    return undefined;
-  }
-  if (r.ok || o.run.code !== 1) return `expected a failure (exit 1) diagnosed as ${expect}; ${shown}`;
-  if (o.answer !== expect) return `expected diagnosis[0].kind ${expect}, got ${o.answer}; ${shown}`;
-  if (o.confidence !== 'certain' && o.confidence !== 'likely') return `expected confidence certain or likely, got ${o.confidence}; ${shown}`;
-  for (const d of r.diagnosis) {
-    if ((CONTRACT_KINDS as readonly string[]).includes(d.kind) && d.kind !== expect) return `also names ${d.kind}, which this setup contradicts; ${shown}`;
-    // Every failing case is refused at the TLS level (or is not TLS): the server never judged a CONNECT.
-    if (MQTT_LEVEL_KINDS.includes(d.kind)) return `names the MQTT-level cause ${d.kind} for a TLS-level refusal; ${shown}`;
-    if (d.severity === 'error' && MQTT_LEVEL_WORDS.test(d.cause)) return `blames ${MQTT_LEVEL_WORDS.exec(d.cause)![0]} for a TLS-level refusal; ${shown}`;
-  }
-  return undefined;
-}
 
 export function describeStack(name: StackName): void {
   const info = STACK_INFO[name];
