@@ -124,6 +124,9 @@ export interface CertSummary {
   extKeyUsage: string[];
   /** Validity at probe time: "valid", "expired", "notYetValid". */
   validity: 'valid' | 'expired' | 'notYetValid';
+  /** Key algorithm: "RSA", "EC", "Ed25519", ... (with its size or curve in keyDetail). */
+  keyType?: string;
+  keyDetail?: string;
   pem: string;
 }
 
