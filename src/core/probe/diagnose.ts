@@ -78,8 +78,9 @@ export function diagnose(r: ProbeResult, preflight: Diagnosis[], context: ProbeC
   mergeKnownRevocations(r, context);
   const f = facts(r, context);
   const found = causes(f).map(finish);
-  // Pre-flight findings the ranked causes already name are not repeated.
-  const rest = preflight.filter((p) => !found.some((d) => d.kind === p.kind));
+  // Pre-flight findings the ranked causes already name are not repeated; "does not chain to the CA
+  // file" is moot once the server's CertificateRequest lists the client's issuer.
+  const rest = preflight.filter((p) => !found.some((d) => d.kind === p.kind) && !(p.kind === 'client_chain_not_to_ca' && f.toAcceptedCa === 'yes'));
   const errors = [...found, ...rest].filter((d) => d.severity === 'error');
   const warnings = [...found, ...rest].filter((d) => d.severity === 'warning');
   // A stale CRL matters even when this server let us in: put it first on a working connection.

@@ -78,6 +78,9 @@ describe('evidence-based diagnosis on results captured from other TLS stacks', (
     // The server's CertificateRequest lists the client's CA: "unknown CA" is contradicted, not named.
     assert.match(ds[0].cause, /in order of likelihood: the certificate is revoked; the server's CRL for your CA is missing or past its nextUpdate\./);
     assert.deepEqual(ds.filter((d) => d.severity === 'error').map((d) => d.kind), ['bad_certificate', 'revoked', 'server_crl_stale']);
+    // The server lists the client's issuer: the pre-flight "does not chain to the CA file" is moot.
+    assert.ok(c.preflight.some((p) => p.kind === 'client_chain_not_to_ca'));
+    assert.ok(!ds.some((d) => d.kind === 'client_chain_not_to_ca'));
     assert.equal(c.result.serverStack?.name, 'GnuTLS');
   });
 
