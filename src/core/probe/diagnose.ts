@@ -445,7 +445,15 @@ function fromError(f: Facts): Draft | undefined {
   if (code === 'ETIMEDOUT') {
     switch (e.step) {
       case 'tcp': return d('timeout', `No answer to the TCP connection to ${where}: ${e.message}.`, 'A firewall may be dropping packets; check the address and port.');
-      case 'tls': return d('timeout', `The server accepted the TCP connection but never answered the TLS handshake: ${e.message}.`, `Is this a TLS port? A plain MQTT port (1883) waits silently. Use the broker's TLS port in ${n('url')}.`, 'likely');
+      case 'tls': {
+        const plain = (r.differential ?? []).find((x) => x.plainMqtt);
+        if (plain) {
+          return { kind: 'not_tls', confidence: 'certain', evidence: [...ev, `${plain.variant}: ${plain.outcome}`],
+            cause: `This port does not speak TLS: it is a plain MQTT listener (the TLS ClientHello got no answer; a plain MQTT CONNECT got a CONNACK).`,
+            fix: `Use the broker's TLS port (usually 8883) in ${n('url')}, or mqtt:// without TLS if that is intended.` };
+        }
+        return d('timeout', `The server accepted the TCP connection but never answered the TLS handshake: ${e.message}.`, `Is this a TLS port? A plain MQTT port (1883) may wait silently. Use the broker's TLS port in ${n('url')}.`, 'likely');
+      }
       case 'websocket': return d('timeout', `The WebSocket upgrade got no answer: ${e.message}.`, 'Check the path (usually /mqtt) and the port.');
       case 'mqtt-connect': return d('not_mqtt', `TLS works, but the server sent no CONNACK: ${e.message}.`, 'The port may not be an MQTT listener (for MQTT over WebSocket use wss://host:port/mqtt), or the broker is overloaded.', 'likely');
       case 'mqtt-roundtrip': return d('roundtrip_failed', `Connected, but the subscribe/publish round trip did not complete: ${e.message}.`, 'The broker\'s access rules may silently drop messages on certscope/probe/#: allow that topic for this client, or ignore if ACLs are intended.', 'likely');

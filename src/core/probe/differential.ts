@@ -33,8 +33,8 @@ export function variantsFor(r: ProbeResult, o: ProbeOptions): Variant[] {
     // The TLS session was accepted; the close came with CONNECT: the MQTT version or the client id?
     if (r.mqtt?.version === '5') out.push({ variant: 'MQTT 3.1.1', options: { mqttVersion: '3.1.1' } });
     out.push({ variant: 'another client id', options: { clientId: undefined } });
-  } else if (!received.length && closed && e.step === 'tls' && !r.received?.bytes && r.scheme !== 'tls') {
-    // Cut during the handshake with nothing said: a plain MQTT port answers a plain CONNECT.
+  } else if (!received.length && (closed || code === 'ETIMEDOUT') && e.step === 'tls' && !r.received?.bytes && r.scheme !== 'tls') {
+    // Cut (or left hanging) during the handshake with nothing said: a plain MQTT port answers a plain CONNECT.
     out.push({ variant: 'plain MQTT (no TLS)' });
   } else if (received[0]?.name === 'handshake_failure' && !r.tls?.version && o.tlsVersion) {
     out.push({ variant: `TLS ${o.tlsVersion === '1.2' ? '1.3' : '1.2'}`, options: { tlsVersion: o.tlsVersion === '1.2' ? '1.3' : '1.2' } });

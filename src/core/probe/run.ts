@@ -50,6 +50,7 @@ export class ProbeRun {
   wire: WireFlight | undefined;
   readonly cancelError = new ProbeError('ECANCELED', 'the test was cancelled');
   cancelled = false;
+  private drained = false;
   /** Rejects when the caller aborts; raced against waits that sockets cannot interrupt (DNS). */
   readonly whenCancelled: Promise<never>;
   private rejectCancelled: (err: Error) => void = () => undefined;
@@ -110,7 +111,9 @@ export class ProbeRun {
 
   /** Reads on (at most DRAIN_MS) until the server has closed its side: its last records get captured. */
   async drain(): Promise<void> {
-    if (this.cancelled || !this.socket || this.socket.destroyed) return;
+    // Once is enough: a server still open after DRAIN_MS will not say more; a silent one (timeout) never did.
+    if (this.drained || this.cancelled || !this.socket || this.socket.destroyed || this.result.error?.code === 'ETIMEDOUT') return;
+    this.drained = true;
     this.socket.resume();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.serverClosed(), new Promise<void>((r) => { timer = setTimeout(r, DRAIN_MS); })]);

@@ -64,7 +64,7 @@ export async function handshake(run: ProbeRun, t: ProbeTarget, caDers: Buffer[])
     }), run.timeout, 'TLS handshake');
   } catch (err) {
     // Read what the server still sends (its alert may be behind the reset we saw first).
-    await run.drain();
+    if (errorCode(err) !== 'ETIMEDOUT') await run.drain();
     run.wire = readWire(tap.receivedBytes(), tap.sentBytes(), run.keylog);
     const received = tap.receivedBytes();
     const first = received.subarray(0, 16);
