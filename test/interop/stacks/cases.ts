@@ -1,6 +1,7 @@
 // The matrix: each case is one server setup (profile) x one client (certificate, TLS version, the
 // CRL a workspace would hold), and the cause the probe must diagnose. The same table drives the
 // per-stack tests and the matrix script.
+import type { FailureKind } from '../../../src/core/probe/types';
 import type { ClientName, StacksPki } from './pki';
 import { STACK_INFO, type Profile, type RunningStack, type StackName } from './stack';
 
@@ -8,11 +9,11 @@ import { STACK_INFO, type Profile, type RunningStack, type StackName } from './s
 export const CONTRACT_KINDS = [
   'revoked', 'client_cert_expired', 'unknown_ca', 'certificate_required', 'server_crl_stale',
   'protocol_version', 'hostname_mismatch', 'incomplete_server_chain', 'not_tls',
-] as const;
+] as const satisfies readonly FailureKind[];
 export type ContractKind = typeof CONTRACT_KINDS[number];
 
 /** Causes a TLS-level rejection contradicts: the server never read an MQTT CONNECT. */
-export const MQTT_LEVEL_KINDS = ['not_authorized', 'bad_credentials', 'identifier_rejected', 'mqtt_refused', 'server_unavailable', 'mqtt_protocol_version'];
+export const MQTT_LEVEL_KINDS: FailureKind[] = ['not_authorized', 'bad_credentials', 'identifier_rejected', 'mqtt_refused', 'server_unavailable', 'mqtt_protocol_version'];
 export const MQTT_LEVEL_WORDS = /\b(client id|client identifier|credentials|user ?name or password|access rules)\b/i;
 
 export interface MatrixCase {
