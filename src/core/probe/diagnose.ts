@@ -9,6 +9,7 @@ import { serialColon } from './certs';
 import { guessStack, stackHabit, type StackId } from './stacks';
 import type { AlertInfo, Confidence, Diagnosis, FailureKind, ProbeContext, ProbeResult } from './types';
 import { namer, type Namer } from './wording';
+import { signatureSchemeKeyType } from '../tls/signatureSchemes';
 import { serialKey } from '../workspace/revocation';
 
 interface Draft {
@@ -139,6 +140,13 @@ function supportedCauses(f: Facts): Draft[] {
       cause: 'The server requires a client certificate and none was sent.', fix: `Give the device certificate and key (${n('cert')} and ${n('key')}).` });
     return out;
   }
+  const sigs = r.tls?.acceptedSignatureAlgorithms ?? [];
+  const family = c?.keyType ? KEY_FAMILY[c.keyType] : undefined;
+  if (family && sigs.length && !sigs.some((s) => signatureSchemeKeyType(s) === family)) {
+    out.push({ kind: 'handshake_failure', confidence: 'likely', evidence: [`the server's CertificateRequest accepts only ${sigs.join(', ')}`, `the client key is ${c!.keyType}${c!.keyDetail ? ` ${c!.keyDetail}` : ''}`],
+      cause: `The server accepts client signatures made with ${[...new Set(sigs.map(signatureSchemeKeyType).filter(Boolean))].join('/')} keys only, and ${f.client} has a ${c!.keyType} key.`,
+      fix: 'Issue the client certificate for a key type the broker accepts, or allow the key type in the broker\'s signature algorithms.' });
+  }
   if (rev?.status === 'revoked') {
     out.push({ kind: 'revoked', confidence: 'likely', evidence: [`${rev.source} lists the certificate as revoked${rev.revokedAt ? ` since ${day(rev.revokedAt)}` : ''}`],
       cause: `${upper(f.client)} is revoked: ${rev.source} lists it${rev.revokedAt ? ` since ${day(rev.revokedAt)}` : ''}${rev.reason ? `, reason ${rev.reason}` : ''}.`,
@@ -162,6 +170,9 @@ function supportedCauses(f: Facts): Draft[] {
   }
   return out;
 }
+
+/** The signature scheme family each certificate key type signs with. */
+const KEY_FAMILY: Record<string, string> = { RSA: 'rsa', 'RSA-PSS': 'rsa', EC: 'ec', Ed25519: 'ed25519', Ed448: 'ed448' };
 
 function staleCrl(f: Facts, confidence: Confidence, evidence: string[]): Draft {
   const r = f.r;

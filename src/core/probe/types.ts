@@ -70,7 +70,7 @@ export interface ProbeOptions {
   /** Run a few short extra connections when the evidence is ambiguous. Default true. */
   differential?: boolean;
   /** Receives every key-log line (SSLKEYLOGFILE format). Never set by default: the lines are secrets. */
-  keylog?: { write(line: Uint8Array): void };
+  keylog?: { write(line: Uint8Array): void; path?: string };
   now?: () => Date;
   /** Cancels the probe: sockets are destroyed and the result says "cancelled". */
   signal?: AbortSignal;
@@ -124,6 +124,9 @@ export interface CertSummary {
   extKeyUsage: string[];
   /** Validity at probe time: "valid", "expired", "notYetValid". */
   validity: 'valid' | 'expired' | 'notYetValid';
+  /** Key algorithm: "RSA", "EC", "Ed25519", ... (with its size or curve in keyDetail). */
+  keyType?: string;
+  keyDetail?: string;
   pem: string;
 }
 

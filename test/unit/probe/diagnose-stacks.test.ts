@@ -138,4 +138,20 @@ describe('evidence-based diagnosis on results captured from other TLS stacks', (
     c.result.staple = { requested: true, present: false, mustStaple: false, problems: [] };
     assert.ok(!run(c).some((d) => /stapl/i.test(d.cause + d.fix)));
   });
+
+  it('a key type the CertificateRequest does not accept is named from the signature algorithms; a matching one is not', () => {
+    const c = load('gnutls-revoked-1.2');
+    delete c.result.revocation;
+    c.result.tls!.acceptedSignatureAlgorithms = ['ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384'];
+    c.result.clientCert!.keyType = 'RSA';
+    const [first] = run(c);
+    assert.equal(first.kind, 'handshake_failure');
+    assert.equal(first.confidence, 'likely');
+    assert.match(first.cause, /accepts client signatures made with ec keys only, and your client certificate .* has a RSA key/);
+    const d = load('gnutls-revoked-1.2');
+    delete d.result.revocation;
+    d.result.tls!.acceptedSignatureAlgorithms = ['ecdsa_secp256r1_sha256'];
+    d.result.clientCert!.keyType = 'EC';
+    assert.ok(!run(d).some((x) => x.kind === 'handshake_failure'));
+  });
 });

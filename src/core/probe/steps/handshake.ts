@@ -17,6 +17,7 @@ export async function handshake(run: ProbeRun, t: ProbeTarget, caDers: Buffer[])
   const servername = o.servername && !net.isIP(o.servername) ? o.servername : (!o.servername && !net.isIP(t.host) ? t.host : undefined);
   const step = run.trace.begin('tls', 'TLS handshake');
   step.detail('SNI', servername ?? '(none: IP address)');
+  if (o.keylog) step.detail('key log', `session secrets appended to ${o.keylog.path ?? 'the key log'} (SSLKEYLOGFILE format): the file is secret`);
   const version = o.tlsVersion === '1.2' ? 'TLSv1.2' : o.tlsVersion === '1.3' ? 'TLSv1.3' : undefined;
   const tap = new RecordTap(run.socket!, { capture: true });
   run.tap = tap;
