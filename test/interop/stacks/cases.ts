@@ -1,6 +1,7 @@
 // The matrix: each case is one server setup (profile) x one client (certificate, TLS version, the
 // CRL a workspace would hold), and the cause the probe must diagnose. The same table drives the
 // per-stack tests and the matrix script.
+import type { FailureKind } from '../../../src/core/probe/types';
 import type { ClientName, StacksPki } from './pki';
 import { STACK_INFO, type Profile, type RunningStack, type StackName } from './stack';
 
@@ -8,11 +9,11 @@ import { STACK_INFO, type Profile, type RunningStack, type StackName } from './s
 export const CONTRACT_KINDS = [
   'revoked', 'client_cert_expired', 'unknown_ca', 'certificate_required', 'server_crl_stale',
   'protocol_version', 'hostname_mismatch', 'incomplete_server_chain', 'not_tls',
-] as const;
+] as const satisfies readonly FailureKind[];
 export type ContractKind = typeof CONTRACT_KINDS[number];
 
 /** Causes a TLS-level rejection contradicts: the server never read an MQTT CONNECT. */
-export const MQTT_LEVEL_KINDS = ['not_authorized', 'bad_credentials', 'identifier_rejected', 'mqtt_refused', 'server_unavailable', 'mqtt_protocol_version'];
+export const MQTT_LEVEL_KINDS: FailureKind[] = ['not_authorized', 'bad_credentials', 'identifier_rejected', 'mqtt_refused', 'server_unavailable', 'mqtt_protocol_version'];
 export const MQTT_LEVEL_WORDS = /\b(client id|client identifier|credentials|user ?name or password|access rules)\b/i;
 
 export interface MatrixCase {
@@ -47,13 +48,13 @@ export const CASES: MatrixCase[] = [
   { id: 'version/server-1.3-client-1.2', what: 'server TLS 1.3 only, client TLS 1.2 only', profile: 'tls13', tls: '1.2', client: 'good', expect: 'protocol_version' },
   { id: 'not-tls', what: 'mqtts:// to a plain MQTT port', profile: 'plain', client: 'good', expect: 'not_tls' },
   ...(['1.2', '1.3'] as const).map((v): MatrixCase => (
-    { id: `ocsp-staple/${v}`, what: 'stapled OCSP response (good) requested', profile: 'mtls', tls: v, client: 'good', ocsp: true, expect: 'ok' })),
+    { id: `ocsp-staple/${v}`, what: 'a stapled OCSP response requested (--ocsp)', profile: 'mtls', tls: v, client: 'good', ocsp: true, expect: 'ok' })),
 ];
 
 /** The cases a stack can serve. */
 export function casesFor(stack: StackName): MatrixCase[] {
   const info = STACK_INFO[stack];
-  return CASES.filter((c) => (c.profile !== 'plain' || info.plain) && (!c.ocsp || info.staples));
+  return CASES.filter((c) => c.profile !== 'plain' || info.plain);
 }
 
 /**

@@ -2,6 +2,7 @@
 // names the --crl file it rests on), and no cause the setup contradicts (another matrix cause, or an
 // MQTT-level cause for a TLS-level refusal).
 import { basename } from 'node:path';
+import type { FailureKind } from '../../../src/core/probe/types';
 import { CONTRACT_KINDS, MQTT_LEVEL_KINDS, MQTT_LEVEL_WORDS, type MatrixCase } from './cases';
 import type { CaseOutcome } from './matrix-run';
 
@@ -22,7 +23,7 @@ export function contractViolation(o: CaseOutcome, expect: MatrixCase['expect']):
   const crl = o.run.args[o.run.args.indexOf('--crl') + 1];
   if (o.run.args.includes('--crl') && !r.diagnosis[0].cause.includes(basename(crl))) return `the cause does not name the CRL it rests on (${basename(crl)}); ${shown}`;
   for (const d of r.diagnosis) {
-    if ((CONTRACT_KINDS as readonly string[]).includes(d.kind) && d.kind !== expect) return `also names ${d.kind}, which this setup contradicts; ${shown}`;
+    if ((CONTRACT_KINDS as readonly FailureKind[]).includes(d.kind) && d.kind !== expect) return `also names ${d.kind}, which this setup contradicts; ${shown}`;
     // Every failing case is refused at the TLS level (or is not TLS): the server never judged a CONNECT.
     if (MQTT_LEVEL_KINDS.includes(d.kind)) return `names the MQTT-level cause ${d.kind} for a TLS-level refusal; ${shown}`;
     if (d.severity === 'error' && MQTT_LEVEL_WORDS.test(d.cause)) return `blames ${MQTT_LEVEL_WORDS.exec(d.cause)![0]} for a TLS-level refusal; ${shown}`;

@@ -24,19 +24,30 @@ listen(Name, Port, tcp, _Opts) ->
     {ok, L} = gen_tcp:listen(Port, [binary, {active, false}, {reuseaddr, true}, {ip, {127, 0, 0, 1}}]),
     spawn(fun() -> accept_tcp(Name, L) end).
 
+%% The acceptors never crash: a connection that fails before its handshake is logged and dropped.
 accept_tls(Name, L) ->
-    {ok, T} = ssl:transport_accept(L),
-    Pid = spawn(fun() -> receive go -> handshake(Name, T) end end),
-    ok = ssl:controlling_process(T, Pid),
-    Pid ! go,
+    case ssl:transport_accept(L) of
+        {ok, T} ->
+            Pid = spawn(fun() -> receive go -> handshake(Name, T) end end),
+            hand_over(ssl, T, Pid, Name);
+        {error, Reason} -> io:format(standard_error, "~p: accept failed: ~0p~n", [Name, Reason])
+    end,
     accept_tls(Name, L).
 
 accept_tcp(Name, L) ->
-    {ok, S} = gen_tcp:accept(L),
-    Pid = spawn(fun() -> receive go -> mqtt(gen_tcp, S, <<>>, 0) end end),
-    ok = gen_tcp:controlling_process(S, Pid),
-    Pid ! go,
+    case gen_tcp:accept(L) of
+        {ok, S} ->
+            Pid = spawn(fun() -> receive go -> mqtt(gen_tcp, S, <<>>, 0) end end),
+            hand_over(gen_tcp, S, Pid, Name);
+        {error, Reason} -> io:format(standard_error, "~p: accept failed: ~0p~n", [Name, Reason])
+    end,
     accept_tcp(Name, L).
+
+hand_over(Mod, S, Pid, Name) ->
+    case Mod:controlling_process(S, Pid) of
+        ok -> Pid ! go;
+        {error, Reason} -> io:format(standard_error, "~p: connection lost: ~0p~n", [Name, Reason]), exit(Pid, kill)
+    end.
 
 handshake(Name, T) ->
     case ssl:handshake(T, 15000) of

@@ -46,7 +46,8 @@ export function outcomeOf(c: MatrixCase, run: ProbeRun): CaseOutcome {
   };
 }
 
-export async function runMatrix(pki: StacksPki, stack: RunningStack, cases: MatrixCase[] = casesFor(stack.name)): Promise<Map<string, CaseOutcome>> {
-  const outcomes = await pool(cases, PROBE_CONCURRENCY, async (c) => outcomeOf(c, await probeCli(probeArgs(pki, stack, c), stack.wrap)));
+/** `extraArgs` go to every probe (e.g. --no-differential, to see what the extra probes add). */
+export async function runMatrix(pki: StacksPki, stack: RunningStack, cases: MatrixCase[] = casesFor(stack.name), extraArgs: string[] = []): Promise<Map<string, CaseOutcome>> {
+  const outcomes = await pool(cases, PROBE_CONCURRENCY, async (c) => outcomeOf(c, await probeCli([...probeArgs(pki, stack, c), ...extraArgs], stack.wrap)));
   return new Map(outcomes.map((o) => [o.case.id, o]));
 }

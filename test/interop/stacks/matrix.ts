@@ -1,12 +1,12 @@
 // Prints the stack x case matrix as markdown: the cause the probe diagnosed (diagnosis[0].kind and
 // its confidence, or "works"), marked where it breaks the contract, and the alerts each stack sent.
 //
-//   npx tsx test/interop/stacks/matrix.ts [--stacks openssl,gnutls,...] [--runs N] [--hog]
+//   npx tsx test/interop/stacks/matrix.ts [--stacks openssl,gnutls,...] [--runs N] [--hog] [--probe-arg ARG]...
 //
 // --runs N runs every case N times against the same servers and lists each case whose answer
 // (verdict, cause, confidence) differed between runs. --hog keeps both cores busy meanwhile with two
-// `yes >/dev/null` processes, started here and killed by their PIDs. Exit 1 when a case breaks the
-// contract or an answer differed.
+// `yes >/dev/null` processes, started here and killed by their PIDs. --probe-arg adds an argument to
+// every probe (e.g. --no-differential). Exit 1 when a case breaks the contract or an answer differed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { casesFor, CASES, expectedFor, expectedWire } from './cases';
 import { LAUNCHERS } from './launchers';
@@ -21,20 +21,22 @@ interface Options {
   stacks: StackName[];
   runs: number;
   hog: boolean;
+  probeArgs: string[];
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { stacks: [...STACKS], runs: 1, hog: false };
+  const o: Options = { stacks: [...STACKS], runs: 1, hog: false, probeArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--hog') o.hog = true;
+    else if (a === '--probe-arg' && argv[i + 1]) o.probeArgs.push(argv[++i]);
     else if (a === '--runs' && /^[1-9]\d?$/.test(argv[i + 1] ?? '')) o.runs = Number(argv[++i]);
     else if (a === '--stacks' && argv[i + 1]) {
       const names = argv[++i].split(',');
       const bad = names.filter((n) => !(STACKS as readonly string[]).includes(n));
       if (bad.length) throw new Error(`--stacks: unknown ${bad.join(', ')} (known: ${STACKS.join(', ')})`);
       o.stacks = names as StackName[];
-    } else throw new Error(`unknown or incomplete option ${a}\nusage: matrix.ts [--stacks a,b] [--runs 1-99] [--hog]`);
+    } else throw new Error(`unknown or incomplete option ${a}\nusage: matrix.ts [--stacks a,b] [--runs 1-99] [--hog] [--probe-arg ARG]...`);
   }
   return o;
 }
@@ -64,7 +66,7 @@ async function main(): Promise<number> {
         stack = await LAUNCHERS[name](pki, tmp.dir);
         const all: Array<Map<string, CaseOutcome>> = [];
         for (let i = 0; i < opts.runs; i++) {
-          all.push(await runMatrix(pki, stack));
+          all.push(await runMatrix(pki, stack, undefined, opts.probeArgs));
           process.stderr.write(`${name}: run ${i + 1}/${opts.runs} done\n`);
         }
         runs.set(name, all);

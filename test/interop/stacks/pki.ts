@@ -30,12 +30,10 @@ export interface StacksPki {
   wrongNameChainFile: string;
   wrongNameBundle: string;
   clients: Record<ClientName, OpensslCert>;
-  /** The issuing CA's CRL alone (openssl s_server -CRL loads one CRL), current and stale. */
+  /** The issuing CA's CRL alone, current and stale: what s_server loads (-CRL takes one CRL) and the probe's --crl. */
   issuingCrl: { current: string; stale: string };
-  /** The issuing CA's CRL + the root's current CRL: for servers that check the whole chain (nginx, HAProxy). */
+  /** The issuing CA's CRL + the root's current CRL: the CRL file of the other servers (nginx and HAProxy check the whole chain). */
   crl: { current: string; stale: string };
-  /** The stale CRL's nextUpdate (ISO). */
-  staleNextUpdate: string;
   /** DER OCSP response "good" for the server certificate, signed by the issuing CA. */
   ocspGood: string;
 }
@@ -106,7 +104,6 @@ export async function makeStacksPki(dir: string): Promise<StacksPki> {
       current: cat(join(dir, 'crl-current.pem'), issuingCurrent, rootCrl),
       stale: cat(join(dir, 'crl-stale.pem'), issuingStale, rootCrl),
     },
-    staleNextUpdate: '2025-02-01T00:00:00.000Z',
     ocspGood,
   };
 }
