@@ -87,10 +87,10 @@ describe('broker and OCSP commands (extension host)', function () {
     assert.match(state.tooltip ?? '', /accepted [1-9]/);
   });
 
-  it('a connected mqtt.js client is listed with its CN and TLS version while it stays connected', async () => {
+  for (const [protocolVersion, name] of [[4, '3.1.1'], [5, '5.0']] as const) it(`a connected mqtt.js MQTT ${name} client is listed with its CN, MQTT and TLS version while it stays connected`, async () => {
     const client = mqtt.connect(`mqtts://localhost:${started.port}`, {
       ca: readFileSync(caFile), cert: readFileSync(good.cert), key: readFileSync(good.key),
-      clientId: 'it-connected', reconnectPeriod: 0, connectTimeout: 10_000, protocolVersion: 4,
+      clientId: 'it-connected', reconnectPeriod: 0, connectTimeout: 10_000, protocolVersion,
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -99,11 +99,11 @@ describe('broker and OCSP commands (extension host)', function () {
       });
       let listed: Node | undefined;
       for (let i = 0; i < 50 && !listed; i++) {
-        listed = (await status()).find((n) => n.id === 'clients')?.children?.find((c) => c.label === 'device-good');
+        listed = (await status()).find((n) => n.id === 'clients')?.children?.find((c) => c.label === 'device-good' && c.description?.startsWith(`MQTT ${name} `));
         if (!listed) await new Promise((r) => setTimeout(r, 100));
       }
       assert.ok(listed, 'the connected client is not in the Local Broker view');
-      assert.match(listed.description ?? '', /^TLSv1\.3 · it-connected/);
+      assert.equal(listed.description?.split(' · ').slice(0, 3).join(' · '), `MQTT ${name} · TLSv1.3 · it-connected`);
     } finally {
       await client.endAsync();
     }

@@ -20,10 +20,31 @@ import { CrlStore } from './crlStore';
 import { checkClient, type ClientCertInfo } from './clientCheck';
 import { crlProblem } from './crlTrust';
 import { Emitter, type Event } from './events';
-import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, StapleSummary, Transport } from './types';
+import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, MqttVersion, StapleSummary, Transport } from './types';
 
 /** TLS 1.2 suites we offer by default: AEAD only (GCM, ChaCha20-Poly1305) with forward secrecy. */
 const TLS12_AEAD = 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256';
+
+/**
+ * The MQTT engine's limits, named after EMQX's defaults: topic aliases up to 65535
+ * (mqtt.max_topic_alias), max_packet_size, sessions capped at 2 h (mqtt.session_expiry_interval)
+ * and a bounded number of pending sessions and delayed wills, so a client cycling ids cannot grow
+ * the broker's memory without end.
+ */
+function aedesOptions(c: BrokerConfig) {
+  return {
+    connectTimeout: c.idle_timeout,
+    topicAliasMaximum: 65535,
+    maximumPacketSize: c.max_packet_size,
+    sessionExpiryIntervalLimit: 2 * 60 * 60,
+    pendingSessionsLimit: 10_000,
+  };
+}
+
+/** MQTT protocol level (CONNECT) -> the version name clients and EMQX's dashboard show. */
+export function mqttVersionName(level: number | undefined): MqttVersion | undefined {
+  return level === 3 ? '3.1' : level === 4 ? '3.1.1' : level === 5 ? '5.0' : undefined;
+}
 
 export class BrokerStartError extends Error {
   constructor(message: string) {
@@ -43,6 +64,7 @@ interface ConnMeta {
   code?: string;
   note?: string;
   clientId?: string;
+  mqttVersion?: MqttVersion;
   connectedAt?: Date;
   subscriptions: Set<string>;
   messagesIn: number;
@@ -133,7 +155,7 @@ export class TlsMqttBroker {
       this.createContext();
       this.reportCrlCoverage();
       if (c.enable_ocsp_stapling) this.startStapler();
-      this.aedes = await Aedes.createBroker({ connectTimeout: c.idle_timeout });
+      this.aedes = await Aedes.createBroker(aedesOptions(c));
       this.watchAedes(this.aedes);
       this.running = true;
       const listeners: BrokerState['listeners'] = [];
@@ -195,7 +217,7 @@ export class TlsMqttBroker {
     for (const m of this.conns.values()) {
       if (!m.clientId || !m.connectedAt) continue;
       out.push({
-        clientId: m.clientId, transport: m.transport, remoteAddress: m.info.remoteAddress, remotePort: m.info.remotePort,
+        clientId: m.clientId, mqttVersion: m.mqttVersion, transport: m.transport, remoteAddress: m.info.remoteAddress, remotePort: m.info.remotePort,
         tlsVersion: m.info.protocol, cipher: m.info.cipher, clientCert: m.clientCert, connectedAt: m.connectedAt,
         subscriptions: [...m.subscriptions], messagesIn: m.messagesIn,
       });
@@ -454,9 +476,11 @@ export class TlsMqttBroker {
       const m = this.metaOf(client);
       if (m) {
         m.clientId = client.id;
+        m.mqttVersion = mqttVersionName(client.version);
         m.connectedAt = time();
       }
-      this.emit({ type: 'mqtt', time: time(), action: 'connect', clientId: client.id, detail: m ? `${m.transport} ${m.info.remoteAddress}:${m.info.remotePort}` : undefined });
+      const version = mqttVersionName(client.version);
+      this.emit({ type: 'mqtt', time: time(), action: 'connect', clientId: client.id, mqttVersion: version, detail: m ? `MQTT ${version ?? '?'}, ${m.transport} ${m.info.remoteAddress}:${m.info.remotePort}` : undefined });
     });
     aedes.on('clientDisconnect', (client) => {
       const m = this.metaOf(client);

@@ -2,7 +2,7 @@
 // `resolveBrokerConfig` turns loose JSON (CLI file, VS Code settings) into a checked config with
 // defaults and clear messages for every mistake.
 import { isAbsolute, resolve } from 'node:path';
-import { parseDuration } from './duration';
+import { parseDuration, parseSize } from './duration';
 
 export type TlsVersionName = 'tlsv1.2' | 'tlsv1.3';
 
@@ -32,6 +32,11 @@ export interface BrokerConfig {
   /** Time a TLS-connected client has to send MQTT CONNECT (EMQX idle_timeout). Default 15 s. */
   idle_timeout: number;
   max_connections: number;
+  /**
+   * Largest MQTT packet a client may send, in bytes (EMQX mqtt.max_packet_size, default 1MB).
+   * A larger declared length ends the connection: MQTT 5 DISCONNECT 0x95, 3.1.1 a close.
+   */
+  max_packet_size: number;
   enable_crl_check: boolean;
   /** Local CRL files (PEM, several blocks allowed, or DER), reloaded when they change. */
   crl_files: string[];
@@ -65,6 +70,7 @@ export const brokerDefaults = {
   handshake_timeout: 15_000,
   idle_timeout: 15_000,
   max_connections: 10_000,
+  max_packet_size: 1024 * 1024,
   enable_crl_check: false,
   crl_files: [],
   crl_cache_urls: [],
@@ -80,7 +86,7 @@ export const brokerDefaults = {
 
 const known = new Set<string>([
   'bind', 'port', 'wssPort', 'wssPath', 'certfile', 'keyfile', 'chainfile', 'cacertfile', 'verify', 'fail_if_no_peer_cert',
-  'tls_versions', 'ciphers', 'handshake_timeout', 'idle_timeout', 'max_connections', 'enable_crl_check', 'crl_files', 'crl_cache_urls',
+  'tls_versions', 'ciphers', 'handshake_timeout', 'idle_timeout', 'max_connections', 'max_packet_size', 'enable_crl_check', 'crl_files', 'crl_cache_urls',
   'crl_cache_refresh_interval', 'crl_cache_http_timeout', 'crl_missing', 'crl_stale', 'crl_file_poll_interval',
   'enable_ocsp_stapling', 'ocsp_responder_url', 'ocsp_issuer_pem', 'ocsp_refresh_interval', 'ocsp_refresh_http_timeout',
 ]);
@@ -134,6 +140,15 @@ function oneOf<T extends string>(raw: Raw, key: string, values: readonly T[], df
   throw new BrokerConfigError(`${key}: expected one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
 }
 
+function size(raw: Raw, key: string, dflt: number): number {
+  if (raw[key] === undefined) return dflt;
+  try {
+    return parseSize(raw[key], key);
+  } catch (err) {
+    throw new BrokerConfigError((err as Error).message);
+  }
+}
+
 function duration(raw: Raw, key: string, dflt: number): number {
   if (raw[key] === undefined) return dflt;
   try {
@@ -183,6 +198,7 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
     handshake_timeout: duration(raw, 'handshake_timeout', brokerDefaults.handshake_timeout),
     idle_timeout: duration(raw, 'idle_timeout', brokerDefaults.idle_timeout),
     max_connections: Number(raw.max_connections ?? brokerDefaults.max_connections),
+    max_packet_size: size(raw, 'max_packet_size', brokerDefaults.max_packet_size),
     enable_crl_check: bool(raw, 'enable_crl_check', brokerDefaults.enable_crl_check),
     crl_files: list(raw, 'crl_files').map((f) => (isAbsolute(f) ? f : resolve(baseDir, f))),
     crl_cache_urls: urls,
@@ -198,6 +214,8 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
     ocsp_refresh_http_timeout: duration(raw, 'ocsp_refresh_http_timeout', brokerDefaults.ocsp_refresh_http_timeout),
   };
   if (!Number.isInteger(cfg.max_connections) || cfg.max_connections < 1) throw new BrokerConfigError(`max_connections: expected a positive integer, got ${JSON.stringify(raw.max_connections)}`);
+  // MQTT's remaining length field ends at 268,435,455 (256 MB); below 64 bytes no CONNECT fits.
+  if (cfg.max_packet_size < 64 || cfg.max_packet_size > 268_435_460) throw new BrokerConfigError(`max_packet_size: expected 64 bytes to 256MB, got ${JSON.stringify(raw.max_packet_size)}`);
   if (cfg.handshake_timeout <= 0 || cfg.idle_timeout <= 0) throw new BrokerConfigError('handshake_timeout and idle_timeout must be positive');
   if (cfg.crl_cache_refresh_interval <= 0 || cfg.crl_cache_http_timeout <= 0) throw new BrokerConfigError('crl_cache_refresh_interval and crl_cache_http_timeout must be positive');
   if (cfg.enable_crl_check && cfg.verify !== 'verify_peer') throw new BrokerConfigError('enable_crl_check needs verify = verify_peer (CRLs are checked against client certificates)');

@@ -5,6 +5,8 @@ import type { StapleState } from '../ocsp/stapler';
 
 export type Transport = 'mqtts' | 'wss';
 export type LogLevel = 'info' | 'warn' | 'error';
+/** MQTT protocol version of a connected client (CONNECT protocol level 3, 4, 5). */
+export type MqttVersion = '3.1' | '3.1.1' | '5.0';
 
 export interface StapleSummary {
   stapling: boolean;
@@ -39,12 +41,14 @@ export type BrokerEvent =
   | { type: 'listening'; time: Date; transport: Transport; address: string; port: number }
   | ConnectionEvent
   | { type: 'handshakeFailed'; time: Date; transport: Transport; remoteAddress: string; remotePort: number; message: string }
-  | { type: 'mqtt'; time: Date; action: 'connect' | 'disconnect' | 'subscribe' | 'unsubscribe' | 'error'; clientId: string; detail?: string }
+  | { type: 'mqtt'; time: Date; action: 'connect' | 'disconnect' | 'subscribe' | 'unsubscribe' | 'error'; clientId: string; mqttVersion?: MqttVersion; detail?: string }
   | { type: 'log'; time: Date; level: LogLevel; source: 'broker' | 'crl' | 'ocsp'; message: string }
   | { type: 'stopped'; time: Date };
 
 export interface ConnectedClient {
   clientId: string;
+  /** Undefined only for a protocol level aedes would not accept. */
+  mqttVersion?: MqttVersion;
   transport: Transport;
   remoteAddress: string;
   remotePort: number;

@@ -1,4 +1,4 @@
-// The "Local Broker" view: state and listeners, connected clients (CN, TLS version), recent
+// The "Local Broker" view: state and listeners, connected clients (CN, MQTT and TLS version), recent
 // rejections with the reason and the alert sent, CRL sources, staple state, the OCSP responder and
 // published CRLs. Elements are plain data rebuilt from the controller's snapshot, debounced, on
 // every broker event.
@@ -114,7 +114,7 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
       id: 'clients', label: 'Connected clients', icon: 'person', description: String(s.clients.length),
       children: s.clients.map((c) => ({
         id: `client:${c.clientId}:${c.remotePort}`, label: cn(c.clientCert?.subject) ?? c.clientId,
-        description: `${c.tlsVersion} · ${c.clientId} · ${c.messagesIn} msg`, icon: 'vm-connect',
+        description: `MQTT ${c.mqttVersion ?? '?'} · ${c.tlsVersion} · ${c.clientId} · ${c.messagesIn} msg`, icon: 'vm-connect',
         tooltip: `${c.clientCert?.subject ?? 'no client certificate'}\nserial ${c.clientCert?.serial ?? '-'}\n${c.remoteAddress}:${c.remotePort} ${c.cipher}\nsubscriptions: ${c.subscriptions.join(', ') || 'none'}`,
       })),
     });
