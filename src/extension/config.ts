@@ -47,6 +47,7 @@ export interface BrokerSettings {
   verify: 'verify_peer' | 'verify_none';
   failIfNoPeerCert: boolean;
   tlsVersions: string[];
+  maxPacketSize: string;
   enableCrlCheck: boolean;
   crlFiles: string[];
   crlCacheUrls: string[];
@@ -71,6 +72,7 @@ export function readBrokerSettings(): BrokerSettings {
     verify: c.get<'verify_peer' | 'verify_none'>('broker.verify', 'verify_peer'),
     failIfNoPeerCert: c.get<boolean>('broker.failIfNoPeerCert', true),
     tlsVersions: c.get<string[]>('broker.tlsVersions', ['tlsv1.3', 'tlsv1.2']),
+    maxPacketSize: c.get<string>('broker.maxPacketSize', '1MB'),
     enableCrlCheck: c.get<boolean>('broker.enableCrlCheck', true),
     crlFiles: c.get<string[]>('broker.crlFiles', []),
     crlCacheUrls: c.get<string[]>('broker.crlCacheUrls', []),

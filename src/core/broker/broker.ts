@@ -109,6 +109,8 @@ export class TlsMqttBroker {
   private httpServer?: http.Server;
   private running = false;
   private expiryTimers: NodeJS.Timeout[] = [];
+  /** wss sockets waiting for their WebSocket upgrade (closed after idle_timeout). */
+  private readonly upgradeTimers = new Map<object, NodeJS.Timeout>();
   private starting?: Promise<BrokerState['listeners']>;
   private stopping?: Promise<void>;
   private stopDone?: Promise<void>;
@@ -206,6 +208,8 @@ export class TlsMqttBroker {
     this.store?.dispose();
     for (const t of this.expiryTimers) clearTimeout(t);
     this.expiryTimers = [];
+    for (const t of this.upgradeTimers.values()) clearTimeout(t);
+    this.upgradeTimers.clear();
     this.hub.removeAllListeners();
     this.conns.clear();
     this.emit({ type: 'stopped', time: new Date(this.now()) });
@@ -440,7 +444,27 @@ export class TlsMqttBroker {
     }
     info.socket.on('error', () => undefined);
     if (transport === 'mqtts') this.aedes.handle(info.socket);
-    else this.httpServer?.emit('connection', info.socket);
+    else this.handToWebSocket(info);
+  }
+
+  /**
+   * The HTTP server never listens, so Node's own header/request timeouts never run for it: the
+   * WebSocket upgrade gets idle_timeout here, as MQTT CONNECT does on the TLS listener (after the
+   * upgrade aedes' connect timeout takes over).
+   */
+  private handToWebSocket(info: HandshakeInfo): void {
+    const socket = info.socket;
+    const timer = setTimeout(() => {
+      this.log('warn', 'broker', `wss ${info.remoteAddress}:${info.remotePort}: no WebSocket upgrade within ${this.config.idle_timeout} ms (idle_timeout); connection closed`);
+      socket.destroy();
+    }, this.config.idle_timeout);
+    timer.unref();
+    this.upgradeTimers.set(socket, timer);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.upgradeTimers.delete(socket);
+    });
+    this.httpServer?.emit('connection', socket);
   }
 
   private setupWebSocket(): void {
@@ -451,11 +475,15 @@ export class TlsMqttBroker {
     httpServer.headersTimeout = 10_000;
     httpServer.requestTimeout = 15_000;
     this.httpServer = httpServer;
-    this.wss = new WebSocketServer({ server: httpServer, path: this.config.wssPath, maxPayload: 16 * 1024 * 1024, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false) });
+    // Bounds what one WebSocket message buffers; room for two maximum packets, so that an
+    // oversized MQTT packet is refused by the MQTT rules (DISCONNECT 0x95), not by a WebSocket close.
+    this.wss = new WebSocketServer({ server: httpServer, path: this.config.wssPath, maxPayload: 2 * this.config.max_packet_size + 64 * 1024, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false) });
     this.wss.on('connection', (ws, req) => {
       const stream = createWebSocketStream(ws);
       stream.on('error', () => undefined);
       const tlsSocket = req.socket as tls.TLSSocket;
+      clearTimeout(this.upgradeTimers.get(tlsSocket));
+      this.upgradeTimers.delete(tlsSocket);
       const meta = this.conns.get(tlsSocket);
       const client = this.aedes?.handle(stream, req);
       if (client && meta) {

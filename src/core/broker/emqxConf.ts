@@ -87,6 +87,10 @@ export function parseEmqxConf(text: string): EmqxConfResult {
       options.idle_timeout = value;
       return;
     }
+    if (key === 'zone.external.max_packet_size' || key === 'mqtt.max_packet_size') {
+      options.max_packet_size = value;
+      return;
+    }
     const name = key.startsWith(`${SSL}.`) ? key.slice(SSL.length + 1) : key.startsWith('crl_cache_') ? key : undefined;
     const ours = name === undefined ? undefined : sslKeys[name];
     if (!ours) {

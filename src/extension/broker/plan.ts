@@ -37,6 +37,7 @@ export async function planBroker(s: BrokerSettings, o: PlanOverrides): Promise<B
     verify: s.verify,
     fail_if_no_peer_cert: s.failIfNoPeerCert,
     tls_versions: s.tlsVersions,
+    max_packet_size: s.maxPacketSize,
     enable_crl_check: s.enableCrlCheck && s.verify === 'verify_peer',
     crl_cache_urls: s.crlCacheUrls,
     crl_cache_refresh_interval: s.crlCacheRefreshInterval,

@@ -21,6 +21,13 @@ describe('broker configuration', () => {
     assert.deepEqual(c.tls_versions, ['tlsv1.3', 'tlsv1.2']);
     assert.equal(c.crl_missing, 'reject');
     assert.equal(c.crl_stale, 'reject');
+    assert.equal(c.max_packet_size, 1024 * 1024);
+  });
+
+  it('reads max_packet_size in EMQX units', () => {
+    assert.equal(resolveBrokerConfig({ ...base, max_packet_size: '256KB' }).max_packet_size, 256 * 1024);
+    assert.equal(resolveBrokerConfig({ ...base, max_packet_size: '2MB' }).max_packet_size, 2 * 1024 * 1024);
+    assert.equal(resolveBrokerConfig({ ...base, max_packet_size: 4096 }).max_packet_size, 4096);
   });
 
   it('parses durations like EMQX', () => {
@@ -41,6 +48,8 @@ describe('broker configuration', () => {
     ['a bad port', { ...base, port: 70000 }, /port: expected a port/],
     ['a non-http CRL URL', { ...base, enable_crl_check: true, crl_cache_urls: ['ftp://x/y.crl'] }, /not an http\(s\) URL/],
     ['a bad policy', { ...base, crl_missing: 'maybe' }, /crl_missing: expected one of reject, allow/],
+    ['a size that is not one', { ...base, max_packet_size: 'huge' }, /max_packet_size: expected a size like "1MB"/],
+    ['a packet size past MQTT\'s 256 MB', { ...base, max_packet_size: '1GB' }, /max_packet_size: expected 64 bytes to 256MB/],
     ['not an object', [] as unknown as Record<string, unknown>, /must be a JSON object/],
   ];
   for (const [what, input, message] of bad) {
@@ -76,6 +85,7 @@ listener.ssl.external.ocsp_responder_url = http://127.0.0.1:9877
 listener.ssl.external.ocsp_refresh_interval = 5m
 listener.wss.external = 8084
 listener.wss.external.mqtt_path = /mqtt
+mqtt.max_packet_size = 512KB
 node.name = emqx@127.0.0.1
 `;
 
@@ -88,6 +98,7 @@ node.name = emqx@127.0.0.1
     assert.equal(c.wssPort, 8084);
     assert.equal(c.keyfile, '/opt/emqx/etc/certs/key.pem');
     assert.equal(c.max_connections, 102400);
+    assert.equal(c.max_packet_size, 512 * 1024);
     assert.equal(c.enable_crl_check, true);
     assert.deepEqual(c.crl_cache_urls, ['http://127.0.0.1:8080/intermediate.crl.pem', 'http://127.0.0.1:8080/root.crl.pem']);
     assert.equal(c.crl_cache_refresh_interval, 900_000);
