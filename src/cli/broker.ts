@@ -18,20 +18,24 @@ FILE is JSON with EMQX-named options, or EMQX 4.x emqx.conf lines (listener.ssl.
 listener.wss.external*, crl_cache_*). Options given here override the file.
 
   --config FILE          JSON or emqx.conf
+  --profile P            emqx5 (default): CRLs from the client certificates' distribution points;
+                         emqx4: CRL files and URLs; mosquitto: one CRL file, leaf only
   --bind ADDR            default 127.0.0.1
   --port N               MQTT over TLS, default 8883 (0: any free port)
   --wss-port N|off       MQTT over WebSocket+TLS, default 8084
   --cert FILE --key FILE [--chain FILE]     server certificate, key, intermediates
   --ca FILE              CAs for client certificates (two-way TLS)
   --no-verify            one-way TLS (no client certificate)
-  --crl FILE             CRL file (repeatable); turns CRL checking on
-  --crl-url URL          CRL URL (repeatable); turns CRL checking on
+  --crl-check            turn CRL checking on (emqx5: from the distribution points)
+  --crl FILE             CRL file (repeatable; emqx4, mosquitto); turns CRL checking on
+  --crl-url URL          CRL URL (repeatable; emqx4); turns CRL checking on
+  --max-packet-size S    largest MQTT packet, e.g. 1MB (default), 256KB
   --ocsp-url URL         staple OCSP responses from this responder
   --json                 print events as JSON lines
   --status-interval SEC  also print the broker state every SEC seconds
 
-Example JSON: {"certfile":"server.crt","keyfile":"server.key","cacertfile":"ca.pem",
-  "enable_crl_check":true,"crl_files":["ca.crl.pem"],"crl_cache_refresh_interval":"15m"}`;
+Example JSON: {"profile":"emqx5","certfile":"server.crt","keyfile":"server.key","cacertfile":"ca.pem",
+  "enable_crl_check":true,"crl_cache_refresh_interval":"15m","crl_cache_capacity":100}`;
 
 function loadConfigFile(path: string): { options: Record<string, unknown>; baseDir: string; notes: string[] } {
   let text: string;
@@ -72,6 +76,9 @@ export const brokerCommand: CliCommand = {
     const file = v.config ? loadConfigFile(v.config) : { options: {}, baseDir: process.cwd(), notes: [] };
     const o: Record<string, unknown> = { ...file.options };
     const cwd = process.cwd();
+    if (v.profile) o.profile = v.profile;
+    if (v['max-packet-size']) o.max_packet_size = v['max-packet-size'];
+    if (v['crl-check']) o.enable_crl_check = true;
     if (v.bind) o.bind = v.bind;
     if (v.port !== undefined) o.port = Number(v.port);
     if (v['wss-port'] !== undefined) o.wssPort = v['wss-port'] === 'off' ? null : Number(v['wss-port']);
@@ -92,6 +99,10 @@ export const brokerCommand: CliCommand = {
       o.ocsp_responder_url = v['ocsp-url'];
       o.enable_ocsp_stapling = true;
     }
+    const notes = [...file.notes];
+    if (o.profile === undefined && (v.crl?.length || v['crl-url']?.length)) {
+      notes.push('--crl/--crl-url: profile emqx4 (EMQX 5 has no CRL files or URL lists; give --profile to choose)');
+    }
     let config;
     try {
       config = resolveBrokerConfig(o, file.baseDir);
@@ -101,7 +112,7 @@ export const brokerCommand: CliCommand = {
     }
     const json = !!v.json;
     const print = (line: string): void => void process.stdout.write(`${line}\n`);
-    for (const n of file.notes) print(`note: ${n}`);
+    for (const n of notes) print(`note: ${n}`);
     if (!['127.0.0.1', '::1', 'localhost'].includes(config.bind)) print(`WARNING: binding ${config.bind}: the broker is reachable from other machines`);
     const broker = new TlsMqttBroker(config);
     broker.onEvent((e) => print(json ? JSON.stringify(e) : formatBrokerEvent(e)));
@@ -137,6 +148,9 @@ function parse(argv: string[]) {
     strict: true,
     options: {
       config: { type: 'string' },
+      profile: { type: 'string' },
+      'crl-check': { type: 'boolean' },
+      'max-packet-size': { type: 'string' },
       bind: { type: 'string' },
       port: { type: 'string' },
       'wss-port': { type: 'string' },

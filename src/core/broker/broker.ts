@@ -13,11 +13,12 @@ import { decodeCertificate } from '../decode/certificate';
 import type { CertificateModel } from '../model';
 import { OcspStapler } from '../ocsp/stapler';
 import { alertName } from '../tls/alerts';
-import { TlsAcceptor, type HandshakeInfo } from '../tls/tlsAcceptor';
+import { TlsAcceptor, type HandshakeInfo, type Verdict } from '../tls/tlsAcceptor';
 import { tls13CipherSuites } from '../tls/tls13Record';
 import type { BrokerConfig } from './config';
 import { CrlStore } from './crlStore';
-import { checkClient, type ClientCertInfo } from './clientCheck';
+import { checkClient, type CheckResult, type ClientCertInfo } from './clientCheck';
+import { CdpCrlCache } from './cdpCache';
 import { crlProblem } from './crlTrust';
 import { Emitter, type Event } from './events';
 import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, MqttVersion, StapleSummary, Transport } from './types';
@@ -99,6 +100,7 @@ export class TlsMqttBroker {
   private context?: tls.SecureContext;
   private readonly hub: tls.Server;
   private store?: CrlStore;
+  private cdp?: CdpCrlCache;
   private stapler?: OcspStapler;
   private aedes?: Aedes;
   private readonly servers: Array<{ transport: Transport; server: net.Server }> = [];
@@ -134,7 +136,18 @@ export class TlsMqttBroker {
     const c = this.config;
     try {
       this.files = this.loadFiles();
-      if (c.enable_crl_check) {
+      if (c.enable_crl_check && c.profile === 'emqx5') {
+        this.cdp = new CdpCrlCache({
+          refreshIntervalMs: c.crl_cache_refresh_interval,
+          httpTimeoutMs: c.crl_cache_http_timeout,
+          capacity: c.crl_cache_capacity,
+          now: this.now,
+          log: (level, message) => this.log(level, 'crl', message),
+          validate: (model) => crlProblem(model, this.files?.caModels ?? []),
+        });
+        this.cdp.start();
+        this.log('info', 'crl', `profile emqx5: client certificates are checked (leaf only) against the CRL at their CRL distribution point, fetched on first sight and refreshed every ${c.crl_cache_refresh_interval} ms; no CRL, no connection`);
+      } else if (c.enable_crl_check) {
         this.store = new CrlStore({
           files: c.crl_files,
           urls: c.crl_cache_urls,
@@ -206,6 +219,7 @@ export class TlsMqttBroker {
     }
     this.stapler?.dispose();
     this.store?.dispose();
+    this.cdp?.dispose();
     for (const t of this.expiryTimers) clearTimeout(t);
     this.expiryTimers = [];
     for (const t of this.upgradeTimers.values()) clearTimeout(t);
@@ -238,7 +252,11 @@ export class TlsMqttBroker {
     return {
       running: this.running,
       listeners,
-      crl: { enabled: this.config.enable_crl_check, sources: this.store?.state() ?? [], activeCrls: this.store?.crls().length ?? 0, ...coverage },
+      profile: this.config.profile,
+      crl: {
+        enabled: this.config.enable_crl_check, sources: this.store?.state() ?? [], activeCrls: (this.store?.crls().length ?? 0) + (this.cdp?.state().filter((e) => e.crl).length ?? 0),
+        distributionPoints: this.cdp?.state() ?? [], ...coverage,
+      },
       staples: this.stapler?.state() ?? [],
       stats: this.currentStats(),
     };
@@ -375,9 +393,12 @@ export class TlsMqttBroker {
       requestCert: this.config.verify === 'verify_peer',
       handshakeTimeoutMs: this.config.handshake_timeout,
       verify: (info) => {
-        const r = checkClient(info, this.config, this.store, this.now());
-        this.conns.set(info.socket, { transport, info, clientCert: r.cert, code: r.code, note: r.note, subscriptions: new Set(), messagesIn: 0 });
-        return r.verdict;
+        const record = (r: CheckResult): Verdict => {
+          this.conns.set(info.socket, { transport, info, clientCert: r.cert, code: r.code, note: r.note, subscriptions: new Set(), messagesIn: 0 });
+          return r.verdict;
+        };
+        const r = checkClient(info, this.config, { store: this.store, cdp: this.cdp }, this.now(), transport);
+        return r instanceof Promise ? r.then(record) : record(r);
       },
       onAccepted: (info) => this.onAccepted(transport, info),
       onRejected: (info, verdict, outcome) => {

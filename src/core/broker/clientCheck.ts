@@ -10,10 +10,14 @@
 import type { DetailedPeerCertificate } from 'node:tls';
 import { decodeCertificate } from '../decode/certificate';
 import type { CertificateModel } from '../model';
-import { alertForMissingCertificate, alertForVerifyError, AlertDescription } from '../tls/alerts';
+import { alertForMissingCertificate, alertForVerifyError, AlertDescription, type AlertCode } from '../tls/alerts';
 import type { HandshakeInfo, Verdict } from '../tls/tlsAcceptor';
+import { normalizeSerial } from '../decode/validity';
 import type { BrokerConfig } from './config';
+import type { CdpCrlCache } from './cdpCache';
+import { cdpUrls, isHttpUrl } from './distributionPoints';
 import type { CrlStore, LoadedCrl } from './crlStore';
+import type { Transport } from './types';
 
 export interface ClientCertInfo {
   subject: string;
@@ -80,7 +84,7 @@ interface CrlFindings {
   stale: LoadedCrl[];
 }
 
-function crlFindings(chain: CertificateModel[], store: CrlStore, now: number): CrlFindings {
+function crlFindings(chain: CertificateModel[], leaf: CertificateModel, store: CrlStore, now: number): CrlFindings {
   const f: CrlFindings = { missing: [], stale: [] };
   for (const c of checkedCerts(chain)) {
     const crls = store.crlsFor(c.issuer.derHex);
@@ -90,7 +94,7 @@ function crlFindings(chain: CertificateModel[], store: CrlStore, now: number): C
     }
     const hit = store.findRevocation(c.issuer.derHex, c.serialHex);
     if (hit && !f.revoked) {
-      const who = c === chain[0] ? 'certificate' : `issuing CA certificate "${c.subject.rfc4514}"`;
+      const who = c === leaf ? 'certificate' : `issuing CA certificate "${c.subject.rfc4514}"`;
       const reason = hit.entry.reason ? `, ${hit.entry.reason}` : '';
       f.revoked = `${who} revoked: serial ${c.serialColon}, revoked ${utc(hit.entry.revocationDate)}${reason}, ${crlLabel(hit.crl)}`;
     }
@@ -105,7 +109,18 @@ const UNKNOWN_CA = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_CHAIN_TOO_LONG', 'INVALID_CA', 'PATH_LENGTH_EXCEEDED',
 ]);
 
-export function checkClient(info: HandshakeInfo, config: BrokerConfig, store: CrlStore | undefined, now: number): CheckResult {
+export interface RevocationSources {
+  /** emqx4 and mosquitto: CRL files and URLs. */
+  store?: CrlStore;
+  /** emqx5: CRLs from the client certificates' distribution points. */
+  cdp?: CdpCrlCache;
+}
+
+/**
+ * The verdict on a client. Synchronous except in the emqx5 profile on a cache miss, where the
+ * CRL is fetched from the certificate's distribution point during the handshake.
+ */
+export function checkClient(info: HandshakeInfo, config: BrokerConfig, sources: RevocationSources, now: number, transport: Transport = 'mqtts'): CheckResult | Promise<CheckResult> {
   if (config.verify === 'verify_none') return { verdict: { accept: true } };
   let chain: CertificateModel[];
   try {
@@ -119,29 +134,98 @@ export function checkClient(info: HandshakeInfo, config: BrokerConfig, store: Cr
     return { code: 'NO_PEER_CERTIFICATE', verdict: { accept: false, alert: alertForMissingCertificate(info.protocol), reason: 'no client certificate: this listener requires one (verify_peer, fail_if_no_peer_cert)' } };
   }
   const cert = certInfo(leaf);
-  const reject = (code: string, reason: string): CheckResult => ({ cert, code, verdict: { accept: false, alert: alertForVerifyError(code), reason } });
   const code = info.authorizationError;
-
   // OpenSSL order: a chain that cannot be built fails before any revocation check.
   if (code && UNKNOWN_CA.has(code)) {
-    return reject(code, `unknown CA: issuer "${leaf.issuer.rfc4514}" of "${leaf.subject.rfc4514}" is not a trusted client CA (${code})`);
+    return rejectWith(cert, code, `unknown CA: issuer "${leaf.issuer.rfc4514}" of "${leaf.subject.rfc4514}" is not a trusted client CA (${code})`);
   }
-  let note: string | undefined;
-  if (config.enable_crl_check && store) {
-    const f = crlFindings(chain, store, now);
-    if (f.revoked) return reject('CERT_REVOKED', f.revoked);
-    if (f.missing.length) {
-      const text = `no CRL loaded for CA ${f.missing.map((m) => `"${m}"`).join(', ')}: with CRL checking on, every CA in the client's chain needs a current CRL`;
-      if (config.crl_missing !== 'allow') return reject('UNABLE_TO_GET_CRL', text);
-      note = `${text}; accepted because crl_missing = allow`;
-    } else if (f.stale.length) {
-      const text = f.stale.map((c) => `the broker's ${crlLabel(c)} for "${c.model.issuer.rfc4514}" expired ${utc(c.model.nextUpdate as Date)}`).join('; ')
-        + ': every client of that CA is refused until a fresh CRL is loaded (clients see "certificate expired"); the client certificate itself may be fine';
-      if (config.crl_stale !== 'allow') return reject('CRL_HAS_EXPIRED', text);
-      note = `${text}; accepted because crl_stale = allow`;
+  if (!config.enable_crl_check) return verifyResult(cert, chain, code, now);
+  switch (config.profile) {
+    case 'emqx5':
+      if (!sources.cdp) return verifyResult(cert, chain, code, now);
+      return emqx5Revocation(leaf, sources.cdp, now).then((r) => (r.reject ? rejectWith(cert, r.reject.code, r.reject.reason, r.reject.alert) : verifyResult(cert, chain, code, now, r.note)));
+    case 'mosquitto': {
+      if (transport === 'wss') return verifyResult(cert, chain, code, now, 'no CRL check: mosquitto does not check CRLs on its websockets listener');
+      if (!sources.store) return verifyResult(cert, chain, code, now);
+      return storeRevocation(cert, chain.slice(0, 1), chain, config, sources.store, code, now);
     }
+    case 'emqx4':
+      if (!sources.store) return verifyResult(cert, chain, code, now);
+      return storeRevocation(cert, chain, chain, config, sources.store, code, now);
   }
+}
+
+function rejectWith(cert: ClientCertInfo, code: string, reason: string, alert = alertForVerifyError(code)): CheckResult {
+  return { cert, code, verdict: { accept: false, alert, reason } };
+}
+
+/** emqx4 (every CA in the chain) and mosquitto (leaf only) against loaded CRL files and URLs. */
+function storeRevocation(cert: ClientCertInfo, checked: CertificateModel[], chain: CertificateModel[], config: BrokerConfig, store: CrlStore, code: string | undefined, now: number): CheckResult {
+  let note: string | undefined;
+  const f = crlFindings(checked, chain[0], store, now);
+  const scope = config.profile === 'mosquitto' ? 'mosquitto checks the client certificate (leaf) against the CRL of its issuer' : "with CRL checking on, every CA in the client's chain needs a current CRL";
+  if (f.revoked) return rejectWith(cert, 'CERT_REVOKED', f.revoked);
+  if (f.missing.length) {
+    const text = `no CRL loaded for CA ${f.missing.map((m) => `"${m}"`).join(', ')}: ${scope}`;
+    if (config.crl_missing !== 'allow') return rejectWith(cert, 'UNABLE_TO_GET_CRL', text);
+    note = `${text}; accepted because crl_missing = allow`;
+  } else if (f.stale.length) {
+    const text = f.stale.map((c) => `the broker's ${crlLabel(c)} for "${c.model.issuer.rfc4514}" expired ${utc(c.model.nextUpdate as Date)}`).join('; ')
+      + ': every client of that CA is refused until a fresh CRL is loaded (clients see "certificate expired"); the client certificate itself may be fine';
+    if (config.crl_stale !== 'allow') return rejectWith(cert, 'CRL_HAS_EXPIRED', text);
+    note = `${text}; accepted because crl_stale = allow`;
+  }
+  return verifyResult(cert, chain, code, now, note);
+}
+
+interface Emqx5Outcome {
+  reject?: { code: string; reason: string; alert: AlertCode };
+  note?: string;
+}
+
+/**
+ * EMQX 5 (Erlang ssl, crl_check = peer): only the leaf; its CRL from the distribution point (http
+ * only; the global cache, fetched on a miss); without one, a cached CRL of the same issuer; no
+ * CRL at all, or a stale one: refused (bad_certificate, as Erlang sends).
+ */
+async function emqx5Revocation(leaf: CertificateModel, cdp: CdpCrlCache, now: number): Promise<Emqx5Outcome> {
+  const urls = cdpUrls(leaf);
+  const http = urls.filter(isHttpUrl);
+  const skipped = urls.filter((u) => !http.includes(u));
+  const who = `"${leaf.subject.rfc4514}" (serial ${leaf.serialColon})`;
+  const failures: string[] = skipped.map((u) => `${u}: not fetched (EMQX 5 fetches CRLs over http only)`);
+  let crl: LoadedCrl | undefined;
+  for (const url of http) {
+    const r = await cdp.lookup(url, `client ${who}`);
+    if (r.crl && r.crl.model.issuer.derHex === leaf.issuer.derHex) {
+      crl = r.crl;
+      break;
+    }
+    failures.push(`${url}: ${r.crl ? `the CRL there is issued by "${r.crl.model.issuer.rfc4514}", not by the certificate's issuer` : r.error}`);
+  }
+  if (!crl) crl = cdp.byIssuer(leaf.issuer.derHex)[0];
+  if (!crl) {
+    const why = urls.length === 0
+      ? 'the certificate has no CRL distribution point and no CRL of its issuer is in the cache'
+      : `no CRL could be had (${failures.join('; ')})`;
+    return { reject: { code: 'UNABLE_TO_GET_CRL', alert: AlertDescription.badCertificate, reason: `revocation status undetermined for ${who}: ${why}; EMQX 5 refuses the client (fail closed)` } };
+  }
+  const entry = crl.model.bySerial.get(normalizeSerial(leaf.serialHex));
+  if (entry) {
+    const reason = entry.reason ? `, ${entry.reason}` : '';
+    return { reject: { code: 'CERT_REVOKED', alert: AlertDescription.certificateRevoked, reason: `certificate revoked: serial ${leaf.serialColon}, revoked ${utc(entry.revocationDate)}${reason}, ${crlLabel(crl)}` } };
+  }
+  if (crl.model.nextUpdate && crl.model.nextUpdate.getTime() < now) {
+    return { reject: { code: 'CRL_HAS_EXPIRED', alert: AlertDescription.badCertificate, reason: `the cached ${crlLabel(crl)} expired ${utc(crl.model.nextUpdate)}: EMQX 5 refuses every client of "${crl.model.issuer.rfc4514}" until a fresh CRL is fetched (Erlang: bad_crls, no_relevant_crls)` } };
+  }
+  return {};
+}
+
+/** What OpenSSL found besides revocation (expired, wrong purpose, ...), or acceptance. */
+function verifyResult(cert: ClientCertInfo, chain: CertificateModel[], code: string | undefined, now: number, note?: string): CheckResult {
+  const leaf = chain[0];
   if (!code) return { cert, verdict: { accept: true }, note };
+  const reject = (c: string, reason: string): CheckResult => rejectWith(cert, c, reason);
   switch (code) {
     case 'CERT_HAS_EXPIRED': {
       const expired = chain.find((c) => c.notAfter.getTime() < now) ?? leaf;

@@ -6,7 +6,18 @@ import { parseDuration, parseSize } from './duration';
 
 export type TlsVersionName = 'tlsv1.2' | 'tlsv1.3';
 
+/**
+ * Whose revocation model the broker follows:
+ * - emqx5: CRLs from each client certificate's CRL distribution point (http only), fetched on
+ *   first sight into a global cache, leaf only, fail closed; connected clients not re-checked.
+ * - emqx4: crl_cache_urls and CRL files; every CA in the chain needs a current CRL.
+ * - mosquitto: one crlfile, leaf only, reloaded when it changes; no CRL check on websockets; no stapling.
+ */
+export type BrokerProfile = 'emqx5' | 'emqx4' | 'mosquitto';
+export const brokerProfiles: readonly BrokerProfile[] = ['emqx5', 'emqx4', 'mosquitto'];
+
 export interface BrokerConfig {
+  profile: BrokerProfile;
   /** Address to bind. Default 127.0.0.1 (never all interfaces unless asked). */
   bind: string;
   /** MQTT over TLS port. Default 8883; 0 picks a free port. */
@@ -43,6 +54,8 @@ export interface BrokerConfig {
   crl_cache_urls: string[];
   crl_cache_refresh_interval: number;
   crl_cache_http_timeout: number;
+  /** emqx5: URLs the global CRL cache keeps (EMQX crl_cache.capacity, default 100). */
+  crl_cache_capacity: number;
   /**
    * What to do when a CA in the client's chain has no CRL, or only an expired one. "reject"
    * (OpenSSL's and EMQX's behaviour): refuse the client and say exactly which CRL is missing
@@ -60,6 +73,7 @@ export interface BrokerConfig {
 }
 
 export const brokerDefaults = {
+  profile: 'emqx5',
   bind: '127.0.0.1',
   port: 8883,
   wssPort: 8084,
@@ -76,6 +90,7 @@ export const brokerDefaults = {
   crl_cache_urls: [],
   crl_cache_refresh_interval: 15 * 60_000,
   crl_cache_http_timeout: 15_000,
+  crl_cache_capacity: 100,
   crl_missing: 'reject',
   crl_stale: 'reject',
   crl_file_poll_interval: 2_000,
@@ -85,7 +100,7 @@ export const brokerDefaults = {
 } satisfies Partial<BrokerConfig>;
 
 const known = new Set<string>([
-  'bind', 'port', 'wssPort', 'wssPath', 'certfile', 'keyfile', 'chainfile', 'cacertfile', 'verify', 'fail_if_no_peer_cert',
+  'profile', 'crl_cache_capacity', 'bind', 'port', 'wssPort', 'wssPath', 'certfile', 'keyfile', 'chainfile', 'cacertfile', 'verify', 'fail_if_no_peer_cert',
   'tls_versions', 'ciphers', 'handshake_timeout', 'idle_timeout', 'max_connections', 'max_packet_size', 'enable_crl_check', 'crl_files', 'crl_cache_urls',
   'crl_cache_refresh_interval', 'crl_cache_http_timeout', 'crl_missing', 'crl_stale', 'crl_file_poll_interval',
   'enable_ocsp_stapling', 'ocsp_responder_url', 'ocsp_issuer_pem', 'ocsp_refresh_interval', 'ocsp_refresh_http_timeout',
@@ -182,7 +197,11 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
   if (verify === 'verify_peer' && !cacertfile) throw new BrokerConfigError('verify = verify_peer needs cacertfile (the CAs that issue client certificates)');
   const urls = list(raw, 'crl_cache_urls');
   for (const u of urls) if (!/^https?:\/\//i.test(u)) throw new BrokerConfigError(`crl_cache_urls: "${u}" is not an http(s) URL`);
+  // Without a profile: emqx5, unless CRL files or URL lists are given, which only EMQX 4's model has.
+  const impliedProfile: BrokerProfile = list(raw, 'crl_files').length || list(raw, 'crl_cache_urls').length ? 'emqx4' : brokerDefaults.profile as BrokerProfile;
+  const profile = oneOf(raw, 'profile', brokerProfiles, impliedProfile);
   const cfg: BrokerConfig = {
+    profile,
     bind: str(raw, 'bind') ?? brokerDefaults.bind,
     port: port(raw, 'port', brokerDefaults.port) ?? brokerDefaults.port,
     wssPort: port(raw, 'wssPort', brokerDefaults.wssPort),
@@ -204,6 +223,7 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
     crl_cache_urls: urls,
     crl_cache_refresh_interval: duration(raw, 'crl_cache_refresh_interval', brokerDefaults.crl_cache_refresh_interval),
     crl_cache_http_timeout: duration(raw, 'crl_cache_http_timeout', brokerDefaults.crl_cache_http_timeout),
+    crl_cache_capacity: Number(raw.crl_cache_capacity ?? brokerDefaults.crl_cache_capacity),
     crl_missing: oneOf(raw, 'crl_missing', ['reject', 'allow'] as const, brokerDefaults.crl_missing),
     crl_stale: oneOf(raw, 'crl_stale', ['reject', 'allow'] as const, brokerDefaults.crl_stale),
     crl_file_poll_interval: duration(raw, 'crl_file_poll_interval', brokerDefaults.crl_file_poll_interval),
@@ -219,10 +239,29 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
   if (cfg.handshake_timeout <= 0 || cfg.idle_timeout <= 0) throw new BrokerConfigError('handshake_timeout and idle_timeout must be positive');
   if (cfg.crl_cache_refresh_interval <= 0 || cfg.crl_cache_http_timeout <= 0) throw new BrokerConfigError('crl_cache_refresh_interval and crl_cache_http_timeout must be positive');
   if (cfg.enable_crl_check && cfg.verify !== 'verify_peer') throw new BrokerConfigError('enable_crl_check needs verify = verify_peer (CRLs are checked against client certificates)');
-  if (cfg.enable_crl_check && cfg.crl_files.length === 0 && cfg.crl_cache_urls.length === 0) {
-    throw new BrokerConfigError('enable_crl_check is on but no CRL is configured: set crl_files and/or crl_cache_urls');
-  }
+  if (!Number.isInteger(cfg.crl_cache_capacity) || cfg.crl_cache_capacity < 1) throw new BrokerConfigError(`crl_cache_capacity: expected a positive integer, got ${JSON.stringify(raw.crl_cache_capacity)}`);
+  checkProfile(cfg);
   if (cfg.wssPort !== null && cfg.wssPort !== 0 && cfg.wssPort === cfg.port) throw new BrokerConfigError(`port and wssPort are both ${cfg.port}`);
   if (!cfg.wssPath.startsWith('/')) throw new BrokerConfigError(`wssPath must start with "/", got "${cfg.wssPath}"`);
   return cfg;
+}
+
+/** The options each broker has: a setting the modelled broker does not know is an error, not ignored. */
+function checkProfile(cfg: BrokerConfig): void {
+  const hasCrlConfig = cfg.crl_files.length > 0 || cfg.crl_cache_urls.length > 0;
+  switch (cfg.profile) {
+    case 'emqx5':
+      if (hasCrlConfig) {
+        throw new BrokerConfigError('profile emqx5: EMQX 5 has no crl_files or crl_cache_urls: it fetches each client certificate\'s CRL from the certificate\'s CRL distribution point (use profile emqx4 or mosquitto for CRL files and URL lists)');
+      }
+      return;
+    case 'emqx4':
+      if (cfg.enable_crl_check && !hasCrlConfig) throw new BrokerConfigError('enable_crl_check is on but no CRL is configured: set crl_files and/or crl_cache_urls');
+      return;
+    case 'mosquitto':
+      if (cfg.crl_cache_urls.length) throw new BrokerConfigError('profile mosquitto: mosquitto reads CRLs from one crlfile only, not from URLs (crl_cache_urls)');
+      if (cfg.enable_crl_check && cfg.crl_files.length !== 1) throw new BrokerConfigError(`profile mosquitto: crlfile is one file (it may hold several CRLs); got ${cfg.crl_files.length} in crl_files`);
+      if (cfg.enable_ocsp_stapling) throw new BrokerConfigError('profile mosquitto: mosquitto listeners do not staple OCSP responses (turn enable_ocsp_stapling off)');
+      return;
+  }
 }

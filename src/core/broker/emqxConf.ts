@@ -51,7 +51,8 @@ function listenAddress(v: string): { bind?: string; port: number } | undefined {
 }
 
 export function parseEmqxConf(text: string): EmqxConfResult {
-  const options: Record<string, unknown> = {};
+  // emqx.conf lines are EMQX 4.x: its revocation model (crl_cache_urls) is the emqx4 profile.
+  const options: Record<string, unknown> = { profile: 'emqx4' };
   const ignored: EmqxConfResult['ignored'] = [];
   const errors: EmqxConfResult['errors'] = [];
   const lines = text.split(/\r?\n/);

@@ -1,6 +1,8 @@
 // Plain data the broker reports: events as they happen, and state on request.
 import type { ClientCertInfo } from './clientCheck';
 import type { CrlSourceState } from './crlStore';
+import type { CdpEntryState } from './cdpCache';
+import type { BrokerProfile } from './config';
 import type { StapleState } from '../ocsp/stapler';
 
 export type Transport = 'mqtts' | 'wss';
@@ -73,7 +75,16 @@ export interface BrokerStats {
 export interface BrokerState {
   running: boolean;
   listeners: Array<{ transport: Transport; address: string; port: number }>;
-  crl: { enabled: boolean; sources: CrlSourceState[]; activeCrls: number; missingFor: string[]; staleFor: string[] };
+  profile: BrokerProfile;
+  crl: {
+    enabled: boolean;
+    sources: CrlSourceState[];
+    activeCrls: number;
+    /** emqx5: the global cache of CRLs fetched from distribution points, one entry per URL. */
+    distributionPoints: CdpEntryState[];
+    missingFor: string[];
+    staleFor: string[];
+  };
   staples: StapleState[];
   stats: BrokerStats;
 }

@@ -131,8 +131,15 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
   });
   if (st) {
     out.push({
-      id: 'crl', label: 'CRL check', icon: 'shield', description: st.crl.enabled ? `${st.crl.activeCrls} CRL(s) active` : 'off',
-      children: st.crl.sources.map((src): BrokerNode => ({
+      id: 'crl', label: 'CRL check', icon: 'shield', description: `${st.profile} · ${st.crl.enabled ? `${st.crl.activeCrls} CRL(s) active` : 'off'}`,
+      children: st.crl.distributionPoints.map((dp): BrokerNode => ({
+        id: `cdp:${dp.url}`, label: dp.url,
+        description: dp.crl
+          ? `${crlLabel(dp.crl.crlNumber)} · ${dp.crl.entries} revoked · next ${time(dp.crl.nextUpdate)}${dp.crl.stale ? ' STALE' : ''} · ${dp.fetches} fetch(es), ${dp.hits} hit(s)${dp.lastError ? ` · last fetch failed: ${dp.lastError}` : ''}`
+          : `failing: ${dp.lastError ?? 'not fetched'}`,
+        icon: dp.ok ? 'link' : 'warning', color: dp.ok ? undefined : 'editorWarning.foreground',
+        tooltip: `CRL distribution point (EMQX 5 global cache)\n${dp.url}\nfetched ${time(dp.fetchedAt)}, fetches ${dp.fetches}, cache hits ${dp.hits}${dp.lastError ? `\nlast error: ${dp.lastError}` : ''}`,
+      })).concat(st.crl.sources.map((src): BrokerNode => ({
         id: `crlsrc:${src.source}`, label: src.source.split('/').slice(-2).join('/'),
         description: src.ok
           ? src.crls.map((c) => `${crlLabel(c.crlNumber)} · ${c.entries} revoked · next ${time(c.nextUpdate)}${c.stale ? ' STALE' : ''}`).join('; ')
@@ -142,7 +149,7 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
       })).concat([...st.crl.missingFor, ...st.crl.staleFor].map((who) => ({
         id: `crlproblem:${who}`, label: who, description: st.crl.missingFor.includes(who) ? 'no CRL: its clients are refused' : 'CRL expired: its clients are refused',
         icon: 'warning', color: 'editorWarning.foreground', tooltip: who,
-      }))),
+      })))),
     });
     out.push({
       id: 'staple', label: 'OCSP stapling', icon: 'verified', description: st.staples.length ? undefined : 'off',

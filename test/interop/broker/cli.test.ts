@@ -65,7 +65,7 @@ describe('certscope broker (CLI)', function () {
   it('runs from a JSON config, prints each rejection with its reason and alert, stops on Ctrl-C', async () => {
     const conf = join(tmp.dir, 'broker.json');
     writeFileSync(conf, JSON.stringify({
-      certfile: 'server.crt', keyfile: 'server.key', chainfile: 'intermediate.crt', cacertfile: 'chain.pem',
+      profile: 'emqx4', certfile: 'server.crt', keyfile: 'server.key', chainfile: 'intermediate.crt', cacertfile: 'chain.pem',
       enable_crl_check: true, crl_files: ['root.crl.pem', 'intermediate.crl.pem'],
     }));
     await exercise(conf);
@@ -102,7 +102,7 @@ describe('certscope broker (CLI)', function () {
 
   it('bad input exits 2 with a specific message', async () => {
     const conf = join(tmp.dir, 'bad.json');
-    writeFileSync(conf, JSON.stringify({ certfile: 'server.crt', keyfile: 'server.key', cacertfile: 'chain.pem', enable_crl_check: true }));
+    writeFileSync(conf, JSON.stringify({ profile: 'emqx4', certfile: 'server.crt', keyfile: 'server.key', cacertfile: 'chain.pem', enable_crl_check: true }));
     const r1 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--config', conf]);
     assert.equal(r1.code, 2);
     assert.match(r1.stderr, /enable_crl_check is on but no CRL is configured/);

@@ -22,6 +22,15 @@ describe('broker configuration', () => {
     assert.equal(c.crl_missing, 'reject');
     assert.equal(c.crl_stale, 'reject');
     assert.equal(c.max_packet_size, 1024 * 1024);
+    assert.equal(c.profile, 'emqx5');
+    assert.equal(c.crl_cache_capacity, 100);
+  });
+
+  it('without a profile: emqx5, or emqx4 when CRL files or URLs are given (only EMQX 4 has them)', () => {
+    assert.equal(resolveBrokerConfig({ ...base, enable_crl_check: true }).profile, 'emqx5');
+    assert.equal(resolveBrokerConfig({ ...base, enable_crl_check: true, crl_files: ['a.crl'] }).profile, 'emqx4');
+    assert.equal(resolveBrokerConfig({ ...base, enable_crl_check: true, crl_cache_urls: ['http://x/a.crl'] }).profile, 'emqx4');
+    assert.equal(resolveBrokerConfig({ ...base, profile: 'mosquitto', enable_crl_check: true, crl_files: ['a.crl'] }).profile, 'mosquitto');
   });
 
   it('reads max_packet_size in EMQX units', () => {
@@ -42,7 +51,12 @@ describe('broker configuration', () => {
     ['unknown keys', { ...base, crl_cach_urls: 'x' }, /unknown option: crl_cach_urls/],
     ['no certfile', { keyfile: 'k' }, /certfile is required/],
     ['verify_peer without a CA', { certfile: 'c', keyfile: 'k' }, /verify_peer needs cacertfile/],
-    ['CRL check without CRLs', { ...base, enable_crl_check: true }, /no CRL is configured/],
+    ['emqx4: CRL check without CRLs', { ...base, profile: 'emqx4', enable_crl_check: true }, /no CRL is configured/],
+    ['emqx5 with CRL files (EMQX 5 has none)', { ...base, profile: 'emqx5', enable_crl_check: true, crl_files: ['a.crl'] }, /profile emqx5: EMQX 5 has no crl_files or crl_cache_urls/],
+    ['mosquitto with two crl files', { ...base, profile: 'mosquitto', enable_crl_check: true, crl_files: ['a.crl', 'b.crl'] }, /profile mosquitto: crlfile is one file/],
+    ['mosquitto with CRL URLs', { ...base, profile: 'mosquitto', enable_crl_check: true, crl_cache_urls: ['http://x/y.crl'] }, /not from URLs/],
+    ['mosquitto with stapling', { ...base, profile: 'mosquitto', enable_ocsp_stapling: true }, /do not staple/],
+    ['an unknown profile', { ...base, profile: 'hivemq' }, /profile: expected one of emqx5, emqx4, mosquitto/],
     ['CRL check with verify_none', { ...base, verify: 'verify_none', enable_crl_check: true, crl_files: ['a.crl'] }, /needs verify = verify_peer/],
     ['a TLS version we do not offer', { ...base, tls_versions: 'tlsv1.1' }, /tls_versions: "tlsv1.1" is not supported/],
     ['a bad port', { ...base, port: 70000 }, /port: expected a port/],

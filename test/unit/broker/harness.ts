@@ -19,6 +19,7 @@ export interface RunningBroker {
 
 export function baseOptions(pki: BrokerPki): Record<string, unknown> {
   return {
+    profile: 'emqx4',
     port: 0,
     wssPort: 0,
     certfile: pki.server.certPath,
