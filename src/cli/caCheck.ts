@@ -18,6 +18,7 @@ export const CA_CHECK_HELP = `Usage: certscope ca check DIR --broker emqx5|emqx4
 
 /** Control characters, ANSI escapes and bidi overrides from certificate subjects never reach the terminal raw. */
 function terminalSafe(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
