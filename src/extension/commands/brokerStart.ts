@@ -17,6 +17,8 @@ export interface StartedBroker {
   listeners: Array<{ transport: string; address: string; port: number }>;
   stapling: boolean;
   crlCheck: boolean;
+  /** The broker profile actually used (emqx5 falls back to emqx4 for a CA without distribution points). */
+  profile: string;
 }
 
 export async function startBroker(services: Services, raw?: unknown): Promise<StartedBroker> {
@@ -47,7 +49,7 @@ export async function startBroker(services: Services, raw?: unknown): Promise<St
       void vscode.window.showInformationMessage(`Certscope: local broker on ${url} (${features.join(', ')}).`, 'Show Log').then((x) => {
         if (x) loop.brokerLog.show(true);
       });
-      return { port, url, listeners, stapling: stapled, crlCheck: config.enable_crl_check };
+      return { port, url, listeners, stapling: stapled, crlCheck: config.enable_crl_check, profile: config.profile };
     } catch (err) {
       if (startedOcsp) await c.stopOcsp();
       throw err;
