@@ -30,6 +30,7 @@ listener.wss.external*, crl_cache_*). Options given here override the file.
   --crl FILE             CRL file (repeatable; emqx4, mosquitto); turns CRL checking on
   --crl-url URL          CRL URL (repeatable; emqx4); turns CRL checking on
   --max-packet-size S    largest MQTT packet, e.g. 1MB (default), 256KB
+  --disconnect-on-revoke disconnect a connected client when a new CRL revokes it (MQTT 5: 0x98)
   --ocsp-url URL         staple OCSP responses from this responder
   --json                 print events as JSON lines
   --status-interval SEC  also print the broker state every SEC seconds
@@ -79,6 +80,7 @@ export const brokerCommand: CliCommand = {
     if (v.profile) o.profile = v.profile;
     if (v['max-packet-size']) o.max_packet_size = v['max-packet-size'];
     if (v['crl-check']) o.enable_crl_check = true;
+    if (v['disconnect-on-revoke']) o.disconnect_on_revoke = true;
     if (v.bind) o.bind = v.bind;
     if (v.port !== undefined) o.port = Number(v.port);
     if (v['wss-port'] !== undefined) o.wssPort = v['wss-port'] === 'off' ? null : Number(v['wss-port']);
@@ -150,6 +152,7 @@ function parse(argv: string[]) {
       config: { type: 'string' },
       profile: { type: 'string' },
       'crl-check': { type: 'boolean' },
+      'disconnect-on-revoke': { type: 'boolean' },
       'max-packet-size': { type: 'string' },
       bind: { type: 'string' },
       port: { type: 'string' },

@@ -48,6 +48,7 @@ export interface BrokerSettings {
   failIfNoPeerCert: boolean;
   tlsVersions: string[];
   maxPacketSize: string;
+  disconnectOnRevoke: boolean;
   profile: 'emqx5' | 'emqx4' | 'mosquitto';
   enableCrlCheck: boolean;
   crlFiles: string[];
@@ -74,6 +75,7 @@ export function readBrokerSettings(): BrokerSettings {
     failIfNoPeerCert: c.get<boolean>('broker.failIfNoPeerCert', true),
     tlsVersions: c.get<string[]>('broker.tlsVersions', ['tlsv1.3', 'tlsv1.2']),
     maxPacketSize: c.get<string>('broker.maxPacketSize', '1MB'),
+    disconnectOnRevoke: c.get<boolean>('broker.disconnectOnRevoke', false),
     profile: c.get<'emqx5' | 'emqx4' | 'mosquitto'>('broker.profile', 'emqx5'),
     enableCrlCheck: c.get<boolean>('broker.enableCrlCheck', true),
     crlFiles: c.get<string[]>('broker.crlFiles', []),

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Aedes, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { findPemBlocks } from '../pem';
+import { normalizeSerial } from '../decode/validity';
 import { decodeCertificate } from '../decode/certificate';
 import type { CertificateModel } from '../model';
 import { OcspStapler } from '../ocsp/stapler';
@@ -62,6 +63,9 @@ interface ConnMeta {
   transport: Transport;
   info: HandshakeInfo;
   clientCert?: ClientCertInfo;
+  leaf?: CheckResult['leaf'];
+  client?: Client;
+  revokedWhileConnected?: string;
   code?: string;
   note?: string;
   clientId?: string;
@@ -145,6 +149,7 @@ export class TlsMqttBroker {
           log: (level, message) => this.log(level, 'crl', message),
           validate: (model) => crlProblem(model, this.files?.caModels ?? []),
         });
+        this.cdp.onDidRefresh(() => this.recheckConnected());
         this.cdp.start();
         this.log('info', 'crl', `profile emqx5: client certificates are checked (leaf only) against the CRL at their CRL distribution point, fetched on first sight and refreshed every ${c.crl_cache_refresh_interval} ms; no CRL, no connection`);
       } else if (c.enable_crl_check) {
@@ -164,6 +169,7 @@ export class TlsMqttBroker {
           this.log('info', 'crl', `CRLs changed: new handshakes use ${this.store?.crls().length ?? 0} CRL(s)`);
           this.reportCrlCoverage();
           this.watchCrlExpiry();
+          this.recheckConnected();
         });
         this.watchCrlExpiry();
       }
@@ -237,7 +243,7 @@ export class TlsMqttBroker {
       out.push({
         clientId: m.clientId, mqttVersion: m.mqttVersion, transport: m.transport, remoteAddress: m.info.remoteAddress, remotePort: m.info.remotePort,
         tlsVersion: m.info.protocol, cipher: m.info.cipher, clientCert: m.clientCert, connectedAt: m.connectedAt,
-        subscriptions: [...m.subscriptions], messagesIn: m.messagesIn,
+        subscriptions: [...m.subscriptions], messagesIn: m.messagesIn, revokedWhileConnected: m.revokedWhileConnected,
       });
     }
     return out;
@@ -363,6 +369,41 @@ export class TlsMqttBroker {
     }
   }
 
+  /** The CRL entry revoking a certificate, from whichever source the profile uses. */
+  private revocationOf(leaf: NonNullable<CheckResult['leaf']>): { reason?: string; date: Date; source: string } | undefined {
+    if (this.store) {
+      const hit = this.store.findRevocation(leaf.issuerDerHex, leaf.serialHex);
+      return hit && { reason: hit.entry.reason, date: hit.entry.revocationDate, source: hit.crl.source };
+    }
+    for (const crl of this.cdp?.byIssuer(leaf.issuerDerHex) ?? []) {
+      const entry = crl.model.bySerial.get(normalizeSerial(leaf.serialHex));
+      if (entry) return { reason: entry.reason, date: entry.revocationDate, source: crl.source };
+    }
+    return undefined;
+  }
+
+  /**
+   * After new CRLs: connected clients whose certificate they revoke are disconnected
+   * (disconnect_on_revoke: MQTT 5 DISCONNECT 0x98 administrative action, 3.1.1 a close) or, as in
+   * EMQX and mosquitto, kept and marked "revoked, still connected".
+   */
+  private recheckConnected(): void {
+    for (const m of new Set(this.conns.values())) {
+      if (!m.leaf || !m.clientId || m.revokedWhileConnected) continue;
+      const hit = this.revocationOf(m.leaf);
+      if (!hit) continue;
+      const what = `certificate ${m.clientCert?.subject ?? '?'} (serial ${m.clientCert?.serial ?? '?'}) revoked ${hit.date.toISOString()}${hit.reason ? `, ${hit.reason}` : ''} by the CRL from ${hit.source}`;
+      m.revokedWhileConnected = what;
+      if (this.config.disconnect_on_revoke && m.client) {
+        const v5 = m.client.version === 5;
+        this.emit({ type: 'mqtt', time: new Date(this.now()), action: 'revoked', clientId: m.clientId, mqttVersion: m.mqttVersion, detail: `${what}: disconnected (disconnect_on_revoke${v5 ? ', DISCONNECT 0x98 administrative action' : ', connection closed: MQTT 3.1.1 has no server DISCONNECT'})` });
+        m.client.disconnect({ reasonCode: 0x98 }, () => undefined);
+      } else {
+        this.emit({ type: 'mqtt', time: new Date(this.now()), action: 'revoked', clientId: m.clientId, mqttVersion: m.mqttVersion, detail: `${what}: still connected (${this.config.profile} does not re-check connected clients; disconnect_on_revoke is off)` });
+      }
+    }
+  }
+
   private startStapler(): void {
     const c = this.config;
     const f = this.files as Files;
@@ -394,7 +435,7 @@ export class TlsMqttBroker {
       handshakeTimeoutMs: this.config.handshake_timeout,
       verify: (info) => {
         const record = (r: CheckResult): Verdict => {
-          this.conns.set(info.socket, { transport, info, clientCert: r.cert, code: r.code, note: r.note, subscriptions: new Set(), messagesIn: 0 });
+          this.conns.set(info.socket, { transport, info, clientCert: r.cert, leaf: r.leaf, code: r.code, note: r.note, subscriptions: new Set(), messagesIn: 0 });
           return r.verdict;
         };
         const r = checkClient(info, this.config, { store: this.store, cdp: this.cdp }, this.now(), transport);
@@ -525,6 +566,7 @@ export class TlsMqttBroker {
       const m = this.metaOf(client);
       if (m) {
         m.clientId = client.id;
+        m.client = client;
         m.mqttVersion = mqttVersionName(client.version);
         m.connectedAt = time();
       }

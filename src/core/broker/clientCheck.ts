@@ -29,6 +29,8 @@ export interface ClientCertInfo {
 export interface CheckResult {
   verdict: Verdict;
   cert?: ClientCertInfo;
+  /** Accepted with a certificate: what a later CRL is looked up by (disconnect_on_revoke). */
+  leaf?: { issuerDerHex: string; serialHex: string };
   /** OpenSSL-style code of the decision (CERT_REVOKED, CRL_HAS_EXPIRED, ...), from Node or from our CRL check. */
   code?: string;
   /** Set when a client was accepted despite a missing or stale CRL (policy "allow"). */
@@ -224,7 +226,7 @@ async function emqx5Revocation(leaf: CertificateModel, cdp: CdpCrlCache, now: nu
 /** What OpenSSL found besides revocation (expired, wrong purpose, ...), or acceptance. */
 function verifyResult(cert: ClientCertInfo, chain: CertificateModel[], code: string | undefined, now: number, note?: string): CheckResult {
   const leaf = chain[0];
-  if (!code) return { cert, verdict: { accept: true }, note };
+  if (!code) return { cert, verdict: { accept: true }, note, leaf: { issuerDerHex: leaf.issuer.derHex, serialHex: leaf.serialHex } };
   const reject = (c: string, reason: string): CheckResult => rejectWith(cert, c, reason);
   switch (code) {
     case 'CERT_HAS_EXPIRED': {

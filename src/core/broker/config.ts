@@ -54,6 +54,12 @@ export interface BrokerConfig {
   crl_cache_urls: string[];
   crl_cache_refresh_interval: number;
   crl_cache_http_timeout: number;
+  /**
+   * When a reloaded or refetched CRL revokes a connected client: disconnect it (MQTT 5 DISCONNECT
+   * 0x98 administrative action, 3.1.1 a close), as AWS IoT does. Off by default, as in EMQX and
+   * mosquitto, which keep such clients until they reconnect.
+   */
+  disconnect_on_revoke: boolean;
   /** emqx5: URLs the global CRL cache keeps (EMQX crl_cache.capacity, default 100). */
   crl_cache_capacity: number;
   /**
@@ -91,6 +97,7 @@ export const brokerDefaults = {
   crl_cache_refresh_interval: 15 * 60_000,
   crl_cache_http_timeout: 15_000,
   crl_cache_capacity: 100,
+  disconnect_on_revoke: false,
   crl_missing: 'reject',
   crl_stale: 'reject',
   crl_file_poll_interval: 2_000,
@@ -100,7 +107,7 @@ export const brokerDefaults = {
 } satisfies Partial<BrokerConfig>;
 
 const known = new Set<string>([
-  'profile', 'crl_cache_capacity', 'bind', 'port', 'wssPort', 'wssPath', 'certfile', 'keyfile', 'chainfile', 'cacertfile', 'verify', 'fail_if_no_peer_cert',
+  'profile', 'crl_cache_capacity', 'disconnect_on_revoke', 'bind', 'port', 'wssPort', 'wssPath', 'certfile', 'keyfile', 'chainfile', 'cacertfile', 'verify', 'fail_if_no_peer_cert',
   'tls_versions', 'ciphers', 'handshake_timeout', 'idle_timeout', 'max_connections', 'max_packet_size', 'enable_crl_check', 'crl_files', 'crl_cache_urls',
   'crl_cache_refresh_interval', 'crl_cache_http_timeout', 'crl_missing', 'crl_stale', 'crl_file_poll_interval',
   'enable_ocsp_stapling', 'ocsp_responder_url', 'ocsp_issuer_pem', 'ocsp_refresh_interval', 'ocsp_refresh_http_timeout',
@@ -224,6 +231,7 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
     crl_cache_refresh_interval: duration(raw, 'crl_cache_refresh_interval', brokerDefaults.crl_cache_refresh_interval),
     crl_cache_http_timeout: duration(raw, 'crl_cache_http_timeout', brokerDefaults.crl_cache_http_timeout),
     crl_cache_capacity: Number(raw.crl_cache_capacity ?? brokerDefaults.crl_cache_capacity),
+    disconnect_on_revoke: bool(raw, 'disconnect_on_revoke', brokerDefaults.disconnect_on_revoke),
     crl_missing: oneOf(raw, 'crl_missing', ['reject', 'allow'] as const, brokerDefaults.crl_missing),
     crl_stale: oneOf(raw, 'crl_stale', ['reject', 'allow'] as const, brokerDefaults.crl_stale),
     crl_file_poll_interval: duration(raw, 'crl_file_poll_interval', brokerDefaults.crl_file_poll_interval),

@@ -43,7 +43,7 @@ export type BrokerEvent =
   | { type: 'listening'; time: Date; transport: Transport; address: string; port: number }
   | ConnectionEvent
   | { type: 'handshakeFailed'; time: Date; transport: Transport; remoteAddress: string; remotePort: number; message: string }
-  | { type: 'mqtt'; time: Date; action: 'connect' | 'disconnect' | 'subscribe' | 'unsubscribe' | 'error'; clientId: string; mqttVersion?: MqttVersion; detail?: string }
+  | { type: 'mqtt'; time: Date; action: 'connect' | 'disconnect' | 'subscribe' | 'unsubscribe' | 'error' | 'revoked'; clientId: string; mqttVersion?: MqttVersion; detail?: string }
   | { type: 'log'; time: Date; level: LogLevel; source: 'broker' | 'crl' | 'ocsp'; message: string }
   | { type: 'stopped'; time: Date };
 
@@ -60,6 +60,8 @@ export interface ConnectedClient {
   connectedAt: Date;
   subscriptions: string[];
   messagesIn: number;
+  /** A CRL loaded after the client connected revokes its certificate; it stays connected (disconnect_on_revoke off). */
+  revokedWhileConnected?: string;
 }
 
 export interface BrokerStats {

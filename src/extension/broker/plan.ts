@@ -42,6 +42,7 @@ export async function planBroker(s: BrokerSettings, o: PlanOverrides): Promise<B
     fail_if_no_peer_cert: s.failIfNoPeerCert,
     tls_versions: s.tlsVersions,
     max_packet_size: s.maxPacketSize,
+    disconnect_on_revoke: s.disconnectOnRevoke,
     enable_crl_check: s.enableCrlCheck && s.verify === 'verify_peer',
     crl_cache_urls: s.crlCacheUrls,
     crl_cache_refresh_interval: s.crlCacheRefreshInterval,

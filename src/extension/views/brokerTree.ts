@@ -114,8 +114,9 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
       id: 'clients', label: 'Connected clients', icon: 'person', description: String(s.clients.length),
       children: s.clients.map((c) => ({
         id: `client:${c.clientId}:${c.remotePort}`, label: cn(c.clientCert?.subject) ?? c.clientId,
-        description: `MQTT ${c.mqttVersion ?? '?'} · ${c.tlsVersion} · ${c.clientId} · ${c.messagesIn} msg`, icon: 'vm-connect',
-        tooltip: `${c.clientCert?.subject ?? 'no client certificate'}\nserial ${c.clientCert?.serial ?? '-'}\n${c.remoteAddress}:${c.remotePort} ${c.cipher}\nsubscriptions: ${c.subscriptions.join(', ') || 'none'}`,
+        description: `${c.revokedWhileConnected ? 'revoked, still connected · ' : ''}MQTT ${c.mqttVersion ?? '?'} · ${c.tlsVersion} · ${c.clientId} · ${c.messagesIn} msg`,
+        icon: c.revokedWhileConnected ? 'warning' : 'vm-connect', color: c.revokedWhileConnected ? 'editorWarning.foreground' : undefined,
+        tooltip: `${c.revokedWhileConnected ? `REVOKED, STILL CONNECTED: ${c.revokedWhileConnected}\n` : ''}${c.clientCert?.subject ?? 'no client certificate'}\nserial ${c.clientCert?.serial ?? '-'}\n${c.remoteAddress}:${c.remotePort} ${c.cipher}\nsubscriptions: ${c.subscriptions.join(', ') || 'none'}`,
       })),
     });
   }
