@@ -20,6 +20,7 @@ import type { BrokerConfig } from './config';
 import { CrlStore } from './crlStore';
 import { checkClient, type CheckResult, type ClientCertInfo } from './clientCheck';
 import { CdpCrlCache } from './cdpCache';
+import { ClientOcspChecker } from './clientOcsp';
 import { crlProblem } from './crlTrust';
 import { Emitter, type Event } from './events';
 import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, MqttVersion, StapleSummary, Transport } from './types';
@@ -105,6 +106,7 @@ export class TlsMqttBroker {
   private readonly hub: tls.Server;
   private store?: CrlStore;
   private cdp?: CdpCrlCache;
+  private clientOcsp?: ClientOcspChecker;
   private stapler?: OcspStapler;
   private aedes?: Aedes;
   private readonly servers: Array<{ transport: Transport; server: net.Server }> = [];
@@ -172,6 +174,17 @@ export class TlsMqttBroker {
           this.recheckConnected();
         });
         this.watchCrlExpiry();
+      }
+      if (c.ocsp_check_clients) {
+        this.clientOcsp = new ClientOcspChecker({
+          responderUrl: c.ocsp_clients_responder_url,
+          fail: c.ocsp_clients_fail,
+          // Never longer than the handshake may take.
+          timeoutMs: Math.min(c.ocsp_clients_timeout, c.handshake_timeout),
+          maxAgeMs: c.ocsp_refresh_interval,
+          now: this.now,
+          log: (level, message) => this.log(level, 'ocsp', message),
+        });
       }
       this.createContext();
       this.reportCrlCoverage();
@@ -438,7 +451,7 @@ export class TlsMqttBroker {
           this.conns.set(info.socket, { transport, info, clientCert: r.cert, leaf: r.leaf, code: r.code, note: r.note, subscriptions: new Set(), messagesIn: 0 });
           return r.verdict;
         };
-        const r = checkClient(info, this.config, { store: this.store, cdp: this.cdp }, this.now(), transport);
+        const r = checkClient(info, this.config, { store: this.store, cdp: this.cdp, ocsp: this.clientOcsp }, this.now(), transport);
         return r instanceof Promise ? r.then(record) : record(r);
       },
       onAccepted: (info) => this.onAccepted(transport, info),

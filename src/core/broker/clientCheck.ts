@@ -15,6 +15,7 @@ import type { HandshakeInfo, Verdict } from '../tls/tlsAcceptor';
 import { normalizeSerial } from '../decode/validity';
 import type { BrokerConfig } from './config';
 import type { CdpCrlCache } from './cdpCache';
+import type { ClientOcspChecker } from './clientOcsp';
 import { cdpUrls, isHttpUrl } from './distributionPoints';
 import type { CrlStore, LoadedCrl } from './crlStore';
 import type { Transport } from './types';
@@ -116,6 +117,8 @@ export interface RevocationSources {
   store?: CrlStore;
   /** emqx5: CRLs from the client certificates' distribution points. */
   cdp?: CdpCrlCache;
+  /** ocsp_check_clients. */
+  ocsp?: ClientOcspChecker;
 }
 
 /**
@@ -123,6 +126,25 @@ export interface RevocationSources {
  * CRL is fetched from the certificate's distribution point during the handshake.
  */
 export function checkClient(info: HandshakeInfo, config: BrokerConfig, sources: RevocationSources, now: number, transport: Transport = 'mqtts'): CheckResult | Promise<CheckResult> {
+  const r = checkCertificate(info, config, sources, now, transport);
+  const ocsp = sources.ocsp;
+  if (!ocsp) return r;
+  // Client-certificate OCSP (ocsp_check_clients) runs last, on clients that passed everything else.
+  return Promise.resolve(r).then((res) => (res.verdict.accept && res.cert ? ocspStep(res, peerChain(info.peerCertificate), ocsp, config) : res));
+}
+
+async function ocspStep(res: CheckResult, chain: CertificateModel[], ocsp: ClientOcspChecker, config: BrokerConfig): Promise<CheckResult> {
+  const [leaf, issuer] = chain;
+  const a = await ocsp.check(leaf, issuer);
+  const cert = res.cert as ClientCertInfo;
+  if (a.status === 'good') return { ...res, note: [res.note, `OCSP: ${a.detail}${a.cached ? ' (cached)' : ''}`].filter(Boolean).join('; ') };
+  if (a.status === 'revoked') return rejectWith(cert, 'CERT_REVOKED', `certificate revoked: ${a.detail}`, AlertDescription.certificateRevoked);
+  const what = a.status === 'unknown' ? `the OCSP responder does not know the certificate: ${a.detail}` : `no OCSP answer: ${a.detail}`;
+  if (config.ocsp_clients_fail === 'hard') return rejectWith(cert, 'OCSP_NO_GOOD_ANSWER', `${what}; refused (ocsp_clients_fail = hard)`, AlertDescription.certificateUnknown);
+  return { ...res, note: [res.note, `${what}; accepted (ocsp_clients_fail = soft)`].filter(Boolean).join('; ') };
+}
+
+function checkCertificate(info: HandshakeInfo, config: BrokerConfig, sources: RevocationSources, now: number, transport: Transport): CheckResult | Promise<CheckResult> {
   if (config.verify === 'verify_none') return { verdict: { accept: true } };
   let chain: CertificateModel[];
   try {

@@ -60,6 +60,13 @@ export interface BrokerConfig {
    * mosquitto, which keep such clients until they reconnect.
    */
   disconnect_on_revoke: boolean;
+  /** Ask an OCSP responder about each client certificate (AIA or ocsp_clients_responder_url), cached. */
+  ocsp_check_clients: boolean;
+  ocsp_clients_responder_url?: string;
+  /** No verified answer: "soft" accepts (with a note), "hard" refuses (certificate_unknown). */
+  ocsp_clients_fail: 'soft' | 'hard';
+  /** Longest a handshake waits for the responder; never more than handshake_timeout. Default 5 s. */
+  ocsp_clients_timeout: number;
   /** emqx5: URLs the global CRL cache keeps (EMQX crl_cache.capacity, default 100). */
   crl_cache_capacity: number;
   /**
@@ -98,6 +105,9 @@ export const brokerDefaults = {
   crl_cache_http_timeout: 15_000,
   crl_cache_capacity: 100,
   disconnect_on_revoke: false,
+  ocsp_check_clients: false,
+  ocsp_clients_fail: 'soft',
+  ocsp_clients_timeout: 5_000,
   crl_missing: 'reject',
   crl_stale: 'reject',
   crl_file_poll_interval: 2_000,
@@ -107,7 +117,7 @@ export const brokerDefaults = {
 } satisfies Partial<BrokerConfig>;
 
 const known = new Set<string>([
-  'profile', 'crl_cache_capacity', 'disconnect_on_revoke', 'bind', 'port', 'wssPort', 'wssPath', 'certfile', 'keyfile', 'chainfile', 'cacertfile', 'verify', 'fail_if_no_peer_cert',
+  'profile', 'crl_cache_capacity', 'disconnect_on_revoke', 'ocsp_check_clients', 'ocsp_clients_responder_url', 'ocsp_clients_fail', 'ocsp_clients_timeout', 'bind', 'port', 'wssPort', 'wssPath', 'certfile', 'keyfile', 'chainfile', 'cacertfile', 'verify', 'fail_if_no_peer_cert',
   'tls_versions', 'ciphers', 'handshake_timeout', 'idle_timeout', 'max_connections', 'max_packet_size', 'enable_crl_check', 'crl_files', 'crl_cache_urls',
   'crl_cache_refresh_interval', 'crl_cache_http_timeout', 'crl_missing', 'crl_stale', 'crl_file_poll_interval',
   'enable_ocsp_stapling', 'ocsp_responder_url', 'ocsp_issuer_pem', 'ocsp_refresh_interval', 'ocsp_refresh_http_timeout',
@@ -232,6 +242,10 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
     crl_cache_http_timeout: duration(raw, 'crl_cache_http_timeout', brokerDefaults.crl_cache_http_timeout),
     crl_cache_capacity: Number(raw.crl_cache_capacity ?? brokerDefaults.crl_cache_capacity),
     disconnect_on_revoke: bool(raw, 'disconnect_on_revoke', brokerDefaults.disconnect_on_revoke),
+    ocsp_check_clients: bool(raw, 'ocsp_check_clients', brokerDefaults.ocsp_check_clients),
+    ocsp_clients_responder_url: str(raw, 'ocsp_clients_responder_url'),
+    ocsp_clients_fail: oneOf(raw, 'ocsp_clients_fail', ['soft', 'hard'] as const, brokerDefaults.ocsp_clients_fail as 'soft'),
+    ocsp_clients_timeout: duration(raw, 'ocsp_clients_timeout', brokerDefaults.ocsp_clients_timeout),
     crl_missing: oneOf(raw, 'crl_missing', ['reject', 'allow'] as const, brokerDefaults.crl_missing),
     crl_stale: oneOf(raw, 'crl_stale', ['reject', 'allow'] as const, brokerDefaults.crl_stale),
     crl_file_poll_interval: duration(raw, 'crl_file_poll_interval', brokerDefaults.crl_file_poll_interval),
@@ -249,6 +263,8 @@ export function resolveBrokerConfig(input: unknown, baseDir = process.cwd()): Br
   if (cfg.enable_crl_check && cfg.verify !== 'verify_peer') throw new BrokerConfigError('enable_crl_check needs verify = verify_peer (CRLs are checked against client certificates)');
   if (!Number.isInteger(cfg.crl_cache_capacity) || cfg.crl_cache_capacity < 1) throw new BrokerConfigError(`crl_cache_capacity: expected a positive integer, got ${JSON.stringify(raw.crl_cache_capacity)}`);
   checkProfile(cfg);
+  if (cfg.ocsp_check_clients && cfg.verify !== 'verify_peer') throw new BrokerConfigError('ocsp_check_clients needs verify = verify_peer (it checks client certificates)');
+  if (cfg.ocsp_clients_responder_url && !/^https?:\/\//i.test(cfg.ocsp_clients_responder_url)) throw new BrokerConfigError(`ocsp_clients_responder_url: "${cfg.ocsp_clients_responder_url}" is not an http(s) URL`);
   if (cfg.wssPort !== null && cfg.wssPort !== 0 && cfg.wssPort === cfg.port) throw new BrokerConfigError(`port and wssPort are both ${cfg.port}`);
   if (!cfg.wssPath.startsWith('/')) throw new BrokerConfigError(`wssPath must start with "/", got "${cfg.wssPath}"`);
   return cfg;
