@@ -16,6 +16,7 @@ import { TlsMqttBroker } from '../src/core/broker/broker';
 import { resolveBrokerConfig } from '../src/core/broker/config';
 import { makeTempDir } from '../test/support/tmp';
 import type { Bench, BenchRow } from './types';
+import { connectLoop } from './connectLoop';
 
 const CLIENT_FLAG = '--profiles-bench-client';
 const ROUND_MS = Number(process.env.PROFILES_BENCH_ROUND_MS ?? 2000);
@@ -31,32 +32,8 @@ interface ClientJob { port: number; ca: string; certs: Array<{ cert: string; key
 async function clientMain(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ClientJob;
   const contexts = job.certs.map((c) => tls.createSecureContext({ ca: readFileSync(job.ca), cert: readFileSync(c.cert), key: readFileSync(c.key), minVersion: 'TLSv1.3' }));
-  const connect = Buffer.from(job.connect, 'hex');
-  const end = Date.now() + job.ms;
-  let next = 0;
-  let count = 0;
-  let errors = 0;
-  let lastError = '';
-  const one = (): Promise<void> => new Promise((resolve) => {
-    let done = false;
-    const finish = (ok: boolean, why?: string): void => {
-      if (done) return;
-      done = true;
-      if (ok) count++; else { errors++; lastError = why ?? lastError; }
-      s.destroy();
-      resolve();
-    };
-    const s = tls.connect({ host: '127.0.0.1', port: job.port, servername: 'localhost', secureContext: contexts[next++ % contexts.length] });
-    s.on('secureConnect', () => s.write(connect));
-    s.on('data', (d: Buffer) => finish(d[0] === 0x20 && d[3] === 0, `unexpected reply ${d.subarray(0, 4).toString('hex')}`));
-    s.on('error', (e) => finish(false, e.message));
-    s.on('close', () => finish(false, 'closed'));
-    s.setTimeout(20_000, () => finish(false, 'timeout'));
-  });
-  await Promise.all(Array.from({ length: job.concurrency }, async () => {
-    while (Date.now() < end) await one();
-  }));
-  process.stdout.write(JSON.stringify({ count, errors, lastError }) + '\n');
+  const r = await connectLoop({ port: job.port, contexts, connect: Buffer.from(job.connect, 'hex'), ms: job.ms, concurrency: job.concurrency });
+  process.stdout.write(JSON.stringify(r) + '\n');
 }
 
 function runClient(dir: string, job: ClientJob): Promise<{ count: number; errors: number; lastError: string }> {

@@ -5,46 +5,30 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import * as mqttPacket from 'mqtt-packet';
 import { makeTempDir } from '../../support/tmp';
 import { makeBrokerPki, type BrokerPki } from './brokerPki';
 import { startBroker, type RunningBroker } from './harness';
 
 const PARTIAL_HELLO = Buffer.from('16030100c8010000c40303', 'hex');
 
-/** MQTT variable byte integer (remaining length). */
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-
-function packet(type: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([type]), varint(body.length), body]);
-}
-
-function str(s: string): Buffer {
-  const b = Buffer.from(s);
-  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+/** An MQTT packet, encoded by mqtt-packet (the codec mqtt.js uses). */
+function encode(p: Record<string, unknown>): Buffer {
+  return mqttPacket.generate(p as unknown as mqttPacket.Packet, { protocolVersion: (p.protocolVersion as number | undefined) ?? 5 });
 }
 
 /** CONNECT, clean session, keepalive 0 (no MQTT timer would close the connection). */
 function connectPacket(level: 4 | 5, clientId: string): Buffer {
-  const props = level === 5 ? Buffer.from([0]) : Buffer.alloc(0);
-  return packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([level, 0x02, 0, 0]), props, str(clientId)]));
-}
-
-/** The first bytes of a QoS 0 PUBLISH that declares `remaining` bytes but sends only a few. */
-function publishHeader(level: 4 | 5, remaining: number): Buffer {
-  return Buffer.concat([Buffer.from([0x30]), varint(remaining), str('big/topic'), level === 5 ? Buffer.from([0]) : Buffer.alloc(0), Buffer.alloc(16, 0x61)]);
+  return encode({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: level, clean: true, keepalive: 0, clientId });
 }
 
 function publish(level: 4 | 5, payloadBytes: number): Buffer {
-  return packet(0x30, Buffer.concat([str('big/topic'), level === 5 ? Buffer.from([0]) : Buffer.alloc(0), Buffer.alloc(payloadBytes, 0x61)]));
+  return mqttPacket.generate({ cmd: 'publish', topic: 'big/topic', payload: Buffer.alloc(payloadBytes, 0x61), qos: 0, retain: false, dup: false }, { protocolVersion: level });
+}
+
+/** The first bytes of a QoS 0 PUBLISH that declares `remaining` bytes (about) but sends only a few. */
+function publishHeader(level: 4 | 5, remaining: number): Buffer {
+  return publish(level, remaining).subarray(0, 32);
 }
 
 interface Conn {
@@ -121,7 +105,8 @@ describe('broker limits', function () {
     s.on('data', (d: Buffer) => { got += d.length; });
     const closed = new Promise((r) => s.once('close', r));
     await new Promise((r) => s.once('secureConnect', r));
-    s.write(Buffer.concat([Buffer.from([0x10]), varint(100 * 1024 * 1024), str('MQTT'), Buffer.from([5, 2, 0, 0])]));
+    // A CONNECT whose will message makes it 2 MB: only its first bytes are sent.
+    s.write(encode({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 0, clientId: 'huge', will: { topic: 'w', payload: Buffer.alloc(2 * 1024 * 1024), qos: 0, retain: false } }).subarray(0, 32));
     await closed;
     assert.equal(got, 0);
   });
