@@ -23,7 +23,7 @@ import { OcspResponder } from '../src/core/ocsp/responder';
 import { OcspHttpServer } from '../src/core/ocsp/server';
 import { IndexStatusSource } from '../src/core/ocsp/indexStatus';
 import type { Bench, BenchRow } from './types';
-import { connectLoop } from './connectLoop';
+import { connectLoop, runLoopChild, type ConnectLoopResult } from './connectLoop';
 
 const CLIENT_FLAG = '--broker-bench-client';
 const CRL_ENTRIES = 100_000;
@@ -43,19 +43,8 @@ async function clientMain(job: ClientJob): Promise<void> {
   process.stdout.write(JSON.stringify(r) + '\n');
 }
 
-function runClient(job: ClientJob): Promise<{ count: number; errors: number; lastError: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, CLIENT_FLAG, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.on('exit', (code) => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? ''));
-      } catch {
-        reject(new Error(`bench client failed (${code}): ${out}`));
-      }
-    });
-  });
+function runClient(job: ClientJob): Promise<ConnectLoopResult> {
+  return runLoopChild(__filename, CLIENT_FLAG, JSON.stringify(job));
 }
 
 /** A CRL of the intermediate with `n` revoked serials (index.txt written directly, signed by openssl ca). */

@@ -7,7 +7,6 @@
 //   3. the handshake rate of emqx5 (CRL from the cache, leaf only) vs emqx4 (the same CRL as a file,
 //      whole chain) with those 1,000 certificates.
 // Clients run in a child process with one TLS context per certificate, several in parallel.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,12 +15,12 @@ import { TlsMqttBroker } from '../src/core/broker/broker';
 import { resolveBrokerConfig } from '../src/core/broker/config';
 import { makeTempDir } from '../test/support/tmp';
 import type { Bench, BenchRow } from './types';
-import { connectLoop } from './connectLoop';
+import { connectLoop, runLoopChild, type ConnectLoopResult } from './connectLoop';
 
 const CLIENT_FLAG = '--profiles-bench-client';
 const ROUND_MS = Number(process.env.PROFILES_BENCH_ROUND_MS ?? 2000);
 const ROUNDS = Number(process.env.PROFILES_BENCH_ROUNDS ?? 4);
-const CERTS = 1000;
+const CERTS = Number(process.env.PROFILES_BENCH_CERTS ?? 1000);
 const CDPS = 10;
 const CONCURRENCY = 8;
 // CONNECT, client id "b", clean, keepalive 60: MQTT 3.1.1 (level 4) and MQTT 5 (level 5, no properties).
@@ -36,21 +35,10 @@ async function clientMain(jobFile: string): Promise<void> {
   process.stdout.write(JSON.stringify(r) + '\n');
 }
 
-function runClient(dir: string, job: ClientJob): Promise<{ count: number; errors: number; lastError: string }> {
+function runClient(dir: string, job: ClientJob): Promise<ConnectLoopResult> {
   const file = join(dir, `job-${job.port}-${job.connect.slice(16, 18)}.json`);
   writeFileSync(file, JSON.stringify(job));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, CLIENT_FLAG, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.on('exit', (code) => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? ''));
-      } catch {
-        reject(new Error(`bench client failed (${code}): ${out}`));
-      }
-    });
-  });
+  return runLoopChild(__filename, CLIENT_FLAG, file);
 }
 
 async function run(): Promise<BenchRow[]> {

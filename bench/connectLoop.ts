@@ -1,6 +1,7 @@
 // The client side of the broker benchmarks: connect (TLS, then MQTT CONNECT) in a loop for a
 // while, `concurrency` connections at a time, counting CONNACKs that accept. Runs in a child
 // process so the client's CPU stays out of the broker's.
+import { spawn } from 'node:child_process';
 import * as tls from 'node:tls';
 
 export interface ConnectLoopJob {
@@ -45,4 +46,20 @@ export async function connectLoop(job: ConnectLoopJob): Promise<ConnectLoopResul
     while (Date.now() < end) await one();
   }));
   return r;
+}
+
+/** Runs `script FLAG ARG` in a child Node process (tsx) and returns the JSON it prints last. */
+export function runLoopChild(script: string, flag: string, arg: string): Promise<ConnectLoopResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, flag, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as ConnectLoopResult);
+      } catch {
+        reject(new Error(`bench client failed (${code}): ${out}`));
+      }
+    });
+  });
 }
