@@ -73,16 +73,21 @@ export class CdpCrlCache {
 
   /** The CRL for a distribution point URL: from the cache, or fetched now (first sight). */
   async lookup(url: string, why: string): Promise<CdpLookup> {
-    const hit = this.entries.get(url);
-    if (hit?.crl) {
-      hit.hits++;
-      this.log('info', `CRL cache hit for ${url} (${why}): CRL ${hit.crl.model.crlNumber ? `#${hit.crl.model.crlNumber} ` : ''}fetched ${new Date(hit.fetchedAt ?? 0).toISOString()}`);
-      return { crl: hit.crl, cached: true };
-    }
+    const crl = this.cached(url, why);
+    if (crl) return { crl, cached: true };
     this.log('info', `CRL distribution point ${url} not in the cache: fetching it during the handshake (${why})`);
     await this.fetch(url);
     const e = this.entries.get(url);
     return e?.crl ? { crl: e.crl, cached: false } : { cached: false, error: e?.lastError ?? 'not fetched' };
+  }
+
+  /** The cached CRL for a URL (a cache hit, counted and logged), without fetching. */
+  cached(url: string, why: string): LoadedCrl | undefined {
+    const hit = this.entries.get(url);
+    if (!hit?.crl) return undefined;
+    hit.hits++;
+    this.log('info', `CRL cache hit for ${url} (${why}): CRL ${hit.crl.model.crlNumber ? `#${hit.crl.model.crlNumber} ` : ''}fetched ${new Date(hit.fetchedAt ?? 0).toISOString()}`);
+    return hit.crl;
   }
 
   /** Cached CRLs issued by this CA, whatever URL they came from (Erlang's same-issuer lookup). */

@@ -165,9 +165,12 @@ function checkCertificate(info: HandshakeInfo, config: BrokerConfig, sources: Re
   }
   if (!config.enable_crl_check) return verifyResult(cert, chain, code, now);
   switch (config.profile) {
-    case 'emqx5':
+    case 'emqx5': {
       if (!sources.cdp) return verifyResult(cert, chain, code, now);
-      return emqx5Revocation(leaf, sources.cdp, now).then((r) => (r.reject ? rejectWith(cert, r.reject.code, r.reject.reason, r.reject.alert) : verifyResult(cert, chain, code, now, r.note)));
+      const done = (r: Emqx5Outcome): CheckResult => (r.reject ? rejectWith(cert, r.reject.code, r.reject.reason, r.reject.alert) : verifyResult(cert, chain, code, now, r.note));
+      const r = emqx5Revocation(leaf, sources.cdp, now);
+      return r instanceof Promise ? r.then(done) : done(r);
+    }
     case 'mosquitto': {
       if (transport === 'wss') return verifyResult(cert, chain, code, now, 'no CRL check: mosquitto does not check CRLs on its websockets listener');
       if (!sources.store) return verifyResult(cert, chain, code, now);
@@ -212,28 +215,43 @@ interface Emqx5Outcome {
  * only; the global cache, fetched on a miss); without one, a cached CRL of the same issuer; no
  * CRL at all, or a stale one: refused (bad_certificate, as Erlang sends).
  */
-async function emqx5Revocation(leaf: CertificateModel, cdp: CdpCrlCache, now: number): Promise<Emqx5Outcome> {
+function emqx5Revocation(leaf: CertificateModel, cdp: CdpCrlCache, now: number): Emqx5Outcome | Promise<Emqx5Outcome> {
+  const http = cdpUrls(leaf).filter(isHttpUrl);
+  // A cache hit on the first distribution point is decided at once: only a miss waits for a fetch.
+  const hit = http.length ? cdp.cached(http[0], `client ${who(leaf)}`) : undefined;
+  if (hit && hit.model.issuer.derHex === leaf.issuer.derHex) return judgeEmqx5(leaf, hit, now);
+  return emqx5Fetch(leaf, cdp, now, hit ? 1 : 0);
+}
+
+function who(leaf: CertificateModel): string {
+  return `"${leaf.subject.rfc4514}" (serial ${leaf.serialColon})`;
+}
+
+async function emqx5Fetch(leaf: CertificateModel, cdp: CdpCrlCache, now: number, skip: number): Promise<Emqx5Outcome> {
   const urls = cdpUrls(leaf);
   const http = urls.filter(isHttpUrl);
-  const skipped = urls.filter((u) => !http.includes(u));
-  const who = `"${leaf.subject.rfc4514}" (serial ${leaf.serialColon})`;
-  const failures: string[] = skipped.map((u) => `${u}: not fetched (EMQX 5 fetches CRLs over http only)`);
+  const failures: string[] = urls.filter((u) => !http.includes(u)).map((u) => `${u}: not fetched (EMQX 5 fetches CRLs over http only)`);
+  if (skip) failures.push(`${http[0]}: the CRL there is not issued by the certificate's issuer`);
   let crl: LoadedCrl | undefined;
-  for (const url of http) {
-    const r = await cdp.lookup(url, `client ${who}`);
+  for (const url of http.slice(skip)) {
+    const r = await cdp.lookup(url, `client ${who(leaf)}`);
     if (r.crl && r.crl.model.issuer.derHex === leaf.issuer.derHex) {
       crl = r.crl;
       break;
     }
     failures.push(`${url}: ${r.crl ? `the CRL there is issued by "${r.crl.model.issuer.rfc4514}", not by the certificate's issuer` : r.error}`);
   }
-  if (!crl) crl = cdp.byIssuer(leaf.issuer.derHex)[0];
+  crl ??= cdp.byIssuer(leaf.issuer.derHex)[0];
   if (!crl) {
     const why = urls.length === 0
       ? 'the certificate has no CRL distribution point and no CRL of its issuer is in the cache'
       : `no CRL could be had (${failures.join('; ')})`;
-    return { reject: { code: 'UNABLE_TO_GET_CRL', alert: AlertDescription.badCertificate, reason: `revocation status undetermined for ${who}: ${why}; EMQX 5 refuses the client (fail closed)` } };
+    return { reject: { code: 'UNABLE_TO_GET_CRL', alert: AlertDescription.badCertificate, reason: `revocation status undetermined for ${who(leaf)}: ${why}; EMQX 5 refuses the client (fail closed)` } };
   }
+  return judgeEmqx5(leaf, crl, now);
+}
+
+function judgeEmqx5(leaf: CertificateModel, crl: LoadedCrl, now: number): Emqx5Outcome {
   const entry = crl.model.bySerial.get(normalizeSerial(leaf.serialHex));
   if (entry) {
     const reason = entry.reason ? `, ${entry.reason}` : '';
