@@ -109,6 +109,12 @@ describe('certscope broker (CLI)', function () {
     const r2 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--cert', join(tmp.dir, 'missing.crt'), '--key', pki.server.keyPath, '--no-verify', '--port', '0', '--wss-port', 'off']);
     assert.equal(r2.code, 2);
     assert.match(r2.stderr, /certfile .*missing\.crt: file not found/);
+    const r4 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--config', conf, '--profile', 'hivemq']);
+    assert.equal(r4.code, 2);
+    assert.match(r4.stderr, /profile: expected one of emqx5, emqx4, mosquitto, got "hivemq"/);
+    const r5 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--config', conf, '--profile', 'mosquitto', '--crl', pki.rootCrlPath, '--crl', pki.intermediateCrlPath]);
+    assert.equal(r5.code, 2);
+    assert.match(r5.stderr, /profile mosquitto: crlfile is one file \(it may hold several CRLs\); got 2 in crl_files/);
     const r3 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--bogus']);
     assert.equal(r3.code, 2);
     assert.match(r3.stderr, /Unknown option '--bogus'/);

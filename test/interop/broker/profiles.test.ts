@@ -10,6 +10,7 @@ import mqtt, { type IClientOptions } from 'mqtt';
 import { initCa, CrlServer, type CertificateAuthority, type IssuedCertificate } from '../../../src/core/ca';
 import { TlsMqttBroker } from '../../../src/core/broker/broker';
 import { resolveBrokerConfig } from '../../../src/core/broker/config';
+import { formatBrokerState } from '../../../src/core/broker/format';
 import type { BrokerEvent, ConnectionEvent } from '../../../src/core/broker/types';
 import { run } from '../../support/run';
 import { makeTempDir } from '../../support/tmp';
@@ -108,6 +109,9 @@ describe('broker profiles', function () {
         assert.ok(b.logs().some((l) => l.startsWith(`CRL cache hit for ${cdpUrl} (client "CN=revoked"`)));
         const dp = b.broker.state().crl.distributionPoints;
         assert.deepEqual(dp.map((d) => [d.url, d.fetches, d.ok]), [[cdpUrl, 1, true]]);
+        const status = formatBrokerState(b.broker.state());
+        assert.match(status, /^profile: emqx5$/m);
+        assert.match(status, new RegExp(`^crl distribution point ${cdpUrl}: ok, 1 fetch\\(es\\), 1 cache hit\\(s\\); CN=Profiles Dev CA #\\S+, 1 revoked`, 'm'));
         // wss: the same check
         const wss = await attempt(b, `wss://127.0.0.1:${b.wssPort}/mqtt`, ca, revoked);
         assert.deepEqual([wss.ev.transport, wss.ev.outcome, wss.ev.alert?.code], ['wss', 'rejected', 44]);
