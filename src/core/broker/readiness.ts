@@ -2,7 +2,7 @@
 // mosquitto 2), every reason a revocation would not be enforced, or would lock every client out:
 // one finding per reason, with the certificates or URLs it concerns and the fix. Used by
 // `certscope ca check` and by the Problems on a CA in the editor.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCaDirectory } from '../ca/caDirectory';
 import type { IndexEntry } from '../ca/indexDb';
@@ -63,6 +63,8 @@ const TARGET_NAMES: Record<BrokerProfile, string> = { emqx5: 'EMQX 5', emqx4: 'E
 /** Bounds for a hostile folder: certificates read, URLs fetched. */
 const MAX_CERTS = 5000;
 const MAX_URLS = 20;
+const MAX_CERT_FILE = 1024 * 1024;
+const MAX_CRL_FILE = 64 * 1024 * 1024;
 
 interface Issued {
   entry: IndexEntry;
@@ -76,6 +78,7 @@ function label(c: CertificateModel): string {
 
 function firstCert(path: string): CertificateModel | undefined {
   try {
+    if (statSync(path).size > MAX_CERT_FILE) return undefined;
     const block = findPemBlocks(readFileSync(path, 'latin1')).find((b) => b.label === 'CERTIFICATE' && b.der);
     return block?.der ? decodeCertificate(block.der) : undefined;
   } catch {
@@ -89,6 +92,7 @@ function hasEku(c: CertificateModel, oid: string): boolean {
 
 function readCrl(path: string): CrlModel | undefined {
   try {
+    if (statSync(path).size > MAX_CRL_FILE) return undefined;
     return parseCrlBytes(readFileSync(path), path)[0]?.model;
   } catch {
     return undefined;
