@@ -57,6 +57,23 @@ describe('broker and OCSP commands (extension host)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('readiness Problems: EMQX 5 (the default profile) would refuse client certificates without a CRL distribution point; a quick fix opens the profile setting', async () => {
+    let found: { uri: vscode.Uri; d: vscode.Diagnostic } | undefined;
+    for (let i = 0; i < 150 && !found; i++) {
+      for (const [uri, diags] of vscode.languages.getDiagnostics()) {
+        const d = diags.find((x) => x.code === 'no-cdp' && x.source === 'Certscope readiness (emqx5)' && uri.fsPath.startsWith(dir));
+        if (d) found = { uri, d };
+      }
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(found, 'no readiness problem for the CA');
+    assert.match(found.d.message, /^2 client certificate\(s\) without a CRL distribution point: EMQX 5 refuses them/);
+    assert.equal(found.d.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(found.d.relatedInformation?.[0]?.location.uri.fsPath, caFile);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', found.uri, found.d.range, vscode.CodeActionKind.QuickFix.value);
+    assert.ok(actions.some((a) => a.title === 'Choose the broker profile (certscope.broker.profile)'), JSON.stringify(actions.map((a) => a.title)));
+  });
+
   it('Start Local TLS Broker: listens with CRL check and a good OCSP staple (openssl s_client -status)', async () => {
     const { result, errors } = await quietly<Started>('certscope.broker.start', { caDir: dir, port: 0, wssPort: null });
     assert.deepEqual(errors, []);

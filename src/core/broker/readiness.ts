@@ -44,6 +44,8 @@ export interface ReadinessFinding {
 export interface ReadinessReport {
   ca: string;
   dir: string;
+  /** The CA certificate file (Problems name it as "the CA"). */
+  certificate: string;
   target: BrokerProfile;
   checkedAt: Date;
   findings: ReadinessFinding[];
@@ -271,7 +273,7 @@ export async function checkReadiness(dir: string, opts: ReadinessOptions): Promi
 
   const order = { error: 0, warning: 1, info: 2 };
   findings.sort((a, b) => order[a.severity] - order[b.severity]);
-  return { ca: caName, dir: caDir.dir, target, checkedAt: now, findings };
+  return { ca: caName, dir: caDir.dir, certificate: caDir.paths.certificate, target, checkedAt: now, findings };
 }
 
 export function formatReadiness(r: ReadinessReport): string {

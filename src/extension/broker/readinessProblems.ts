@@ -1,13 +1,15 @@
-// Problems on the CA the local broker runs on: every reason a revocation would not be enforced by
-// the broker profile in use, or would lock every client out (src/core/broker/readiness.ts), as
-// diagnostics on the CA's files, with quick fixes where one action helps (publish a new CRL, fix
-// the OCSP responder URL). Checked when the broker starts, when the CA's index.txt or CRL changes,
-// and every few minutes while it runs (the CRL lock-out countdown moves).
+// Problems on the CAs of the workspace: every reason a revocation would not be enforced by the
+// broker profile (the setting, or the running broker's for its CA), or would lock every client out
+// (src/core/broker/readiness.ts), as diagnostics on the CA's files, with quick fixes where one
+// action helps (publish a new CRL, the OCSP responder URL or profile setting). Checked at startup,
+// when a CA's index.txt or CRL changes, when the broker starts or stops, and every few minutes
+// (the CRL lock-out countdown moves).
 import * as vscode from 'vscode';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { checkReadiness, type ReadinessFinding } from '../../core/broker/readiness';
 import type { BrokerProfile } from '../../core/broker/config';
 import type { BrokerController } from './controller';
+import { findWorkspaceCas } from '../commands/ca/workspaceCas';
 
 const SOURCE = 'Certscope readiness';
 const RECHECK_MS = 5 * 60_000;
@@ -16,13 +18,15 @@ function severity(f: ReadinessFinding): vscode.DiagnosticSeverity {
   return f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
 }
 
-/** Diagnostics grouped by file: the finding's file, else the CA certificate. */
+/** Diagnostics grouped by file: the finding's file, else the CA certificate (caCertPath). */
 export function readinessDiagnostics(findings: ReadinessFinding[], caCertPath: string, target: BrokerProfile): Map<string, vscode.Diagnostic[]> {
   const out = new Map<string, vscode.Diagnostic[]>();
   for (const f of findings) {
     const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `${f.message}${f.fix ? ` Fix: ${f.fix.text}` : ''}`, severity(f));
     d.source = `${SOURCE} (${target})`;
     d.code = f.reason;
+    // Names the CA, so a quick fix acts on that CA whatever file the problem is on.
+    d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(caCertPath), new vscode.Range(0, 0, 0, 0)), 'the CA')];
     const file = f.file ?? caCertPath;
     out.set(file, [...(out.get(file) ?? []), d]);
   }
@@ -30,15 +34,14 @@ export function readinessDiagnostics(findings: ReadinessFinding[], caCertPath: s
 }
 
 class ReadinessQuickFixes implements vscode.CodeActionProvider {
-  constructor(private readonly caDirOf: () => string | undefined) {}
-
   provideCodeActions(_doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
     for (const d of ctx.diagnostics) {
       if (!d.source?.startsWith(SOURCE)) continue;
       if (d.code === 'crl-expired' || d.code === 'crl-expires-soon' || d.code === 'cdp-unreachable') {
         const a = new vscode.CodeAction('Publish a new CRL (Certscope: Publish CRL)', vscode.CodeActionKind.QuickFix);
-        a.command = { command: 'certscope.ca.publishCrl', title: 'Publish CRL', arguments: [{ caDir: this.caDirOf() }] };
+        const ca = d.relatedInformation?.[0]?.location.uri.fsPath;
+        a.command = { command: 'certscope.ca.publishCrl', title: 'Publish CRL', arguments: [{ caDir: ca ? dirname(ca) : undefined }] };
         a.diagnostics = [d];
         a.isPreferred = true;
         out.push(a);
@@ -58,54 +61,61 @@ class ReadinessQuickFixes implements vscode.CodeActionProvider {
   }
 }
 
-/** Keeps the Problems of the CA the broker runs on current; disposed with the extension. */
+/**
+ * Keeps the readiness Problems of every CA in the workspace current, for the broker profile in the
+ * settings (the running broker's profile for the CA it runs on). Distribution points are fetched
+ * only in a trusted workspace. Disposed with the extension.
+ */
 export function registerReadinessProblems(controller: BrokerController, log: vscode.LogOutputChannel): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('certscope-readiness');
-  let current: { caDir: string; target: BrokerProfile } | undefined;
-  let watcher: vscode.FileSystemWatcher | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let running: { caDir: string; target: BrokerProfile } | undefined;
   let generation = 0;
+  let debounce: NodeJS.Timeout | undefined;
 
   const check = async (): Promise<void> => {
     const run = ++generation;
-    if (!current) {
-      collection.clear();
-      return;
+    const setting = vscode.workspace.getConfiguration('certscope').get<BrokerProfile>('broker.profile', 'emqx5');
+    const cas = (await findWorkspaceCas()).filter((w) => w.ca).map((w) => w.dir);
+    if (running && !cas.includes(running.caDir)) cas.push(running.caDir);
+    const all = new Map<string, vscode.Diagnostic[]>();
+    for (const caDir of cas) {
+      const target = running?.caDir === caDir ? running.target : setting;
+      try {
+        const report = await checkReadiness(caDir, { target, offline: !vscode.workspace.isTrusted });
+        if (run !== generation) return;
+        for (const [file, diags] of readinessDiagnostics(report.findings, report.certificate, target)) all.set(file, [...(all.get(file) ?? []), ...diags]);
+        if (report.findings.length) log.info(`readiness of ${report.ca} for ${target}: ${report.findings.map((f) => f.reason).join(', ')} (see Problems)`);
+      } catch (err) {
+        log.warn(`readiness check of ${caDir} failed: ${(err as Error).message}`);
+      }
     }
-    const { caDir, target } = current;
-    try {
-      const report = await checkReadiness(caDir, { target });
-      if (run !== generation) return;
-      collection.clear();
-      for (const [file, diags] of readinessDiagnostics(report.findings, join(caDir, 'ca.crt'), target)) collection.set(vscode.Uri.file(file), diags);
-      if (report.findings.length) log.warn(`readiness of ${report.ca} for ${target}: ${report.findings.map((f) => f.reason).join(', ')} (see Problems)`);
-    } catch (err) {
-      log.warn(`readiness check of ${caDir} failed: ${(err as Error).message}`);
-    }
+    if (run !== generation) return;
+    collection.clear();
+    for (const [file, diags] of all) collection.set(vscode.Uri.file(file), diags);
   };
-  const stopWatching = (): void => {
-    watcher?.dispose();
-    watcher = undefined;
-    if (timer) clearInterval(timer);
-    timer = undefined;
+  const soon = (ms = 500): void => {
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => void check(), ms);
   };
   const sub = controller.onDidChange(() => {
     const s = controller.snapshot();
     const caDir = s.running ? s.origin?.caDir : undefined;
     const target = s.state?.profile;
-    if (caDir === current?.caDir && target === current?.target) return;
-    stopWatching();
-    current = caDir && target ? { caDir, target } : undefined;
-    if (current) {
-      watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(current.caDir), '{index.txt,crl.pem,crl.der,certs/*.pem}'));
-      const again = (): void => void check();
-      watcher.onDidChange(again);
-      watcher.onDidCreate(again);
-      timer = setInterval(again, RECHECK_MS);
-      timer.unref();
-    }
-    void check();
+    const next = caDir && target ? { caDir, target } : undefined;
+    if (next?.caDir === running?.caDir && next?.target === running?.target) return;
+    running = next;
+    soon(0);
   });
-  const fixes = vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new ReadinessQuickFixes(() => current?.caDir), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] });
-  return { dispose: () => { stopWatching(); sub.dispose(); fixes.dispose(); collection.dispose(); } };
+  // The CRL lock-out countdown moves; CA folders change.
+  const timer = setInterval(() => soon(0), RECHECK_MS);
+  timer.unref();
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{index.txt,crl.pem,crl.der}');
+  const changed = (): void => soon();
+  const fixes = vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new ReadinessQuickFixes(), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] });
+  const config = vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('certscope.broker.profile')) soon(); });
+  soon(2000);
+  return vscode.Disposable.from(
+    watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed), sub, fixes, config, collection,
+    { dispose: () => { clearInterval(timer); if (debounce) clearTimeout(debounce); } },
+  );
 }
