@@ -57,7 +57,7 @@ describe('broker and OCSP commands (extension host)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('readiness Problems: EMQX 5 (the default profile) would refuse client certificates without a CRL distribution point; a quick fix opens the profile setting', async () => {
+  it('readiness Problems: EMQX 5 (the default profile) would refuse client certificates without a CRL distribution point', async () => {
     let found: { uri: vscode.Uri; d: vscode.Diagnostic } | undefined;
     for (let i = 0; i < 150 && !found; i++) {
       for (const [uri, diags] of vscode.languages.getDiagnostics()) {
@@ -70,8 +70,6 @@ describe('broker and OCSP commands (extension host)', function () {
     assert.match(found.d.message, /^2 client certificate\(s\) without a CRL distribution point: EMQX 5 refuses them/);
     assert.equal(found.d.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(found.d.relatedInformation?.[0]?.location.uri.fsPath, caFile);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', found.uri, found.d.range, vscode.CodeActionKind.QuickFix.value);
-    assert.ok(actions.some((a) => a.title === 'Choose the broker profile (certscope.broker.profile)'), JSON.stringify(actions.map((a) => a.title)));
   });
 
   it('Start Local TLS Broker: listens with CRL check and a good OCSP staple (openssl s_client -status)', async () => {
