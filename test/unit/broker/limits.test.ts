@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import * as mqttPacket from 'mqtt-packet';
-import { makeTempDir } from '../../support/tmp';
-import { makeBrokerPki, type BrokerPki } from './brokerPki';
-import { startBroker, type RunningBroker } from './harness';
+import type { BrokerPki } from './brokerPki';
+import { brokerSuite, type RunningBroker } from './harness';
 
 const PARTIAL_HELLO = Buffer.from('16030100c8010000c40303', 'hex');
 
@@ -54,18 +53,10 @@ async function mqttConnect(pki: BrokerPki, port: number, level: 4 | 5, clientId:
 
 describe('broker limits', function () {
   this.timeout(120_000);
-  let tmp: ReturnType<typeof makeTempDir>;
+  const suite = brokerSuite({ max_packet_size: '4KB', handshake_timeout: '2s', idle_timeout: '3s' });
   let pki: BrokerPki;
   let b: RunningBroker;
-  before(async () => {
-    tmp = makeTempDir();
-    pki = await makeBrokerPki(tmp.dir);
-    b = await startBroker(pki, { max_packet_size: '4KB', handshake_timeout: '2s', idle_timeout: '3s' });
-  });
-  after(async () => {
-    await b?.stop();
-    tmp?.cleanup();
-  });
+  beforeEach(() => ({ pki, b } = suite));
 
   it('MQTT 5: a PUBLISH declaring more than max_packet_size gets DISCONNECT 0x95 (packet too large) before its body arrives', async () => {
     const c = await mqttConnect(pki, b.port, 5, 'big-v5');
