@@ -129,8 +129,13 @@ describe('broker profiles', function () {
         const https = await attempt(b, `mqtts://127.0.0.1:${b.port}`, ca, httpsCdp);
         assert.deepEqual([https.ev.outcome, https.ev.alert?.code], ['rejected', 42]);
         assert.match(https.ev.reason ?? '', /https:\/\/127\.0\.0\.1:\d+\/ca\.crl: not fetched \(EMQX 5 fetches CRLs over http only\)/);
+        // Decided after an asynchronous fetch: the alert still reaches the client (TLS 1.3 and 1.2).
         const dead = await attempt(b, `mqtts://127.0.0.1:${b.port}`, ca, deadCdp);
-        assert.deepEqual([dead.ev.outcome, dead.ev.alert?.code], ['rejected', 42]);
+        assert.deepEqual([dead.ev.outcome, dead.ev.alert?.code, dead.ev.alert?.sent], ['rejected', 42, true]);
+        assert.match(String(dead.error?.message), /bad certificate|BAD_CERTIFICATE/i);
+        const dead12 = await attempt(b, `mqtts://127.0.0.1:${b.port}`, ca, deadCdp, { maxVersion: 'TLSv1.2' } as IClientOptions);
+        assert.deepEqual([dead12.ev.tlsVersion, dead12.ev.alert?.code, dead12.ev.alert?.sent], ['TLSv1.2', 42, true]);
+        assert.match(String(dead12.error?.message), /bad certificate|BAD_CERTIFICATE/i);
         assert.match(dead.ev.reason ?? '', /no CRL could be had \(http:\/\/127\.0\.0\.1:\d+\/gone\.crl: .*\)/);
         // Once the issuer's CRL is cached (from another client's distribution point), a certificate
         // without one is checked against it (Erlang's same-issuer lookup).
