@@ -28,19 +28,29 @@ export function scaleTests(workspace, h) {
     if ((await r.getAttribute('aria-expanded')) === 'false') await r.locator('.monaco-tl-twistie').click();
     return r;
   }
-  /** A Workspace PKI with only its top-level groups open, and room to show them (other panes collapsed). */
-  async function freshTree(page) {
+  /**
+   * Shows the Workspace PKI with only its top-level groups open (other panes collapsed for room)
+   * once `ready(page)` holds: files written by a step are indexed a moment later, and a refresh
+   * that lands after "Collapse All" would open everything again, so collapse and check in a loop.
+   */
+  async function freshTree(page, ready) {
     await openCertscope(page);
     const ca = page.locator('.pane-header', { hasText: 'Certificate Authorities' }).first();
     if ((await ca.getAttribute('aria-expanded')) === 'true') await ca.click();
     const pki = page.locator('.pane-header', { hasText: 'Workspace PKI' }).first();
-    await pki.hover();
-    await pki.locator('.action-item a[aria-label^="Collapse All"]').first().click();
+    const end = Date.now() + 120_000;
+    for (;;) {
+      await pki.hover();
+      await pki.locator('.action-item a[aria-label^="Collapse All"]').first().click();
+      if (await ready(page)) return;
+      if (Date.now() > end) throw new Error('the Workspace PKI did not show the new files within 120 s');
+      await page.waitForTimeout(2_000);
+    }
   }
 
   return [
     {
-      name: 'hover on base64 data of a Kubernetes Secret (tls.crt) shows the certificate; tls.key stays a key',
+      name: 'hover on base64 data of a Kubernetes Secret (tls.crt) shows the certificate and its fingerprint',
       shot: 'e2e-scale-k8s-base64-hover.png',
       async run(page) {
         await h.closeAllEditors(page);
@@ -76,9 +86,11 @@ export function scaleTests(workspace, h) {
         // The fleet generator is TypeScript (test/support/fleet.ts): run it through tsx.
         execFileSync(process.execPath, ['--import', 'tsx', '-e', `require(${JSON.stringify(join(repoRoot, 'test', 'support', 'fleet.ts'))}).makeFleet(${JSON.stringify(dir)}, 5000)`],
           { cwd: repoRoot, timeout: 120_000 });
-        await freshTree(page);
-        await expand(page, 'Trust chains');
-        await expand(page, 'Fleet Root CA', 120_000);
+        await freshTree(page, async (p) => {
+          await expand(p, 'Trust chains');
+          return row(p, 'Fleet Root CA').isVisible();
+        });
+        await expand(page, 'Fleet Root CA');
         const ca = row(page, 'Fleet Devices CA');
         await ca.waitFor({ state: 'visible', timeout: T });
         // A CA with thousands of leaves opens into status groups with counts.
@@ -113,8 +125,8 @@ export function scaleTests(workspace, h) {
         rmSync(join(dir, 'k.pem'));
         rmSync(join(dir, 'c.pem'));
         writeFileSync(join(dir, 'ca-certificates.crt'), roots.join(''));
-        await freshTree(page);
-        await expand(page, 'CA bundles', 60_000);
+        await freshTree(page, (p) => row(p, 'CA bundles').isVisible());
+        await expand(page, 'CA bundles');
         const bundle = row(page, 'vendor/ca-certificates.crt');
         await bundle.waitFor({ state: 'visible', timeout: T });
         const text = h.plain(await bundle.innerText());
