@@ -15,11 +15,42 @@ export function scaleTests(workspace, h) {
   const openssl = (args) => execFileSync('openssl', args, { encoding: 'utf8', timeout: 10_000 });
   const fingerprint = (file) => openssl(['x509', '-in', file, '-noout', '-fingerprint', '-sha256']).trim().split('=')[1];
   const row = (page, text) => page.locator('.monaco-list-row', { hasText: text }).first();
-  const openCertscope = (page) => page.locator('.activitybar .action-item a[aria-label^="Certscope"]').first().click();
+  /** Shows the Certscope side bar (clicking its icon while it shows would hide it). */
+  async function openCertscope(page) {
+    if (await page.locator('.pane-header', { hasText: 'Workspace PKI' }).first().isVisible()) return;
+    await page.locator('.activitybar .action-item a[aria-label^="Certscope"]').first().click();
+    await page.locator('.pane-header', { hasText: 'Workspace PKI' }).first().waitFor({ state: 'visible', timeout: T });
+  }
+  /** Opens a tree row through its twistie (a click on a certificate's label opens the certificate). */
+  async function expand(page, name, timeout = T) {
+    const r = row(page, name);
+    await r.waitFor({ state: 'visible', timeout });
+    if ((await r.getAttribute('aria-expanded')) === 'false') await r.locator('.monaco-tl-twistie').click();
+    return r;
+  }
+  /**
+   * Shows the Workspace PKI with only its top-level groups open (other panes collapsed for room)
+   * once `ready(page)` holds: files written by a step are indexed a moment later, and a refresh
+   * that lands after "Collapse All" would open everything again, so collapse and check in a loop.
+   */
+  async function freshTree(page, ready) {
+    await openCertscope(page);
+    const ca = page.locator('.pane-header', { hasText: 'Certificate Authorities' }).first();
+    if ((await ca.getAttribute('aria-expanded')) === 'true') await ca.click();
+    const pki = page.locator('.pane-header', { hasText: 'Workspace PKI' }).first();
+    const end = Date.now() + 120_000;
+    for (;;) {
+      await pki.hover();
+      await pki.locator('.action-item a[aria-label^="Collapse All"]').first().click();
+      if (await ready(page)) return;
+      if (Date.now() > end) throw new Error('the Workspace PKI did not show the new files within 120 s');
+      await page.waitForTimeout(2_000);
+    }
+  }
 
   return [
     {
-      name: 'hover on base64 data of a Kubernetes Secret (tls.crt) shows the certificate; tls.key stays a key',
+      name: 'hover on base64 data of a Kubernetes Secret (tls.crt) shows the certificate and its fingerprint',
       shot: 'e2e-scale-k8s-base64-hover.png',
       async run(page) {
         await h.closeAllEditors(page);
@@ -55,14 +86,17 @@ export function scaleTests(workspace, h) {
         // The fleet generator is TypeScript (test/support/fleet.ts): run it through tsx.
         execFileSync(process.execPath, ['--import', 'tsx', '-e', `require(${JSON.stringify(join(repoRoot, 'test', 'support', 'fleet.ts'))}).makeFleet(${JSON.stringify(dir)}, 5000)`],
           { cwd: repoRoot, timeout: 120_000 });
-        await openCertscope(page);
+        await freshTree(page, async (p) => {
+          await expand(p, 'Trust chains');
+          return row(p, 'Fleet Root CA').isVisible();
+        });
+        await expand(page, 'Fleet Root CA');
         const ca = row(page, 'Fleet Devices CA');
-        await ca.waitFor({ state: 'visible', timeout: 120_000 });
-        // Small CAs open by themselves; a CA with thousands of leaves waits for a click on its twistie
-        // (a click on the label opens the certificate) and then shows status groups with counts.
+        await ca.waitFor({ state: 'visible', timeout: T });
+        // A CA with thousands of leaves opens into status groups with counts.
         const group = (name) => page.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${name}\\s*\\d+\\s*$`) }).first();
         const t0 = Date.now();
-        await ca.locator('.monaco-tl-twistie').click();
+        await expand(page, 'Fleet Devices CA');
         const valid = group('Valid');
         await valid.waitFor({ state: 'visible', timeout: T });
         await group('Expired').waitFor({ state: 'visible', timeout: T });
@@ -91,8 +125,8 @@ export function scaleTests(workspace, h) {
         rmSync(join(dir, 'k.pem'));
         rmSync(join(dir, 'c.pem'));
         writeFileSync(join(dir, 'ca-certificates.crt'), roots.join(''));
-        await openCertscope(page);
-        await row(page, 'CA bundles').waitFor({ state: 'visible', timeout: 60_000 });
+        await freshTree(page, (p) => row(p, 'CA bundles').isVisible());
+        await expand(page, 'CA bundles');
         const bundle = row(page, 'vendor/ca-certificates.crt');
         await bundle.waitFor({ state: 'visible', timeout: T });
         const text = h.plain(await bundle.innerText());
@@ -113,9 +147,8 @@ export function scaleTests(workspace, h) {
         await page.locator('.tab', { hasText: 'Connection Test' }).first().waitFor({ state: 'visible', timeout: T });
         await h.closeAllEditors(page);
         await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
-        const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'pki' }).first();
-        await file.waitFor({ state: 'visible', timeout: T });
-        if (!(await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'broker.crt' }).first().isVisible())) await file.click();
+        // Quick Open reveals the file in the Explorer.
+        await h.quickOpen(page, 'broker.crt');
         const cert = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'broker.crt' }).first();
         await cert.waitFor({ state: 'visible', timeout: T });
         await cert.click({ button: 'right' });

@@ -7,10 +7,14 @@
 //   the real view; the filter finds one certificate by serial.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { makeFleet } from '../support/fleet';
+import { buildCertificate } from '../../src/core/ca/certBuilder';
+import { signerFor } from '../../src/core/ca/keys';
+import { encodeDn, parseDn } from '../../src/core/ca/names';
+import { makeFleet, pemOf } from '../support/fleet';
 
 interface Node { id: string; kind: string; label: string; description: string; contextValue: string; parentId?: string; fingerprint?: string }
 interface Snapshot { stats: { files: number }; nodes: Node[]; abandoned?: number }
@@ -93,13 +97,16 @@ describe('Certscope at scale: worker decoding, Kubernetes Secrets, bundles, larg
     dirs.push(dir);
     mkdirSync(dir);
     const fleet = makeFleet(dir, 1200);
+    // A vendor trust store: 12 unrelated self-signed roots in one file (made in-process: spawning
+    // openssl synchronously here would block the extension host this test runs in).
     const vendorRoots = Array.from({ length: 12 }, (_, i) => {
-      const k = join(dir, `v${i}.key`);
-      openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', k, '-subj', `/CN=Vendor Root ${i}`, '-days', '30', '-out', join(dir, `v${i}.crt`)]);
-      rmSync(k);
-      return readFileSync(join(dir, `v${i}.crt`), 'utf8');
+      const k = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const name = encodeDn(parseDn(`/O=Vendor ${i}/CN=Vendor Root ${i}`));
+      return pemOf(buildCertificate({
+        serial: randomBytes(8), issuerDer: name, subjectDer: name, notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 30 * 86_400_000),
+        publicKey: k.publicKey, signer: signerFor(k.privateKey), ca: {}, keyUsage: ['keyCertSign'],
+      }));
     });
-    for (let i = 0; i < 12; i++) rmSync(join(dir, `v${i}.crt`));
     writeFileSync(join(dir, 'vendor-bundle.crt'), vendorRoots.join(''));
     await vscode.commands.executeCommand('certscope.workspacePki.focus');
     const summary = (await vscode.commands.executeCommand<Summary>('certscope.tree.refresh', { walk: false, expand: fleet.bigCa }))!;

@@ -28,6 +28,8 @@ type Job = { kind: 'file'; path: string; maxBytes: number; timeoutMs: number } |
 
 interface Pending {
   job: WorkerJob;
+  /** Items received ahead of the result (large results come in parts). */
+  parts?: DecodedItem[][];
   resolve(value: unknown): void;
   /** The answer when the job fails in the worker (over budget, out of memory, crashed). */
   failed(message: string): unknown;
@@ -46,6 +48,13 @@ interface Slot {
 }
 
 export const DEFAULT_BUDGET_MS = 10_000;
+
+/** A result whose items came ahead in parts gets them back, in order. */
+function withParts(value: IndexedFile | undefined | DecodedItem[], parts?: DecodedItem[][]): unknown {
+  if (!parts || !value) return value;
+  const items = parts.flat();
+  return Array.isArray(value) ? items : { ...value, items };
+}
 /** A job running longer than this is slow: files queued behind it go to another worker. */
 const SLOW_MS = 250;
 /** Extra workers allowed while others are stuck on slow files (each dies at the budget at the latest). */
@@ -124,7 +133,9 @@ export class DecodePool {
     const slot: Slot = { worker, inflight: [], ready: false, stuck: false };
     this.slots.add(slot);
     worker.on('message', (m: WorkerMessage) => {
-      if ('ready' in m) { slot.ready = true; if (slot.inflight.length > 0) this.arm(slot); } else this.answer(slot, m);
+      if ('ready' in m) { slot.ready = true; if (slot.inflight.length > 0) this.arm(slot); }
+      else if ('part' in m) { const p = slot.inflight.find((x) => x.job.id === m.id); if (p) (p.parts ??= []).push(m.part); }
+      else this.answer(slot, m);
     });
     worker.on('error', (e: Error & { code?: string }) => {
       const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
@@ -140,7 +151,7 @@ export class DecodePool {
     const i = slot.inflight.findIndex((p) => p.job.id === r.id);
     if (i < 0) return;
     const [p] = slot.inflight.splice(i, 1);
-    p.resolve(r.ok ? r.value : p.failed(`Could not decode: ${r.error}`));
+    p.resolve(r.ok ? withParts(r.value, p.parts) : p.failed(`Could not decode: ${r.error}`));
     if (slot.timer) clearTimeout(slot.timer);
     if (slot.slowTimer) clearTimeout(slot.slowTimer);
     slot.timer = slot.slowTimer = undefined;
@@ -178,6 +189,7 @@ export class DecodePool {
   private fail(slot: Slot, message: string): void {
     if (!this.slots.has(slot)) return;
     const [head, ...rest] = slot.inflight;
+    for (const p of rest) p.parts = undefined;
     slot.inflight = [];
     this.retire(slot);
     if (head) { this.abandoned++; head.resolve(head.failed(message)); }
@@ -190,7 +202,7 @@ export class DecodePool {
     if (slot.timer) clearTimeout(slot.timer);
     if (slot.slowTimer) clearTimeout(slot.slowTimer);
     if (slot.idle) clearTimeout(slot.idle);
-    for (const p of slot.inflight.splice(0)) this.queue.unshift(p);
+    for (const p of slot.inflight.splice(0)) { p.parts = undefined; this.queue.unshift(p); }
     void slot.worker.terminate();
   }
 }

@@ -4,7 +4,8 @@
 import { parentPort } from 'node:worker_threads';
 import { decodeFileWithEmbedded, decodeTextWithEmbedded } from './embedded';
 import { loadFile } from './loader';
-import type { JobResult, WorkerJob, WorkerMessage } from './decodeProtocol';
+import { ITEMS_PER_MESSAGE, type JobResult, type WorkerJob, type WorkerMessage } from './decodeProtocol';
+import type { DecodedItem } from '../model';
 
 const port = parentPort;
 if (!port) throw new Error('decodeWorker must run in a worker thread');
@@ -46,7 +47,23 @@ function compact<T>(value: T, depth = 0): T {
 // Jobs run strictly one after another: the chain keeps arrival order even though loadFile awaits.
 let chain: Promise<void> = Promise.resolve();
 port.on('message', (job: WorkerJob) => {
-  chain = chain.then(async () => port.postMessage(await run(job) satisfies WorkerMessage));
+  chain = chain.then(async () => post(await run(job)));
 });
+
+/** Sends a result, large item lists in parts first (each part is deserialized on its own in the host). */
+async function post(r: JobResult): Promise<void> {
+  if (r.ok && r.value) {
+    const items: DecodedItem[] = Array.isArray(r.value) ? r.value : r.value.items;
+    if (items.length > ITEMS_PER_MESSAGE) {
+      for (let i = 0; i < items.length; i += ITEMS_PER_MESSAGE) {
+        port!.postMessage({ id: r.id, part: items.slice(i, i + ITEMS_PER_MESSAGE) } satisfies WorkerMessage);
+      }
+      const value = Array.isArray(r.value) ? [] : { ...r.value, items: [] };
+      port!.postMessage({ id: r.id, ok: true, value } satisfies WorkerMessage);
+      return;
+    }
+  }
+  port!.postMessage(r satisfies WorkerMessage);
+}
 // Loading the decoders takes a while on a busy machine: the pool starts budget clocks only now.
 port.postMessage({ ready: true } satisfies WorkerMessage);

@@ -34,8 +34,9 @@ export class WorkspaceIndex {
   async refresh(keys: Iterable<string>, signal?: { readonly cancelled: boolean }): Promise<void> {
     const queue = [...new Set(keys)];
     const changed: string[] = [];
+    let next = 0;
     const worker = async (): Promise<void> => {
-      for (let k = queue.shift(); k !== undefined && !signal?.cancelled; k = queue.shift()) {
+      for (let k = queue[next++]; k !== undefined && !signal?.cancelled; k = queue[next++]) {
         if (await this.loadOne(k)) changed.push(k);
       }
     };

@@ -49,6 +49,14 @@ describe('decode pool (worker threads)', function () {
     assert.equal(await p.loadFile(join(tmp.dir, 'missing.pem'), limits), undefined);
   });
 
+  it('reassembles a large result sent in parts, in order', async () => {
+    const mixed = write(tmp.dir, 'mixed-450.pem', [f.pki.server, f.pki.client, f.pki.intermediate].map((c) => f.pem(c)).join('').repeat(150));
+    const viaWorker = await pool().loadFile(mixed, limits);
+    const inline = await load(mixed);
+    assert.equal(viaWorker?.items.length, 450);
+    assert.deepEqual(viaWorker?.items, inline.items);
+  });
+
   it('decodes a document text in the worker', async () => {
     const items = await pool().decodeText(`key: |\n${f.pem(f.pki.client)}`, 'values.yaml');
     assert.equal(items.length, 1);
