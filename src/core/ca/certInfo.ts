@@ -1,5 +1,6 @@
 // The few fields the CA needs from a certificate (its own, or one given to `revoke`), read with
 // the DER reader: no full decode.
+import { OID } from '../oids';
 import { X509Certificate } from 'node:crypto';
 import { children, expect, integerHex, raw, readTlv, TAG, timeValue, octets, oidString, type Tlv } from '../der/reader';
 
@@ -33,7 +34,7 @@ export function certInfo(der: Uint8Array): CertInfo {
     const extSeq = readTlv(der, f[i].start, f[i].end);
     for (const e of children(der, extSeq)) {
       const parts = children(der, e);
-      if (oidString(der, parts[0]) === '2.5.29.14') {
+      if (oidString(der, parts[0]) === OID.subjectKeyIdentifier) {
         const value = parts[parts.length - 1] as Tlv;
         const inner = readTlv(der, value.start, value.end);
         ski = octets(der, inner);

@@ -1,5 +1,6 @@
 // X.509v3 extensions -> CertificateExtensions. Each extension is decoded on its own: one broken
 // extension yields an `error` on its entry instead of failing the whole certificate.
+import { OID } from '../oids';
 import {
   bitStringBytes, booleanValue, children, integerHex, integerValue, oidString, readTlv, stringValue, TAG, timeValue, toHex, type Tlv,
 } from '../der/reader';
@@ -149,7 +150,7 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
     const v = e.value;
     try {
       switch (e.oid) {
-        case '2.5.29.19': {
+        case OID.basicConstraints: {
           let ca = false; let pathLen: number | undefined;
           for (const p of children(v, top(v))) {
             if (p.tag === TAG.BOOLEAN) ca = booleanValue(v, p);
@@ -158,29 +159,29 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
           out.basicConstraints = { ca, critical: e.critical, ...(pathLen !== undefined ? { pathLen } : {}) };
           break;
         }
-        case '2.5.29.15':
+        case OID.keyUsage:
           out.keyUsage = { usages: namedBits(bitStringBytes(v, top(v)), KEY_USAGES), critical: e.critical };
           break;
-        case '2.5.29.37': {
+        case OID.extKeyUsage: {
           const oids = children(v, top(v)).map((t) => oidString(v, t));
           out.extKeyUsage = { oids, usages: oids.map((o) => EXTENDED_KEY_USAGES[o] ?? o), critical: e.critical };
           break;
         }
-        case '2.5.29.17':
+        case OID.subjectAltName:
           out.subjectAltName = { names: decodeGeneralNames(v, top(v)), critical: e.critical };
           break;
-        case '2.5.29.18':
+        case OID.issuerAltName:
           out.issuerAltName = { names: decodeGeneralNames(v, top(v)) };
           break;
-        case '2.5.29.35':
+        case OID.authorityKeyIdentifier:
           out.authorityKeyId = decodeAuthorityKeyId(v);
           break;
-        case '2.5.29.14': {
+        case OID.subjectKeyIdentifier: {
           const t = top(v);
           out.subjectKeyIdHex = toHex(v, t.start, t.end);
           break;
         }
-        case '1.3.6.1.5.5.7.1.1': {
+        case OID.authorityInfoAccess: {
           const aia = { ocsp: [] as string[], caIssuers: [] as string[] };
           for (const ad of children(v, top(v))) {
             const [m, loc] = children(v, ad);
@@ -192,19 +193,19 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
           out.authorityInfoAccess = aia;
           break;
         }
-        case '2.5.29.31':
+        case OID.crlDistributionPoints:
           out.crlDistributionPoints = decodeCrlDistributionPoints(v);
           break;
-        case '2.5.29.32':
+        case OID.certificatePolicies:
           out.certificatePolicies = decodePolicies(v);
           break;
-        case '2.5.29.33':
+        case OID.policyMappings:
           out.policyMappings = children(v, top(v)).map((m) => {
             const [a, b] = children(v, m);
             return { issuerDomainPolicy: oidString(v, a), subjectDomainPolicy: oidString(v, b) };
           });
           break;
-        case '2.5.29.36': {
+        case OID.policyConstraints: {
           const pc: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } = {};
           for (const p of children(v, top(v))) {
             if (p.tag === 0x80) pc.requireExplicitPolicy = integerValue(v, p);
@@ -213,10 +214,10 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
           out.policyConstraints = pc;
           break;
         }
-        case '2.5.29.54':
+        case OID.inhibitAnyPolicy:
           out.inhibitAnyPolicy = integerValue(v, top(v));
           break;
-        case '2.5.29.30': {
+        case OID.nameConstraints: {
           const nc = { permitted: [] as GeneralName[], excluded: [] as GeneralName[], critical: e.critical };
           for (const p of children(v, top(v))) {
             if (p.tag === 0xa0) nc.permitted = subtrees(v, p);
@@ -225,12 +226,12 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
           out.nameConstraints = nc;
           break;
         }
-        case '1.3.6.1.5.5.7.1.24': {
+        case OID.tlsFeature: {
           const features = children(v, top(v)).map((t) => integerValue(v, t));
           out.tlsFeature = { features, mustStaple: features.includes(5) };
           break;
         }
-        case '1.3.6.1.4.1.11129.2.4.2':
+        case OID.signedCertificateTimestampList:
           out.sct = decodeSctList(v);
           break;
         default:

@@ -1,26 +1,19 @@
 // Small ASN.1 helpers shared by the OCSP responder, client and stapler. pkijs/asn1js objects stay
 // inside src/core/ocsp: callers get plain values (Uint8Array, strings, Dates).
+import { OID } from '../oids';
 import { serialKey } from '../serial';
 import { createHash, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
-export const OID = {
-  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
-  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
-  ocspSigning: '1.3.6.1.5.5.7.3.9',
-  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
-  extKeyUsage: '2.5.29.37',
-  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
-  accessOcsp: '1.3.6.1.5.5.7.48.1',
-} as const;
+export { OID };
 
 /** Hash algorithms a CertID may use, by OID -> Node digest name. */
 export const HASH_BY_OID: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
+  [OID.sha1]: 'sha1',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
 };
 export const OID_BY_HASH: Record<string, string> = Object.fromEntries(Object.entries(HASH_BY_OID).map(([o, h]) => [h, o]));
 
@@ -113,14 +106,14 @@ export function wholeSeconds(d: Date): Date {
 
 /** Signature algorithm OID -> Node digest (null: the algorithm hashes internally, Ed25519/Ed448). */
 export const SIG_HASH_BY_OID: Record<string, string | null> = {
-  '1.2.840.113549.1.1.5': 'sha1',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.1': 'sha1',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-  '1.3.101.112': null,
-  '1.3.101.113': null,
+  [OID.sha1WithRsaEncryption]: 'sha1',
+  [OID.sha256WithRsaEncryption]: 'sha256',
+  [OID.sha384WithRsaEncryption]: 'sha384',
+  [OID.sha512WithRsaEncryption]: 'sha512',
+  [OID.ecdsaWithSha1]: 'sha1',
+  [OID.ecdsaWithSha256]: 'sha256',
+  [OID.ecdsaWithSha384]: 'sha384',
+  [OID.ecdsaWithSha512]: 'sha512',
+  [OID.ed25519]: null,
+  [OID.ed448]: null,
 };

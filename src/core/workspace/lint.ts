@@ -1,5 +1,6 @@
 // Lint rules over one file in the context of the whole workspace. Pure: models in, findings out.
 // The extension turns findings into diagnostics and quick fixes; the CLI could print them.
+import { OID } from '../oids';
 import { basename, dirname, extname, join } from 'node:path';
 import type { CertificateModel, PublicKeyInfo, SourceRange } from '../model';
 import { SIGNATURE_HASH } from '../oids';
@@ -34,7 +35,7 @@ export interface Finding {
   fix?: Fix;
 }
 
-const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const SERVER_AUTH = OID.serverAuth;
 const WEAK_HASHES = new Set(['md2', 'md5', 'sha1']);
 const CERT_EXTS = ['.crt', '.pem', '.cer', '.cert'];
 
