@@ -1,5 +1,15 @@
 // Small ASN.1 helpers shared by the OCSP responder, client and stapler. pkijs/asn1js objects stay
 // inside src/core/ocsp: callers get plain values (Uint8Array, strings, Dates).
+//
+// One ASN.1 approach for OCSP (issue 11 §1): the der/ reader/writer. Measured 2026-12-02 on this
+// machine (Node 20, 2 busy cores), parsing one 636-byte openssl-made response with its signer
+// certificate, each side bundled alone by esbuild (--minify, node/cjs), one process each, 3 runs:
+//   bundle size    der/ (decode/ocsp.ts, full model incl. the certificate) 25 KB | pkijs+asn1js 413 KB
+//   load time      der/ 9-16 ms                                             | pkijs 41-76 ms
+//   parse          der/ 262-303 us per response                             | pkijs 4.2-7.6 ms (to BasicOCSPResponse only)
+// so der/ is ~16x smaller, ~5x faster to load and ~15x faster to parse. decode/ocsp.ts already reads
+// OCSP with it; the responder, request builder and response verifier below still use pkijs and are
+// the next to move (not done yet: they build and sign structures der/writer can express).
 import { OID } from '../oids';
 import { serialKey } from '../serial';
 import { createHash, X509Certificate } from 'node:crypto';
