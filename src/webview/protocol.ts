@@ -142,3 +142,16 @@ export function isForm(f: unknown): f is FormState {
     && typeof o.requestOcsp === 'boolean'
     && typeof o.timeoutSeconds === 'number';
 }
+
+/**
+ * The host's saved values merged into the form without overwriting the user: a field takes the
+ * saved value only when the user has not touched it and it is still empty (or at its default).
+ */
+export function fillUntouched(current: FormState, saved: Partial<FormState>, touched: ReadonlySet<string>): FormState {
+  const out: FormState = { ...current };
+  for (const k of Object.keys(saved) as Array<keyof FormState>) {
+    const empty = current[k] === '' || current[k] === DEFAULT_FORM[k];
+    if (!touched.has(k) && empty && saved[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = saved[k];
+  }
+  return out;
+}
