@@ -187,6 +187,8 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
             const [m, loc] = children(v, ad);
             const method = oidString(v, m);
             const name = decodeGeneralName(v, loc);
+            // Responders and issuer certificates are fetched from URIs only (openssl -ocsp_uri agrees).
+            if (name.type !== 'uri') continue;
             if (method === ACCESS_METHODS.ocsp) aia.ocsp.push(name.value);
             else if (method === ACCESS_METHODS.caIssuers) aia.caIssuers.push(name.value);
           }
