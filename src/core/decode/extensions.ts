@@ -2,11 +2,12 @@
 // extension yields an `error` on its entry instead of failing the whole certificate.
 import { OID } from '../oids';
 import {
-  bitStringBytes, booleanValue, children, integerHex, integerValue, oidString, readTlv, stringValue, TAG, timeValue, toHex, type Tlv,
+  bitStringBytes, booleanValue, children, integerHex, integerValue, oidString, raw, readTlv, stringValue, TAG, timeValue, toHex, type Tlv,
 } from '../der/reader';
 import type { CertificateExtensions, Extension, GeneralName } from '../model';
 import { ACCESS_METHODS, EXTENDED_KEY_USAGES, extensionName, KEY_USAGES, POLICY_QUALIFIERS } from '../oids';
-import { decodeGeneralName, decodeGeneralNames } from './name';
+import { seq, set } from '../der/writer';
+import { decodeGeneralName, decodeGeneralNames, decodeName } from './name';
 
 export interface RawExtension {
   oid: string;
@@ -54,7 +55,13 @@ function ia5(b: Uint8Array, t: Tlv): string {
 function distributionPointName(b: Uint8Array, t: Tlv): GeneralName[] {
   const inner = readTlv(b, t.start, t.end);
   if (inner.tag === 0xa0) return decodeGeneralNames(b, inner);
-  return []; // nameRelativeToCRLIssuer: rare; shown through the raw extension hex
+  if (inner.tag !== 0xa1) return [];
+  // nameRelativeToCRLIssuer: one RDN appended to the CRL issuer's name (RFC 5280 §4.2.1.13). The
+  // issuer is not known here, so the RDN is shown on its own, as `openssl x509 -text` prints it
+  // ("Relative Name: CN = ..."); path validation (verify/crlCheck.ts) resolves it against the issuer.
+  const asName = seq(set(...children(b, inner).map((atv) => raw(b, atv))));
+  const rdn = decodeName(asName, readTlv(asName, 0));
+  return [{ type: 'dirName', value: `relative to the CRL issuer: ${rdn.rfc4514}`, name: rdn }];
 }
 
 export function decodeCrlDistributionPoints(v: Uint8Array): NonNullable<CertificateExtensions['crlDistributionPoints']> {

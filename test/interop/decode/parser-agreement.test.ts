@@ -52,4 +52,26 @@ describe('certificate parsers agree where they used to differ (decided with open
     assert.deepEqual(parseCertificate(der).caIssuerUrls, ['http://ca.example/ca.crt']);
     assert.deepEqual(certFacts(der).ocspUrls, peer);
   });
+
+  it('a CRL distribution point named relative to the CRL issuer is shown, as `openssl x509 -text` shows it', async () => {
+    // openssl's config syntax for a relative name: a section with "relativename" (OpenSSL 1.1+).
+    const extFile = join(tmp.dir, 'rel.ext');
+    writeFileSync(extFile, '[ext]\nbasicConstraints=critical,CA:FALSE\ncrlDistributionPoints=dp_sect\n[dp_sect]\nrelativename=dp_rdn\n[dp_rdn]\nCN=Partition 7\n');
+    const csr = join(tmp.dir, 'rel.csr');
+    const key = join(tmp.dir, 'rel.key');
+    await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-subj', '/CN=rel', '-out', csr]);
+    const crt = join(tmp.dir, 'rel.crt');
+    await openssl(['x509', '-req', '-in', csr, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-days', '30', '-extfile', extFile, '-extensions', 'ext', '-out', crt]);
+    const text = await openssl(['x509', '-in', crt, '-noout', '-text']);
+    assert.match(text, /Relative Name:\s+CN\s*=\s*Partition 7/);
+    const model = decodeBytes(readFileSync(crt), { fileName: 'rel.crt' })[0].result as CertificateModel;
+    const names = model.extensions.crlDistributionPoints?.[0]?.names ?? [];
+    assert.equal(names.length, 1);
+    assert.equal(names[0].type, 'dirName');
+    assert.match(names[0].value, /relative to the CRL issuer: CN=Partition 7/);
+    // Path validation resolves it against the issuer: issuer name + the RDN.
+    const dp = parseCertificate(new Uint8Array(model.der)).crlDistributionPoints?.[0];
+    assert.ok(dp?.relativeName, 'verify/parse keeps the relative name for CRL scope matching');
+  });
 });
+
