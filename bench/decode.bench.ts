@@ -13,25 +13,10 @@ import { decodeBytes } from '../src/core/decode/index';
 import { summarizeCertificate } from '../src/core/decode/certificate';
 import { findPemBlocks } from '../src/core/pem';
 import { makeTempDir } from '../test/support/tmp';
+import { median, timeMs } from './timing';
 import type { Bench, BenchRow } from './types';
 
 const CRL_ENTRIES = 100_000;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function timeMs(fn: () => void, rounds: number): number {
-  fn(); // warm-up (JIT), not counted
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
 function systemCerts(): { out: Buffer[]; paths: string[] } {
   const seen = new Set<string>();

@@ -10,6 +10,7 @@ import { BrokerStartError, TlsMqttBroker } from '../core/broker/broker';
 import { BrokerConfigError, resolveBrokerConfig } from '../core/broker/config';
 import { parseEmqxConf } from '../core/broker/emqxConf';
 import { formatBrokerEvent, formatBrokerState } from '../core/broker/format';
+import { forTerminal, jsonForTerminal } from '../core/present/safeText';
 
 const HELP = `Usage: certscope broker [--config FILE] [options]
 
@@ -92,10 +93,10 @@ export const brokerCommand: CliCommand = {
     }
     const json = !!v.json;
     const print = (line: string): void => void process.stdout.write(`${line}\n`);
-    for (const n of file.notes) print(`note: ${n}`);
+    for (const n of file.notes) print(`note: ${forTerminal(n)}`);
     if (!['127.0.0.1', '::1', 'localhost'].includes(config.bind)) print(`WARNING: binding ${config.bind}: the broker is reachable from other machines`);
     const broker = new TlsMqttBroker(config);
-    broker.onEvent((e) => print(json ? JSON.stringify(e) : formatBrokerEvent(e)));
+    broker.onEvent((e) => print(json ? jsonForTerminal(JSON.stringify(e)) : formatBrokerEvent(e))); // client ids and topics are peer data
     try {
       await broker.start();
     } catch (err) {
@@ -106,7 +107,7 @@ export const brokerCommand: CliCommand = {
       throw err;
     }
     const every = v['status-interval'] ? Number(v['status-interval']) : 0;
-    const status = every > 0 ? setInterval(() => print(json ? JSON.stringify(broker.state()) : formatBrokerState(broker.state())), every * 1000) : undefined;
+    const status = every > 0 ? setInterval(() => print(json ? jsonForTerminal(JSON.stringify(broker.state())) : formatBrokerState(broker.state())), every * 1000) : undefined;
     await new Promise<void>((done) => {
       const stop = (): void => {
         process.off('SIGINT', stop);

@@ -4,9 +4,10 @@ import { formatDate, formatDay } from '../core/dates';
 import { resolve } from 'node:path';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { forTerminal, jsonForTerminal } from '../core/present/safeText';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { CrlServer, initCa, KEY_SPECS, openCa, readCsr, REVOCATION_REASONS, type CsrInfo, type KeySpec, type Profile } from '../core/ca/index';
+import { checkBrokerFilesFree, CrlServer, initCa, KEY_SPECS, openCa, readCsr, REVOCATION_REASONS, type CsrInfo, type KeySpec, type Profile } from '../core/ca/index';
 import { parseReason } from '../core/ca/indexDb';
 import type { RevocationReason } from '../core/model';
 import { dateFlag, intFlag, parseCli } from './args';
@@ -104,6 +105,7 @@ async function issue(argv: string[]): Promise<number> {
   if (broker && broker !== 'emqx' && broker !== 'mosquitto') throw new UsageError(`--broker: "${broker}" is not emqx or mosquitto`);
   if (broker && !v.out) throw new UsageError('--broker needs --out DIR');
   for (const ip of v.ip ?? []) if (!isIP(ip)) throw new UsageError(`--ip: "${ip}" is not an IPv4 or IPv6 address`);
+  if (broker) checkBrokerFilesFree(resolve(v.out!), broker as 'emqx' | 'mosquitto');
   const ca = openCa(dir);
   const issued = await ca.issue({
     profile, name: v.name, subject: v.subject, subjectDer: csr && !v.subject ? csr.subjectDer : undefined, publicKey: csr?.publicKey, dns: v.dns, ip: v.ip ?? [], email: v.email ?? [],
@@ -134,7 +136,7 @@ async function revoke(argv: string[]): Promise<number> {
   const target = positionals[1];
   if (!target) throw new UsageError('ca revoke: give a serial (hex) or a certificate file');
   const r = await openCa(dir).revoke(target, reasonArg(v.reason), dateFlag(v.date, 'date'));
-  out(`revoked ${r.subject} serial ${r.serialHex} (${r.reason}); CRL #${r.crlNumber} written`);
+  out(`revoked ${forTerminal(r.subject)} serial ${r.serialHex} (${r.reason}); CRL #${r.crlNumber} written`);
   return 0;
 }
 
@@ -173,15 +175,15 @@ function list(argv: string[]): number {
   const ca = openCa(dir);
   const entries = ca.list();
   if (v.json) {
-    out(JSON.stringify({ ca: ca.subject, entries }, null, 2));
+    out(jsonForTerminal(JSON.stringify({ ca: ca.subject, entries }, null, 2)));
     return 0;
   }
-  out(`${ca.subject}: ${entries.length} certificate(s)`);
+  out(`${forTerminal(ca.subject)}: ${entries.length} certificate(s)`); // index.txt subjects are hostile text
   const now = Date.now();
   for (const e of entries) {
-    const status = e.status === 'R' ? `REVOKED ${e.revoked ? formatDay(e.revoked.date) : ''}${e.revoked?.reason ? ` ${e.revoked.reason}` : ''}`
+    const status = e.status === 'R' ? `REVOKED ${e.revoked ? formatDay(e.revoked.date) : ''}${e.revoked?.reason ? ` ${forTerminal(e.revoked.reason)}` : ''}`
       : e.status === 'E' || e.expires.getTime() < now ? 'expired' : 'valid';
-    out(`  ${e.serialHex.padEnd(18)} ${status.padEnd(34)} until ${formatDay(e.expires)}  ${e.subject}`);
+    out(`  ${e.serialHex.padEnd(18)} ${status.padEnd(34)} until ${formatDay(e.expires)}  ${forTerminal(e.subject)}`);
   }
   return 0;
 }

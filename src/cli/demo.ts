@@ -10,7 +10,6 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
-import { parseCli } from './args';
 import { initCa, type CertificateAuthority } from '../core/ca/index';
 import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
@@ -20,6 +19,7 @@ import { resolveBrokerConfig } from '../core/broker/config';
 import { formatProbe } from '../core/probe/format';
 import { probe } from '../core/probe/probe';
 import type { KnownRevocation, ProbeResult } from '../core/probe/types';
+import { parseCli } from './args';
 
 const HELP = `Usage: certscope demo [--json] [--keep]
   Creates a CA, a broker certificate and two device certificates (one revoked) in a temporary
@@ -74,6 +74,8 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
   const t0 = performance.now();
   const at = (): string => `+${((performance.now() - t0) / 1000).toFixed(2)} s`.padStart(9);
   const dir = mkdtempSync(join(tmpdir(), 'certscope-demo-'));
+  let ocsp: OcspHttpServer | undefined;
+  let broker: TlsMqttBroker | undefined;
   // Ctrl+C / kill: the temporary CA (its keys included) goes before the process does. Removed
   // synchronously first, so a server that is slow to stop cannot keep the keys on disk.
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -83,8 +85,6 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let ocsp: OcspHttpServer | undefined;
-  let broker: TlsMqttBroker | undefined;
   try {
     const ca = await initCa(join(dir, 'ca'), { subject: '/O=Certscope Demo/CN=Certscope Demo CA', key: 'p256' });
     log(`${at()}  CA "Certscope Demo CA" created in ${dir}`);

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_BYTES, formatSize, type FileRead } from '../core/decode/fil
 import { toJsonData } from '../core/present/json';
 import { renderText } from '../core/present/text';
 import { describeProblem } from '../core/present/problem';
+import { forTerminal, jsonForTerminal } from '../core/present/safeText';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
 import { dateFlag, parseCli } from './args';
@@ -42,7 +43,7 @@ export const inspectCommand: CliCommand = {
     const json: unknown[] = [];
     for (const file of args.files) {
       const read = file === '-' ? await readStdin(DEFAULT_MAX_BYTES) : readFileForDecoding(file);
-      if (!read.ok) { problems.push(`${file}: ${read.error}`); continue; }
+      if (!read.ok) { problems.push(forTerminal(`${file}: ${read.error}`)); continue; }
       const items = decodeBytes(read.bytes, { fileName: file, password: args.password });
       for (const item of items) {
         const p = describeProblem(file, item);
@@ -51,7 +52,7 @@ export const inspectCommand: CliCommand = {
       if (args.json) json.push(toJsonData(items, { fileName: file, now: args.at }));
       else texts.push(renderText(items, { now: args.at, fileName: file }));
     }
-    if (args.json) process.stdout.write(JSON.stringify(args.files.length === 1 && json.length === 1 ? json[0] : json, null, 2) + '\n');
+    if (args.json) process.stdout.write(jsonForTerminal(JSON.stringify(args.files.length === 1 && json.length === 1 ? json[0] : json, null, 2)) + '\n');
     else if (texts.length) process.stdout.write(texts.join('\n'));
     for (const p of problems) process.stderr.write(`certscope: ${p}\n`);
     return problems.length > 0 ? 2 : 0;

@@ -1,3 +1,4 @@
+import { forTerminalText } from '../core/present/safeText';
 import { commands } from './commands';
 import { UsageError } from './usage-error';
 import { describeFailure } from './failure';
@@ -33,7 +34,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const f = describeFailure(err);
     if (f.stdout) process.stdout.write(`${f.message}\n`);
-    else process.stderr.write(`certscope: ${f.message}\n`);
+    else process.stderr.write(`certscope: ${forTerminalText(f.message)}\n`); // messages may quote file content
     process.exitCode = f.exitCode;
   },
 );

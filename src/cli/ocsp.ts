@@ -8,6 +8,7 @@ import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { forTerminal, jsonForTerminal } from '../core/present/safeText';
 import { parseCli, secondsFlag } from './args';
 
 const HELP = `Usage:
@@ -78,7 +79,7 @@ async function serve(p: Parsed): Promise<number> {
     port,
     onRequest: (e) => {
       const what = e.answers?.map((a) => `${a.serialHex}=${a.status}`).join(' ') ?? '';
-      process.stdout.write(`${new Date().toISOString()} ${e.method} ${e.remote} -> ${e.httpStatus} ${e.responseStatus ?? ''} ${what}${e.error ? ` (${e.error})` : ''}\n`);
+      process.stdout.write(`${forTerminal(`${new Date().toISOString()} ${e.method} ${e.remote} -> ${e.httpStatus} ${e.responseStatus ?? ''} ${what}${e.error ? ` (${e.error})` : ''}`)}\n`);
     },
   });
   let started;
@@ -87,7 +88,7 @@ async function serve(p: Parsed): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
-  process.stdout.write(`OCSP responder for ${ca.paths.certificate} listening on ${started.url} (signed by ${responder.signerSubject}; validity ${validitySeconds} s; database ${ca.paths.database})\n`);
+  process.stdout.write(`OCSP responder for ${ca.paths.certificate} listening on ${started.url} (signed by ${forTerminal(responder.signerSubject)}; validity ${validitySeconds} s; database ${ca.paths.database})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -115,7 +116,7 @@ async function check(p: Parsed): Promise<number> {
   });
   if (r.problems.some((x) => x.startsWith('bad certificate input'))) throw new UsageError(r.problems.join('; '));
   if (p.values.json) {
-    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    process.stdout.write(jsonForTerminal(JSON.stringify(r, null, 2)) + '\n');
   } else {
     const lines = [`${p.positionals[0]}: ${r.status}${r.valid ? '' : ' (response not accepted)'}`];
     if (r.url) lines.push(`  responder URL: ${r.url}`);
@@ -126,7 +127,7 @@ async function check(p: Parsed): Promise<number> {
     if (r.nextUpdate) lines.push(`  nextUpdate: ${formatDate(r.nextUpdate)}`);
     if (r.responder) lines.push(`  signed by: ${r.responder}${r.signedBy ? ` (${r.signedBy})` : ''}`);
     for (const x of r.problems) lines.push(`  problem: ${x}`);
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(lines.map(forTerminal).join('\n') + '\n'); // URL, responder and problems come from the certificate and the peer
   }
   return r.valid && r.status === 'good' ? 0 : 1;
 }

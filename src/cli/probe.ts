@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { jsonForTerminal } from '../core/present/safeText';
 import { decodeCrl } from '../core/decode/crl';
 import { certificatesFromPem } from '../core/probe/certs';
 import { formatProbe } from '../core/probe/format';
@@ -119,7 +120,7 @@ async function run(argv: string[]): Promise<number> {
     context: { revocations: revocationsFromCrls(p.values.crl ?? [], cert) },
   };
   const result = await probe(options);
-  if (p.values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (p.values.json) process.stdout.write(jsonForTerminal(JSON.stringify(result, null, 2)) + '\n');
   else process.stdout.write(formatProbe(result, { color: process.stdout.isTTY && !process.env.NO_COLOR }));
   if (result.diagnosis.some((d) => d.kind === 'bad_input')) return 2;
   return result.ok ? 0 : 1;

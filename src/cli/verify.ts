@@ -3,6 +3,7 @@
 import { formatDate, formatDay } from '../core/dates';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
+import { forTerminal, jsonForTerminal } from '../core/present/safeText';
 import { dateFlag, parseCli, secondsFlag } from './args';
 import {
   fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate, type VerifyResult,
@@ -65,7 +66,7 @@ async function run(argv: string[]): Promise<number> {
       policy: vals('policy').length || v['explicit-policy']
         ? { initialPolicySet: vals('policy'), initialExplicitPolicy: v['explicit-policy'] === true } : undefined,
     });
-    process.stdout.write((v.json ? JSON.stringify(result, null, 2) : formatResult(p.positionals[0], result)) + '\n');
+    process.stdout.write((v.json ? jsonForTerminal(JSON.stringify(result, null, 2)) : formatResult(p.positionals[0], result)) + '\n');
     return result.valid ? 0 : 1;
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
@@ -79,7 +80,12 @@ function checkParses(items: Uint8Array[], where: string, parse: (d: Uint8Array) 
   }
 }
 
+/** The text report; every line is escaped (subjects, messages and names come from certificates). */
 export function formatResult(file: string, r: VerifyResult): string {
+  return reportLines(file, r).map(forTerminal).join('\n');
+}
+
+function reportLines(file: string, r: VerifyResult): string[] {
   const lines: string[] = [];
   lines.push(r.valid ? `${file}: OK` : `${file}: INVALID: ${r.failure?.message}${r.failure?.certIndex !== undefined && r.path[r.failure.certIndex] ? ` (at [${r.failure.certIndex}] ${r.path[r.failure.certIndex].subject})` : ''}`);
   lines.push(`  checked at ${formatDate(r.at)}`);
@@ -91,7 +97,7 @@ export function formatResult(file: string, r: VerifyResult): string {
   }
   if (r.hostname) lines.push(`  host: ${r.hostname.detail}`);
   if (r.policies?.length) lines.push(`  policies: ${r.policies.join(', ')}`);
-  return lines.join('\n');
+  return lines;
 }
 
 export const verifyCommand: CliCommand = { summary: 'Validate a certificate path (RFC 5280) with CRL/OCSP revocation and host name', run };

@@ -21,7 +21,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): CertscopeConfig {
   const c = vscode.workspace.getConfiguration('certscope', scope);
   return {
     inspectOpenToSide: c.get<boolean>('inspect.openToSide', false),
-    inspectInclude: c.get<string>('inspect.include', '**/*.{pem,crt,cer,cert,der,crl,csr,key,p7b,p7c,p12,pfx,ocsp,resp}'),
+    inspectInclude: c.get<string>('inspect.include', '**/*.{pem,crt,cer,cert,der,crl,csr,key,p7b,p7c,p12,pfx,ocsp,resp,yaml,yml,json}'),
     inspectExclude: c.get<string[]>('inspect.exclude', ['**/node_modules/**', '**/.git/**']),
     inspectMaxFileSizeKB: c.get<number>('inspect.maxFileSizeKB', 5120),
     inspectCodeLens: c.get<boolean>('inspect.codeLens', true),

@@ -11,6 +11,7 @@ import {
 } from '../integration/code-server.mjs';
 import { inspectTests } from './inspect.mjs';
 import { loopSettings, loopTests } from './loop.mjs';
+import { scaleTests } from './scale.mjs';
 
 const VSIX = join(repoRoot, 'dist', 'certscope.vsix');
 const TOTAL_TIMEOUT_MS = Number(process.env.CERTSCOPE_E2E_TIMEOUT_MS ?? 8 * 60_000);
@@ -159,6 +160,7 @@ function tests(workspace) {
     },
     ...inspectTests(workspace, { quickOpen, closeAllEditors, plain, opensslCommonName, STEP_TIMEOUT_MS }),
     ...loopTests(workspace, { runPaletteCommand, quickInputClosed, closeAllEditors, plain, STEP_TIMEOUT_MS }),
+    ...scaleTests(workspace, { quickOpen, closeAllEditors, plain, STEP_TIMEOUT_MS }),
   ];
 }
 
@@ -190,7 +192,9 @@ async function main() {
 
     const timeout = deadline(TOTAL_TIMEOUT_MS, `e2e tests did not finish within ${TOTAL_TIMEOUT_MS / 1000} s`);
     try {
-      for (const t of tests(workspace)) {
+      // CERTSCOPE_E2E_ONLY=<regex>: run only the steps whose name matches (while working on them).
+      const only = process.env.CERTSCOPE_E2E_ONLY ? new RegExp(process.env.CERTSCOPE_E2E_ONLY) : undefined;
+      for (const t of tests(workspace).filter((x) => !only || only.test(x.name))) {
         const started = Date.now();
         try {
           await Promise.race([t.run(page), timeout]);

@@ -1,4 +1,7 @@
 // One line of plain text per broker event, for the CLI and the extension's output channel.
+// Client ids, topics, subjects and peer messages are escaped (forTerminal): a client id holding a
+// newline or an ANSI sequence must not forge or repaint a log line.
+import { forTerminal as safe } from '../present/safeText';
 import type { BrokerEvent, BrokerState } from './types';
 
 function clock(d: Date): string {
@@ -11,18 +14,18 @@ export function formatBrokerEvent(e: BrokerEvent): string {
     case 'listening':
       return `${t} listening  ${e.transport === 'mqtts' ? 'mqtts://' : 'wss://'}${e.address}:${e.port}`;
     case 'connection': {
-      const who = e.clientCert ? ` ${e.clientCert.subject} (serial ${e.clientCert.serial})` : '';
-      const head = `${t} ${e.outcome === 'accepted' ? 'ACCEPTED' : 'REJECTED'}   ${e.transport} ${e.remoteAddress}:${e.remotePort} ${e.tlsVersion} ${e.cipher}${who}`;
-      if (e.outcome === 'accepted') return head + (e.note ? `\n           note: ${e.note}` : '');
-      const alert = e.alert ? ` -> alert ${e.alert.name} (${e.alert.code})${e.alert.sent ? '' : ` NOT sent: ${e.alert.note ?? 'unknown reason'}`}` : '';
-      return `${head}\n           ${e.reason ?? 'refused'}${alert}`;
+      const who = e.clientCert ? ` ${safe(e.clientCert.subject)} (serial ${safe(e.clientCert.serial)})` : '';
+      const head = `${t} ${e.outcome === 'accepted' ? 'ACCEPTED' : 'REJECTED'}   ${e.transport} ${safe(e.remoteAddress)}:${e.remotePort} ${safe(e.tlsVersion)} ${safe(e.cipher)}${who}`;
+      if (e.outcome === 'accepted') return head + (e.note ? `\n           note: ${safe(e.note)}` : '');
+      const alert = e.alert ? ` -> alert ${e.alert.name} (${e.alert.code})${e.alert.sent ? '' : ` NOT sent: ${safe(e.alert.note ?? 'unknown reason')}`}` : '';
+      return `${head}\n           ${safe(e.reason ?? 'refused')}${alert}`;
     }
     case 'handshakeFailed':
-      return `${t} TLS FAILED ${e.transport} ${e.remoteAddress}:${e.remotePort}: ${e.message}`;
+      return `${t} TLS FAILED ${e.transport} ${safe(e.remoteAddress)}:${e.remotePort}: ${safe(e.message)}`;
     case 'mqtt':
-      return `${t} mqtt       ${e.action} ${e.clientId}${e.detail ? ` ${e.detail}` : ''}`;
+      return `${t} mqtt       ${e.action} ${safe(e.clientId)}${e.detail ? ` ${safe(e.detail)}` : ''}`;
     case 'log':
-      return `${t} ${e.source.padEnd(6)}     ${e.level === 'info' ? '' : `${e.level.toUpperCase()}: `}${e.message}`;
+      return `${t} ${e.source.padEnd(6)}     ${e.level === 'info' ? '' : `${e.level.toUpperCase()}: `}${safe(e.message)}`;
     case 'stopped':
       return `${t} stopped`;
   }
@@ -34,14 +37,14 @@ export function formatBrokerState(s: BrokerState): string {
   for (const l of s.listeners) lines.push(`listener ${l.transport} ${l.address}:${l.port}`);
   if (s.crl.enabled) {
     for (const src of s.crl.sources) {
-      const crls = src.crls.map((c) => `${c.issuer}${c.crlNumber ? ` #${c.crlNumber}` : ''}, ${c.entries} revoked, next update ${c.nextUpdate?.toISOString() ?? 'none'}${c.stale ? ' (EXPIRED)' : ''}`);
-      lines.push(`crl ${src.source}: ${src.ok ? 'ok' : `FAILING (${src.lastError ?? '?'})`}${crls.length ? `\n    ${crls.join('\n    ')}` : ''}`);
+      const crls = src.crls.map((c) => `${safe(c.issuer)}${c.crlNumber ? ` #${c.crlNumber}` : ''}, ${c.entries} revoked, next update ${c.nextUpdate?.toISOString() ?? 'none'}${c.stale ? ' (EXPIRED)' : ''}`);
+      lines.push(`crl ${safe(src.source)}: ${src.ok ? 'ok' : `FAILING (${safe(src.lastError ?? '?')})`}${crls.length ? `\n    ${crls.join('\n    ')}` : ''}`);
     }
-    for (const m of s.crl.missingFor) lines.push(`crl missing for CA ${m}`);
-    for (const m of s.crl.staleFor) lines.push(`crl expired for CA ${m}`);
+    for (const m of s.crl.missingFor) lines.push(`crl missing for CA ${safe(m)}`);
+    for (const m of s.crl.staleFor) lines.push(`crl expired for CA ${safe(m)}`);
   }
   for (const st of s.staples) {
-    lines.push(`ocsp staple ${st.subject}: ${st.stapling ? `${st.status} until ${st.nextUpdate?.toISOString()}` : `none${st.lastError ? ` (${st.lastError})` : ''}`}`);
+    lines.push(`ocsp staple ${safe(st.subject)}: ${st.stapling ? `${st.status} until ${st.nextUpdate?.toISOString()}` : `none${st.lastError ? ` (${safe(st.lastError)})` : ''}`}`);
   }
   const c = s.stats;
   lines.push(`connections: ${c.accepted} accepted, ${c.rejected} rejected, ${c.handshakeFailures} failed handshakes, ${c.openConnections} open; mqtt clients ${c.mqttClients}, subscriptions ${c.subscriptions}, messages in ${c.messagesIn}`);

@@ -2,7 +2,7 @@
 // (issue, revoke, unrevoke, CRL) runs under the directory lock and replaces files atomically;
 // a revocation updates index.txt and then the CRL, with a marker file so that a writer killed
 // in between is repaired (CRL rewritten) by the next one to open the directory.
-import { existsSync, readFileSync, rmSync, chmodSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { RevocationReason } from '../model';
@@ -19,7 +19,7 @@ import { dnToOpensslOneline, encodeDn, parseDn } from './names';
 import { renderOpensslCnf } from './opensslCnf';
 import { ensureCaDir, removeOrphanTempFiles, UnsafePathError, withLock, writeFileAtomic } from './fsAtomic';
 import { CaError } from './caError';
-import { clampValidity, checkRecordableTime, issuedFolderName, validFolderNameProblem } from './limits';
+import { checkCrlHours, clampValidity, checkRecordableTime, issuedFolderName, validFolderNameProblem } from './limits';
 import { writeBrokerFiles, type BrokerFiles, type BrokerKind } from './brokerFiles';
 
 export type Profile = 'server' | 'client' | 'ca' | 'ocsp';
@@ -118,6 +118,9 @@ function randomSerialHex(bytes: number): string {
   return b.toString('hex').toUpperCase();
 }
 
+/** Where a CA's CRL validity comes from, for messages. */
+const CA_CRL_HOURS = `the CRL validity of this CA (crlHours in ${CA_FILES.settings} or default_crl_days in openssl.cnf)`;
+
 /** `days` after `d`, clamped to 9999-12-31T23:59:59Z (a huge --days never overflows a date). */
 function addDays(d: Date, days: number): Date {
   return clampValidity(new Date(d.getTime() + days * 86_400_000));
@@ -127,15 +130,34 @@ function addDays(d: Date, days: number): Date {
 export async function initCa(dir: string, opts: InitCaOptions): Promise<CertificateAuthority> {
   const paths = defaultCaPaths(resolve(dir));
   if (existsSync(paths.certificate) || existsSync(paths.database)) throw new CaError(`${paths.dir} already contains a CA (${paths.certificate} or index.txt exists)`);
+  if (existsSync(paths.privateKey)) throw new CaError(`${paths.privateKey} already exists: a key is never replaced; choose another folder`);
   const subjectAttrs = parseDn(opts.subject);
+  if (opts.crlHours !== undefined) checkCrlHours(opts.crlHours, 'the CRL validity');
+  const existed = existsSync(paths.dir);
+  const made = [paths.newCertsDir, paths.issuedDir].filter((d) => !existsSync(d));
+  try {
+    return await createCaFiles(paths, subjectAttrs, opts);
+  } catch (err) {
+    // A failed init (disk full...) leaves no half-made CA: what it created goes again.
+    if (!existed) rmSync(paths.dir, { recursive: true, force: true });
+    else {
+      for (const f of [paths.privateKey, paths.certificate, paths.caChain, paths.database, join(paths.dir, CA_FILES.databaseAttr), paths.serial, paths.crlNumber, paths.config, join(paths.dir, CA_FILES.settings), paths.crlPem, paths.crlDer, paths.crlPending]) rmSync(f, { force: true });
+      for (const d of made) rmSync(d, { recursive: true, force: true });
+    }
+    throw err;
+  }
+}
+
+async function createCaFiles(paths: CaPaths, subjectAttrs: ReturnType<typeof parseDn>, opts: InitCaOptions): Promise<CertificateAuthority> {
   const now = truncate(opts.now ?? new Date());
   const keySpec = opts.key ?? 'p256';
-  if (opts.crlHours !== undefined && !(opts.crlHours > 0)) throw new CaError('the CRL validity must be a positive number of hours');
+  // A new folder is 0700 (ensureCaDir); an existing one the user chose keeps its mode.
   ensureCaDir(paths.dir);
-  chmodSync(paths.dir, 0o700);
   ensureCaDir(paths.newCertsDir);
   ensureCaDir(paths.issuedDir);
   const { privateKey, publicKey } = await generateKey(keySpec);
+  // The key first: a parent records the intermediate's certificate only once its key is on disk.
+  writeFileAtomic(paths.privateKey, privateKeyPem(privateKey), 0o600);
   const subjectDer = encodeDn(subjectAttrs);
   let certDer: Buffer;
   let chainTail = '';
@@ -154,7 +176,6 @@ export async function initCa(dir: string, opts: InitCaOptions): Promise<Certific
     });
   }
   const certPem = toPem(certDer, 'CERTIFICATE');
-  writeFileAtomic(paths.privateKey, privateKeyPem(privateKey), 0o600);
   writeFileAtomic(paths.certificate, certPem);
   writeFileAtomic(paths.caChain, certPem + chainTail);
   writeFileAtomic(paths.database, '');
@@ -216,15 +237,15 @@ export class CertificateAuthority {
     } catch (e) {
       throw new CaError(`${settingsPath} is not valid JSON: ${(e as Error).message}`);
     }
-    // certscope.json comes with the workspace: check its types before any date is computed from it.
+    // certscope.json comes with the workspace: its URLs are checked here, crlHours when a CRL is
+    // written (a CA with an odd value can still be opened and listed).
     const hours = saved.crlHours ?? loaded.crlValidityHours ?? 24 * 7;
-    if (typeof hours !== 'number' || !(hours > 0)) throw new CaError(`${settingsPath}: crlHours must be a positive number of hours`);
     const urls = (v: unknown, key: string): string[] => {
       if (v === undefined) return [];
       if (!Array.isArray(v) || !v.every((u) => typeof u === 'string')) throw new CaError(`${settingsPath}: ${key} must be a list of URLs`);
       return v as string[];
     };
-    this.settings = { crlHours: hours, crlUrls: urls(saved.crlUrls, 'crlUrls'), ocspUrls: urls(saved.ocspUrls, 'ocspUrls') };
+    this.settings = { crlHours: hours as number, crlUrls: urls(saved.crlUrls, 'crlUrls'), ocspUrls: urls(saved.ocspUrls, 'ocspUrls') };
   }
 
   /** After the directory was moved, point openssl.cnf's `dir` at the new place (openssl needs it). */
@@ -365,6 +386,15 @@ export class CertificateAuthority {
     });
   }
 
+  /** The first of name, name-2, name-3... with no issued/ folder yet (a suggestion: issue() still refuses a taken one). */
+  freeIssuedName(name: string): string {
+    for (let i = 2; i <= 1000; i++) {
+      const candidate = `${name}-${i}`;
+      if (!existsSync(join(this.paths.issuedDir, candidate)) && !validFolderNameProblem(candidate)) return candidate;
+    }
+    throw new CaError(`${join(this.paths.issuedDir, name)}: no free folder name (tried ${name}-2 ... ${name}-1000)`);
+  }
+
   /**
    * Creates a fresh issued/<name>/ (mkdir fails on an existing one, so two writers cannot claim the
    * same folder). A given name that exists is refused; a derived one moves on to name-2, name-3...
@@ -443,7 +473,10 @@ export class CertificateAuthority {
       const keepDate = entry.status === 'R' ? entry.revoked!.date : date;
       entry.status = 'R';
       entry.revoked = { date: keepDate, reason: reason === 'unspecified' ? undefined : reason };
-      if (opts.compromiseTime && (reason === 'keyCompromise' || reason === 'cACompromise')) entry.revoked.compromiseTime = truncate(opts.compromiseTime);
+      if (opts.compromiseTime && (reason === 'keyCompromise' || reason === 'cACompromise')) {
+        checkRecordableTime(opts.compromiseTime, 'the compromise time');
+        entry.revoked.compromiseTime = truncate(opts.compromiseTime);
+      }
       const crl = this.commit(entries);
       return { serialHex: entry.serialHex, subject: entry.subject, reason, date: keepDate, crlNumber: crl.crlNumber };
     });
@@ -469,6 +502,8 @@ export class CertificateAuthority {
 
   /** index.txt then CRL, bracketed by the pending marker (see the file comment). */
   private commit(entries: IndexEntry[]): CrlWriteResult {
+    // The CRL must be writable before index.txt changes (else the marker would stay behind).
+    checkCrlHours(this.settings.crlHours, CA_CRL_HOURS);
     writeFileAtomic(this.paths.crlPending, String(process.pid));
     this.saveIndex(entries);
     return this.writeCrlLocked({});
@@ -482,7 +517,7 @@ export class CertificateAuthority {
   private writeCrlLocked(opts: { now?: Date; nextUpdateHours?: number }): CrlWriteResult {
     const now = truncate(opts.now ?? new Date());
     const hours = opts.nextUpdateHours ?? this.settings.crlHours;
-    if (!(hours > 0)) throw new CaError('the CRL validity must be a positive number of hours');
+    checkCrlHours(hours, opts.nextUpdateHours === undefined ? CA_CRL_HOURS : 'the CRL validity');
     const nextUpdate = clampValidity(new Date(now.getTime() + hours * 3_600_000));
     // Consume the number first: a kill after this skips a number, never reuses one.
     const text = existsSync(this.paths.crlNumber) ? readFileSync(this.paths.crlNumber, 'utf8').trim() : '01';

@@ -28,18 +28,25 @@ export interface CertificateMaterial {
   caPem: string;
 }
 
-export function writeBrokerFiles(material: CertificateMaterial, dir: string, kind: BrokerKind): BrokerFiles {
-  ensureCaDir(dir);
+function brokerPaths(dir: string, kind: BrokerKind): { certfile: string; keyfile: string; cafile: string } {
   const names = kind === 'emqx'
     ? { cert: 'cert.pem', key: 'key.pem', ca: 'cacert.pem' }
     : { cert: 'server.crt', key: 'server.key', ca: 'ca.crt' };
-  const certfile = join(dir, names.cert);
-  const keyfile = join(dir, names.key);
-  const cafile = join(dir, names.ca);
-  // Never replace a key (or the certificate that goes with it) that is already there.
+  return { certfile: join(dir, names.cert), keyfile: join(dir, names.key), cafile: join(dir, names.ca) };
+}
+
+/** Refuses (CaError) when `dir` already holds one of the broker's files: a key there is never replaced. Call it before issuing. */
+export function checkBrokerFilesFree(dir: string, kind: BrokerKind): void {
+  const { certfile, keyfile, cafile } = brokerPaths(dir, kind);
   for (const f of [keyfile, certfile, cafile]) {
     if (existsSync(f) || isLink(f)) throw new CaError(`${f} already exists: choose an empty folder for the ${kind} files`);
   }
+}
+
+export function writeBrokerFiles(material: CertificateMaterial, dir: string, kind: BrokerKind): BrokerFiles {
+  checkBrokerFilesFree(dir, kind);
+  ensureCaDir(dir);
+  const { certfile, keyfile, cafile } = brokerPaths(dir, kind);
   writeFileAtomic(keyfile, material.keyPem, 0o600);
   writeFileAtomic(certfile, material.certPem + material.intermediatesPem);
   writeFileAtomic(cafile, material.caPem);

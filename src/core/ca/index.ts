@@ -17,7 +17,7 @@ export { CA_FILES, ISSUED_FILES, defaultCaPaths } from './layout';
 export type { CaPaths } from './layout';
 export { KEY_SPECS } from './keys';
 export type { KeySpec } from './keys';
-export { writeBrokerFiles } from './brokerFiles';
+export { checkBrokerFilesFree, writeBrokerFiles } from './brokerFiles';
 export type { BrokerFiles, BrokerKind } from './brokerFiles';
 export { buildCrl } from './crlWriter';
 export { CrlServer } from './crlServer';

@@ -22,6 +22,16 @@ export function checkRecordableTime(d: Date, what: string): void {
   }
 }
 
+/** 100 years: openssl.cnf's default_crl_days must stay a date openssl can compute (it fails on huge values). */
+export const MAX_CRL_HOURS = 100 * 365 * 24;
+
+/** A CRL validity (nextUpdate - thisUpdate) is a positive number of hours, at most MAX_CRL_HOURS. */
+export function checkCrlHours(hours: unknown, what: string): void {
+  if (typeof hours !== 'number' || !(hours > 0 && hours <= MAX_CRL_HOURS)) {
+    throw new CaError(`${what} must be a positive number of hours, at most ${MAX_CRL_HOURS} (100 years)`);
+  }
+}
+
 const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** Why `name` cannot be an issued/<name>/ folder, or undefined when it can. */

@@ -4,7 +4,7 @@
 import { createDecipheriv, createHash, hash, pbkdf2Sync } from 'node:crypto';
 import { children, integerValue, oidString, readTlv, TAG, type Tlv } from '../der/reader';
 import { DecodeFailure } from './errors';
-import type { KdfBudget } from './kdfBudget';
+import { PKCS12_KDF_WEIGHT, type KdfBudget } from './kdfBudget';
 import { rc2CbcDecrypt } from './rc2';
 
 const PBES2 = '1.2.840.113549.1.5.13';
@@ -42,12 +42,12 @@ function blocks(n: number, hashName: string): number {
   return Math.ceil(n / (HASH_LEN[hashName] ?? createHash(hashName).digest().length));
 }
 
-/** Budget blocks of a PKCS#12 KDF or PBKDF2 run producing `n` bytes with `hashName`. */
-export function kdfBlocks(n: number, hashName: string): number {
-  return blocks(n, hashName);
+/** Budget units per iteration of a PKCS#12-KDF run (in JavaScript) producing `n` bytes with `hashName`. */
+export function pkcs12KdfUnits(n: number, hashName: string): number {
+  return blocks(n, hashName) * PKCS12_KDF_WEIGHT;
 }
 
-/** RFC 7292 Appendix B.2 key derivation. The caller charges the budget first (kdfBlocks). */
+/** RFC 7292 Appendix B.2 key derivation. The caller charges the budget first (pkcs12KdfUnits). */
 export function pkcs12Kdf(hashName: string, password: Buffer, salt: Uint8Array, id: number, iterations: number, n: number): Buffer {
   const u = HASH_LEN[hashName] ?? createHash(hashName).digest().length;
   const v = hashName === 'sha384' || hashName === 'sha512' ? 128 : 64;
@@ -135,7 +135,7 @@ export function pbeDecrypt(der: Uint8Array, algT: Tlv, data: Uint8Array, passwor
   const salt = der.subarray(saltT.start, saltT.end);
   const iterations = integerValue(der, iterT);
   // Charge key and IV together, so an over-budget file derives nothing at all.
-  budget.spend(`${what} (PKCS#12 PBE)`, iterations, blocks(legacy.keyLen, 'sha1') + blocks(legacy.ivLen, 'sha1'));
+  budget.spend(`${what} (PKCS#12 PBE)`, iterations, pkcs12KdfUnits(legacy.keyLen, 'sha1') + pkcs12KdfUnits(legacy.ivLen, 'sha1'));
   const pw = bmpPassword(password);
   const key = pkcs12Kdf('sha1', pw, salt, 1, iterations, legacy.keyLen);
   const iv = pkcs12Kdf('sha1', pw, salt, 2, iterations, legacy.ivLen);
@@ -166,6 +166,7 @@ export function chargeEncryptedPkcs8(der: Uint8Array, budget: KdfBudget, what: s
   if (LEGACY_PBE[oid] || PBES1.has(oid)) {
     const [, iterT] = children(der, paramsT);
     const legacy = LEGACY_PBE[oid];
+    // OpenSSL runs these natively: one unit per block (PBES1 derives one block).
     budget.spend(`${what} (PBE)`, integerValue(der, iterT), legacy ? blocks(legacy.keyLen, 'sha1') + blocks(legacy.ivLen, 'sha1') : 1);
   }
   // Any other scheme is unknown to OpenSSL too: it fails without deriving anything.

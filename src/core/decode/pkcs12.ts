@@ -9,7 +9,7 @@ import { decodeCertificate } from './certificate';
 import { decoding, DecodeFailure } from './errors';
 import { decodeKey } from './key';
 import { KdfBudget, KdfBudgetExceeded } from './kdfBudget';
-import { bmpPassword, kdfBlocks, pbeDecrypt, pkcs12Kdf, WrongPassword } from './pbe';
+import { bmpPassword, pbeDecrypt, pkcs12Kdf, pkcs12KdfUnits, WrongPassword } from './pbe';
 
 const BAGS = {
   key: '1.2.840.113549.1.12.10.1.1', shroudedKey: '1.2.840.113549.1.12.10.1.2', cert: '1.2.840.113549.1.12.10.1.3',
@@ -27,7 +27,7 @@ function checkMac(der: Uint8Array, macData: Tlv, content: Uint8Array, password: 
   const salt = der.subarray(saltT.start, saltT.end);
   const expected = der.subarray(digestT.start, digestT.end);
   const keyLen = createHmac(hash, '').digest().length;
-  budget.spend('the PKCS#12 MAC', iterations, kdfBlocks(keyLen, hash));
+  budget.spend('the PKCS#12 MAC', iterations, pkcs12KdfUnits(keyLen, hash));
   const key = pkcs12Kdf(hash, bmpPassword(password), salt, 3, iterations, keyLen);
   const mac = createHmac(hash, key).update(content).digest();
   if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw new WrongPassword();

@@ -7,6 +7,7 @@ import type {
 import { formatDay } from '../dates';
 import { describeRevocation } from '../revocation/evidence';
 import { isStale } from '../revocation/status';
+import { forMarkdown as esc } from './safeText';
 import { keyDescription, kindLabel, shortName, statusOf, type SummaryContext } from './summary';
 
 export interface HoverContext extends SummaryContext {
@@ -30,14 +31,14 @@ export function hoverMarkdown(item: DecodedItem, ctx: HoverContext): string {
     case 'ocspResponse': return ocspHover(r);
     case 'privateKey': case 'publicKey': return keyHover(r, ctx);
     case 'csr': return [heading('CSR', shortName(r.subject)), table([
-      ['Subject', esc(r.subject.rfc4514)], ['Key', keyDescription(r.publicKey)],
-      ['Signature', `${r.signatureAlgorithm.name}${r.signatureValid ? '' : ' (does not verify)'}`],
+      ['Subject', esc(r.subject.rfc4514)], ['Key', esc(keyDescription(r.publicKey))],
+      ['Signature', `${esc(r.signatureAlgorithm.name)}${r.signatureValid ? '' : ' (does not verify)'}`],
       ...sanRow(r.requestedExtensions.subjectAltName?.names),
     ])].join('\n\n');
-    case 'pkcs7': return [heading('PKCS#7 bundle', ''), ...r.certificates.map((c) => `- ${esc(shortName(c.subject))} · ${statusOf(c, ctx).text}`)].join('\n\n');
+    case 'pkcs7': return [heading('PKCS#7 bundle', ''), ...r.certificates.map((c) => `- ${esc(shortName(c.subject))} · ${esc(statusOf(c, ctx).text)}`)].join('\n\n');
     case 'pkcs12': return `${heading('PKCS#12 store', '')}\n\n${r.opened ? `${r.certificates.length} certificates, ${r.keys.length} keys` : esc(r.error ?? 'Password needed: use Certscope: Inspect to open it.')}`;
-    case 'ocspRequest': return `${heading('OCSP request', '')}\n\n${r.certIds.map((c) => `- serial \`${c.serialHex}\``).join('\n')}`;
-    case 'error': return `${heading(kindLabel(r), '')}\n\n$(error) ${esc(r.message)}`;
+    case 'ocspRequest': return `${heading('OCSP request', '')}\n\n${r.certIds.map((c) => `- serial ${code(c.serialHex)}`).join('\n')}`;
+    case 'error': return `**${esc(kindLabel(r))}**\n\n$(error) ${esc(r.message)}`;
   }
 }
 
@@ -50,11 +51,11 @@ function certificateHover(c: CertificateModel, ctx: HoverContext): string {
     ['Validity', `${formatDay(c.notBefore)} → ${formatDay(c.notAfter)}`],
     ['Status', `${STATE_ICON[s.state] ?? ''} ${esc(s.text)}`],
     ...sanRow(c.extensions.subjectAltName?.names),
-    ['Key', keyDescription(c.publicKey)],
+    ['Key', esc(keyDescription(c.publicKey))],
     ['Signature', esc(c.signatureAlgorithm.name)],
-    ['Serial', `\`${c.serialColon}\``],
-    ['SHA-256', `\`${colonFingerprint(c.fingerprints.sha256)}\``],
-    ['SHA-1', `\`${colonFingerprint(c.fingerprints.sha1)}\``],
+    ['Serial', code(c.serialColon)],
+    ['SHA-256', code(colonFingerprint(c.fingerprints.sha256))],
+    ['SHA-1', code(colonFingerprint(c.fingerprints.sha1))],
   ];
   const rev = revocationLine(s, ctx);
   if (rev) rows.push(['Revocation', rev]);
@@ -80,31 +81,31 @@ function crlHover(c: CrlModel, ctx: HoverContext): string {
     ['Next update', c.nextUpdate ? `${formatDay(c.nextUpdate)}${stale ? ' $(error) past: servers using this CRL reject every client' : ''}` : 'none'],
     ['Entries', String(c.entryCount)],
   ];
-  if (c.crlNumber) rows.push(['CRL number', c.crlNumber]);
+  if (c.crlNumber) rows.push(['CRL number', esc(c.crlNumber)]);
   rows.push(['Signature', esc(c.signatureAlgorithm.name)]);
-  const first = c.entries.slice(0, 5).map((e) => `- \`${e.serialHex}\` revoked ${formatDay(e.revocationDate)}${e.reason ? ` (${e.reason})` : ''}`);
+  const first = c.entries.slice(0, 5).map((e) => `- ${code(e.serialHex)} revoked ${formatDay(e.revocationDate)}${e.reason ? ` (${esc(e.reason)})` : ''}`);
   const more = c.entries.length > 5 ? [`- … ${c.entries.length - 5} more`] : [];
   return [heading('CRL', shortName(c.issuer)), table(rows), ...(first.length ? [first.concat(more).join('\n')] : [])].join('\n\n');
 }
 
 function ocspHover(o: OcspResponseModel): string {
-  if (!o.basic) return `${heading('OCSP response', o.responseStatus)}\n\nNo response data (status ${o.responseStatus}).`;
+  if (!o.basic) return `${heading('OCSP response', o.responseStatus)}\n\nNo response data (status ${esc(o.responseStatus)}).`;
   const lines = o.basic.responses.map((r) => {
     const st = r.certStatus;
-    const detail = st.status === 'revoked' ? ` ${formatDay(st.revocationTime)}${st.reason ? ` (${st.reason})` : ''}` : '';
+    const detail = st.status === 'revoked' ? ` ${formatDay(st.revocationTime)}${st.reason ? ` (${esc(st.reason)})` : ''}` : '';
     const next = r.nextUpdate ? `, next update ${formatDay(r.nextUpdate)}` : '';
-    return `- serial \`${r.certId.serialHex}\`: **${st.status}**${detail} (this update ${formatDay(r.thisUpdate)}${next})`;
+    return `- serial ${code(r.certId.serialHex)}: **${esc(st.status)}**${detail} (this update ${formatDay(r.thisUpdate)}${next})`;
   });
-  const responder = o.basic.responderId.byName ? esc(o.basic.responderId.byName.rfc4514) : `key hash \`${o.basic.responderId.byKeyHashHex ?? '?'}\``;
+  const responder = o.basic.responderId.byName ? esc(o.basic.responderId.byName.rfc4514) : `key hash ${code(o.basic.responderId.byKeyHashHex ?? '?')}`;
   return [heading('OCSP response', o.responseStatus), `Responder ${responder}, produced ${formatDay(o.basic.producedAt)}`, lines.join('\n')].join('\n\n');
 }
 
 function keyHover(k: KeyModel, ctx: HoverContext): string {
   const rows: Array<[string, string]> = [['Format', esc(k.format)]];
   if (k.encrypted) rows.push(['Type', 'encrypted (password needed to see the public part)']);
-  else rows.push(['Type', keyDescription(k.publicKey)]);
+  else rows.push(['Type', esc(keyDescription(k.publicKey))]);
   if (k.publicKey) {
-    rows.push(['SPKI SHA-256', `\`${colonFingerprint(k.publicKey.spkiSha256)}\``]);
+    rows.push(['SPKI SHA-256', code(colonFingerprint(k.publicKey.spkiSha256))]);
     const certs = ctx.certificatesFor?.(k.publicKey.spkiSha256);
     if (certs) rows.push(['Certificate', certs.length ? certs.map(esc).join(', ') : 'no matching certificate in the workspace']);
   }
@@ -113,7 +114,7 @@ function keyHover(k: KeyModel, ctx: HoverContext): string {
 
 function sanRow(names: GeneralName[] | undefined): Array<[string, string]> {
   if (!names || names.length === 0) return [];
-  const shown = names.slice(0, 12).map((n) => `${n.type.toUpperCase()}:${esc(n.value)}`);
+  const shown = names.slice(0, 12).map((n) => `${esc(n.type.toUpperCase())}\\:${esc(n.value)}`);
   return [['SANs', shown.join(', ') + (names.length > 12 ? `, … ${names.length - 12} more` : '')]];
 }
 
@@ -121,8 +122,14 @@ function heading(kind: string, title: string): string {
   return `**${kind}**${title ? ` ${esc(title)}` : ''}`;
 }
 
+/** Rows are markdown already: every value from the file went through esc (forMarkdown). */
 function table(rows: Array<[string, string]>): string {
-  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)].join('\n');
+  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+/** A code span for hex (serials, fingerprints); anything else is escaped instead. */
+function code(hex: string): string {
+  return /^[0-9A-Fa-f:]*$/.test(hex) ? `\`${hex}\`` : esc(hex);
 }
 
 /** "AB:CD:..." from lowercase hex (with or without colons). */
@@ -130,8 +137,3 @@ export function colonFingerprint(hex: string): string {
   return hex.replace(/:/g, '').toUpperCase().replace(/(..)(?!$)/g, '$1:');
 }
 
-/** Escapes markdown so names like "*.example.com" or "a_b" show literally. */
-export function esc(s: string): string {
-  // Parentheses stay: without "[...]" they cannot form a link; "$" is escaped so "$(x)" is no icon.
-  return s.replace(/[\\`*_{}[\]<>#|~$]/g, '\\$&');
-}

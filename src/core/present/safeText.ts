@@ -36,6 +36,43 @@ export function forTerminal(s: string): string {
 }
 
 /**
+ * Multi-line plain text whose line breaks are meant (a report, a help text): escapes like
+ * forTerminal but keeps "\n". Use forTerminal on the hostile fields themselves when a forged line
+ * break matters (log lines).
+ */
+export function forTerminalText(s: string): string {
+  return s.replace(UNSAFE, (c) => (c === '\n' ? c : visible(c)));
+}
+
+/**
+ * A VS Code label that renders "$(name)" as an icon (CodeLens titles, quick pick items): the
+ * forTerminal escapes, and "$(" backslash-escaped as VS Code's escapeIcons does, so a name cannot
+ * plant icons ("$(pass) trusted").
+ */
+export function forIconLabel(s: string): string {
+  return forTerminal(s).replace(/\$\(/g, '\\$(');
+}
+
+/**
+ * One line for a VS Code notification (showInformation/Warning/ErrorMessage): plain text, except
+ * that "[label](command:...)" / "(https://...)" becomes a clickable link there, so "](" is broken
+ * apart ("] (") besides the forTerminal escapes. A certificate name cannot plant a command link.
+ */
+export function forNotification(s: string): string {
+  return forTerminal(s).replace(/\]\(/g, '] (');
+}
+
+/**
+ * JSON text (JSON.stringify output) for a terminal: JSON.stringify leaves DEL, C1 (0x9b CSI),
+ * separators and bidi characters raw inside strings; they become \uXXXX escapes. The text stays
+ * exact JSON: it parses to the same values.
+ */
+export function jsonForTerminal(json: string): string {
+  // Raw line feeds are the pretty-printer's (inside strings JSON.stringify writes "\\n").
+  return json.replace(UNSAFE, (c) => (c === '\n' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
  * Inline markdown (a hover or tooltip line, a table cell) that shows the text literally:
  * controls become visible escapes as in forTerminal (so no line break ends a table row), and every
  * ASCII punctuation character is backslash-escaped (CommonMark allows it for all of them), so no

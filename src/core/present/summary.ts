@@ -4,6 +4,7 @@ import type { CertificateModel, DecodedObject, DecodeError, DistinguishedName, P
 import { formatDay } from '../dates';
 import { certStatus, plural, type CertStatus } from '../revocation/certStatus';
 import { isStale } from '../revocation/status';
+import { forTerminal } from './safeText';
 
 export interface SummaryContext {
   now: Date;
@@ -46,7 +47,7 @@ export function statusOf(cert: CertificateModel, ctx: SummaryContext): CertStatu
 /** "Certificate · CN=broker · expires in 23 days". */
 export function summarize(obj: DecodedObject | DecodeError, ctx: SummaryContext): string {
   const parts = [kindLabel(obj), ...details(obj, ctx)];
-  return parts.join(' · ');
+  return forTerminal(parts.join(' · ')); // one line of plain text: names and messages come from files
 }
 
 function details(obj: DecodedObject | DecodeError, ctx: SummaryContext): string[] {

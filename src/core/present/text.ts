@@ -10,6 +10,7 @@ import type {
   CertificateExtensions, CertificateModel, CrlModel, CsrModel, DecodedItem, DecodedObject, GeneralName, KeyModel, OcspCertId,
   OcspRequestModel, OcspResponseModel, Pkcs12Model, Pkcs7Model, PublicKeyInfo,
 } from '../model';
+import { forTerminal } from './safeText';
 
 export interface TextOptions {
   now: Date;
@@ -24,8 +25,9 @@ export interface TextOptions {
 
 class Out {
   readonly lines: string[] = [];
+  /** Every line goes through forTerminal: names, SANs and messages come from the file. */
   line(indent: number, text: string): void {
-    this.lines.push('  '.repeat(indent) + text);
+    this.lines.push('  '.repeat(indent) + forTerminal(text));
   }
   field(indent: number, name: string, value: string | number | undefined): void {
     if (value === undefined || value === '') return;

@@ -1,5 +1,7 @@
 // The probe result as readable text: a timeline with timings, the alert highlighted, then the
 // diagnosis. Used by `certscope probe` and `certscope demo`. Colours only when asked (a TTY).
+// Text from the peer or its certificates (titles, details, diagnosis) is escaped before painting.
+import { forTerminal as safe } from '../present/safeText';
 import type { ProbeResult, StepStatus } from './types';
 
 export interface FormatOptions {
@@ -19,14 +21,14 @@ function ms(n: number): string {
 export function formatProbe(r: ProbeResult, o: FormatOptions = {}): string {
   const c = o.color;
   const lines: string[] = [];
-  lines.push(paint(c, '1', `Probe ${r.url}`));
+  lines.push(paint(c, '1', `Probe ${safe(r.url)}`));
   for (const s of r.steps) {
     const colour = s.status === 'ok' ? '32' : s.status === 'fail' ? '31' : s.status === 'warn' ? '33' : '2';
-    const head = `${paint(c, '2', `+${ms(s.startMs).padStart(9)}`)}  ${paint(c, colour, ICON[s.status])} ${s.title}`;
+    const head = `${paint(c, '2', `+${ms(s.startMs).padStart(9)}`)}  ${paint(c, colour, ICON[s.status])} ${safe(s.title)}`;
     lines.push(s.durationMs > 0 ? `${head}  ${paint(c, '2', `(${ms(s.durationMs)})`)}` : head);
     for (const [k, v] of s.details) {
-      if (k === 'ALERT') lines.push(`               ${paint(c, '1;41;97', ` ALERT ${v} `)}`);
-      else lines.push(`               ${paint(c, '2', `${k}:`)} ${v.replace(/\n/g, ' ')}`);
+      if (k === 'ALERT') lines.push(`               ${paint(c, '1;41;97', ` ALERT ${safe(v)} `)}`);
+      else lines.push(`               ${paint(c, '2', `${safe(k)}:`)} ${safe(v.replace(/\n/g, ' '))}`);
     }
   }
   const received = r.alerts.filter((a) => a.direction === 'received');
@@ -37,8 +39,8 @@ export function formatProbe(r: ProbeResult, o: FormatOptions = {}): string {
     lines.push('');
     lines.push(paint(c, '1', 'Diagnosis'));
     for (const d of r.diagnosis) {
-      lines.push(`  ${d.severity === 'error' ? paint(c, '31', '✗') : paint(c, '33', '!')} ${d.cause}`);
-      lines.push(`    ${paint(c, '36', 'Fix:')} ${d.fix}`);
+      lines.push(`  ${d.severity === 'error' ? paint(c, '31', '✗') : paint(c, '33', '!')} ${safe(d.cause)}`);
+      lines.push(`    ${paint(c, '36', 'Fix:')} ${safe(d.fix)}`);
     }
   }
   lines.push('');

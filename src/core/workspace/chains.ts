@@ -3,6 +3,7 @@
 // CAs with the same name. The same certificate in several files is one node with several locations.
 // No signature checks here (that is path validation, src/core/verify): this is for display.
 import type { CertificateModel } from '../model';
+import { EVERY, runSync, sortSteps, type Steps } from './slices';
 import type { CertRef } from './types';
 
 export interface ChainNode {
@@ -25,8 +26,14 @@ export interface ChainForest {
 
 /** `itemsInFile` (optional) ranks locations: a file holding only this certificate comes first. */
 export function buildChains(certs: CertRef[], itemsInFile?: (file: string) => number): ChainForest {
+  return runSync(buildChainsSteps(certs, itemsInFile));
+}
+
+export function* buildChainsSteps(certs: CertRef[], itemsInFile?: (file: string) => number): Steps<ChainForest> {
   const nodes = new Map<string, ChainNode>();
+  let tick = 0;
   for (const ref of certs) {
+    if ((++tick & (EVERY - 1)) === 0) yield;
     const id = ref.cert.fingerprints.sha256;
     const n = nodes.get(id);
     if (n) n.refs.push(ref);
@@ -37,7 +44,9 @@ export function buildChains(certs: CertRef[], itemsInFile?: (file: string) => nu
   const perFile = new Map<string, number>();
   for (const ref of certs) perFile.set(ref.loc.file, (perFile.get(ref.loc.file) ?? 0) + 1);
   if (itemsInFile) for (const file of perFile.keys()) perFile.set(file, Math.max(perFile.get(file)!, itemsInFile(file)));
+  yield;
   for (const n of nodes.values()) {
+    if ((++tick & (EVERY - 1)) === 0) yield;
     if (n.refs.length > 1) n.refs.sort((a, b) => perFile.get(a.loc.file)! - perFile.get(b.loc.file)! || (a.loc.file < b.loc.file ? -1 : 1));
   }
   const bySubject = new Map<string, ChainNode[]>();
@@ -46,15 +55,17 @@ export function buildChains(certs: CertRef[], itemsInFile?: (file: string) => nu
     if (list) list.push(n); else bySubject.set(n.cert.subject.derHex, [n]);
   }
   for (const n of nodes.values()) {
+    if ((++tick & (EVERY - 1)) === 0) yield;
     if (isSelfIssued(n.cert)) continue;
     const issuer = findIssuer(n.cert, bySubject.get(n.cert.issuer.derHex) ?? []);
     if (issuer && issuer.id !== n.id) n.parent = issuer.id;
   }
-  breakCycles(nodes);
+  yield* breakCycles(nodes);
   const roots: string[] = [];
   const orphans: string[] = [];
-  const ordered = [...nodes.values()].sort(byName);
+  const ordered = yield* sortSteps([...nodes.values()], byName);
   for (const n of ordered) {
+    if ((++tick & (EVERY - 1)) === 0) yield;
     if (n.parent) nodes.get(n.parent)!.children.push(n.id);
     else if (isSelfIssued(n.cert)) roots.push(n.id);
     else orphans.push(n.id);
@@ -82,8 +93,10 @@ function findIssuer(cert: CertificateModel, candidates: ChainNode[]): ChainNode 
 }
 
 // Cross-signed CAs can point at each other; cut the edge where a walk comes back to itself.
-function breakCycles(nodes: Map<string, ChainNode>): void {
+function* breakCycles(nodes: Map<string, ChainNode>): Steps<void> {
+  let tick = 0;
   for (const start of nodes.values()) {
+    if ((++tick & (EVERY - 1)) === 0) yield;
     const seen = new Set<string>([start.id]);
     let cur = start;
     while (cur.parent) {

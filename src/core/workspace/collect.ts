@@ -1,5 +1,6 @@
 // Flattens indexed files into typed references (containers such as PKCS#7 and PKCS#12 contribute
 // their certificates, CRLs and keys), so every later step works on plain lists.
+import { EVERY, runSync, type Steps } from './slices';
 import type { CertRef, CrlRef, CsrRef, ErrorRef, IndexedFile, KeyRef, OcspRef } from './types';
 
 export interface Collected {
@@ -14,8 +15,14 @@ export interface Collected {
 }
 
 export function collect(files: Iterable<IndexedFile>): Collected {
+  return runSync(collectSteps(files));
+}
+
+export function* collectSteps(files: Iterable<IndexedFile>): Steps<Collected> {
   const out: Collected = { certs: [], crls: [], keys: [], csrs: [], ocsp: [], errors: [], locked: [] };
+  let n = 0;
   for (const f of files) {
+    if ((++n & (EVERY - 1)) === 0) yield;
     if (f.error) {
       out.errors.push({ loc: { file: f.key, item: -1 }, label: 'file', message: f.error });
       continue;

@@ -12,7 +12,7 @@ import type { IndexedFile } from './types';
 export interface DecodePoolOptions {
   /** Path of the bundled worker entry (dist/decodeWorker.js). */
   script: string;
-  /** Worker threads (default: one fewer than the cores, 1 to 4). */
+  /** Worker threads (default: one per core, at most 4; the host's own thread mostly waits meanwhile). */
   size?: number;
   /** A job that runs longer is abandoned: its worker is terminated, the job reports an error. */
   budgetMs?: number;
@@ -63,7 +63,7 @@ export class DecodePool {
   abandoned = 0;
 
   constructor(private readonly opts: DecodePoolOptions) {
-    this.size = opts.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+    this.size = opts.size ?? Math.max(1, Math.min(4, availableParallelism()));
     this.budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
     this.inFlight = opts.inFlight ?? 4;
   }

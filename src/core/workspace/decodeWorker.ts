@@ -2,7 +2,7 @@
 // extension host's main thread, one job at a time in arrival order (the pool relies on that order
 // to know which file is being worked on when a job overruns its budget).
 import { parentPort } from 'node:worker_threads';
-import { decodeBytes, decodeText } from '../decode/index';
+import { decodeFileWithEmbedded, decodeTextWithEmbedded } from './embedded';
 import { loadFile } from './loader';
 import type { JobResult, WorkerJob, WorkerMessage } from './decodeProtocol';
 
@@ -13,11 +13,11 @@ async function run(job: WorkerJob): Promise<JobResult> {
   try {
     if (job.kind === 'file') {
       const file = await loadFile(job.path, {
-        decode: (bytes, fileName) => decodeBytes(bytes, { fileName }), maxBytes: job.maxBytes, timeoutMs: job.timeoutMs,
+        decode: (bytes, fileName) => decodeFileWithEmbedded(bytes, { fileName }), maxBytes: job.maxBytes, timeoutMs: job.timeoutMs,
       });
       return { id: job.id, ok: true, value: compact(file) };
     }
-    return { id: job.id, ok: true, value: compact(decodeText(job.text, { fileName: job.fileName })) };
+    return { id: job.id, ok: true, value: compact(decodeTextWithEmbedded(job.text, { fileName: job.fileName })) };
   } catch (e) {
     return { id: job.id, ok: false, error: e instanceof Error ? e.message : String(e) };
   }

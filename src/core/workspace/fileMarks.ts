@@ -3,6 +3,7 @@
 // with many unrelated roots) an expired root is normal and harmless: only revocation marks it.
 import type { WorkspaceAnalysis } from './analysis';
 import { caBundleFiles } from './bundle';
+import { EVERY, runSync, type Steps } from './slices';
 
 export interface FileMark {
   badge: 'R' | 'E' | 'S';
@@ -17,9 +18,15 @@ const BADGE = { revoked: 'R', expired: 'E', expiringSoon: 'S' } as const;
 const TEXT = { revoked: 'revoked by a CRL in the workspace', expired: 'expired', expiringSoon: 'expiring soon' } as const;
 
 export function fileMarks(a: WorkspaceAnalysis): Map<string, FileMark> {
+  return runSync(fileMarksSteps(a));
+}
+
+export function* fileMarksSteps(a: WorkspaceAnalysis): Steps<Map<string, FileMark>> {
   const out = new Map<string, FileMark>();
   const bundles = caBundleFiles(a.certs);
+  let tick = 0;
   for (const c of a.certs) {
+    if ((++tick & (EVERY - 1)) === 0) yield;
     const state = a.status(c.cert).state;
     if (state !== 'revoked' && state !== 'expired' && state !== 'expiringSoon') continue;
     if (state !== 'revoked' && bundles.has(c.loc.file)) continue;

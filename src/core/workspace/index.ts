@@ -1,6 +1,6 @@
 // The workspace index: decoded files by key plus a cached analysis. Incremental by design: a
 // change reloads one file and drops the cached analysis; nothing else is re-read or re-decoded.
-import { analyze, type AnalysisOptions, type WorkspaceAnalysis } from './analysis';
+import { analyze, analyzeSliced, type AnalysisOptions, type WorkspaceAnalysis } from './analysis';
 import type { IndexedFile } from './types';
 
 export type FileLoader = (key: string) => Promise<IndexedFile | undefined>;
@@ -12,6 +12,8 @@ export class WorkspaceIndex {
   /** Per-key load generation: a slow load that finishes after a newer one must not win. */
   private readonly generation = new Map<string, number>();
   private cache?: { key: string; analysis: WorkspaceAnalysis };
+  /** Bumped on every change: a sliced analysis that finishes after a change is not cached. */
+  private version = 0;
   private readonly listeners = new Set<Listener>();
   /** Counts decodes, so tests can prove that one change does not rescan the workspace. */
   loads = 0;
@@ -62,6 +64,16 @@ export class WorkspaceIndex {
     return this.cache.analysis;
   }
 
+  /** The same analysis computed in slices (the extension host uses this; analysis() is for the CLI and tests). */
+  async analysisSliced(options: AnalysisOptions): Promise<WorkspaceAnalysis> {
+    const cacheKey = `${options.now.getTime()}|${options.expiringDays}`;
+    if (this.cache?.key === cacheKey) return this.cache.analysis;
+    const version = this.version;
+    const analysis = await analyzeSliced([...this.files.values()], options);
+    if (version === this.version) this.cache = { key: cacheKey, analysis };
+    return analysis;
+  }
+
   private async loadOne(key: string): Promise<boolean> {
     const gen = (this.generation.get(key) ?? 0) + 1;
     this.generation.set(key, gen);
@@ -76,6 +88,7 @@ export class WorkspaceIndex {
   private fire(changed: string[]): void {
     if (changed.length === 0) return;
     this.cache = undefined;
+    this.version++;
     for (const l of this.listeners) l(changed);
   }
 }

@@ -17,7 +17,10 @@ import type { IndexedFile } from './types';
 export type FindingCode =
   | 'file-error' | 'decode-error' | 'expired' | 'not-yet-valid' | 'expiring-soon' | 'revoked' | 'issuer-revoked'
   | 'bundle-order' | 'duplicate' | 'root-in-chain' | 'key-mismatch' | 'weak-key'
-  | 'weak-signature' | 'server-no-san' | 'crl-stale';
+  | 'weak-signature' | 'server-no-san' | 'crl-stale' | 'truncated';
+
+/** Findings reported per file; a hostile bundle of thousands of blocks gets a count for the rest. */
+export const MAX_FINDINGS_PER_FILE = 100;
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -63,7 +66,15 @@ export function lintFile(file: IndexedFile, a: WorkspaceAnalysis): Finding[] {
   });
   lintBundle(file, certs, out);
   lintKeys(file, a, certs, out);
-  return out;
+  if (out.length <= MAX_FINDINGS_PER_FILE) return out;
+  const rank = { error: 0, warning: 1, information: 2 } as const;
+  const kept = out.map((f, i) => ({ f, i })).sort((x, y) => rank[x.f.severity] - rank[y.f.severity] || x.i - y.i)
+    .slice(0, MAX_FINDINGS_PER_FILE).sort((x, y) => x.i - y.i).map((x) => x.f);
+  kept.push({
+    code: 'truncated', severity: 'information', item: -1, range: { startLine: 0, endLine: 1 },
+    message: `${out.length - MAX_FINDINGS_PER_FILE} more findings in this file are not listed (Certscope reports at most ${MAX_FINDINGS_PER_FILE} per file).`,
+  });
+  return kept;
 }
 
 type Add = (code: FindingCode, severity: Severity, message: string, fix?: Fix) => void;

@@ -17,8 +17,20 @@ export interface LoadOptions {
   timeoutMs: number;
 }
 
-/** Undefined when the path is not a regular file (a directory, a vanished file): nothing to index. */
+/** Files that are PKI files by name; others (YAML, JSON ...) are indexed only when they hold some. */
+const PKI_FILE = /\.(pem|crt|cer|cert|der|crl|csr|key|p7b|p7c|p12|pfx|ocsp|resp)$/i;
+
+/**
+ * Undefined when the path is not a regular file (a directory, a vanished file): nothing to index.
+ * Files not named like PKI files (values.yaml, a JSON config) are skipped quietly when they are too
+ * large, unreadable or hold no certificate, key or CRL: they are not problems.
+ */
 export async function loadFile(path: string, opts: LoadOptions): Promise<IndexedFile | undefined> {
+  const file = await loadAny(path, opts);
+  return file?.error && !PKI_FILE.test(path) ? undefined : file;
+}
+
+async function loadAny(path: string, opts: LoadOptions): Promise<IndexedFile | undefined> {
   let stat;
   try {
     stat = await fs.stat(path);

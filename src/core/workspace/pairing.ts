@@ -1,4 +1,5 @@
 // Pairs private keys with certificates by public key (SHA-256 of the SubjectPublicKeyInfo DER).
+import { EVERY, runSync, type Steps } from './slices';
 import type { CertRef, KeyRef } from './types';
 
 export interface KeyPairing {
@@ -9,8 +10,15 @@ export interface KeyPairing {
 }
 
 export function pairKeys(certs: CertRef[], keys: KeyRef[]): KeyPairing {
+  return runSync(pairKeysSteps(certs, keys));
+}
+
+export function* pairKeysSteps(certs: CertRef[], keys: KeyRef[]): Steps<KeyPairing> {
   const certsBySpki = new Map<string, CertRef[]>();
-  for (const c of certs) push(certsBySpki, c.cert.publicKey.spkiSha256, c);
+  for (let i = 0; i < certs.length; i++) {
+    push(certsBySpki, certs[i].cert.publicKey.spkiSha256, certs[i]);
+    if ((i & (EVERY - 1)) === 0) yield;
+  }
   const keysBySpki = new Map<string, KeyRef[]>();
   for (const k of keys) {
     if (k.key.kind === 'privateKey' && k.key.publicKey) push(keysBySpki, k.key.publicKey.spkiSha256, k);

@@ -4,7 +4,8 @@
 // to a TreeItem one-to-one. Nodes are created on demand (a 100k-entry CRL expands lazily, capped).
 import { basename, dirname } from 'node:path';
 import type { CertificateModel } from '../model';
-import { esc, hoverMarkdown, type HoverContext } from '../present/hover';
+import { hoverMarkdown, type HoverContext } from '../present/hover';
+import { forMarkdown as esc, forTerminal } from '../present/safeText';
 import { keyDescription, shortName, summarize } from '../present/summary';
 import type { WorkspaceAnalysis } from './analysis';
 import { caBundleFiles } from './bundle';
@@ -74,6 +75,7 @@ export class PkiTree {
   /** Tooltips are markdown built on demand (resolveTreeItem): building 5,000 up front costs ~0.5 s. */
   private readonly tooltips = new Map<string, string | (() => string)>();
   private readonly folderLabels = new Map<string, string>();
+  private readonly pending = new Map<string, () => void>();
 
   /** Certificate state (grouping key). */
   stateOf(c: CertificateModel): CertState { return this.a.status(c).state; }
@@ -110,6 +112,8 @@ export class PkiTree {
   parent(node: PkiNode): PkiNode | undefined { return node.parentId ? this.nodes.get(node.parentId) : undefined; }
 
   children(node: PkiNode): PkiNode[] {
+    const later = this.pending.get(node.id);
+    if (later) { this.pending.delete(node.id); later(); }
     let ids = this.childIds.get(node.id);
     if (!ids && node.kind === 'crl') ids = this.expandCrl(node);
     return (ids ?? []).map((id) => this.nodes.get(id)!);
@@ -124,11 +128,33 @@ export class PkiTree {
     return text;
   }
 
-  /** All certificate nodes for a fingerprint (used by reveal from an editor). */
-  certNode(fingerprint: string): PkiNode | undefined { return this.nodes.get(`cert:${fingerprint}`); }
+  /** The node of a certificate (for reveal from an editor); builds the pending levels if needed. */
+  certNode(fingerprint: string): PkiNode | undefined {
+    const id = `cert:${fingerprint}`;
+    const queue = this.roots();
+    while (!this.nodes.has(id) && queue.length > 0) queue.push(...this.children(queue.shift()!));
+    return this.nodes.get(id);
+  }
+
+  /**
+   * Children built on first expansion: a fleet of 50,000 certificates costs nodes only for the
+   * levels a user opens. `childCount` of such a parent is the raw number of certificates and keys
+   * below it (before grouping), which is what the view's "open small CAs" rule needs.
+   */
+  private later(parentId: string, build: () => void): void {
+    this.pending.set(parentId, () => {
+      const parent = this.nodes.get(parentId)!;
+      const count = parent.childCount;
+      build();
+      parent.childCount = count;
+    });
+  }
 
   private add(spec: Omit<PkiNode, 'expandable'> & { expandable?: boolean; tooltip: string | (() => string) }, parentId?: string): PkiNode {
     const { tooltip, ...node } = spec;
+    // Labels and descriptions are plain text from the files (names, messages): no controls or bidi.
+    node.label = forTerminal(node.label);
+    if (node.description !== undefined) node.description = forTerminal(node.description);
     const n: PkiNode = { expandable: false, ...node, ...(parentId ? { parentId } : {}) };
     this.tooltips.set(n.id, tooltip);
     this.nodes.set(n.id, n);
@@ -182,8 +208,9 @@ export class PkiTree {
         description: `${list.length} certificates${expired ? ` · ${expired} expired` : ''}`,
         tooltip: `**CA bundle** ${esc(this.fileLabel(file))}\n\n${list.length} certificates, each with its own status.`,
         icon: 'library', contextValue: 'group:bundle', location: { file, item: 0, startLine: 0 },
+        expandable: true, childCount: list.length,
       }, bundleGroup);
-      this.addCerts(list, id);
+      this.later(id, () => this.addCerts(list, id));
     }
 
     const crls = this.group('crls', 'CRLs', a.crls.length, 'Certificate revocation lists.', 'circle-slash');
@@ -239,7 +266,7 @@ export class PkiTree {
     for (const l of a.locked) {
       this.add({
         id: `locked:${locId(l.loc)}`, kind: 'locked', label: this.fileLabel(l.loc.file), description: 'PKCS#12 · password needed',
-        tooltip: `**PKCS#12 store**\n\n${l.message}. Click to open it and enter the password (kept in memory only).`,
+        tooltip: `**PKCS#12 store**\n\n${esc(l.message)}. Click to open it and enter the password (kept in memory only).`,
         icon: 'lock', contextValue: 'locked', location: { ...l.loc, startLine: 0 },
       }, locked);
     }
@@ -248,7 +275,7 @@ export class PkiTree {
     for (const e of a.errors) {
       this.add({
         id: `error:${locId(e.loc)}`, kind: 'error', label: this.fileLabel(e.loc.file),
-        description: e.message, tooltip: `**${e.label === 'file' ? 'Unreadable file' : `Malformed ${e.label}`}**\n\n${e.message}`,
+        description: e.message, tooltip: `**${e.label === 'file' ? 'Unreadable file' : `Malformed ${esc(e.label)}`}**\n\n${esc(e.message)}`,
         icon: 'error', iconColor: 'list.errorForeground', contextValue: 'error',
         location: { ...e.loc, item: Math.max(0, e.loc.item), startLine: e.range?.startLine ?? 0 },
       }, errors);
@@ -269,8 +296,8 @@ export class PkiTree {
       n.refs.length > 1 ? `${n.refs.length} files` : this.fileLabel(n.refs[0].loc.file),
     ].filter(Boolean);
     const primary = n.refs[0];
-    // A certificate can appear twice only in the filtered view's groups; ids stay unique per tree.
     const id = `cert:${n.id}`;
+    const below = keys.length + (flat ? 0 : n.children.length);
     this.add({
       id, kind: 'cert', label: displayName(c), description: flags.join(' · '),
       tooltip: () => hoverMarkdown({ range: primary.range, label: 'CERTIFICATE', result: c }, this.hoverCtx)
@@ -279,9 +306,13 @@ export class PkiTree {
       contextValue: `cert:${role}${s.state === 'valid' ? '' : `:${s.state}`}`,
       location: { ...primary.loc, startLine: primary.range.startLine },
       fingerprint: c.fingerprints.sha256,
+      expandable: below > 0, ...(below > 0 ? { childCount: below } : {}),
     }, parentId);
-    for (const k of keys) this.addKey(k, id, `${id}/key:${locId(k.loc)}`);
-    if (!flat) this.addCerts(n.children.map((child) => this.a.forest.nodes.get(child)!), id);
+    if (below === 0) return;
+    this.later(id, () => {
+      for (const k of keys) this.addKey(k, id, `${id}/key:${locId(k.loc)}`);
+      if (!flat) this.addCerts(n.children.map((child) => this.a.forest.nodes.get(child)!), id);
+    });
   }
 
   /** Adds certificates under a parent, grouped when there are more than GROUP_ABOVE. */
@@ -315,8 +346,9 @@ export class PkiTree {
         id, kind: 'group', label, description: String(members.length),
         tooltip: `${members.length} certificates`, icon: stateIcon || (level === 2 ? 'folder' : level === 3 ? 'list-flat' : 'pass'),
         iconColor: color, contextValue: `group:partition${state ? `:${state}` : ''}`,
+        expandable: true, childCount: members.length,
       }, parentId);
-      this.addCerts(members, id, level + 1, flat);
+      this.later(id, () => this.addCerts(members, id, level + 1, flat));
     }
   }
 
@@ -384,7 +416,7 @@ export class PkiTree {
       this.certsByIssuerSerial = new Map(this.a.certs.map((c) => [`${c.cert.issuer.derHex}|${serialKey(c.cert.serialHex)}`, c]));
     }
     const cert = this.certsByIssuerSerial.get(`${issuerDer}|${serialKey(serialHex)}`);
-    return cert ? `Revokes ${shortName(cert.cert.subject)} (${this.fileLabel(cert.loc.file)})` : 'No certificate with this serial in the workspace.';
+    return cert ? `Revokes ${esc(shortName(cert.cert.subject))} (${esc(this.fileLabel(cert.loc.file))})` : 'No certificate with this serial in the workspace.';
   }
 }
 

@@ -3,6 +3,7 @@
 // CRL and OCSP refreshes). Events carry no key material; nothing else is written here.
 import * as vscode from 'vscode';
 import type { BrokerEvent } from '../../core/broker/types';
+import { forTerminal } from '../../core/present/safeText';
 
 export function createBrokerLog(): vscode.LogOutputChannel {
   return vscode.window.createOutputChannel('Certscope Broker', { log: true });
@@ -32,5 +33,6 @@ export function formatBrokerEvent(e: BrokerEvent): { level: 'info' | 'warn' | 'e
 
 export function writeBrokerEvent(log: vscode.LogOutputChannel, e: BrokerEvent): void {
   const { level, text } = formatBrokerEvent(e);
-  log[level](text);
+  // One event, one line: client ids, topics and subjects cannot forge lines or inject escapes.
+  log[level](forTerminal(text));
 }

@@ -8,6 +8,7 @@ import { readConfig } from '../config';
 import { DECODED_SCHEME, sourceUriOf } from '../editor/decodedDocument';
 import { UserError } from '../errors';
 import { describeProblem } from '../../core/present/problem';
+import { forNotification } from '../../core/present/safeText';
 
 const PICKER_FILTERS = {
   'Certificates, keys, CRLs': ['crt', 'pem', 'cer', 'der', 'crl', 'csr', 'key', 'p7b', 'p7c', 'p12', 'pfx', 'ocsp', 'resp'],
@@ -69,7 +70,7 @@ async function inspectOne(services: Services, source: vscode.Uri): Promise<vscod
   if (errors.length === rendered.items.length) throw new UserError(describeErrors(name, errors));
   if (errors.length > 0) {
     services.log.warn(describeErrors(name, errors));
-    void vscode.window.showWarningMessage(`Certscope: ${describeErrors(name, errors)}`);
+    void vscode.window.showWarningMessage(`Certscope: ${forNotification(describeErrors(name, errors))}`);
   }
 
   const doc = await vscode.workspace.openTextDocument(rendered.uri);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { commandTable, type CommandHandler } from './table';
 import { UserError } from '../errors';
+import { forNotification, forTerminal } from '../../core/present/safeText';
 
 export function registerCommands(
   context: vscode.ExtensionContext,
@@ -35,12 +36,12 @@ export async function runCommand(
     }
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof UserError) {
-      services.log.warn(`${id}: ${message}`);
+      services.log.warn(`${id}: ${forTerminal(message)}`);
     } else {
       services.log.error(`${id} failed`, err);
     }
     // Not awaited: the command finishes while the notification is up.
-    void vscode.window.showErrorMessage(`Certscope: ${message}`, 'Show Log').then((choice) => {
+    void vscode.window.showErrorMessage(`Certscope: ${forNotification(message)}`, 'Show Log').then((choice) => {
       if (choice) services.log.show(true);
     });
     return undefined;

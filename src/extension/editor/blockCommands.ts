@@ -8,6 +8,7 @@ import { UserError } from '../errors';
 import type { Services } from '../services';
 import { copyFingerprint } from '../views/treeCommands';
 import { decodedBlocks } from './documentBlocks';
+import { forNotification } from '../../core/present/safeText';
 
 async function certificateAt(services: Services, uriArg: unknown, blockArg: unknown): Promise<CertificateModel> {
   const editor = vscode.window.activeTextEditor;
@@ -40,8 +41,8 @@ export async function verifyChain(services: Services, uri?: unknown, block?: unk
     result = checkChainInWorkspace(cert, a);
   }
   services.log.info(`verify chain: ${result.summary}`);
-  if (result.ok) void vscode.window.showInformationMessage(`Certscope: ${result.summary}`);
-  else void vscode.window.showWarningMessage(`Certscope: ${result.summary}`);
+  if (result.ok) void vscode.window.showInformationMessage(`Certscope: ${forNotification(result.summary)}`);
+  else void vscode.window.showWarningMessage(`Certscope: ${forNotification(result.summary)}`);
   return result;
 }
 

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { DecodedItem } from '../../core/model';
 import type { HoverContext } from '../../core/present/hover';
+import { mayHoldEmbedded } from '../../core/workspace/embeddedSniff';
 import { readConfig } from '../config';
 import type { PkiWorkspace } from '../views/pkiWorkspace';
 
@@ -21,11 +22,11 @@ export async function decodedBlocks(doc: vscode.TextDocument, pki: PkiWorkspace)
   const version = doc.version;
   const text = doc.getText();
   // Cheap gate before loading the decoder: most documents contain no PEM at all.
-  if (text.length <= readConfig(doc.uri).inspectMaxFileSizeKB * 1024 && text.includes('-----BEGIN ')) {
+  if (text.length <= readConfig(doc.uri).inspectMaxFileSizeKB * 1024 && (text.includes('-----BEGIN ') || mayHoldEmbedded(text))) {
     if (text.length > INLINE_MAX_CHARS) items = await pki.decodeText(text, doc.fileName);
     else {
-      const { decodeText } = await import('../../core/decode/index');
-      items = decodeText(text, { fileName: doc.fileName });
+      const { decodeTextWithEmbedded } = await import('../../core/workspace/embedded');
+      items = decodeTextWithEmbedded(text, { fileName: doc.fileName });
     }
   }
   if (doc.version === version) cache.set(doc, { version, items });

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import type { PkiWorkspace } from '../views/pkiWorkspace';
 import { decodedBlocks, workspaceHoverContext } from './documentBlocks';
+import { forIconLabel } from '../../core/present/safeText';
 
 export class PemCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -26,7 +27,7 @@ export class PemCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
       const range = new vscode.Range(item.range.startLine, 0, item.range.startLine, 0);
       const r = item.result;
       // The summary itself opens the decoded view too (a lens needs a command to show).
-      lenses.push(new vscode.CodeLens(range, { title: summarize(r, ctx), command: 'certscope.inspect.open', arguments: [doc.uri] }));
+      lenses.push(new vscode.CodeLens(range, { title: forIconLabel(summarize(r, ctx)), command: 'certscope.inspect.open', arguments: [doc.uri] })); // names cannot plant $(icons)
       lenses.push(new vscode.CodeLens(range, { title: 'Inspect', command: 'certscope.inspect.open', arguments: [doc.uri] }));
       if (r.kind === 'certificate') {
         lenses.push(new vscode.CodeLens(range, {

@@ -10,6 +10,9 @@ import type { PkiWorkspace } from '../views/pkiWorkspace';
 import { decodedBlocks } from './documentBlocks';
 
 const TYPING_DEBOUNCE_MS = 400;
+/** Files linted per message to the workbench, and the longest stretch without yielding. */
+const BATCH = 500;
+const SLICE_MS = 20;
 export const DIAGNOSTIC_SOURCE = 'certscope';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
@@ -80,10 +83,24 @@ export class PkiDiagnostics implements vscode.Disposable {
       || (a.files.get(k)?.items.some((i) => i.result.kind === 'crl' || i.result.kind === 'pkcs7') ?? false));
     const dirs = new Set((changed ?? []).map((k) => dirname(k)));
     const keys = crlTouched ? [...a.files.keys()] : [...a.files.keys()].filter((k) => dirs.has(dirname(k)));
+    // Batched (one message to the workbench per batch, not one per file) and sliced: the host
+    // yields between slices, so linting 50,000 files never blocks hovers or other extensions.
+    const { lintFile } = await import('../../core/workspace/lint');
+    const batch: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
+    let slice = performance.now();
     for (const key of keys) {
       const uri = vscode.Uri.file(key);
-      if (!openUris.has(uri.toString())) await this.setFromIndex(uri);
+      if (openUris.has(uri.toString())) continue;
+      if (!readConfig(uri).diagnosticsEnabled) this.collection.delete(uri);
+      else batch.push([uri, lintFile(a.files.get(key)!, a).map((f) => toDiagnostic(f))]);
+      if (batch.length >= BATCH || performance.now() - slice > SLICE_MS) {
+        this.collection.set(batch.splice(0));
+        await new Promise((r) => setImmediate(r));
+        if (this.pki.analysis() !== a) return; // a newer change re-lints anyway
+        slice = performance.now();
+      }
     }
+    if (batch.length) this.collection.set(batch);
     for (const d of vscode.workspace.textDocuments) await this.lintDocument(d);
     this.log.debug(`diagnostics: ${keys.length} of ${a.files.size} files in ${(performance.now() - t0).toFixed(0)} ms`);
   }

@@ -5,6 +5,7 @@
 // whose key the workspace index paired by public key.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
 import { ISSUED_FILES } from '../../core/ca';
 import type { PkiNode } from '../../core/workspace/tree';
 import { UserError } from '../errors';
@@ -25,9 +26,16 @@ function certAndKey(services: Services, node: unknown): { cert: string; key: str
     if (!existsSync(key)) throw new UserError(`${node.subject} has no private key next to ${node.certPath} (Certscope keeps it only for certificates it issued with a key)`);
     return { cert: node.certPath, key };
   }
+  const analysis = services.pki.analysis();
+  if (node instanceof vscode.Uri) {
+    // Explorer context menu: the first certificate of the file that has a private key in the workspace.
+    const ref = analysis?.certs.find((c) => c.loc.file === node.fsPath && analysis.pairing.keysForSpki(c.cert.publicKey.spkiSha256).some((k) => !k.key.encrypted));
+    const key = ref && analysis!.pairing.keysForSpki(ref.cert.publicKey.spkiSha256).find((k) => !k.key.encrypted);
+    if (!ref || !key) throw new UserError(`${vscode.workspace.asRelativePath(node)} has no certificate with an unencrypted private key in the workspace`);
+    return { cert: node.fsPath, key: key.loc.file };
+  }
   const n = node as Partial<PkiNode> | undefined;
   if (n?.kind !== 'cert' || !n.location?.file || !n.fingerprint) throw new UserError('Select a certificate in the "Certificate Authorities" or "Workspace PKI" view.');
-  const analysis = services.pki.analysis();
   const ref = analysis?.certs.find((c) => c.cert.fingerprints.sha256 === n.fingerprint);
   const keys = ref ? analysis!.pairing.keysForSpki(ref.cert.publicKey.spkiSha256).filter((k) => !k.key.encrypted) : [];
   if (!ref || keys.length === 0) throw new UserError(`${n.label ?? 'this certificate'} has no unencrypted private key in the workspace to test with`);

@@ -4,6 +4,7 @@
 // every broker event.
 import * as vscode from 'vscode';
 import type { BrokerController, BrokerSnapshot } from '../broker/controller';
+import { forTerminal as t } from '../../core/present/safeText';
 import { crlLabel } from './caTree';
 
 export interface BrokerNode {
@@ -90,8 +91,9 @@ function time(d?: Date): string {
   return d ? d.toISOString().slice(11, 19) + ' UTC' : '-';
 }
 
+/** CN of a subject for a label; subjects, client ids and topics are peer data: escaped (t). */
 function cn(subject?: string): string | undefined {
-  return subject ? /CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject : undefined;
+  return subject ? t(/CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject) : undefined;
 }
 
 export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
@@ -113,9 +115,9 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
     out.push({
       id: 'clients', label: 'Connected clients', icon: 'person', description: String(s.clients.length),
       children: s.clients.map((c) => ({
-        id: `client:${c.clientId}:${c.remotePort}`, label: cn(c.clientCert?.subject) ?? c.clientId,
-        description: `${c.tlsVersion} · ${c.clientId} · ${c.messagesIn} msg`, icon: 'vm-connect',
-        tooltip: `${c.clientCert?.subject ?? 'no client certificate'}\nserial ${c.clientCert?.serial ?? '-'}\n${c.remoteAddress}:${c.remotePort} ${c.cipher}\nsubscriptions: ${c.subscriptions.join(', ') || 'none'}`,
+        id: `client:${c.clientId}:${c.remotePort}`, label: cn(c.clientCert?.subject) ?? t(c.clientId),
+        description: `${c.tlsVersion} · ${t(c.clientId)} · ${c.messagesIn} msg`, icon: 'vm-connect',
+        tooltip: `${t(c.clientCert?.subject ?? 'no client certificate')}\nserial ${t(c.clientCert?.serial ?? '-')}\n${c.remoteAddress}:${c.remotePort} ${c.cipher}\nsubscriptions: ${t(c.subscriptions.join(', ') || 'none')}`,
       })),
     });
   }
@@ -124,9 +126,9 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
     children: s.rejections.map((r, i) => ({
       id: `rejection:${r.time.getTime()}:${r.remotePort}:${i}`,
       label: cn(r.clientCert?.subject) ?? 'no certificate',
-      description: `${r.reason ?? r.verifyError ?? 'rejected'}${r.alert ? ` · alert ${r.alert.name}` : ''}`,
+      description: `${t(r.reason ?? r.verifyError ?? 'rejected')}${r.alert ? ` · alert ${r.alert.name}` : ''}`,
       icon: 'circle-slash', color: 'errorForeground', contextValue: 'broker:rejection',
-      tooltip: `${time(r.time)} ${r.remoteAddress}:${r.remotePort} ${r.tlsVersion}\n${r.clientCert?.subject ?? ''} serial ${r.clientCert?.serial ?? '-'}\n${r.reason ?? ''}${r.alert ? `\nalert ${r.alert.name} (${r.alert.code}) ${r.alert.sent ? 'sent' : 'not sent'}` : ''}`,
+      tooltip: `${time(r.time)} ${r.remoteAddress}:${r.remotePort} ${r.tlsVersion}\n${t(r.clientCert?.subject ?? '')} serial ${t(r.clientCert?.serial ?? '-')}\n${t(r.reason ?? '')}${r.alert ? `\nalert ${r.alert.name} (${r.alert.code}) ${r.alert.sent ? 'sent' : 'not sent'}` : ''}`,
     })),
   });
   if (st) {
@@ -136,21 +138,21 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
         id: `crlsrc:${src.source}`, label: src.source.split('/').slice(-2).join('/'),
         description: src.ok
           ? src.crls.map((c) => `${crlLabel(c.crlNumber)} · ${c.entries} revoked · next ${time(c.nextUpdate)}${c.stale ? ' STALE' : ''}`).join('; ')
-          : `failing: ${src.lastError ?? 'not loaded'}`,
+          : `failing: ${t(src.lastError ?? 'not loaded')}`,
         icon: src.ok ? 'file' : 'warning', color: src.ok ? undefined : 'editorWarning.foreground',
-        tooltip: `${src.source}\nlast load ${time(src.lastSuccess)}, loads ${src.loads}${src.lastError ? `\nlast error: ${src.lastError}` : ''}`,
+        tooltip: `${t(src.source)}\nlast load ${time(src.lastSuccess)}, loads ${src.loads}${src.lastError ? `\nlast error: ${t(src.lastError)}` : ''}`,
       })).concat([...st.crl.missingFor, ...st.crl.staleFor].map((who) => ({
-        id: `crlproblem:${who}`, label: who, description: st.crl.missingFor.includes(who) ? 'no CRL: its clients are refused' : 'CRL expired: its clients are refused',
-        icon: 'warning', color: 'editorWarning.foreground', tooltip: who,
+        id: `crlproblem:${who}`, label: t(who), description: st.crl.missingFor.includes(who) ? 'no CRL: its clients are refused' : 'CRL expired: its clients are refused',
+        icon: 'warning', color: 'editorWarning.foreground', tooltip: t(who),
       }))),
     });
     out.push({
       id: 'staple', label: 'OCSP stapling', icon: 'verified', description: st.staples.length ? undefined : 'off',
       children: st.staples.map((p) => ({
         id: `staple:${p.fingerprint}`, label: cn(p.subject) ?? p.serialHex,
-        description: p.stapling ? `${p.status ?? '?'} · next update ${time(p.nextUpdate)}` : `no staple${p.lastError ? `: ${p.lastError}` : ''}`,
+        description: p.stapling ? `${p.status ?? '?'} · next update ${time(p.nextUpdate)}` : `no staple${p.lastError ? `: ${t(p.lastError)}` : ''}`,
         icon: p.stapling && p.status === 'good' ? 'pass' : 'warning',
-        tooltip: `${p.subject}\nresponder ${p.url ?? '-'}\nlast fetch ${time(p.lastFetch)}, fetches ${p.fetches}, failures ${p.failures}`,
+        tooltip: `${t(p.subject)}\nresponder ${t(p.url ?? '-')}\nlast fetch ${time(p.lastFetch)}, fetches ${p.fetches}, failures ${p.failures}`,
       })),
     });
   }

@@ -12,11 +12,12 @@ import type { RevocationService } from '../../core/revocation/status';
 import { formatDate } from '../../core/dates';
 import { crlNumberText, describeRevocation } from '../../core/revocation/evidence';
 import { isStale } from '../../core/revocation/status';
+import { forTerminal } from '../../core/present/safeText';
 import type { Log } from '../log';
 import type { PkiWorkspace } from './pkiWorkspace';
 import type { BrokerController } from '../broker/controller';
 import { findWorkspaceCas, issuedFiles } from '../commands/ca/workspaceCas';
-import type { CaCertNode, CaCrlEntryNode, CaCrlNode, CaNode, CaTreeNode, CertStatus } from './caTreeModel';
+import { caCertTooltip, type CaCertNode, type CaCrlEntryNode, type CaCrlNode, type CaNode, type CaTreeNode, type CertStatus } from './caTreeModel';
 
 export const CA_VIEW_ID = 'certscope.certificateAuthorities';
 const MAX_CRL_ENTRIES_SHOWN = 500;
@@ -83,7 +84,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         item.id = n.id;
         item.description = n.error ? 'cannot open' : vscode.workspace.asRelativePath(n.dir);
         item.iconPath = new vscode.ThemeIcon(n.error ? 'error' : 'workspace-trusted');
-        item.tooltip = n.error ?? `${n.subject}\nvalid until ${n.notAfter ? formatDate(n.notAfter) : '?'}\n${n.dir}`;
+        item.tooltip = n.error ? forTerminal(n.error) : `${forTerminal(n.subject ?? '')}\nvalid until ${n.notAfter ? formatDate(n.notAfter) : '?'}\n${forTerminal(n.dir)}`;
         item.contextValue = n.error ? 'ca:error' : 'ca';
         item.resourceUri = vscode.Uri.file(n.dir);
         return item;
@@ -99,12 +100,9 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
       case 'caCert': {
         const item = new vscode.TreeItem(cn(n.subject), vscode.TreeItemCollapsibleState.None);
         item.id = n.id;
-        item.description = statusText(n);
+        item.description = forTerminal(statusText(n));
         item.iconPath = new vscode.ThemeIcon(STATUS_ICON[n.status], new vscode.ThemeColor(STATUS_COLOR[n.status]));
-        item.tooltip = new vscode.MarkdownString([
-          `**${n.subject}**`, '', `serial \`${n.serialHex}\``, `status: ${statusText(n)}`, `expires ${formatDate(n.expires)}`, ...(n.evidence ? [`CRL: ${n.evidence}`] : []),
-          ...(n.certPath ? ['', vscode.workspace.asRelativePath(n.certPath)] : []),
-        ].join('  \n'));
+        item.tooltip = new vscode.MarkdownString(caCertTooltip(n, statusText(n), n.certPath ? vscode.workspace.asRelativePath(n.certPath) : undefined));
         item.contextValue = `ca:cert:${n.status}`;
         if (n.certPath) item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(n.certPath)] };
         return item;
@@ -114,7 +112,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         item.id = n.id;
         item.description = n.error ?? `${n.pathLabel ? `${n.pathLabel} · ` : ''}${n.entries} revoked · next update ${n.nextUpdate ? formatDate(n.nextUpdate) : 'none'}${n.stale ? ' (STALE)' : ''}${n.url ? ` · ${n.url}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(n.error || n.stale ? 'warning' : 'shield');
-        item.tooltip = n.error ?? `${n.pathLabel ?? ''}\nCRL number ${n.crlNumber ? crlNumberText(n.crlNumber) : '-'}\nthis update ${n.thisUpdate ? formatDate(n.thisUpdate) : '-'}\nnext update ${n.nextUpdate ? formatDate(n.nextUpdate) : '-'}\n${n.entries} entries${n.url ? `\npublished at ${n.url}` : ''}`;
+        item.tooltip = n.error ? forTerminal(n.error) : `${forTerminal(n.pathLabel ?? '')}\nCRL number ${n.crlNumber ? crlNumberText(n.crlNumber) : '-'}\nthis update ${n.thisUpdate ? formatDate(n.thisUpdate) : '-'}\nnext update ${n.nextUpdate ? formatDate(n.nextUpdate) : '-'}\n${n.entries} entries${n.url ? `\npublished at ${forTerminal(n.url)}` : ''}`;
         item.contextValue = n.url ? 'ca:crl:published' : 'ca:crl';
         if (n.path) item.resourceUri = vscode.Uri.file(n.path);
         return item;
@@ -194,7 +192,7 @@ export function crlLabel(hex?: string): string {
 }
 
 function cn(subject: string): string {
-  return /CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject;
+  return forTerminal(/CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject);
 }
 
 function certNodes(ca: CertificateAuthority, caCert: CertificateModel, service: RevocationService | undefined, label: (k: string) => string): CaCertNode[] {

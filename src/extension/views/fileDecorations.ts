@@ -39,8 +39,9 @@ export class CertFileDecorations implements vscode.FileDecorationProvider, vscod
 
   private async recompute(): Promise<void> {
     const a = this.pki.analysis();
-    const { fileMarks } = await import('../../core/workspace/fileMarks');
-    const next = a ? fileMarks(a) : new Map<string, FileMark>();
+    const [{ fileMarksSteps }, { runSliced }] = await Promise.all([import('../../core/workspace/fileMarks'), import('../../core/workspace/slices')]);
+    const next = a ? await runSliced(fileMarksSteps(a)) : new Map<string, FileMark>();
+    if (a !== this.pki.analysis()) return; // a newer analysis recomputes
     this.marks = next;
     // "Everything changed": the workbench re-asks only for the rows it shows (file and certificate
     // rows alike), instead of receiving thousands of URIs after each scan.

@@ -14,13 +14,16 @@ import { readConfig, type CertscopeConfig } from '../config';
 import type { Log } from '../log';
 
 const DEBOUNCE_MS = 300;
-const MAX_FILES = 50_000;
+/** Candidate files per workspace folder; beyond this the scan says the workspace is truncated. */
+const MAX_FILES = 200_000;
 const READ_TIMEOUT_MS = 10_000;
+/** Files listed in the certscope.certFilesWithKey context key (a menu condition, kept small). */
+const MAX_CONTEXT_FILES = 5_000;
 
 /** What changed: the file keys of an incremental update, or undefined for "everything" (scan, settings). */
 export interface PkiChange { changed?: string[] }
 
-export interface ScanStats { files: number; findMs: number; loadMs: number; totalMs: number }
+export interface ScanStats { files: number; findMs: number; loadMs: number; totalMs: number; /** Date.now() when the scan finished. */ finishedAt: number }
 
 export class PkiWorkspace implements vscode.Disposable {
   private index?: WorkspaceIndex;
@@ -28,7 +31,10 @@ export class PkiWorkspace implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PkiChange>();
   /** Fires after the index changed (debounced batches). */
   readonly onDidChange = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  private readonly filterChanged = new vscode.EventEmitter<void>();
+  /** Fires when the tree filter changed (the index did not). */
+  readonly onDidChangeFilter = this.filterChanged.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.changed, this.filterChanged];
   private watchers: vscode.Disposable[] = [];
   private readonly pendingChanged = new Set<string>();
   private readonly pendingDeleted = new Set<string>();
@@ -45,15 +51,30 @@ export class PkiWorkspace implements vscode.Disposable {
 
   constructor(private readonly log: Log) {
     // Expiry moves with the clock: re-evaluate statuses (tree, badges, diagnostics) every hour.
-    const hourly = setInterval(() => { if (this.index) { this.cached = undefined; this.changed.fire({}); } }, 3_600_000);
+    const hourly = setInterval(() => { if (this.index) void this.publish({}); }, 3_600_000);
     hourly.unref?.();
     this.subscriptions.push({ dispose: () => clearInterval(hourly) });
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
       const rescan = ['certscope.inspect.include', 'certscope.inspect.exclude', 'certscope.inspect.maxFileSizeKB', 'files.exclude']
         .some((k) => e.affectsConfiguration(k));
       if (rescan) void this.rescan();
-      else if (e.affectsConfiguration('certscope.diagnostics')) { this.cached = undefined; this.changed.fire({}); }
+      else if (e.affectsConfiguration('certscope.diagnostics')) void this.publish({});
     }));
+    this.subscriptions.push(this.onDidChange(() => this.publishKeyedCertFiles()));
+  }
+
+  /**
+   * Context key for the Explorer menu "Test Connection with This Certificate": the certificate
+   * files whose certificate has an unencrypted private key somewhere in the workspace.
+   */
+  private publishKeyedCertFiles(): void {
+    const a = this.analysis();
+    const files = new Set<string>();
+    for (const c of a?.certs ?? []) {
+      if (files.size >= MAX_CONTEXT_FILES) break;
+      if (!c.cert.isCA && a!.pairing.keysForSpki(c.cert.publicKey.spkiSha256).some((k) => !k.key.encrypted)) files.add(c.loc.file);
+    }
+    void vscode.commands.executeCommand('setContext', 'certscope.certFilesWithKey', [...files]);
   }
 
   /** Starts indexing once; later calls return the same promise. */
@@ -62,16 +83,44 @@ export class PkiWorkspace implements vscode.Disposable {
     return this.started;
   }
 
-  /** The current analysis, or undefined before the first scan finished. Re-evaluated hourly (expiry counts). */
+  /**
+   * The current analysis, or undefined before the first scan finished. It is computed in slices
+   * (publish) before listeners hear of a change, so this never stalls the host; after the hour
+   * turns or a setting changed it answers with the previous analysis while the next one is made.
+   */
   analysis(): WorkspaceAnalysis | undefined {
     if (!this.index) return undefined;
     const cfg = readConfig();
-    const day = Math.floor(Date.now() / 3_600_000); // hourly: "expires in N days" stays right
-    if (!this.cached || this.cached.day !== day || this.cached.expiringDays !== cfg.diagnosticsExpiringDays) {
-      const now = new Date();
-      this.cached = { analysis: this.index.analysis({ now, expiringDays: cfg.diagnosticsExpiringDays }), day, expiringDays: cfg.diagnosticsExpiringDays };
-    }
-    return this.cached.analysis;
+    const stale = !this.cached || this.cached.day !== hourNow() || this.cached.expiringDays !== cfg.diagnosticsExpiringDays;
+    if (stale && !this.publishing) void this.publish({});
+    return this.cached?.analysis;
+  }
+
+  private publishing?: Promise<void>;
+  private publishSeq = 0;
+  /** Changed files not yet announced (undefined: everything changed). */
+  private unannounced: Set<string> | undefined = new Set();
+
+  /** Computes the analysis of the current index in slices, then tells every listener. */
+  private publish(change: PkiChange): Promise<void> {
+    if (!change.changed) this.unannounced = undefined;
+    else if (this.unannounced) for (const k of change.changed) this.unannounced.add(k);
+    const seq = ++this.publishSeq;
+    const run = (async () => {
+      const index = this.index;
+      if (!index) return;
+      const cfg = readConfig();
+      const day = hourNow();
+      const analysis = await index.analysisSliced({ now: new Date(), expiringDays: cfg.diagnosticsExpiringDays });
+      if (seq !== this.publishSeq || index !== this.index) return; // a newer change publishes
+      this.cached = { analysis, day, expiringDays: cfg.diagnosticsExpiringDays };
+      const changed = this.unannounced ? [...this.unannounced] : undefined;
+      this.unannounced = new Set();
+      this.changed.fire(changed ? { changed } : {});
+    })();
+    const tracked: Promise<void> = run.finally(() => { if (this.publishing === tracked) this.publishing = undefined; });
+    this.publishing = tracked;
+    return run;
   }
 
   /** The tree filter (CN, subject, SAN, serial, fingerprint or status), empty for none. */
@@ -82,7 +131,8 @@ export class PkiWorkspace implements vscode.Disposable {
     if (next === this.filterText) return;
     this.filterText = next;
     if (this.cached) this.cached.tree = undefined;
-    this.changed.fire({});
+    // Only the tree changes: diagnostics and badges do not re-run for a filter.
+    this.filterChanged.fire();
   }
 
   /** The tree if it is already built for the current analysis (sync, for getParent). */
@@ -133,6 +183,8 @@ export class PkiWorkspace implements vscode.Disposable {
     await this.start();
     await this.latestScan;
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; await this.flush(); }
+    // The analysis of the last change is computed in slices: wait until listeners have it.
+    while (this.publishing) await this.publishing;
   }
 
   /** Re-reads these files now, indexed or not (Verify right after a CRL was written, a CA's CRL outside the include glob). */
@@ -170,11 +222,11 @@ export class PkiWorkspace implements vscode.Disposable {
     await index.refresh(uris.map((u) => u.fsPath));
     if (gen !== this.generation) return this.latestScan; // a newer scan started meanwhile: wait for it
     this.index = index;
-    this.cached = undefined;
-    index.onDidChange((keys) => { this.cached = undefined; this.changed.fire({ changed: keys }); });
-    this.lastScan = { files: index.size, findMs: t1 - t0, loadMs: Date.now() - t1, totalMs: Date.now() - t0 };
-    this.log.info(`workspace PKI: indexed ${index.size} files in ${this.lastScan.totalMs} ms (find ${this.lastScan.findMs} ms, read+decode ${this.lastScan.loadMs} ms)`);
-    this.changed.fire({});
+    index.onDidChange((keys) => void this.publish({ changed: keys }));
+    const t2 = Date.now();
+    await this.publish({});
+    this.lastScan = { files: index.size, findMs: t1 - t0, loadMs: t2 - t1, totalMs: Date.now() - t0, finishedAt: Date.now() };
+    this.log.info(`workspace PKI: indexed ${index.size} files in ${this.lastScan.totalMs} ms (find ${this.lastScan.findMs} ms, read+decode ${this.lastScan.loadMs} ms, analysis ${Date.now() - t2} ms)`);
   }
 
   private async findCandidates(cfg: CertscopeConfig): Promise<vscode.Uri[]> {
@@ -186,6 +238,7 @@ export class PkiWorkspace implements vscode.Disposable {
     const { matchesAny } = await import('../../core/workspace/glob');
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, cfg.inspectInclude), exclude, MAX_FILES);
+      if (found.length >= MAX_FILES) this.log.warn(`workspace PKI: ${folder.name} has more than ${MAX_FILES} candidate files; indexing the first ${MAX_FILES} (narrow certscope.inspect.include)`);
       for (const u of found) if (!matchesAny(vscode.workspace.asRelativePath(u, false), this.excludeGlobs)) out.push(u);
     }
     return out;
@@ -240,6 +293,11 @@ export class PkiWorkspace implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     for (const d of [...this.watchers, ...this.subscriptions]) d.dispose();
   }
+}
+
+/** Statuses ("expires in N days") are re-evaluated when the hour turns. */
+function hourNow(): number {
+  return Math.floor(Date.now() / 3_600_000);
 }
 
 function excludeGlobs(cfg: CertscopeConfig): string[] {

@@ -13,7 +13,7 @@ const REFRESH_DEBOUNCE_MS = 150;
 export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PkiNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
   /**
    * The tree each element came from. VS Code matches elements by object identity, so getParent
    * and resolveTreeItem must answer from that tree, not from a newer one built after a change.
@@ -23,10 +23,11 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
 
   constructor(private readonly pki: PkiWorkspace) {
     // Coalesce bursts of index changes into one tree refresh.
-    this.sub = pki.onDidChange(() => {
+    const refresh = (): void => {
       if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => { this.timer = undefined; this.changed.fire(undefined); }, REFRESH_DEBOUNCE_MS);
-    });
+    };
+    this.subs = [pki.onDidChange(refresh), pki.onDidChangeFilter(refresh)];
   }
 
   getTreeItem(n: PkiNode): vscode.TreeItem {
@@ -77,7 +78,7 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
 }
@@ -99,5 +100,5 @@ export function createPkiTreeView(pki: PkiWorkspace): vscode.Disposable[] {
     view.description = filter ? `filter: ${filter}` : undefined;
     void vscode.commands.executeCommand('setContext', 'certscope.treeFiltered', Boolean(filter));
   };
-  return [provider, view, pki.onDidChange(updateMessage), { dispose: () => { pki.treeView = undefined; } }];
+  return [provider, view, pki.onDidChange(updateMessage), pki.onDidChangeFilter(updateMessage), { dispose: () => { pki.treeView = undefined; } }];
 }

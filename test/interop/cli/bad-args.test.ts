@@ -82,6 +82,7 @@ describe('every CLI subcommand over bad arguments: specific message, exit 1 or 2
       { args: ['ca', 'issue', ca, '--profile', 'client', '--csr', missing], code: 2, message: /--csr: .*missing: no such file/ },
       { args: ['ca', 'issue', ca, '--profile', 'server', '--name', 'b', '--broker', 'hivemq', '--out', tmp.dir], code: 2, message: /--broker: "hivemq" is not emqx or mosquitto/ },
       { args: ['ca', 'issue', missing, '--profile', 'client', '--name', 'x'], code: 2, message: /does not exist/ },
+      { args: ['ca', 'issue', ca, '--profile', 'server', '--name', 'emqx', '--broker', 'emqx', '--out', join(ca, 'issued', 'srv')], code: 2, message: /issued\/srv\/key\.pem already exists: choose an empty folder for the emqx files/ },
       { args: ['ca', 'issue', ca, '--profile', 'client', '--name', 'full'], code: 1, message: /cannot write .*: no space left on the device \(ENOSPC\)/, env: { CERTSCOPE_TEST_FAIL_WRITE: '2:ENOSPC' } },
       { args: ['ca', 'issue', ca, '--profile', 'client', '--name', 'denied'], code: 1, message: /cannot write .*: permission denied \(EACCES\)/, env: { CERTSCOPE_TEST_FAIL_WRITE: '3:EACCES' } },
     ],
@@ -174,19 +175,24 @@ describe('every CLI subcommand over bad arguments: specific message, exit 1 or 2
     ],
   });
 
-  it('the table covers every command and every ca/ocsp subcommand', async () => {
-    const table = rows();
-    for (const name of Object.keys(commands)) assert.ok(table[name]?.length, `no bad-argument rows for "certscope ${name}"`);
+  /** What this CLI has: '' (no command), its commands and the ca/ocsp subcommands their help lists. */
+  const available = new Set<string>(['']);
+  before(async () => {
+    for (const name of Object.keys(commands)) available.add(name);
     for (const parent of ['ca', 'ocsp']) {
       const help = (await cli([parent, '--help'])).stdout;
-      const subs = [...new Set([...help.matchAll(new RegExp(`certscope ${parent} (\\w+)`, 'g'))].map((m) => m[1]))];
-      assert.ok(subs.length >= 2, help);
-      for (const sub of subs) assert.ok(table[`${parent} ${sub}`]?.length, `no bad-argument rows for "certscope ${parent} ${sub}"`);
+      for (const m of help.matchAll(new RegExp(`certscope ${parent} (\\w+)`, 'g'))) available.add(`${parent} ${m[1]}`);
     }
   });
 
+  it('the table covers every command and every ca/ocsp subcommand', () => {
+    const table = rows();
+    assert.ok([...available].some((k) => k.startsWith('ca ')) && [...available].some((k) => k.startsWith('ocsp ')), 'no subcommands found in the help');
+    for (const name of available) assert.ok(table[name]?.length, `no bad-argument rows for "certscope ${name}"`);
+  });
+
   it('every row: the expected exit code and message, no stack trace', async () => {
-    const all = Object.values(rows()).flat();
+    const all = Object.entries(rows()).filter(([k]) => available.has(k)).flatMap(([, r]) => r);
     const failures: string[] = [];
     // Four processes at a time: the rows are independent (none changes the CA it reads).
     for (let i = 0; i < all.length; i += 4) {

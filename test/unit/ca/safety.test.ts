@@ -91,12 +91,56 @@ describe('ca/safety: keys and the database are never lost or corrupted', functio
     assert.match(readFileSync(ca.paths.database, 'utf8'), /^V\t99991231235959Z\t/m);
     const viaNotAfter = await ca.issue({ profile: 'client', name: 'far', notAfter: new Date(Date.UTC(20000, 0, 1)) });
     assert.match(await openssl(['x509', '-in', viaNotAfter.paths.cert, '-noout', '-enddate']), /9999 GMT/);
-    await ca.writeCrl({ nextUpdateHours: 1e15 });
-    assert.match(await openssl(['crl', '-in', ca.paths.crlPem, '-noout', '-nextupdate']), /Dec 31 23:59:59 9999 GMT/);
+    // A CRL valid for more than 100 years is refused: openssl.cnf's default_crl_days would break -gencrl.
+    await assert.rejects(ca.writeCrl({ nextUpdateHours: 1e15 }), /CRL validity must be a positive number of hours, at most 876000/);
+    await assert.rejects(initCa(join(tmp.dir, 'hugecrl'), { subject: '/CN=x', crlHours: 1e12 }), /at most 876000/);
+    assert.equal(existsSync(join(tmp.dir, 'hugecrl')), false);
     await assert.rejects(ca.revoke(huge.serialHex, 'superseded', new Date(Date.UTC(10000, 0, 1))), /revocation date must be between 1950-01-01 and 9999-12-31/);
     await ca.revoke(huge.serialHex, 'superseded');
     assert.equal(readIndex(readFileSync(ca.paths.database, 'utf8')).length, 2);
     await gencrlWorks(ca);
+  });
+
+  it('after every CA command, openssl ca -gencrl still works on the folder', async () => {
+    const ca = await freshCa();
+    await gencrlWorks(ca);
+    const steps: Array<[string, () => Promise<unknown>]> = [
+      ['issue server', () => ca.issue({ profile: 'server', name: 's', dns: ['s.example'], ip: ['127.0.0.1', '::1'] })],
+      ['issue client', () => ca.issue({ profile: 'client', subject: '/O=Acme/CN=Ünïcödé device' })],
+      ['issue ocsp', () => ca.issue({ profile: 'ocsp', name: 'ocsp' })],
+      ['issue ca', () => ca.issue({ profile: 'ca', name: 'subca', pathLen: 0 })],
+      ['intermediate', () => initCa(join(ca.paths.dir, 'sub'), { subject: '/CN=Sub', parent: ca })],
+      ['revoke keyCompromise', async () => ca.revoke((await ca.issue({ profile: 'client', name: 'k' })).serialHex, 'keyCompromise', undefined, { compromiseTime: new Date(Date.now() - 86_400_000) })],
+      ['hold', async () => ca.revoke((await ca.issue({ profile: 'client', name: 'h' })).serialHex, 'certificateHold')],
+      ['release hold', async () => ca.unrevoke(ca.list().find((e) => e.revoked?.reason === 'certificateHold')!.serialHex)],
+      ['revoke past date', async () => ca.revoke((await ca.issue({ profile: 'client', name: 'p' })).serialHex, 'superseded', new Date(Date.UTC(2001, 0, 1)))],
+      ['crl', () => ca.writeCrl({ nextUpdateHours: 24 })],
+    ];
+    for (const [what, step] of steps) {
+      await step();
+      await gencrlWorks(ca).catch((e: Error) => { throw new Error(`after ${what}: ${e.message}`); });
+    }
+  });
+
+  it('a failed init (disk full at any write) leaves no half-made CA; an existing ca.key is never replaced', async () => {
+    for (let failAt = 1; failAt <= 9; failAt++) {
+      const dir = join(tmp.dir, `init-fail-${failAt}`);
+      let k = 0;
+      setWriteFault(() => { if (++k === failAt) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC', syscall: 'write' }); });
+      try {
+        await assert.rejects(initCa(dir, { subject: '/CN=Init Fail' }), (e: NodeJS.ErrnoException) => e.code === 'ENOSPC');
+      } finally {
+        setWriteFault(undefined);
+      }
+      assert.equal(existsSync(dir), false, `write ${failAt}: ${dir} left behind`);
+      await initCa(dir, { subject: '/CN=Init Fail' }); // and the folder can be used again
+    }
+    const keyed = join(tmp.dir, 'has-key');
+    mkdirSync(keyed);
+    writeFileSync(join(keyed, 'ca.key'), 'precious');
+    await assert.rejects(initCa(keyed, { subject: '/CN=x' }), /ca\.key already exists: a key is never replaced/);
+    assert.equal(readFileSync(join(keyed, 'ca.key'), 'utf8'), 'precious');
+    assert.deepEqual(readdirSync(keyed), ['ca.key']);
   });
 
   it('a write that fails at any point of an issue leaves no certificate without its key and no temp file', async () => {
@@ -121,6 +165,19 @@ describe('ca/safety: keys and the database are never lost or corrupted', functio
       }
       assert.equal(readFileSync(ca.paths.database, 'utf8'), index, `write ${failAt}: index.txt changed by a failed issue`);
       assert.equal(existsSync(join(ca.paths.issuedDir, `fail${failAt}`)), false, `write ${failAt}: issued/fail${failAt} left behind`);
+      assertConsistent(ca);
+    }
+    // A revocation that fails at any write: afterwards (the next command repairs a half-done one)
+    // index.txt and the CRL agree, as openssl reads them.
+    for (let failAt = 1; failAt <= 4; failAt++) {
+      const victim = await ca.issue({ profile: 'client', name: `rev${failAt}`, subject: `/CN=rev${failAt}` });
+      let k = 0;
+      setWriteFault(() => { if (++k === failAt) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC', syscall: 'write' }); });
+      try { await ca.revoke(victim.serialHex, 'superseded').catch(() => undefined); } finally { setWriteFault(undefined); }
+      await ca.writeCrl();
+      const revoked = ca.list().find((e) => e.serialHex === victim.serialHex)?.status === 'R';
+      const crlText = await openssl(['crl', '-in', ca.paths.crlPem, '-noout', '-text']);
+      assert.equal(new RegExp(`Serial Number: 0*${victim.serialHex}`, 'i').test(crlText), revoked, `write ${failAt} of a revoke: index.txt and the CRL disagree`);
       assertConsistent(ca);
     }
     // The CA still works afterwards, for Certscope and for openssl.
@@ -177,9 +234,13 @@ describe('ca/safety: keys and the database are never lost or corrupted', functio
     }
   });
 
-  it('refuses a hostile certscope.json (crlHours not a number) with a clear message', async () => {
+  it('a hostile certscope.json (crlHours not a number, or centuries) is refused when a CRL is written, with a clear message', async () => {
     const ca = await freshCa();
-    writeFileSync(join(ca.paths.dir, 'certscope.json'), JSON.stringify({ crlHours: 'forever' }));
-    assert.throws(() => openCa(ca.paths.dir), /certscope\.json: crlHours must be a positive number of hours/);
+    for (const crlHours of ['forever', 1e300]) {
+      writeFileSync(join(ca.paths.dir, 'certscope.json'), JSON.stringify({ crlHours }));
+      const reopened = openCa(ca.paths.dir);
+      assert.equal(reopened.list().length, 0, 'the CA can still be listed');
+      await assert.rejects(reopened.writeCrl(), /crlHours in certscope\.json or default_crl_days in openssl\.cnf\) must be a positive number of hours, at most 876000/);
+    }
   });
 });

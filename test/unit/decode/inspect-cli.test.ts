@@ -8,21 +8,11 @@ import { HelpRequested, UsageError } from '../../../src/cli/usage-error';
 import { decodeBytes } from '../../../src/core/decode/index';
 import { renderJson } from '../../../src/core/present/json';
 import { renderText } from '../../../src/core/present/text';
+import { captureOutput } from '../../support/capture';
 import { makeTempDir } from '../../support/tmp';
 
-async function inspect(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''; let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { out += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { err += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await inspectCommand.run(argv);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
+function inspect(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return captureOutput(() => inspectCommand.run(argv));
 }
 
 describe('certscope inspect', () => {

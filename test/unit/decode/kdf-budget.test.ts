@@ -84,7 +84,7 @@ describe('key-derivation budget (one per file)', () => {
     const bags = Array.from({ length: 20 }, () => keyBag(encryptedPkcs8(15_000, '')));
     const budget = new KdfBudget(200_000);
     const msg = onlyError(decodeBytes(pfx([dataInfo(seq(...bags))]), { kdfBudget: budget }));
-    assert.match(msg, /iteration count too high: a PKCS#12 key bag \(PBKDF2\) asks for 15,000 iterations, over the key-derivation budget of 200,000 per file, 195,000 already used/);
+    assert.match(msg, /iteration count too high: a PKCS#12 key bag \(PBKDF2\) asks for 15,000 iterations \(15,000 units\), over the key-derivation budget of 200,000 units per file, 195,000 already used by this file; not decrypted$/);
     assert.equal(budget.spent, 13 * 15_000);
     // The same bags within budget all open: the refusal above is the budget, not the bags.
     const open = decodeBytes(pfx([dataInfo(seq(...bags.slice(0, 13)))]), { kdfBudget: new KdfBudget(200_000) })[0].result as Pkcs12Model;
@@ -124,10 +124,21 @@ describe('key-derivation budget (one per file)', () => {
       const fits = new KdfBudget();
       const ok = decodeBytes(bytes, { password: 'pw', kdfBudget: fits })[0].result as Pkcs12Model;
       assert.equal(ok.opened, true);
-      assert.equal(fits.spent, 3 * 20_000, 'SHA-256 MAC, AES-256 certificate bag and AES-256 key bag, one block each');
-      const tight = new KdfBudget(50_000);
+      // SHA-256 MAC (PKCS#12 KDF in JavaScript: 4 units per iteration), AES-256 certificate and key bags (PBKDF2, one block each).
+      assert.equal(fits.spent, 4 * 20_000 + 20_000 + 20_000);
+      const tight = new KdfBudget(110_000);
       assert.match(onlyError(decodeBytes(bytes, { password: 'pw', kdfBudget: tight })), /iteration count too high: a PKCS#12 key bag \(PBKDF2\) asks for 20,000 iterations/);
-      assert.equal(tight.spent, 40_000);
+      assert.equal(tight.spent, 100_000);
+    });
+
+    it('charges an openssl PKCS#8 key under the legacy PKCS#12 PBE (3DES: two key blocks and one IV block per iteration)', async () => {
+      const { key } = await keyAndCert();
+      const enc = join(tmp.dir, 'v1.pem');
+      await openssl(['pkcs8', '-topk8', '-in', key, '-out', enc, '-passout', 'pass:pw', '-v1', 'PBE-SHA1-3DES', '-iter', '5000']);
+      const fits = new KdfBudget();
+      assert.equal(decodeBytes(readFileSync(enc), { password: 'pw', kdfBudget: fits })[0].result.kind, 'privateKey');
+      assert.equal(fits.spent, 3 * 5000);
+      assert.match(onlyError(decodeBytes(readFileSync(enc), { password: 'pw', kdfBudget: new KdfBudget(14_999) })), /iteration count too high: the ENCRYPTED PRIVATE KEY key \(PBE\) asks for 5,000 iterations/);
     });
 
     it('charges an openssl scrypt-encrypted PKCS#8 key as N*r*p*4', async () => {

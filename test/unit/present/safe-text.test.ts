@@ -1,6 +1,6 @@
 // The one place hostile text is made safe for terminals/logs (forTerminal) and markdown (forMarkdown).
 import assert from 'node:assert/strict';
-import { forMarkdown, forTerminal, hasUnsafeText } from '../../../src/core/present/safeText';
+import { forIconLabel, forMarkdown, forNotification, forTerminal, forTerminalText, hasUnsafeText, jsonForTerminal } from '../../../src/core/present/safeText';
 
 describe('forTerminal', () => {
   it('turns C0, DEL, C1 (0x9b CSI) and bidi controls into visible escapes', () => {
@@ -40,5 +40,39 @@ describe('forMarkdown', () => {
     assert.equal(forMarkdown('a\nb'), 'a\\\\nb');
     assert.equal(forMarkdown('\x1b[2J\u202e'), '\\\\x1b\\[2J\\\\u202e');
     assert.doesNotMatch(forMarkdown('x\r\n| y |\n'), /[\r\n]/);
+  });
+});
+
+describe('forTerminalText and jsonForTerminal', () => {
+  it('forTerminalText keeps the meant line feeds and escapes the rest', () => {
+    assert.equal(forTerminalText('a\x1b[2J\nb\r\u202e'), 'a\\x1b[2J\nb\\r\\u202e');
+  });
+
+  it('jsonForTerminal escapes what JSON.stringify leaves raw, and the JSON parses to the same value', () => {
+    const value = { s: 'a\x1b\x7f\u009b\u202e\u2066\u2028\n', n: [1] };
+    const json = jsonForTerminal(JSON.stringify(value, null, 2));
+    assert.equal(json, '{\n  "s": "a\\u001b\\u007f\\u009b\\u202e\\u2066\\u2028\\n",\n  "n": [\n    1\n  ]\n}');
+    assert.deepEqual(JSON.parse(json), value);
+  });
+});
+
+describe('forNotification', () => {
+  // VS Code's notification link syntax (vs/base/common/linkedText.ts).
+  const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+
+  it('a certificate name cannot become a command or web link in a notification', () => {
+    const name = 'CN=[Open settings](command:workbench.action.openSettings) [x](https://evil/a) \u202e';
+    assert.ok(LINK.test(name), 'the raw name would be a link');
+    LINK.lastIndex = 0;
+    const shown = forNotification(name);
+    assert.equal(shown, 'CN=[Open settings] (command:workbench.action.openSettings) [x] (https://evil/a) \\u202e');
+    assert.equal(LINK.test(shown), false);
+  });
+});
+
+describe('forIconLabel', () => {
+  it('escapes "$(" as VS Code\'s escapeIcons does, so a name renders no icon in a CodeLens', () => {
+    assert.equal(forIconLabel('CN=$(pass) trusted $(alert~spin)\x1b'), 'CN=\\$(pass) trusted \\$(alert~spin)\\x1b');
+    assert.equal(forIconLabel('cost $5 (net)'), 'cost $5 (net)');
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeText } from '../../../src/core/decode/index';
 import { analyze } from '../../../src/core/workspace/analysis';
 import { reorderBlocks } from '../../../src/core/workspace/bundle';
-import { lintFile, type Finding } from '../../../src/core/workspace/lint';
+import { lintFile, MAX_FINDINGS_PER_FILE, type Finding } from '../../../src/core/workspace/lint';
 import type { IndexedFile } from '../../../src/core/workspace/types';
 import { openssl, run } from '../../support/run';
 import { certOf, fixture, load, write, type Fixture } from './fixture';
@@ -87,6 +87,16 @@ describe('workspace lint rules', () => {
     assert.equal(found[0].item, 2);
     assert.deepEqual(found[0].fix, { kind: 'removeBlock', item: 2 });
     assert.match(found[0].message, /already appears as certificate 1/);
+  });
+
+  it('caps the findings of a hostile bundle and says how many more there are', async () => {
+    // 500 copies of the same certificate: 499 duplicate findings.
+    const path = write(f.dir, 'many-dups.pem', f.pem(f.pki.server).repeat(500));
+    const found = await lint([path], path);
+    assert.equal(found.length, MAX_FINDINGS_PER_FILE + 1);
+    const last = found[found.length - 1];
+    assert.equal(last.code, 'truncated');
+    assert.match(last.message, /^399 more findings in this file are not listed/);
   });
 
   it('reports a private key that does not match the certificate in the same file or the sibling file', async () => {

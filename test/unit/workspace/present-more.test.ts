@@ -5,6 +5,7 @@ import { hoverMarkdown } from '../../../src/core/present/hover';
 import { summarize } from '../../../src/core/present/summary';
 import { analyze } from '../../../src/core/workspace/analysis';
 import { PkiTree } from '../../../src/core/workspace/tree';
+import { shownText } from '../../support/markdown';
 import { openssl } from '../../support/run';
 import { certOf, fixture, load, type Fixture } from './fixture';
 
@@ -28,7 +29,7 @@ describe('summaries and hovers of CSRs, CRLs and OCSP responses', () => {
     assert.equal(item.result.kind, 'ocspResponse');
     const now = { now: new Date(), expiringDays: 30 };
     assert.equal(summarize(item.result, now), 'OCSP response · 1 revoked');
-    const md = hoverMarkdown(item, now);
+    const md = shownText(hoverMarkdown(item, now));
     assert.match(md, new RegExp(`serial \`${f.pki.client.serialHex}\`: \\*\\*revoked\\*\\*`, 'i'));
     const text = await openssl(['ocsp', '-respin', ocspPath, '-resp_text', '-noverify']);
     assert.match(text, /Cert Status: revoked/);
@@ -42,7 +43,7 @@ describe('summaries and hovers of CSRs, CRLs and OCSP responses', () => {
     assert.match(summarize(crl.items[0].result, ctx), /^CRL · CN=Test Intermediate CA · 1 entry · next update \d{4}-\d\d-\d\d$/);
     const csr = await load(join(f.dir, 'server.csr'));
     assert.equal(summarize(csr.items[0].result, ctx), 'CSR · CN=localhost · EC P-256');
-    assert.match(hoverMarkdown(csr.items[0], ctx), /\| Subject \| CN=localhost \|/);
+    assert.match(shownText(hoverMarkdown(csr.items[0], ctx)), /\| Subject \| CN=localhost \|/);
   });
 
   it('tree lists OCSP responses with per-certificate statuses, and CSRs', async () => {

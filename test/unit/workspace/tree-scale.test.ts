@@ -10,6 +10,7 @@ import { buildCertificate } from '../../../src/core/ca/certBuilder';
 import { signerFor } from '../../../src/core/ca/keys';
 import { encodeDn, parseDn } from '../../../src/core/ca/names';
 import { decodeBytes } from '../../../src/core/decode/index';
+import { analyze, analyzeSliced } from '../../../src/core/workspace/analysis';
 import { fileMarks } from '../../../src/core/workspace/fileMarks';
 import { WorkspaceIndex } from '../../../src/core/workspace/index';
 import { loadFile } from '../../../src/core/workspace/loader';
@@ -90,6 +91,21 @@ describe('workspace tree at scale', function () {
     const marks = fileMarks(index.analysis({ now: NOW, expiringDays: 30 }));
     assert.equal(marks.get(join(tmp.dir, 'ca-bundle.crt')), undefined);
     assert.ok([...marks.values()].some((m) => m.badge === 'E'));
+  });
+
+  it('computes the same analysis in slices, giving the thread back in between', async () => {
+    const files = [...index.all()];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const sliced = await analyzeSliced(files, { now: NOW, expiringDays: 30 }, 0);
+    clearInterval(timer);
+    const whole = analyze(files, { now: NOW, expiringDays: 30 });
+    assert.ok(ticks > 0, 'timers ran while the analysis was computed');
+    assert.deepEqual(sliced.forest.roots, whole.forest.roots);
+    assert.deepEqual(sliced.forest.orphans, whole.forest.orphans);
+    // The merge sort keeps the collator order of the one-piece sort (numeric: device-2 before device-10).
+    for (const [id, n] of whole.forest.nodes) assert.deepEqual(sliced.forest.nodes.get(id)!.children, n.children);
+    assert.equal(sliced.certs.length, whole.certs.length);
   });
 
   it('filters by CN, serial, fingerprint and status', () => {

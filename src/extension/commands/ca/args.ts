@@ -1,11 +1,18 @@
 // Commands accept an optional args object, so tests and other extensions can run them without
 // any QuickPick/InputBox (every step the args answer is skipped). These helpers read it safely.
 import * as vscode from 'vscode';
+import { caDirOfNode } from '../../views/caTreeModel';
 
 export type Args = Record<string, unknown>;
 
-/** The args object when the first argument is a plain object (not a Uri or a tree element with a uri). */
+/**
+ * The args object when the first argument is a plain object (not a Uri). A node of the
+ * Certificate Authorities view (a context-menu click) becomes `{ caDir }`: its other fields
+ * (the CA's name, subject...) are not arguments.
+ */
 export function argsOf(value: unknown): Args {
+  const caDir = caDirOfNode(value);
+  if (caDir !== undefined) return { caDir };
   return value && typeof value === 'object' && !(value instanceof vscode.Uri) && !Array.isArray(value) ? (value as Args) : {};
 }
 

@@ -8,19 +8,19 @@ import { requireLoop } from '../../broker/loop';
 import { argsOf, str } from './args';
 import { pickCa, requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
+import { userFacing } from './userFacing';
 
 export async function publishCrl(services: Services, raw?: unknown): Promise<{ derUrl: string; pemUrl: string; crlNumber: string }> {
   requireTrust('Publishing a CRL');
   const a = argsOf(raw);
-  const caDir = str(a, 'caDir') ?? (raw && typeof raw === 'object' && 'caDir' in raw ? String((raw as { caDir: unknown }).caDir) : undefined);
-  const { ca, name } = await pickCa(caDir, 'Certscope: Publish CRL');
+  const { ca, name } = await pickCa(str(a, 'caDir'), 'Certscope: Publish CRL');
   // A CRL with 100,000 entries takes seconds to sign. The write itself is atomic and runs to the
   // end; a cancel before it starts writes nothing, a cancel during it publishes nothing.
   const crl = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Writing the CRL of ${name}`, cancellable: true },
     async (_progress, token) => {
       if (token.isCancellationRequested) throw new vscode.CancellationError();
-      const written = await ca.writeCrl();
+      const written = await userFacing(() => ca.writeCrl());
       if (token.isCancellationRequested) throw new vscode.CancellationError();
       return written;
     },

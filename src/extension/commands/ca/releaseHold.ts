@@ -6,6 +6,7 @@ import { UserError } from '../../errors';
 import { resolveCertTarget } from './target';
 import { requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
+import { userFacing } from './userFacing';
 
 export async function releaseHold(services: Services, raw?: unknown): Promise<{ serialHex: string; crlNumber: bigint }> {
   requireTrust('Releasing a hold');
@@ -14,7 +15,7 @@ export async function releaseHold(services: Services, raw?: unknown): Promise<{ 
   if (entry?.revoked?.reason !== 'certificateHold') {
     throw new UserError(`${t.label} is not on hold${entry?.status === 'R' ? ` (revoked for ${entry.revoked?.reason ?? 'unspecified'}, which is final)` : ''}`);
   }
-  const result = await t.ca.unrevoke(t.target);
+  const result = await userFacing(() => t.ca.unrevoke(t.target));
   services.log.info(`released hold on serial ${result.serialHex}; CRL #${result.crlNumber} written by ${t.caName}`);
   refreshCaViews(services);
   void vscode.window.showInformationMessage(`Certscope: hold released on serial ${result.serialHex}. CRL #${result.crlNumber} written.`);

@@ -12,6 +12,8 @@ import { argsOf, askPick, str } from './args';
 import { resolveCertTarget } from './target';
 import { requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
+import { forNotification } from '../../../core/present/safeText';
+import { userFacing } from './userFacing';
 
 const REASON_TEXT: Record<string, string> = {
   unspecified: 'No reason given',
@@ -40,7 +42,7 @@ export async function revokeCertificate(services: Services, raw?: unknown): Prom
   )).reason;
   if (a.confirmed !== true) {
     const ok = await vscode.window.showWarningMessage(
-      `Revoke ${t.label} (serial ${t.serialHex}) for ${reason}?`,
+      `Revoke ${forNotification(t.label)} (serial ${forNotification(t.serialHex)}) for ${reason}?`, // the label is a certificate name: no bidi reordering in a confirmation
       { modal: true, detail: `${t.caName} writes a new CRL. ${reason === 'certificateHold' ? 'A hold can be released later.' : 'This cannot be undone.'}` },
       'Revoke',
     );
@@ -48,10 +50,10 @@ export async function revokeCertificate(services: Services, raw?: unknown): Prom
   }
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Revoking serial ${t.serialHex}` },
-    () => t.ca.revoke(t.target, reason),
+    () => userFacing(() => t.ca.revoke(t.target, reason)),
   );
   services.log.info(`revoked ${result.subject} serial ${result.serialHex} (${reason}); CRL #${result.crlNumber} written by ${t.caName}`);
   refreshCaViews(services);
-  void vscode.window.showInformationMessage(`Certscope: revoked ${result.subject} (${reason}). CRL #${result.crlNumber} written.`);
+  void vscode.window.showInformationMessage(`Certscope: revoked ${forNotification(result.subject)} (${reason}). CRL #${result.crlNumber} written.`);
   return result;
 }

@@ -12,6 +12,7 @@ import { isCaCertNode } from '../../views/caTreeModel';
 import { argsOf, str } from './args';
 import { findWorkspaceCas, readCertificate } from './workspaceCas';
 import { UserError } from '../../errors';
+import { forNotification, forTerminal } from '../../../core/present/safeText';
 
 export async function verifyAgainstCa(services: Services, raw?: unknown): Promise<VerifyResult> {
   let file: string | undefined;
@@ -39,8 +40,8 @@ export async function verifyAgainstCa(services: Services, raw?: unknown): Promis
   const message = v.ok
     ? `${who} is valid: chain to ${anchor?.subject ?? 'a workspace CA'} verified, ${leaf ? describeRevocation(leaf.revocation, label) : 'revocation not checked'}.`
     : `${who} is NOT valid: ${v.result.failure?.message ?? 'unknown failure'}`;
-  services.log.info(`verify: ${message}`);
-  if (v.ok) void vscode.window.showInformationMessage(`Certscope: ${message}`);
-  else void vscode.window.showWarningMessage(`Certscope: ${message}`);
+  services.log.info(`verify: ${forTerminal(message)}`);
+  if (v.ok) void vscode.window.showInformationMessage(`Certscope: ${forNotification(message)}`);
+  else void vscode.window.showWarningMessage(`Certscope: ${forNotification(message)}`);
   return v.result;
 }

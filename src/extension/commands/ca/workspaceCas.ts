@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openCa, type CertificateAuthority, ISSUED_FILES } from '../../../core/ca';
 import { UserError } from '../../errors';
+import { forIconLabel, forTerminal } from '../../../core/present/safeText';
 
 export interface WorkspaceCa {
   dir: string;
@@ -53,7 +54,7 @@ export async function pickCa(caDir: string | undefined, title: string): Promise<
   if (usable.length === 0) throw new UserError('no CA in this workspace: run "Certscope: Create Development CA" first');
   if (usable.length === 1) return { ca: usable[0].ca!, name: usable[0].name };
   const picked = await vscode.window.showQuickPick(
-    usable.map((w) => ({ label: w.name, description: vscode.workspace.asRelativePath(w.dir), w })),
+    usable.map((w) => ({ label: forIconLabel(w.name), description: forTerminal(vscode.workspace.asRelativePath(w.dir)), w })), // workspace names: no $(icons), controls or bidi
     { title, placeHolder: 'Choose the certificate authority', ignoreFocusOut: true },
   );
   if (!picked) throw new vscode.CancellationError();
