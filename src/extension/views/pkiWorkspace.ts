@@ -200,6 +200,8 @@ export class PkiWorkspace implements vscode.Disposable {
     }));
     const changed = stale.filter((k): k is string => k !== undefined && (index.get(k) !== undefined || existsSync(k)));
     if (changed.length) await index.refresh(changed);
+    // The caller reads analysis() next: wait until the sliced analysis of this change is published.
+    while (this.publishing) await this.publishing;
   }
 
   /** Full rescan: on start, and when include/exclude settings change. Resolves when the newest scan is done. */
