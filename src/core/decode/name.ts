@@ -133,3 +133,8 @@ export function formatGeneralName(n: GeneralName): string {
   return `${prefix}:${n.value}`;
 }
 
+/** "CN=broker", else the whole RFC 4514 name: how every view, hover and message names a DN. */
+export function shortName(dn: DistinguishedName): string {
+  if (dn.commonName) return `CN=${dn.commonName}`;
+  return dn.rfc4514 || '(empty name)';
+}

@@ -1,5 +1,6 @@
 // A certificate's status as every surface shows it: revocation (its own, then its CAs') first,
 // then the validity dates. The clock is a parameter so tests and fixtures are checked at a fixed time.
+import { shortName } from '../decode/name';
 import { validityAt } from '../decode/validity';
 import { formatDay } from '../dates';
 import type { CertificateModel } from '../model';
@@ -33,8 +34,7 @@ export function certStatus(cert: CertificateModel, now: Date, expiringDays: numb
   if (revocation.verdict === 'revoked') return { ...base, state: 'revoked', text: revokedText(revocation) };
   const revokedIssuer = service?.revokedIssuer(cert);
   if (revokedIssuer) {
-    const who = revokedIssuer.cert.subject.commonName ? `CN=${revokedIssuer.cert.subject.commonName}` : revokedIssuer.cert.subject.rfc4514;
-    return { ...base, state: 'issuerRevoked', revokedIssuer, text: `issuing CA ${who} ${revokedText(revokedIssuer.answer)}` };
+    return { ...base, state: 'issuerRevoked', revokedIssuer, text: `issuing CA ${shortName(revokedIssuer.cert.subject)} ${revokedText(revokedIssuer.answer)}` };
   }
   if (v.status !== 'valid') return { ...base, state: v.status, text: v.text };
   return { ...base, state: daysLeft < expiringDays ? 'expiringSoon' : 'valid', text: v.text };
