@@ -187,6 +187,18 @@ export class PkiWorkspace implements vscode.Disposable {
     while (this.publishing) await this.publishing;
   }
 
+  /**
+   * The CRLs CA folders name (openssl.cnf crl / crl_dir, CRL-named files), also when the include
+   * glob misses them (hashed crl_dir names): the revocation service then sees the same CRLs in the
+   * tree as Verify and the CA view do.
+   */
+  private async caFolderCrls(): Promise<string[]> {
+    const [{ caCrlFiles }, { matchesAny }] = await Promise.all([import('../../core/revocation/discovery'), import('../../core/workspace/glob')]);
+    const indexes = await vscode.workspace.findFiles('**/index.txt', '{**/node_modules/**,**/.git/**}', 200);
+    const dirs = new Set(indexes.filter((u) => u.scheme === 'file').map((u) => dirname(u.fsPath)));
+    return [...dirs].flatMap((d) => caCrlFiles(d)).filter((f) => !matchesAny(vscode.workspace.asRelativePath(vscode.Uri.file(f), false), this.excludeGlobs));
+  }
+
   /** Re-reads these files now, indexed or not (Verify right after a CRL was written, a CA's CRL outside the include glob). */
   async reload(keys: string[]): Promise<void> {
     await this.settle();
@@ -221,7 +233,7 @@ export class PkiWorkspace implements vscode.Disposable {
     this.watch(cfg);
     const uris = await this.findCandidates(cfg);
     const t1 = Date.now();
-    await index.refresh(uris.map((u) => u.fsPath));
+    await index.refresh([...uris.map((u) => u.fsPath), ...await this.caFolderCrls()]);
     if (gen !== this.generation) return this.latestScan; // a newer scan started meanwhile: wait for it
     this.index = index;
     index.onDidChange((keys) => void this.publish({ changed: keys }));
