@@ -3,7 +3,7 @@
 // incrementally (a changed file is re-read alone). Tree, diagnostics, decorations, hover and
 // CodeLens all read the same analysis. Heavy modules (decoders) load on first scan, not at activation.
 import { existsSync, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DecodedItem } from '../../core/model';
 import type { WorkspaceAnalysis } from '../../core/workspace/analysis';
