@@ -23,6 +23,7 @@ import { OcspResponder } from '../src/core/ocsp/responder';
 import { OcspHttpServer } from '../src/core/ocsp/server';
 import { IndexStatusSource } from '../src/core/ocsp/indexStatus';
 import type { Bench, BenchRow } from './types';
+import { connectLoop, runLoopChild, type ConnectLoopResult } from './connectLoop';
 
 const CLIENT_FLAG = '--broker-bench-client';
 const CRL_ENTRIES = 100_000;
@@ -38,46 +39,12 @@ interface ClientJob { port: number; ca: string; cert: string; key: string; ms: n
 async function clientMain(job: ClientJob): Promise<void> {
   // One client context for all connections: the client's own setup cost stays out of the numbers.
   const secureContext = tls.createSecureContext({ ca: readFileSync(job.ca), cert: readFileSync(job.cert), key: readFileSync(job.key), minVersion: 'TLSv1.3' });
-  const end = Date.now() + job.ms;
-  let count = 0;
-  let errors = 0;
-  let lastError = '';
-  const one = (): Promise<void> => new Promise((resolve) => {
-    let done = false;
-    const finish = (ok: boolean, why?: string): void => {
-      if (done) return;
-      done = true;
-      if (ok) count++; else { errors++; lastError = why ?? lastError; }
-      s.destroy();
-      resolve();
-    };
-    // requestOCSP is a documented TLSSocket option that @types/node leaves out of ConnectionOptions.
-    const s = tls.connect({ host: '127.0.0.1', port: job.port, servername: 'localhost', secureContext, requestOCSP: job.ocsp } as tls.ConnectionOptions);
-    s.on('secureConnect', () => s.write(CONNECT));
-    s.on('data', (d: Buffer) => finish(d[0] === 0x20, `unexpected reply ${d.subarray(0, 4).toString('hex')}`));
-    s.on('error', (e) => finish(false, e.message));
-    s.on('close', () => finish(false, 'closed'));
-    s.setTimeout(10_000, () => finish(false, 'timeout'));
-  });
-  await Promise.all(Array.from({ length: job.concurrency }, async () => {
-    while (Date.now() < end) await one();
-  }));
-  process.stdout.write(JSON.stringify({ count, errors, lastError }) + '\n');
+  const r = await connectLoop({ port: job.port, contexts: [secureContext], connect: CONNECT, ms: job.ms, concurrency: job.concurrency, requestOCSP: job.ocsp });
+  process.stdout.write(JSON.stringify(r) + '\n');
 }
 
-function runClient(job: ClientJob): Promise<{ count: number; errors: number; lastError: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, CLIENT_FLAG, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.on('exit', (code) => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? ''));
-      } catch {
-        reject(new Error(`bench client failed (${code}): ${out}`));
-      }
-    });
-  });
+function runClient(job: ClientJob): Promise<ConnectLoopResult> {
+  return runLoopChild(__filename, CLIENT_FLAG, JSON.stringify(job));
 }
 
 /** A CRL of the intermediate with `n` revoked serials (index.txt written directly, signed by openssl ca). */

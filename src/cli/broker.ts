@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
-import { parseCli } from './args';
 import { BrokerStartError, TlsMqttBroker } from '../core/broker/broker';
 import { BrokerConfigError, resolveBrokerConfig } from '../core/broker/config';
 import { parseEmqxConf } from '../core/broker/emqxConf';
-import { formatBrokerEvent, formatBrokerState } from '../core/broker/format';
 import { forTerminal, jsonForTerminal } from '../core/present/safeText';
+import { parseCli } from './args';
+import { formatBrokerEvent, formatBrokerState } from '../core/broker/format';
 
 const HELP = `Usage: certscope broker [--config FILE] [options]
 
@@ -19,20 +19,25 @@ FILE is JSON with EMQX-named options, or EMQX 4.x emqx.conf lines (listener.ssl.
 listener.wss.external*, crl_cache_*). Options given here override the file.
 
   --config FILE          JSON or emqx.conf
+  --profile P            emqx5 (default): CRLs from the client certificates' distribution points;
+                         emqx4: CRL files and URLs; mosquitto: one CRL file, leaf only
   --bind ADDR            default 127.0.0.1
   --port N               MQTT over TLS, default 8883 (0: any free port)
   --wss-port N|off       MQTT over WebSocket+TLS, default 8084
   --cert FILE --key FILE [--chain FILE]     server certificate, key, intermediates
   --ca FILE              CAs for client certificates (two-way TLS)
   --no-verify            one-way TLS (no client certificate)
-  --crl FILE             CRL file (repeatable); turns CRL checking on
-  --crl-url URL          CRL URL (repeatable); turns CRL checking on
+  --crl-check            turn CRL checking on (emqx5: from the distribution points)
+  --crl FILE             CRL file (repeatable; emqx4, mosquitto); turns CRL checking on
+  --crl-url URL          CRL URL (repeatable; emqx4); turns CRL checking on
+  --max-packet-size S    largest MQTT packet, e.g. 1MB (default), 256KB
+  --disconnect-on-revoke disconnect a connected client when a new CRL revokes it (MQTT 5: 0x98)
   --ocsp-url URL         staple OCSP responses from this responder
   --json                 print events as JSON lines
   --status-interval SEC  also print the broker state every SEC seconds
 
-Example JSON: {"certfile":"server.crt","keyfile":"server.key","cacertfile":"ca.pem",
-  "enable_crl_check":true,"crl_files":["ca.crl.pem"],"crl_cache_refresh_interval":"15m"}`;
+Example JSON: {"profile":"emqx5","certfile":"server.crt","keyfile":"server.key","cacertfile":"ca.pem",
+  "enable_crl_check":true,"crl_cache_refresh_interval":"15m","crl_cache_capacity":100}`;
 
 function loadConfigFile(path: string): { options: Record<string, unknown>; baseDir: string; notes: string[] } {
   let text: string;
@@ -64,6 +69,10 @@ export const brokerCommand: CliCommand = {
     const file = v.config ? loadConfigFile(v.config) : { options: {}, baseDir: process.cwd(), notes: [] };
     const o: Record<string, unknown> = { ...file.options };
     const cwd = process.cwd();
+    if (v.profile) o.profile = v.profile;
+    if (v['max-packet-size']) o.max_packet_size = v['max-packet-size'];
+    if (v['crl-check']) o.enable_crl_check = true;
+    if (v['disconnect-on-revoke']) o.disconnect_on_revoke = true;
     if (v.bind) o.bind = v.bind;
     if (v.port !== undefined) o.port = Number(v.port);
     if (v['wss-port'] !== undefined) o.wssPort = v['wss-port'] === 'off' ? null : Number(v['wss-port']);
@@ -84,6 +93,10 @@ export const brokerCommand: CliCommand = {
       o.ocsp_responder_url = v['ocsp-url'];
       o.enable_ocsp_stapling = true;
     }
+    const notes = [...file.notes];
+    if (o.profile === undefined && (v.crl?.length || v['crl-url']?.length)) {
+      notes.push('--crl/--crl-url: profile emqx4 (EMQX 5 has no CRL files or URL lists; give --profile to choose)');
+    }
     let config;
     try {
       config = resolveBrokerConfig(o, file.baseDir);
@@ -93,7 +106,7 @@ export const brokerCommand: CliCommand = {
     }
     const json = !!v.json;
     const print = (line: string): void => void process.stdout.write(`${line}\n`);
-    for (const n of file.notes) print(`note: ${forTerminal(n)}`);
+    for (const n of notes) print(`note: ${forTerminal(n)}`);
     if (!['127.0.0.1', '::1', 'localhost'].includes(config.bind)) print(`WARNING: binding ${config.bind}: the broker is reachable from other machines`);
     const broker = new TlsMqttBroker(config);
     broker.onEvent((e) => print(json ? jsonForTerminal(JSON.stringify(e)) : formatBrokerEvent(e))); // client ids and topics are peer data
@@ -125,6 +138,10 @@ export const brokerCommand: CliCommand = {
 function parse(argv: string[]) {
   return parseCli(argv, {
     config: { type: 'string' },
+    profile: { type: 'string' },
+    'crl-check': { type: 'boolean' },
+    'disconnect-on-revoke': { type: 'boolean' },
+    'max-packet-size': { type: 'string' },
     bind: { type: 'string' },
     port: { type: 'string' },
     'wss-port': { type: 'string' },

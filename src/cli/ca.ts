@@ -35,6 +35,8 @@ const HELP = `Usage:
       Writes a new CRL (next crlNumber); --serve publishes it over HTTP (/ca.crl, /ca.crl.pem).
   certscope ca list DIR [--json]
       Lists index.txt (works on directories made with plain openssl, too).
+  certscope ca check DIR --broker emqx5|emqx4|mosquitto [--json] [--offline]
+      Every reason a revocation would not be enforced by that broker, or would lock clients out.
 Keys: ${KEY_SPECS.join(', ')}. DN: "/C=DE/O=Acme/CN=name" or "CN=name,O=Acme,C=DE".`;
 
 function keySpec(k: string | undefined): KeySpec | undefined {
@@ -64,6 +66,7 @@ async function run(argv: string[]): Promise<number> {
     case 'unrevoke': return unrevoke(rest);
     case 'crl': return crl(rest);
     case 'list': return list(rest);
+    case 'check': return (await import('./caCheck')).caCheck(rest);
     default: throw new UsageError(`unknown ca subcommand "${sub}"\n\n${HELP}`);
   }
 }

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
-import { initCa, type CertificateAuthority } from '../core/ca/index';
+import { CrlServer, initCa, type CertificateAuthority } from '../core/ca/index';
 import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
 import { IndexStatusSource } from '../core/ocsp/indexStatus';
@@ -75,6 +75,7 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
   const at = (): string => `+${((performance.now() - t0) / 1000).toFixed(2)} s`.padStart(9);
   const dir = mkdtempSync(join(tmpdir(), 'certscope-demo-'));
   let ocsp: OcspHttpServer | undefined;
+  let crlServer: CrlServer | undefined;
   let broker: TlsMqttBroker | undefined;
   // Ctrl+C / kill: the temporary CA (its keys included) goes before the process does. Removed
   // synchronously first, so a server that is slow to stop cannot keep the keys on disk.
@@ -95,17 +96,23 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
     const { url: ocspUrl } = await ocsp.start();
     log(`${at()}  OCSP responder listening on ${ocspUrl}`);
 
+    // EMQX 5 reads each client certificate's CRL distribution point: the devices carry the URL of
+    // Certscope's CRL server for this CA.
+    crlServer = new CrlServer({ derPath: ca.paths.crlDer, pemPath: ca.paths.crlPem, host: '127.0.0.1', port: 0 });
+    const { derUrl: crlUrl } = await crlServer.start();
+    log(`${at()}  CRL published on ${crlUrl}`);
+
     const server = await ca.issue({ profile: 'server', name: 'broker', subject: '/CN=localhost', dns: ['localhost'], ip: ['127.0.0.1'], ocspUrls: [ocspUrl] });
-    const good = await ca.issue({ profile: 'client', name: 'device-good', subject: '/CN=device-good' });
-    const bad = await ca.issue({ profile: 'client', name: 'device-revoked', subject: '/CN=device-revoked' });
+    const good = await ca.issue({ profile: 'client', name: 'device-good', subject: '/CN=device-good', crlUrls: [crlUrl] });
+    const bad = await ca.issue({ profile: 'client', name: 'device-revoked', subject: '/CN=device-revoked', crlUrls: [crlUrl] });
     const revocation = await ca.revoke(bad.paths.cert, 'keyCompromise');
     log(`${at()}  issued server certificate CN=localhost and devices CN=device-good, CN=device-revoked`);
     log(`${at()}  revoked CN=device-revoked (serial ${revocation.serialHex}, keyCompromise); CRL #${revocation.crlNumber} written`);
 
     broker = new TlsMqttBroker(resolveBrokerConfig({
-      port: 0, wssPort: null, certfile: server.paths.cert, keyfile: server.paths.key, cacertfile: ca.paths.certificate,
+      profile: 'emqx5', port: 0, wssPort: null, certfile: server.paths.cert, keyfile: server.paths.key, cacertfile: ca.paths.certificate,
       verify: 'verify_peer', fail_if_no_peer_cert: true,
-      enable_crl_check: true, crl_files: [ca.paths.crlPem],
+      enable_crl_check: true,
       enable_ocsp_stapling: true, ocsp_responder_url: ocspUrl, ocsp_issuer_pem: ca.paths.certificate,
     }, dir));
     const brokerLog: string[] = [];
@@ -119,7 +126,7 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
     const listeners = await broker.start();
     const port = listeners.find((l) => l.transport === 'mqtts')!.port;
     const stapled = await waitForStaple(broker, 5000);
-    log(`${at()}  broker listening on mqtts://localhost:${port} (CRL check on, OCSP stapling ${stapled ? 'ready' : 'NOT ready'})`);
+    log(`${at()}  broker (EMQX 5 profile) listening on mqtts://localhost:${port} (CRL check from the distribution points, OCSP stapling ${stapled ? 'ready' : 'NOT ready'})`);
 
     const common = {
       url: `mqtts://localhost:${port}`, ca: { pem: ca.certPem, source: ca.paths.certificate }, requestOcsp: true, timeoutMs: 5000,
@@ -141,6 +148,7 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
     process.off('SIGTERM', onSignal);
     await broker?.stop();
     await ocsp?.close();
+    await crlServer?.close();
     if (opts.keep) log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

@@ -8,25 +8,33 @@ import { decodeCrl } from '../core/decode/crl';
 import { certificatesFromPem } from '../core/probe/certs';
 import { formatProbe } from '../core/probe/format';
 import { probe } from '../core/probe/probe';
-import type { KnownRevocation, PemInput, ProbeOptions } from '../core/probe/types';
+import type { PemInput, ProbeOptions, RevocationSource } from '../core/probe/types';
 import { parseProbeUrl, ProbeUrlError } from '../core/probe/url';
 import { loadCrlFile } from '../core/verify/index';
-import { decodeCertificate } from '../core/decode/certificate';
+import { decodeOcspResponse } from '../core/decode/ocsp';
+import { KeylogFile } from '../core/tls/keylogFile';
 import { parseCli } from './args';
 
 const HELP = `Usage:
   certscope probe URL [--ca FILE] [--cert FILE] [--key FILE] [--servername NAME] [--tls 1.2|1.3]
                       [--ocsp] [--mqtt 3.1.1|5] [--client-id ID] [--username U] [--password P]
-                      [--timeout S] [--crl FILE]... [--no-roundtrip] [--json]
+                      [--timeout S] [--crl FILE]... [--ocsp-response FILE]... [--fetch-revocation]
+                      [--no-differential] [--keylog FILE] [--no-roundtrip] [--json]
   URL          mqtts://host[:8883], wss://host[:443][/mqtt] or tls://host:port (any TLS server)
   --ca         CA certificate(s) that must have issued the server's chain (default: system roots)
   --cert/--key client certificate (intermediates may follow the leaf) and its private key
   --servername name for SNI and the host name check (default: the URL's host)
   --tls        offer only TLS 1.2 or only TLS 1.3 (default: both)
   --ocsp       ask for a stapled OCSP response and check it
-  --mqtt       MQTT version of the CONNECT (default 3.1.1)
+  --mqtt       MQTT version of the CONNECT (default 5)
   --timeout    seconds per step (default 10)
-  --crl        CRL files the broker uses: a revoked client certificate is explained with them
+  --crl        CRL files of the client certificate's CA (as the broker loads them): a revoked
+               certificate or a CRL past its nextUpdate is named as the cause
+  --ocsp-response  a DER OCSP response about the client certificate
+  --fetch-revocation  fetch the client certificate's CRL / OCSP status from the URLs in it (http)
+  --no-differential   no extra short connections to tell ambiguous causes apart
+  --keylog     append the TLS session secrets to FILE (SSLKEYLOGFILE format, for Wireshark).
+               The file is SECRET: anyone holding it can decrypt the captured session.
   --no-roundtrip  stop after CONNACK (no subscribe/publish)
   --json       the full result as JSON
 Exit 0 when the connection works, 1 when it fails, 2 on bad input.`;
@@ -39,17 +47,9 @@ function readPem(path: string, what: string): PemInput {
   }
 }
 
-/** Revocation facts for the client certificate from the CRL files given with --crl. */
-function revocationsFromCrls(paths: string[], cert: PemInput | undefined): KnownRevocation[] {
-  const out: KnownRevocation[] = [];
-  const leaf = cert ? certificatesFromPem(cert.pem)[0] : undefined;
-  if (!leaf) return out;
-  let serial: string;
-  try {
-    serial = decodeCertificate(leaf).serialHex;
-  } catch {
-    return out;
-  }
+/** Every CRL in the --crl files, as DER with its file name. */
+function readCrls(paths: string[]): RevocationSource[] {
+  const out: RevocationSource[] = [];
   for (const path of paths) {
     let ders: Uint8Array[];
     try {
@@ -59,31 +59,41 @@ function revocationsFromCrls(paths: string[], cert: PemInput | undefined): Known
     }
     for (const der of ders) {
       try {
-        const crl = decodeCrl(der);
-        const entry = crl.bySerial.get(serial);
-        if (entry) {
-          out.push({
-            serialHex: serial, revokedAt: entry.revocationDate.toISOString(), reason: entry.reason,
-            source: `CRL${crl.crlNumber ? ` #${parseInt(crl.crlNumber, 16)}` : ''} of ${crl.issuer.commonName ?? crl.issuer.rfc4514} (${path})`,
-          });
-        }
+        decodeCrl(der);
       } catch (err) {
         throw new UsageError(`--crl ${path}: not a CRL (${(err as Error).message})`);
       }
+      out.push({ der, source: path });
     }
   }
   return out;
+}
+
+function readOcspResponses(paths: string[]): RevocationSource[] {
+  return paths.map((path) => {
+    let der: Buffer;
+    try {
+      der = readFileSync(path);
+      decodeOcspResponse(der);
+    } catch (err) {
+      throw new UsageError(`--ocsp-response ${path}: not a DER OCSP response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    return { der, source: path };
+  });
 }
 
 async function run(argv: string[]): Promise<number> {
   const p = parseCli(argv, {
     ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, servername: { type: 'string' }, tls: { type: 'string' },
     mqtt: { type: 'string' }, 'client-id': { type: 'string' }, username: { type: 'string' }, password: { type: 'string' },
-    timeout: { type: 'string' }, crl: { type: 'string', multiple: true },
+    timeout: { type: 'string' }, crl: { type: 'string', multiple: true }, 'ocsp-response': { type: 'string', multiple: true },
+    keylog: { type: 'string' },
     ocsp: { type: 'boolean' }, json: { type: 'boolean' }, 'no-roundtrip': { type: 'boolean' },
+    'fetch-revocation': { type: 'boolean' }, 'no-differential': { type: 'boolean' },
   }, HELP);
   if (p.positionals.length !== 1) throw new UsageError(`probe: give exactly one URL\n\n${HELP}`);
-  const one = (f: string): string | undefined => p.values[f.slice(2) as Exclude<keyof typeof p.values, 'crl' | 'ocsp' | 'json' | 'no-roundtrip'>];
+  type Single = 'ca' | 'cert' | 'key' | 'servername' | 'tls' | 'mqtt' | 'client-id' | 'username' | 'password' | 'timeout' | 'keylog';
+  const one = (f: string): string | undefined => p.values[f.slice(2) as Single];
   const url = p.positionals[0];
   try {
     parseProbeUrl(url);
@@ -106,20 +116,40 @@ async function run(argv: string[]): Promise<number> {
   const cert = certPath ? readPem(certPath, '--cert') : undefined;
   const key = keyPath ? readPem(keyPath, '--key') : undefined;
   if (ca && certificatesFromPem(ca.pem).length === 0) throw new UsageError(`--ca: ${caPath} contains no PEM certificate`);
+  const crls = readCrls(p.values.crl ?? []);
+  const ocspResponses = readOcspResponses(p.values['ocsp-response'] ?? []);
+  const keylogPath = one('--keylog');
+  let keylog: KeylogFile | undefined;
+  if (keylogPath) {
+    try {
+      keylog = new KeylogFile(keylogPath);
+    } catch (err) {
+      throw new UsageError(`--keylog: ${(err as Error).message}`);
+    }
+    process.stderr.write(`certscope: writing TLS session secrets to ${keylogPath} (mode 0600). This file is SECRET: whoever has it can decrypt the captured traffic. Delete it when done.\n`);
+  }
   const options: ProbeOptions = {
     url, ca, cert, key,
     servername: one('--servername'),
     tlsVersion: tls as ProbeOptions['tlsVersion'],
     requestOcsp: p.values.ocsp === true,
-    mqttVersion: mqtt === '5' ? '5' : '3.1.1',
+    mqttVersion: mqtt === '3.1.1' || mqtt === '3' ? '3.1.1' : '5',
     clientId: one('--client-id'),
     username: one('--username'),
     password: one('--password'),
     timeoutMs: timeout ? Number(timeout) * 1000 : undefined,
     skipRoundTrip: p.values['no-roundtrip'] === true,
-    context: { revocations: revocationsFromCrls(p.values.crl ?? [], cert) },
+    context: { crls, ocspResponses, surface: 'cli' },
+    fetchRevocation: p.values['fetch-revocation'] === true,
+    differential: p.values['no-differential'] !== true,
+    keylog,
   };
-  const result = await probe(options);
+  let result;
+  try {
+    result = await probe(options);
+  } finally {
+    keylog?.close();
+  }
   if (p.values.json) process.stdout.write(jsonForTerminal(JSON.stringify(result, null, 2)) + '\n');
   else process.stdout.write(formatProbe(result, { color: process.stdout.isTTY && !process.env.NO_COLOR }));
   if (result.diagnosis.some((d) => d.kind === 'bad_input')) return 2;

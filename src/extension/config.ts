@@ -47,6 +47,12 @@ export interface BrokerSettings {
   verify: 'verify_peer' | 'verify_none';
   failIfNoPeerCert: boolean;
   tlsVersions: string[];
+  maxPacketSize: string;
+  disconnectOnRevoke: boolean;
+  ocspCheckClients: boolean;
+  ocspClientsResponderUrl: string;
+  ocspClientsFail: 'soft' | 'hard';
+  profile: 'emqx5' | 'emqx4' | 'mosquitto';
   enableCrlCheck: boolean;
   crlFiles: string[];
   crlCacheUrls: string[];
@@ -71,6 +77,12 @@ export function readBrokerSettings(): BrokerSettings {
     verify: c.get<'verify_peer' | 'verify_none'>('broker.verify', 'verify_peer'),
     failIfNoPeerCert: c.get<boolean>('broker.failIfNoPeerCert', true),
     tlsVersions: c.get<string[]>('broker.tlsVersions', ['tlsv1.3', 'tlsv1.2']),
+    maxPacketSize: c.get<string>('broker.maxPacketSize', '1MB'),
+    disconnectOnRevoke: c.get<boolean>('broker.disconnectOnRevoke', false),
+    ocspCheckClients: c.get<boolean>('broker.ocspCheckClients', false),
+    ocspClientsResponderUrl: c.get<string>('broker.ocspClientsResponderUrl', ''),
+    ocspClientsFail: c.get<'soft' | 'hard'>('broker.ocspClientsFail', 'soft'),
+    profile: c.get<'emqx5' | 'emqx4' | 'mosquitto'>('broker.profile', 'emqx5'),
     enableCrlCheck: c.get<boolean>('broker.enableCrlCheck', true),
     crlFiles: c.get<string[]>('broker.crlFiles', []),
     crlCacheUrls: c.get<string[]>('broker.crlCacheUrls', []),

@@ -58,6 +58,14 @@ function fileField(label: string, key: FileField): HTMLElement {
   return h('label', { class: 'field' }, h('span', {}, label), h('div', { class: 'row' }, input, browse));
 }
 
+/** Off unless a path is typed: the file lets anyone holding it decrypt the captured session. */
+function keylogField(): HTMLElement {
+  const input = h('input', { id: 'f-keylogPath', type: 'text', value: form.keylogPath ?? '', placeholder: 'off (leave empty)', spellcheck: 'false', autocomplete: 'off' });
+  input.addEventListener('input', () => { form.keylogPath = input.value; });
+  return h('label', { class: 'field' }, h('span', {}, 'Write a TLS key log (for Wireshark) to'), input,
+    h('small', { class: 'hint', id: 'keylog-hint' }, 'The file is SECRET: whoever has it can decrypt the captured session. Created with mode 0600.'));
+}
+
 function selectField<T extends string>(label: string, id: string, options: Array<[T, string]>, value: T, onChange: (v: T) => void): HTMLElement {
   const select = h('select', { id });
   for (const [v, text] of options) select.append(h('option', { value: v, selected: v === value }, text));
@@ -94,7 +102,8 @@ function renderForm(): HTMLElement {
     h('fieldset', {}, h('legend', {}, 'Certificates'),
       fileField('CA certificate(s) for the broker', 'caPath'),
       fileField('Client certificate', 'certPath'),
-      fileField('Client key', 'keyPath')),
+      fileField('Client key', 'keyPath'),
+      keylogField()),
     h('fieldset', {}, h('legend', {}, 'MQTT credentials (optional)'),
       h('div', { class: 'grid' }, textField('Client ID', 'clientId', 'default: certscope-probe-…'), textField('User name', 'username'), textField('Password', 'password', '', 'password'))),
     h('fieldset', {}, h('legend', {}, 'Profiles (this workspace; passwords in secret storage)'),
@@ -135,7 +144,16 @@ function renderResult(r: PanelResult): HTMLElement {
   }
   if (r.diagnosis.length) {
     out.append(h('h3', {}, 'Diagnosis'), h('ul', { class: 'diagnosis', id: 'diagnosis' }, ...r.diagnosis.map((d) =>
-      h('li', { class: d.severity }, h('div', { class: 'cause' }, d.cause), h('div', { class: 'fix' }, h('span', { class: 'label' }, 'Fix: '), d.fix)))));
+      h('li', { class: `${d.severity} c-${d.confidence}`, 'data-kind': d.kind },
+        h('div', { class: 'cause' }, h('span', { class: 'confidence' }, `${d.confidence ?? ''} `), d.cause),
+        h('div', { class: 'fix' }, h('span', { class: 'label' }, 'Fix: '), d.fix),
+        (d.evidence ?? []).length > 0 && h('details', { class: 'evidence' }, h('summary', {}, 'Evidence'), h('ul', {}, ...d.evidence.map((e) => h('li', {}, e))))))));
+  }
+  if (r.serverStack) {
+    out.append(h('p', { class: 'stack', id: 'server-stack' }, `Server TLS stack (${r.serverStack.confidence}): ${r.serverStack.name} — ${r.serverStack.evidence.join('; ')}`));
+  }
+  if (r.differential?.length) {
+    out.append(h('h3', {}, 'Extra probes'), h('ul', { class: 'differential', id: 'differential' }, ...r.differential.map((x) => h('li', {}, h('strong', {}, x.variant), `: ${x.outcome}`))));
   }
   out.append(h('h3', {}, 'Timeline'), renderTimeline(r));
   if (r.chain) out.append(h('h3', {}, `Server chain (${r.chain.origin === 'wire' ? 'as sent' : 'as rebuilt by Node'})`), renderChain(r));

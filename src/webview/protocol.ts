@@ -3,7 +3,7 @@
 // `id` that its response repeats. The probe result shape mirrors src/core/probe/types.ts
 // (ProbeResult): the host checks at compile time that a ProbeResult is assignable to it. Leaf
 // types come from there as type-only imports (erased at build time: no core code in the webview).
-import type { AlertInfo, CertSummary, StepStatus } from '../core/probe/types';
+import type { AlertInfo, CertSummary, Confidence, DifferentialProbe, ServerStackGuess, StepStatus } from '../core/probe/types';
 
 export type { StepStatus };
 
@@ -25,6 +25,8 @@ export interface FormState {
   username: string;
   password: string;
   timeoutSeconds: number;
+  /** Write the TLS session secrets here (SSLKEYLOGFILE format). Empty: off (the default). */
+  keylogPath: string;
 }
 
 export interface ProfileSummary {
@@ -66,7 +68,9 @@ export interface PanelResult {
   alerts: PanelAlert[];
   mqtt?: { version: string; clientId: string; connack?: { code: number; name: string; reasonString?: string }; roundTrip?: { topic: string; ok: boolean; message?: string } };
   error?: { step: string; code?: string; message: string };
-  diagnosis: Array<{ kind: string; severity: 'error' | 'warning'; cause: string; fix: string }>;
+  diagnosis: Array<{ kind: string; severity: 'error' | 'warning'; cause: string; fix: string; confidence: Confidence; evidence: string[] }>;
+  differential?: DifferentialProbe[];
+  serverStack?: ServerStackGuess;
 }
 
 // ---- webview -> host ----
@@ -107,11 +111,12 @@ export const DEFAULT_FORM: FormState = {
   servername: '',
   tlsVersion: '',
   requestOcsp: true,
-  mqttVersion: '3.1.1',
+  mqttVersion: '5',
   clientId: '',
   username: '',
   password: '',
   timeoutSeconds: 10,
+  keylogPath: '',
 };
 
 /** Narrow check used by the host on everything the webview sends (it is untrusted input). */
@@ -140,7 +145,9 @@ export function isForm(f: unknown): f is FormState {
     && ['', '1.2', '1.3'].includes(o.tlsVersion as string)
     && ['3.1.1', '5'].includes(o.mqttVersion as string)
     && typeof o.requestOcsp === 'boolean'
-    && typeof o.timeoutSeconds === 'number';
+    && typeof o.timeoutSeconds === 'number'
+    // Forms saved before the key log option existed have no keylogPath.
+    && (o.keylogPath === undefined || typeof o.keylogPath === 'string');
 }
 
 /**

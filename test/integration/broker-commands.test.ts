@@ -12,7 +12,7 @@ import mqtt from 'mqtt';
 import { quietly, run, workspaceRoot } from './loop-helpers';
 
 interface Issued { serialHex: string; subject: string; cert: string; key: string; fullchain: string }
-interface Started { port: number; url: string; stapling: boolean; crlCheck: boolean }
+interface Started { port: number; url: string; stapling: boolean; crlCheck: boolean; profile: string }
 interface Node { id: string; label: string; description?: string; children?: Node[] }
 
 function mosquittoPub(port: number, caFile: string, c: Issued): Promise<{ code: number; out: string }> {
@@ -57,6 +57,21 @@ describe('broker and OCSP commands (extension host)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('readiness Problems: EMQX 5 (the default profile) would refuse client certificates without a CRL distribution point', async () => {
+    let found: { uri: vscode.Uri; d: vscode.Diagnostic } | undefined;
+    for (let i = 0; i < 150 && !found; i++) {
+      for (const [uri, diags] of vscode.languages.getDiagnostics()) {
+        const d = diags.find((x) => x.code === 'no-cdp' && x.source === 'Certscope readiness (emqx5)' && uri.fsPath.startsWith(dir));
+        if (d) found = { uri, d };
+      }
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(found, 'no readiness problem for the CA');
+    assert.match(found.d.message, /^2 client certificate\(s\) without a CRL distribution point: EMQX 5 refuses them/);
+    assert.equal(found.d.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(found.d.relatedInformation?.[0]?.location.uri.fsPath, caFile);
+  });
+
   it('Start Local TLS Broker: listens with CRL check and a good OCSP staple (openssl s_client -status)', async () => {
     const { result, errors } = await quietly<Started>('certscope.broker.start', { caDir: dir, port: 0, wssPort: null });
     assert.deepEqual(errors, []);
@@ -64,6 +79,8 @@ describe('broker and OCSP commands (extension host)', function () {
     assert.ok(started.port > 0);
     assert.equal(started.crlCheck, true);
     assert.equal(started.stapling, true);
+    // The CA's client certificates carry no CRL distribution point: EMQX 5 would refuse them all.
+    assert.equal(started.profile, 'emqx4');
     const s = await sClient(started.port, caFile, good, ['-status', '-tls1_2']);
     assert.match(s.out, /OCSP Response Status: successful/);
     assert.match(s.out, /Cert Status: good/);
@@ -87,10 +104,10 @@ describe('broker and OCSP commands (extension host)', function () {
     assert.match(state.tooltip ?? '', /accepted [1-9]/);
   });
 
-  it('a connected mqtt.js client is listed with its CN and TLS version while it stays connected', async () => {
+  for (const [protocolVersion, name] of [[4, '3.1.1'], [5, '5.0']] as const) it(`a connected mqtt.js MQTT ${name} client is listed with its CN, MQTT and TLS version while it stays connected`, async () => {
     const client = mqtt.connect(`mqtts://localhost:${started.port}`, {
       ca: readFileSync(caFile), cert: readFileSync(good.cert), key: readFileSync(good.key),
-      clientId: 'it-connected', reconnectPeriod: 0, connectTimeout: 10_000, protocolVersion: 4,
+      clientId: 'it-connected', reconnectPeriod: 0, connectTimeout: 10_000, protocolVersion,
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -99,11 +116,11 @@ describe('broker and OCSP commands (extension host)', function () {
       });
       let listed: Node | undefined;
       for (let i = 0; i < 50 && !listed; i++) {
-        listed = (await status()).find((n) => n.id === 'clients')?.children?.find((c) => c.label === 'device-good');
+        listed = (await status()).find((n) => n.id === 'clients')?.children?.find((c) => c.label === 'device-good' && c.description?.startsWith(`MQTT ${name} `));
         if (!listed) await new Promise((r) => setTimeout(r, 100));
       }
       assert.ok(listed, 'the connected client is not in the Local Broker view');
-      assert.match(listed.description ?? '', /^TLSv1\.3 · it-connected/);
+      assert.equal(listed.description?.split(' · ').slice(0, 3).join(' · '), `MQTT ${name} · TLSv1.3 · it-connected`);
     } finally {
       await client.endAsync();
     }

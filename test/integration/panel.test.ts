@@ -94,7 +94,8 @@ describe('connection test panel', function () {
       enable_crl_check: true, crl_files: [ca.paths.crlPem],
     }, dir));
     const port = (await broker.start())[0].port;
-    const base: FormState = { ...DEFAULT_FORM, url: `mqtts://localhost:${port}`, caPath: ca.paths.certificate, requestOcsp: false, timeoutSeconds: 5 };
+    // MQTT 3.1.1 until the local broker speaks MQTT 5 (the probe's default).
+    const base: FormState = { ...DEFAULT_FORM, url: `mqtts://localhost:${port}`, caPath: ca.paths.certificate, requestOcsp: false, timeoutSeconds: 5, mqttVersion: '3.1.1' };
 
     const revoked = await exchange(host, { type: 'run', id: 21, form: { ...base, certPath: bad.paths.cert, keyPath: bad.paths.key! } }, (m) => (m.type === 'runResult' || m.type === 'runError') && m.id === 21);
     assert.equal(revoked.type, 'runResult', JSON.stringify(revoked));

@@ -9,21 +9,45 @@ import { readFileSync } from 'node:fs';
 import { Aedes, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { findPemBlocks } from '../pem';
+import { normalizeSerial } from '../serial';
 import { decodeCertificate } from '../decode/certificate';
 import type { CertificateModel } from '../model';
 import { OcspStapler } from '../ocsp/stapler';
 import { alertName } from '../tls/alerts';
-import { TlsAcceptor, type HandshakeInfo } from '../tls/tlsAcceptor';
+import { TlsAcceptor, type HandshakeInfo, type Verdict } from '../tls/tlsAcceptor';
 import { tls13CipherSuites } from '../tls/tls13Record';
 import type { BrokerConfig } from './config';
 import { CrlStore } from './crlStore';
-import { checkClient, type ClientCertInfo } from './clientCheck';
+import { checkClient, type CheckResult, type ClientCertInfo } from './clientCheck';
+import { CdpCrlCache } from './cdpCache';
+import { ClientOcspChecker } from './clientOcsp';
 import { crlProblem } from './crlTrust';
 import { Emitter, type Event } from './events';
-import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, StapleSummary, Transport } from './types';
+import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, MqttVersion, StapleSummary, Transport } from './types';
 
 /** TLS 1.2 suites we offer by default: AEAD only (GCM, ChaCha20-Poly1305) with forward secrecy. */
 const TLS12_AEAD = 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256';
+
+/**
+ * The MQTT engine's limits, named after EMQX's defaults: topic aliases up to 65535
+ * (mqtt.max_topic_alias), max_packet_size, sessions capped at 2 h (mqtt.session_expiry_interval)
+ * and a bounded number of pending sessions and delayed wills, so a client cycling ids cannot grow
+ * the broker's memory without end.
+ */
+function aedesOptions(c: BrokerConfig) {
+  return {
+    connectTimeout: c.idle_timeout,
+    topicAliasMaximum: 65535,
+    maximumPacketSize: c.max_packet_size,
+    sessionExpiryIntervalLimit: 2 * 60 * 60,
+    pendingSessionsLimit: 10_000,
+  };
+}
+
+/** MQTT protocol level (CONNECT) -> the version name clients and EMQX's dashboard show. */
+export function mqttVersionName(level: number | undefined): MqttVersion | undefined {
+  return level === 3 ? '3.1' : level === 4 ? '3.1.1' : level === 5 ? '5.0' : undefined;
+}
 
 export class BrokerStartError extends Error {
   constructor(message: string) {
@@ -40,9 +64,13 @@ interface ConnMeta {
   transport: Transport;
   info: HandshakeInfo;
   clientCert?: ClientCertInfo;
+  leaf?: CheckResult['leaf'];
+  client?: Client;
+  revokedWhileConnected?: string;
   code?: string;
   note?: string;
   clientId?: string;
+  mqttVersion?: MqttVersion;
   connectedAt?: Date;
   subscriptions: Set<string>;
   messagesIn: number;
@@ -77,6 +105,8 @@ export class TlsMqttBroker {
   private context?: tls.SecureContext;
   private readonly hub: tls.Server;
   private store?: CrlStore;
+  private cdp?: CdpCrlCache;
+  private clientOcsp?: ClientOcspChecker;
   private stapler?: OcspStapler;
   private aedes?: Aedes;
   private readonly servers: Array<{ transport: Transport; server: net.Server }> = [];
@@ -87,6 +117,8 @@ export class TlsMqttBroker {
   private httpServer?: http.Server;
   private running = false;
   private expiryTimers: NodeJS.Timeout[] = [];
+  /** wss sockets waiting for their WebSocket upgrade (closed after idle_timeout). */
+  private readonly upgradeTimers = new Map<object, NodeJS.Timeout>();
   private starting?: Promise<BrokerState['listeners']>;
   private stopping?: Promise<void>;
   private stopDone?: Promise<void>;
@@ -110,7 +142,19 @@ export class TlsMqttBroker {
     const c = this.config;
     try {
       this.files = this.loadFiles();
-      if (c.enable_crl_check) {
+      if (c.enable_crl_check && c.profile === 'emqx5') {
+        this.cdp = new CdpCrlCache({
+          refreshIntervalMs: c.crl_cache_refresh_interval,
+          httpTimeoutMs: c.crl_cache_http_timeout,
+          capacity: c.crl_cache_capacity,
+          now: this.now,
+          log: (level, message) => this.log(level, 'crl', message),
+          validate: (model) => crlProblem(model, this.files?.caModels ?? []),
+        });
+        this.cdp.onDidRefresh(() => this.recheckConnected());
+        this.cdp.start();
+        this.log('info', 'crl', `profile emqx5: client certificates are checked (leaf only) against the CRL at their CRL distribution point, fetched on first sight and refreshed every ${c.crl_cache_refresh_interval} ms; no CRL, no connection`);
+      } else if (c.enable_crl_check) {
         this.store = new CrlStore({
           files: c.crl_files,
           urls: c.crl_cache_urls,
@@ -127,13 +171,25 @@ export class TlsMqttBroker {
           this.log('info', 'crl', `CRLs changed: new handshakes use ${this.store?.crls().length ?? 0} CRL(s)`);
           this.reportCrlCoverage();
           this.watchCrlExpiry();
+          this.recheckConnected();
         });
         this.watchCrlExpiry();
+      }
+      if (c.ocsp_check_clients) {
+        this.clientOcsp = new ClientOcspChecker({
+          responderUrl: c.ocsp_clients_responder_url,
+          fail: c.ocsp_clients_fail,
+          // Never longer than the handshake may take.
+          timeoutMs: Math.min(c.ocsp_clients_timeout, c.handshake_timeout),
+          maxAgeMs: c.ocsp_refresh_interval,
+          now: this.now,
+          log: (level, message) => this.log(level, 'ocsp', message),
+        });
       }
       this.createContext();
       this.reportCrlCoverage();
       if (c.enable_ocsp_stapling) this.startStapler();
-      this.aedes = await Aedes.createBroker({ connectTimeout: c.idle_timeout });
+      this.aedes = await Aedes.createBroker(aedesOptions(c));
       this.watchAedes(this.aedes);
       this.running = true;
       const listeners: BrokerState['listeners'] = [];
@@ -182,8 +238,11 @@ export class TlsMqttBroker {
     }
     this.stapler?.dispose();
     this.store?.dispose();
+    this.cdp?.dispose();
     for (const t of this.expiryTimers) clearTimeout(t);
     this.expiryTimers = [];
+    for (const t of this.upgradeTimers.values()) clearTimeout(t);
+    this.upgradeTimers.clear();
     this.hub.removeAllListeners();
     this.conns.clear();
     this.emit({ type: 'stopped', time: new Date(this.now()) });
@@ -195,9 +254,9 @@ export class TlsMqttBroker {
     for (const m of this.conns.values()) {
       if (!m.clientId || !m.connectedAt) continue;
       out.push({
-        clientId: m.clientId, transport: m.transport, remoteAddress: m.info.remoteAddress, remotePort: m.info.remotePort,
+        clientId: m.clientId, mqttVersion: m.mqttVersion, transport: m.transport, remoteAddress: m.info.remoteAddress, remotePort: m.info.remotePort,
         tlsVersion: m.info.protocol, cipher: m.info.cipher, clientCert: m.clientCert, connectedAt: m.connectedAt,
-        subscriptions: [...m.subscriptions], messagesIn: m.messagesIn,
+        subscriptions: [...m.subscriptions], messagesIn: m.messagesIn, revokedWhileConnected: m.revokedWhileConnected,
       });
     }
     return out;
@@ -212,7 +271,11 @@ export class TlsMqttBroker {
     return {
       running: this.running,
       listeners,
-      crl: { enabled: this.config.enable_crl_check, sources: this.store?.state() ?? [], activeCrls: this.store?.crls().length ?? 0, ...coverage },
+      profile: this.config.profile,
+      crl: {
+        enabled: this.config.enable_crl_check, sources: this.store?.state() ?? [], activeCrls: (this.store?.crls().length ?? 0) + (this.cdp?.state().filter((e) => e.crl).length ?? 0),
+        distributionPoints: this.cdp?.state() ?? [], ...coverage,
+      },
       staples: this.stapler?.state() ?? [],
       stats: this.currentStats(),
     };
@@ -319,6 +382,41 @@ export class TlsMqttBroker {
     }
   }
 
+  /** The CRL entry revoking a certificate, from whichever source the profile uses. */
+  private revocationOf(leaf: NonNullable<CheckResult['leaf']>): { reason?: string; date: Date; source: string } | undefined {
+    if (this.store) {
+      const hit = this.store.findRevocation(leaf.issuerDerHex, leaf.serialHex);
+      return hit && { reason: hit.entry.reason, date: hit.entry.revocationDate, source: hit.crl.source };
+    }
+    for (const crl of this.cdp?.byIssuer(leaf.issuerDerHex) ?? []) {
+      const entry = crl.model.bySerial.get(normalizeSerial(leaf.serialHex));
+      if (entry) return { reason: entry.reason, date: entry.revocationDate, source: crl.source };
+    }
+    return undefined;
+  }
+
+  /**
+   * After new CRLs: connected clients whose certificate they revoke are disconnected
+   * (disconnect_on_revoke: MQTT 5 DISCONNECT 0x98 administrative action, 3.1.1 a close) or, as in
+   * EMQX and mosquitto, kept and marked "revoked, still connected".
+   */
+  private recheckConnected(): void {
+    for (const m of new Set(this.conns.values())) {
+      if (!m.leaf || !m.clientId || m.revokedWhileConnected) continue;
+      const hit = this.revocationOf(m.leaf);
+      if (!hit) continue;
+      const what = `certificate ${m.clientCert?.subject ?? '?'} (serial ${m.clientCert?.serial ?? '?'}) revoked ${hit.date.toISOString()}${hit.reason ? `, ${hit.reason}` : ''} by the CRL from ${hit.source}`;
+      m.revokedWhileConnected = what;
+      if (this.config.disconnect_on_revoke && m.client) {
+        const v5 = m.client.version === 5;
+        this.emit({ type: 'mqtt', time: new Date(this.now()), action: 'revoked', clientId: m.clientId, mqttVersion: m.mqttVersion, detail: `${what}: disconnected (disconnect_on_revoke${v5 ? ', DISCONNECT 0x98 administrative action' : ', connection closed: MQTT 3.1.1 has no server DISCONNECT'})` });
+        m.client.disconnect({ reasonCode: 0x98 }, () => undefined);
+      } else {
+        this.emit({ type: 'mqtt', time: new Date(this.now()), action: 'revoked', clientId: m.clientId, mqttVersion: m.mqttVersion, detail: `${what}: still connected (${this.config.profile} does not re-check connected clients; disconnect_on_revoke is off)` });
+      }
+    }
+  }
+
   private startStapler(): void {
     const c = this.config;
     const f = this.files as Files;
@@ -349,9 +447,12 @@ export class TlsMqttBroker {
       requestCert: this.config.verify === 'verify_peer',
       handshakeTimeoutMs: this.config.handshake_timeout,
       verify: (info) => {
-        const r = checkClient(info, this.config, this.store, this.now());
-        this.conns.set(info.socket, { transport, info, clientCert: r.cert, code: r.code, note: r.note, subscriptions: new Set(), messagesIn: 0 });
-        return r.verdict;
+        const record = (r: CheckResult): Verdict => {
+          this.conns.set(info.socket, { transport, info, clientCert: r.cert, leaf: r.leaf, code: r.code, note: r.note, subscriptions: new Set(), messagesIn: 0 });
+          return r.verdict;
+        };
+        const r = checkClient(info, this.config, { store: this.store, cdp: this.cdp, ocsp: this.clientOcsp }, this.now(), transport);
+        return r instanceof Promise ? r.then(record) : record(r);
       },
       onAccepted: (info) => this.onAccepted(transport, info),
       onRejected: (info, verdict, outcome) => {
@@ -418,7 +519,27 @@ export class TlsMqttBroker {
     }
     info.socket.on('error', () => undefined);
     if (transport === 'mqtts') this.aedes.handle(info.socket);
-    else this.httpServer?.emit('connection', info.socket);
+    else this.handToWebSocket(info);
+  }
+
+  /**
+   * The HTTP server never listens, so Node's own header/request timeouts never run for it: the
+   * WebSocket upgrade gets idle_timeout here, as MQTT CONNECT does on the TLS listener (after the
+   * upgrade aedes' connect timeout takes over).
+   */
+  private handToWebSocket(info: HandshakeInfo): void {
+    const socket = info.socket;
+    const timer = setTimeout(() => {
+      this.log('warn', 'broker', `wss ${info.remoteAddress}:${info.remotePort}: no WebSocket upgrade within ${this.config.idle_timeout} ms (idle_timeout); connection closed`);
+      socket.destroy();
+    }, this.config.idle_timeout);
+    timer.unref();
+    this.upgradeTimers.set(socket, timer);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.upgradeTimers.delete(socket);
+    });
+    this.httpServer?.emit('connection', socket);
   }
 
   private setupWebSocket(): void {
@@ -429,11 +550,15 @@ export class TlsMqttBroker {
     httpServer.headersTimeout = 10_000;
     httpServer.requestTimeout = 15_000;
     this.httpServer = httpServer;
-    this.wss = new WebSocketServer({ server: httpServer, path: this.config.wssPath, maxPayload: 16 * 1024 * 1024, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false) });
+    // Bounds what one WebSocket message buffers; room for two maximum packets, so that an
+    // oversized MQTT packet is refused by the MQTT rules (DISCONNECT 0x95), not by a WebSocket close.
+    this.wss = new WebSocketServer({ server: httpServer, path: this.config.wssPath, maxPayload: 2 * this.config.max_packet_size + 64 * 1024, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false) });
     this.wss.on('connection', (ws, req) => {
       const stream = createWebSocketStream(ws);
       stream.on('error', () => undefined);
       const tlsSocket = req.socket as tls.TLSSocket;
+      clearTimeout(this.upgradeTimers.get(tlsSocket));
+      this.upgradeTimers.delete(tlsSocket);
       const meta = this.conns.get(tlsSocket);
       const client = this.aedes?.handle(stream, req);
       if (client && meta) {
@@ -454,9 +579,12 @@ export class TlsMqttBroker {
       const m = this.metaOf(client);
       if (m) {
         m.clientId = client.id;
+        m.client = client;
+        m.mqttVersion = mqttVersionName(client.version);
         m.connectedAt = time();
       }
-      this.emit({ type: 'mqtt', time: time(), action: 'connect', clientId: client.id, detail: m ? `${m.transport} ${m.info.remoteAddress}:${m.info.remotePort}` : undefined });
+      const version = mqttVersionName(client.version);
+      this.emit({ type: 'mqtt', time: time(), action: 'connect', clientId: client.id, mqttVersion: version, detail: m ? `MQTT ${version ?? '?'}, ${m.transport} ${m.info.remoteAddress}:${m.info.remotePort}` : undefined });
     });
     aedes.on('clientDisconnect', (client) => {
       const m = this.metaOf(client);

@@ -96,7 +96,8 @@ export function parseCrlBytes(bytes: Uint8Array, source: string): Array<{ pem: s
 }
 
 
-const defaultFetch: CrlFetch = async (url, { signal }) => {
+/** Plain HTTP(S) GET with a size cap: the fetcher of CRL URLs and distribution points. */
+export const defaultCrlFetch: CrlFetch = async (url, { signal }) => {
   const res = await fetch(url, { signal, redirect: 'follow' });
   if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
   const len = Number(res.headers.get('content-length') ?? '0');
@@ -248,7 +249,7 @@ export class CrlStore {
     }, this.options.httpTimeoutMs);
     timer.unref();
     try {
-      const fetcher = this.options.fetch ?? defaultFetch;
+      const fetcher = this.options.fetch ?? defaultCrlFetch;
       const body = await Promise.race([
         fetcher(s.location, { timeoutMs: this.options.httpTimeoutMs, signal: abort.signal }),
         new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error(timeoutMessage)))),

@@ -51,7 +51,8 @@ function listenAddress(v: string): { bind?: string; port: number } | undefined {
 }
 
 export function parseEmqxConf(text: string): EmqxConfResult {
-  const options: Record<string, unknown> = {};
+  // emqx.conf lines are EMQX 4.x: its revocation model (crl_cache_urls) is the emqx4 profile.
+  const options: Record<string, unknown> = { profile: 'emqx4' };
   const ignored: EmqxConfResult['ignored'] = [];
   const errors: EmqxConfResult['errors'] = [];
   const lines = text.split(/\r?\n/);
@@ -85,6 +86,10 @@ export function parseEmqxConf(text: string): EmqxConfResult {
     }
     if (key === 'zone.external.idle_timeout' || key === 'mqtt.idle_timeout') {
       options.idle_timeout = value;
+      return;
+    }
+    if (key === 'zone.external.max_packet_size' || key === 'mqtt.max_packet_size') {
+      options.max_packet_size = value;
       return;
     }
     const name = key.startsWith(`${SSL}.`) ? key.slice(SSL.length + 1) : key.startsWith('crl_cache_') ? key : undefined;

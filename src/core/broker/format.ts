@@ -33,9 +33,13 @@ export function formatBrokerEvent(e: BrokerEvent): string {
 
 /** A short status block: listeners, CRL coverage, staples, counters. */
 export function formatBrokerState(s: BrokerState): string {
-  const lines = [`running: ${s.running}`];
+  const lines = [`running: ${s.running}`, `profile: ${s.profile}`];
   for (const l of s.listeners) lines.push(`listener ${l.transport} ${l.address}:${l.port}`);
   if (s.crl.enabled) {
+    for (const d of s.crl.distributionPoints) {
+      const crl = d.crl ? `${d.crl.issuer}${d.crl.crlNumber ? ` #${d.crl.crlNumber}` : ''}, ${d.crl.entries} revoked, next update ${d.crl.nextUpdate?.toISOString() ?? 'none'}${d.crl.stale ? ' (EXPIRED)' : ''}` : 'no CRL';
+      lines.push(`crl distribution point ${d.url}: ${d.ok ? 'ok' : `FAILING (${d.lastError ?? '?'})`}, ${d.fetches} fetch(es), ${d.hits} cache hit(s); ${crl}`);
+    }
     for (const src of s.crl.sources) {
       const crls = src.crls.map((c) => `${safe(c.issuer)}${c.crlNumber ? ` #${c.crlNumber}` : ''}, ${c.entries} revoked, next update ${c.nextUpdate?.toISOString() ?? 'none'}${c.stale ? ' (EXPIRED)' : ''}`);
       lines.push(`crl ${safe(src.source)}: ${src.ok ? 'ok' : `FAILING (${safe(src.lastError ?? '?')})`}${crls.length ? `\n    ${crls.join('\n    ')}` : ''}`);

@@ -1,10 +1,14 @@
 // Plain data the broker reports: events as they happen, and state on request.
 import type { ClientCertInfo } from './clientCheck';
 import type { CrlSourceState } from './crlStore';
+import type { CdpEntryState } from './cdpCache';
+import type { BrokerProfile } from './config';
 import type { StapleState } from '../ocsp/stapler';
 
 export type Transport = 'mqtts' | 'wss';
 export type LogLevel = 'info' | 'warn' | 'error';
+/** MQTT protocol version of a connected client (CONNECT protocol level 3, 4, 5). */
+export type MqttVersion = '3.1' | '3.1.1' | '5.0';
 
 export interface StapleSummary {
   stapling: boolean;
@@ -39,12 +43,14 @@ export type BrokerEvent =
   | { type: 'listening'; time: Date; transport: Transport; address: string; port: number }
   | ConnectionEvent
   | { type: 'handshakeFailed'; time: Date; transport: Transport; remoteAddress: string; remotePort: number; message: string }
-  | { type: 'mqtt'; time: Date; action: 'connect' | 'disconnect' | 'subscribe' | 'unsubscribe' | 'error'; clientId: string; detail?: string }
+  | { type: 'mqtt'; time: Date; action: 'connect' | 'disconnect' | 'subscribe' | 'unsubscribe' | 'error' | 'revoked'; clientId: string; mqttVersion?: MqttVersion; detail?: string }
   | { type: 'log'; time: Date; level: LogLevel; source: 'broker' | 'crl' | 'ocsp'; message: string }
   | { type: 'stopped'; time: Date };
 
 export interface ConnectedClient {
   clientId: string;
+  /** Undefined only for a protocol level aedes would not accept. */
+  mqttVersion?: MqttVersion;
   transport: Transport;
   remoteAddress: string;
   remotePort: number;
@@ -54,6 +60,8 @@ export interface ConnectedClient {
   connectedAt: Date;
   subscriptions: string[];
   messagesIn: number;
+  /** A CRL loaded after the client connected revokes its certificate; it stays connected (disconnect_on_revoke off). */
+  revokedWhileConnected?: string;
 }
 
 export interface BrokerStats {
@@ -69,7 +77,16 @@ export interface BrokerStats {
 export interface BrokerState {
   running: boolean;
   listeners: Array<{ transport: Transport; address: string; port: number }>;
-  crl: { enabled: boolean; sources: CrlSourceState[]; activeCrls: number; missingFor: string[]; staleFor: string[] };
+  profile: BrokerProfile;
+  crl: {
+    enabled: boolean;
+    sources: CrlSourceState[];
+    activeCrls: number;
+    /** emqx5: the global cache of CRLs fetched from distribution points, one entry per URL. */
+    distributionPoints: CdpEntryState[];
+    missingFor: string[];
+    staleFor: string[];
+  };
   staples: StapleState[];
   stats: BrokerStats;
 }

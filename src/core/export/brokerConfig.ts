@@ -25,8 +25,11 @@ export interface ExportInput {
   verifyPeer: boolean;
   failIfNoPeerCert: boolean;
   tlsVersions: TlsVersion[];
-  /** CRL checking; undefined = off. */
-  crl?: { files: string[]; urls: string[]; refreshIntervalMs: number; httpTimeoutMs: number };
+  /**
+   * CRL checking; undefined = off. `distributionPoints`: the client certificates carry an http CRL
+   * distribution point (what EMQX 5 reads); `capacity`: EMQX 5's crl_cache.capacity.
+   */
+  crl?: { files: string[]; urls: string[]; refreshIntervalMs: number; httpTimeoutMs: number; distributionPoints?: boolean; capacity?: number };
   /** OCSP stapling; undefined = off. */
   ocsp?: { responderUrl: string; issuerPem: string; refreshIntervalMs: number; httpTimeoutMs: number };
 }
@@ -73,7 +76,7 @@ function check(input: ExportInput): void {
   }
   if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535) throw new ExportError(`port must be 1-65535, got ${input.port}`);
   if (input.tlsVersions.length === 0) throw new ExportError('at least one TLS version is needed');
-  if (input.crl && input.crl.files.length === 0 && input.crl.urls.length === 0) throw new ExportError('CRL checking is on but no CRL file or URL is given');
+  if (input.crl && input.crl.files.length === 0 && input.crl.urls.length === 0 && !input.crl.distributionPoints) throw new ExportError('CRL checking is on but no CRL file, URL or distribution point is given');
   if (input.crl && !input.verifyPeer) throw new ExportError('CRL checking needs verify_peer (CRLs are checked against client certificates)');
   for (const u of [...(input.crl?.urls ?? []), ...(input.ocsp ? [input.ocsp.responderUrl] : [])]) {
     if (!/^https?:\/\/[^\s"]+$/i.test(u)) throw new ExportError(`"${u}" is not an http(s) URL`);
@@ -113,6 +116,7 @@ function emqx4(i: ExportInput): ExportResult {
   if (i.crl) {
     lines.push(`${p}.enable_crl_check = true`);
     if (i.crl.urls.length) lines.push(`${p}.crl_cache_urls = ${i.crl.urls.join(',')}`);
+    else if (i.crl.distributionPoints) warnings.push('EMQX 4 does not read CRL distribution points: list the CRL URLs in crl_cache_urls (publish the CRL with "Certscope: Publish CRL" and export again)');
     else warnings.push('EMQX fetches CRLs from URLs only (crl_cache_urls); publish the CRL over HTTP ("Certscope: Publish CRL") and export again');
     lines.push(`crl_cache_refresh_interval = ${emqxDuration(i.crl.refreshIntervalMs)}`);
     lines.push(`crl_cache_http_timeout = ${emqxDuration(i.crl.httpTimeoutMs)}`);
@@ -140,8 +144,10 @@ function emqx5(i: ExportInput): ExportResult {
   lines.push(`    versions = [${i.tlsVersions.map(q).join(', ')}]`);
   if (i.crl) {
     lines.push('    enable_crl_check = true');
-    warnings.push('EMQX 5 fetches each client certificate\'s CRL from the certificate\'s CRL distribution point URL: issue client certificates with the published CRL URL'
-      + (i.crl.urls.length ? ` (${i.crl.urls.join(', ')})` : ''));
+    if (!i.crl.distributionPoints) {
+      warnings.push('EMQX 5 fetches each client certificate\'s CRL from the certificate\'s CRL distribution point URL (http only) and refuses clients whose CRL it cannot get: issue client certificates with the published CRL URL'
+        + (i.crl.urls.length ? ` (${i.crl.urls.join(', ')})` : ''));
+    }
   }
   if (i.ocsp) {
     lines.push('    ocsp {');
@@ -157,6 +163,7 @@ function emqx5(i: ExportInput): ExportResult {
     lines.push('crl_cache {');
     lines.push(`  refresh_interval = ${emqxDuration(i.crl.refreshIntervalMs)}`);
     lines.push(`  http_timeout = ${emqxDuration(i.crl.httpTimeoutMs)}`);
+    lines.push(`  capacity = ${i.crl.capacity ?? 100}`);
     lines.push('}');
   }
   return finish('emqx5', 'emqx.conf', lines, warnings, '#');
@@ -178,12 +185,16 @@ function mosquitto(i: ExportInput): ExportResult {
   }
   if (i.crl) {
     if (i.crl.files.length) {
+      // mosquitto 2 checks the client certificate only (not its CAs), reads the file at start and on
+      // SIGHUP, and refuses every client once the CRL passes its nextUpdate.
+      lines.push('# crlfile: leaf only; reload with SIGHUP after publishing a new CRL; a CRL past nextUpdate refuses every client');
       lines.push(`crlfile ${i.crl.files[0]}`);
       if (i.crl.files.length > 1) warnings.push(`mosquitto reads one crlfile: concatenate ${i.crl.files.join(', ')} into one PEM file`);
     } else {
       warnings.push('mosquitto reads CRLs from a local file only (crlfile), not from URLs: download the CRL and point crlfile at it');
     }
   }
+  if (i.crl && i.verifyPeer) lines.push('# a websockets listener (protocol websockets) does no CRL check in mosquitto 2: keep device traffic on this listener');
   if (i.ocsp) warnings.push('mosquitto has no OCSP stapling for its listeners: clients must check revocation themselves');
   return finish('mosquitto', 'mosquitto.conf', lines, warnings, '#');
 }

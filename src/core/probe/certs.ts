@@ -32,6 +32,8 @@ export function summarize(der: Uint8Array, now: Date): CertSummary {
     mustStaple: c.extensions.tlsFeature?.mustStaple ?? false,
     extKeyUsage: c.extensions.extKeyUsage?.usages ?? [],
     validity,
+    keyType: c.publicKey.algorithm,
+    keyDetail: c.publicKey.curve ?? (c.publicKey.bits ? `${c.publicKey.bits} bits` : undefined),
     pem: toPem(der, 'CERTIFICATE'),
   };
 }

@@ -39,9 +39,15 @@ export function formatProbe(r: ProbeResult, o: FormatOptions = {}): string {
     lines.push('');
     lines.push(paint(c, '1', 'Diagnosis'));
     for (const d of r.diagnosis) {
-      lines.push(`  ${d.severity === 'error' ? paint(c, '31', '✗') : paint(c, '33', '!')} ${safe(d.cause)}`);
+      lines.push(`  ${d.severity === 'error' ? paint(c, '31', '✗') : paint(c, '33', '!')} ${d.confidence ? paint(c, '2', `[${d.confidence}] `) : ''}${safe(d.cause)}`);
       lines.push(`    ${paint(c, '36', 'Fix:')} ${safe(d.fix)}`);
+      for (const e of d.evidence ?? []) lines.push(`    ${paint(c, '2', `evidence: ${safe(e)}`)}`);
     }
+  }
+  if (r.serverStack) lines.push(`  ${paint(c, '2', `Server TLS stack (${r.serverStack.confidence}): ${safe(r.serverStack.name)}`)}`);
+  if (r.differential?.length) {
+    lines.push('', paint(c, '1', 'Extra probes'));
+    for (const x of r.differential) lines.push(`  ${safe(x.variant)}: ${safe(x.outcome)}`);
   }
   lines.push('');
   lines.push(r.ok

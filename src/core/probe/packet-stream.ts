@@ -1,16 +1,22 @@
 // Turns a byte source (the TLS socket, or WebSocket messages) into "wait for the next MQTT
 // packet, with a timeout". A close or error while waiting rejects with that error, so the caller
 // sees a TLS alert that arrives instead of a CONNACK (TLS 1.3 rejections do exactly that).
-import { MqttFramingError, PacketReader, type RawPacket } from './mqtt-codec';
+import type { Packet, PacketCmd } from 'mqtt-packet';
+import { MqttFramingError, PacketParser, type MqttLevel } from './mqtt';
 import { ProbeError } from './errors';
 
 export class PacketStream {
-  private readonly reader = new PacketReader();
-  private readonly queue: RawPacket[] = [];
+  private reader: PacketParser = new PacketParser(4);
+  private readonly queue: Packet[] = [];
   private failure: Error | undefined;
   private waiter: (() => void) | undefined;
   /** Bytes that could not be MQTT, kept (first 64) to show what the server said instead. */
   firstBytes: Buffer | undefined;
+
+  /** The protocol level CONNECT is sent with (the parser reads properties only for MQTT 5). */
+  setVersion(version: MqttLevel): void {
+    this.reader = new PacketParser(version);
+  }
 
   /** Feed received bytes. */
   push(chunk: Buffer): void {
@@ -49,11 +55,11 @@ export class PacketStream {
   }
 
   /** The next packet; packets of other types than `types` are skipped (e.g. retained messages). */
-  async next(types: number[], timeoutMs: number, what: string): Promise<RawPacket> {
+  async next<T extends Packet>(types: PacketCmd[], timeoutMs: number, what: string): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const i = this.queue.findIndex((p) => types.includes(p.type));
-      if (i >= 0) return this.queue.splice(i, 1)[0];
+      const i = this.queue.findIndex((p) => types.includes(p.cmd));
+      if (i >= 0) return this.queue.splice(i, 1)[0] as T;
       this.queue.length = 0;
       if (this.failure) throw this.failure;
       const left = deadline - Date.now();

@@ -21,10 +21,26 @@ export interface KnownRevocation {
   source: string;
 }
 
+/** A CRL or OCSP response the user gave or the workspace holds (DER), and where it came from. */
+export interface RevocationSource {
+  der: Uint8Array;
+  /** A file name or URL, for messages. */
+  source: string;
+}
+
+/** Where the diagnosis is read: the CLI names flags (--cert), the Connection Test names its fields. */
+export type Surface = 'cli' | 'form';
+
 export interface ProbeContext {
   revocations?: KnownRevocation[];
+  /** CRLs to judge the client certificate (and the server's CRL freshness) with. */
+  crls?: RevocationSource[];
+  /** OCSP responses about the client certificate. */
+  ocspResponses?: RevocationSource[];
   /** Name of the CA the workspace issued the certificates from, for messages. */
   caName?: string;
+  /** How fixes name the inputs. Default 'cli'. */
+  surface?: Surface;
 }
 
 export interface ProbeOptions {
@@ -49,6 +65,12 @@ export interface ProbeOptions {
   /** Skip the subscribe/publish round trip. */
   skipRoundTrip?: boolean;
   context?: ProbeContext;
+  /** Fetch the client certificate's CRL (CRL distribution point) / OCSP status (AIA) over HTTP. Off by default. */
+  fetchRevocation?: boolean;
+  /** Run a few short extra connections when the evidence is ambiguous. Default true. */
+  differential?: boolean;
+  /** Receives every key-log line (SSLKEYLOGFILE format). Never set by default: the lines are secrets. */
+  keylog?: { write(line: Uint8Array): void; path?: string };
   now?: () => Date;
   /** Cancels the probe: sockets are destroyed and the result says "cancelled". */
   signal?: AbortSignal;
@@ -83,6 +105,8 @@ export interface AlertInfo {
   evidence: 'record' | 'error';
   /** The Node error code or message it came with, if any. */
   raw?: string;
+  /** True when it came before the probe wrote MQTT CONNECT. */
+  beforeConnect?: boolean;
 }
 
 export interface CertSummary {
@@ -100,6 +124,9 @@ export interface CertSummary {
   extKeyUsage: string[];
   /** Validity at probe time: "valid", "expired", "notYetValid". */
   validity: 'valid' | 'expired' | 'notYetValid';
+  /** Key algorithm: "RSA", "EC", "Ed25519", ... (with its size or curve in keyDetail). */
+  keyType?: string;
+  keyDetail?: string;
   pem: string;
 }
 
@@ -149,6 +176,10 @@ export interface TlsReport {
   clientCertRequested?: boolean;
   /** CA names the server listed in its CertificateRequest (RFC 4514-ish strings). */
   acceptedCaNames: string[];
+  /** Signature algorithms the CertificateRequest allows for the client's signature. */
+  acceptedSignatureAlgorithms?: string[];
+  /** How long the handshake took (ms). */
+  handshakeMs?: number;
   clientCertSent: boolean;
   /** How many certificates our Certificate message carried (leaf + intermediates), when read from the wire. */
   clientCertCount?: number;
@@ -173,15 +204,56 @@ export type FailureKind =
   | 'client_chain_not_to_ca' | 'client_intermediate_not_sent' | 'bad_input'
   | 'refused' | 'dns' | 'unreachable' | 'timeout' | 'not_tls' | 'closed' | 'rejected_after_handshake'
   | 'not_mqtt' | 'mqtt_protocol_version' | 'not_authorized' | 'bad_credentials' | 'identifier_rejected'
-  | 'server_unavailable' | 'mqtt_refused' | 'roundtrip_failed' | 'websocket_failed' | 'alert' | 'tls_protocol_error' | 'cancelled' | 'unknown';
+  | 'server_unavailable' | 'mqtt_refused' | 'roundtrip_failed' | 'websocket_failed' | 'alert' | 'tls_protocol_error' | 'cancelled' | 'unknown'
+  | 'server_crl_stale';
+
+export type Confidence = 'certain' | 'likely' | 'possible';
 
 export interface Diagnosis {
   kind: FailureKind;
   severity: 'error' | 'warning';
   /** What went wrong, in plain words. */
   cause: string;
-  /** What to do about it. */
+  /** What to do about it (rendered for the surface the probe ran from: CLI flags or form fields). */
   fix: string;
+  /** How sure: the server said so / the evidence points one way / one of several candidates. */
+  confidence: Confidence;
+  /** The facts this cause rests on, in plain words. */
+  evidence: string[];
+}
+
+/** What the CRLs / OCSP responses given (or fetched) say about the client certificate. */
+export interface RevocationEvidence {
+  status: 'revoked' | 'good' | 'unknown';
+  /** Which CRL / OCSP response decided it. */
+  source?: string;
+  revokedAt?: string;
+  reason?: string;
+  /** CRLs of the client certificate's issuer that are past nextUpdate (a server loading them refuses everyone). */
+  staleCrls: Array<{ source: string; nextUpdate: string }>;
+  /** Every source looked at, and what it said. */
+  checked: string[];
+}
+
+export interface DifferentialProbe {
+  /** "without the client certificate", "TLS 1.2", "another client id", "plain MQTT (no TLS)". */
+  variant: string;
+  /** What the server did, in words. */
+  outcome: string;
+  /** The variant got through (TLS handshake accepted, or CONNACK accepted for MQTT variants). */
+  ok: boolean;
+  /** The TLS handshake completed on our side. */
+  handshake: boolean;
+  /** The first alert the server sent, if any. */
+  alert?: { name: string; number: number };
+  /** A plain MQTT broker answered with a CONNACK (the port does not speak TLS). */
+  plainMqtt?: boolean;
+}
+
+export interface ServerStackGuess {
+  name: string;
+  confidence: Confidence;
+  evidence: string[];
 }
 
 export interface ProbeResult {
@@ -203,5 +275,19 @@ export interface ProbeResult {
   error?: { step: StepName; code?: string; message: string; notTls?: boolean };
   /** The client certificate we presented, if any. */
   clientCert?: CertSummary;
+  /** The other certificates in the client certificate file (intermediates), as summaries. */
+  clientChain?: CertSummary[];
+  /** Revocation facts about the client certificate. */
+  revocation?: RevocationEvidence;
+  /** The server closed right after the handshake, before it could have read CONNECT. */
+  closedBeforeConnect?: boolean;
+  /** What came back when the TLS handshake failed: byte count, whether it looked like TLS. */
+  received?: { bytes: number; tls?: boolean; first?: string };
+  /** Extra short probes run to tell causes apart. */
+  differential?: DifferentialProbe[];
+  /** The TLS version the probe was limited to, if any. */
+  offeredTls?: TlsVersionChoice;
+  /** The server's TLS stack, guessed from how it refused. */
+  serverStack?: ServerStackGuess;
   diagnosis: Diagnosis[];
 }

@@ -2,6 +2,10 @@
 // it, which lets us (1) see which records the server already sent, (2) hold the server's last
 // TLS 1.2 flight until we have accepted the client certificate, and (3) stop Node from writing
 // anything once we reject, so that our own alert is the last record on the wire.
+// With `capture` (the probe, a client) it keeps a bounded copy of the raw bytes both ways (Node
+// offers no API for the CertificateRequest or the chain in the order it was sent), and a TCP error
+// (ECONNRESET) ends the stream instead of destroying it: bytes already received, such as the
+// server's alert, still reach the TLS layer, and the error is kept in `socketError`.
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 
@@ -11,6 +15,27 @@ export type TapMode = 'pass' | 'hold' | 'blocked';
 const LINGER_MS = 2000;
 /** At most this many outbound records are kept for sequence-number accounting. */
 const MAX_CAPTURED = 32;
+/** At most this many raw bytes are copied per direction with `capture`. */
+const MAX_CAPTURE_BYTES = 512 * 1024;
+
+export interface RecordTapOptions {
+  /** Keep copies of the raw bytes both ways, and end (not destroy) on a TCP error. */
+  capture?: boolean;
+}
+
+/** A bounded copy of the bytes that went one way. */
+class ByteLog {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  add(chunk: Buffer): void {
+    if (this.size >= MAX_CAPTURE_BYTES) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
 
 export class RecordTap extends Duplex {
   private mode: TapMode = 'pass';
@@ -19,22 +44,49 @@ export class RecordTap extends Duplex {
   /** Complete outbound records of content type 23 (TLS 1.3 protected records), in order. */
   readonly protectedRecords: Buffer[] = [];
   private partial: Buffer = Buffer.alloc(0);
+  private readonly receivedLog = new ByteLog();
+  private readonly sentLog = new ByteLog();
+  private readonly capture: boolean;
+  private ended = false;
+  /** The TCP error a capturing tap saw (ECONNRESET, EPIPE), if any. */
+  socketError: Error | undefined;
 
-  constructor(readonly raw: Socket) {
+  constructor(readonly raw: Socket, options: RecordTapOptions = {}) {
     super({ allowHalfOpen: false });
+    this.capture = !!options.capture;
+    this.capturing = !this.capture;
+    const end = (): void => {
+      if (this.mode === 'blocked' || this.ended) return;
+      this.ended = true;
+      this.push(null);
+    };
     raw.on('data', (d: Buffer) => {
-      if (this.mode === 'blocked') return; // drain and ignore what a rejected peer still sends
+      if (this.capture) this.receivedLog.add(d);
+      if (this.mode === 'blocked' || this.ended) return; // drain and ignore what a rejected peer still sends
       if (!this.push(d)) raw.pause();
     });
-    raw.on('end', () => {
-      if (this.mode !== 'blocked') this.push(null);
-    });
+    raw.on('end', end);
     raw.on('error', (err) => {
-      if (this.mode !== 'blocked') this.destroy(err);
+      if (this.capture) {
+        this.socketError ??= err;
+        end();
+      } else if (this.mode !== 'blocked') this.destroy(err);
     });
     raw.on('close', () => {
-      if (!this.destroyed) this.destroy();
+      // A capturing tap ends instead: destroying would drop bytes the TLS layer has not read yet.
+      if (this.capture) end();
+      else if (!this.destroyed) this.destroy();
     });
+  }
+
+  /** The raw bytes received so far (with `capture`). */
+  receivedBytes(): Buffer {
+    return this.receivedLog.bytes();
+  }
+
+  /** The raw bytes sent so far (with `capture`). */
+  sentBytes(): Buffer {
+    return this.sentLog.bytes();
   }
 
   /** Keep what Node writes until `release()` or `block()`. */
@@ -82,13 +134,18 @@ export class RecordTap extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.mode === 'blocked') return cb();
+    if (this.capture) this.sentLog.add(chunk);
     if (this.capturing) this.observe(chunk);
     if (this.mode === 'hold') {
       this.held.push(chunk);
       return cb();
     }
     if (this.raw.destroyed) return cb();
-    this.raw.write(chunk, (err) => cb(err));
+    // A capturing tap never fails a write: the peer's close is read (with its alert), not raced.
+    this.raw.write(chunk, (err) => {
+      if (err && this.capture) this.socketError ??= err;
+      cb(this.capture ? null : err);
+    });
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -98,6 +155,15 @@ export class RecordTap extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    if (this.capture) {
+      // The owner destroys the TCP socket once it has read the peer's last words.
+      if (!this.raw.destroyed) {
+        this.raw.resume();
+        this.raw.end();
+      }
+      cb(err);
+      return;
+    }
     // A rejected connection's socket belongs to block(): it closes after the alert is read.
     if (this.mode !== 'blocked') {
       if (this.mode === 'hold') this.release();

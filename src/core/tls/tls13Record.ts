@@ -22,6 +22,14 @@ export function tls13Suite(standardName: string): Tls13Suite | undefined {
   return suites[standardName];
 }
 
+const suiteIds: Record<number, string> = { 0x1301: 'TLS_AES_128_GCM_SHA256', 0x1302: 'TLS_AES_256_GCM_SHA384', 0x1303: 'TLS_CHACHA20_POLY1305_SHA256' };
+
+/** The suite by its wire value (ServerHello cipher_suite). */
+export function tls13SuiteById(id: number): Tls13Suite | undefined {
+  const name = suiteIds[id];
+  return name ? suites[name] : undefined;
+}
+
 /** HKDF-Expand-Label with an empty context; outputs here are never longer than one hash block. */
 export function hkdfExpandLabel(hash: string, secret: Buffer, label: string, length: number): Buffer {
   const full = Buffer.from(`tls13 ${label}`, 'ascii');
@@ -70,6 +78,16 @@ export function openRecord(keys: TrafficKeys, seq: number, record: Buffer): Buff
   } catch {
     return undefined;
   }
+}
+
+/** Decrypts a record and strips the padding: its inner content type and content, or undefined. */
+export function openInner(keys: TrafficKeys, seq: number, record: Buffer): { type: number; content: Buffer } | undefined {
+  const plain = openRecord(keys, seq, record);
+  if (!plain) return undefined;
+  let end = plain.length;
+  while (end > 0 && plain[end - 1] === 0) end--;
+  if (end === 0) return undefined;
+  return { type: plain[end - 1], content: plain.subarray(0, end - 1) };
 }
 
 /** The encrypted fatal alert record. */

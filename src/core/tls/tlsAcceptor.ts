@@ -49,7 +49,11 @@ export interface TlsAcceptorOptions {
   hub: tls.Server;
   requestCert: boolean;
   handshakeTimeoutMs: number;
-  verify(info: HandshakeInfo): Verdict;
+  /**
+   * The decision on the client. May be asynchronous (a CRL fetched during the handshake, as EMQX 5
+   * does): the server's last flight stays held meanwhile; the caller bounds the wait.
+   */
+  verify(info: HandshakeInfo): Verdict | Promise<Verdict>;
   onAccepted(info: HandshakeInfo): void;
   onRejected(info: HandshakeInfo, verdict: Extract<Verdict, { accept: false }>, outcome: RejectionOutcome): void;
   onFailed(remote: { address: string; port: number }, message: string): void;
@@ -126,7 +130,6 @@ export class TlsAcceptor {
   }
 
   private finishHandshake(socket: tls.TLSSocket, tap: RecordTap, remote: { address: string; port: number }): void {
-    const state = this.states.get(socket);
     const cipher = socket.getCipher();
     const peer = this.options.requestCert ? socket.getPeerCertificate(true) : undefined;
     const info: HandshakeInfo = {
@@ -138,12 +141,29 @@ export class TlsAcceptor {
       authorizationError: this.options.requestCert ? verifyErrorOf(socket) : undefined,
       peerCertificate: peer && Object.keys(peer).length > 0 ? peer : undefined,
     };
-    let verdict: Verdict;
+    const internal = (err: unknown): Verdict => ({ accept: false, alert: 80, reason: `internal error while checking the client: ${(err as Error).message}` });
+    let verdict: Verdict | Promise<Verdict>;
     try {
       verdict = this.options.verify(info);
     } catch (err) {
-      verdict = { accept: false, alert: 80, reason: `internal error while checking the client: ${(err as Error).message}` };
+      verdict = internal(err);
     }
+    if (verdict instanceof Promise) {
+      verdict.catch(internal).then((v) => {
+        if (socket.destroyed) {
+          this.options.onFailed(remote, 'connection closed while the client certificate was being checked');
+          return;
+        }
+        this.decide(info, tap, v);
+      });
+      return;
+    }
+    this.decide(info, tap, verdict);
+  }
+
+  private decide(info: HandshakeInfo, tap: RecordTap, verdict: Verdict): void {
+    const socket = info.socket;
+    const state = this.states.get(socket);
     if (verdict.accept) {
       tap.release();
       if (state) state.serverAppSecret = undefined;

@@ -23,7 +23,7 @@ export function formatBrokerEvent(e: BrokerEvent): { level: 'info' | 'warn' | 'e
     case 'handshakeFailed':
       return { level: 'warn', text: `TLS handshake failed from ${e.remoteAddress}:${e.remotePort}: ${e.message}` };
     case 'mqtt':
-      return { level: e.action === 'error' ? 'warn' : 'debug', text: `mqtt ${e.action} ${e.clientId}${e.detail ? `: ${e.detail}` : ''}` };
+      return { level: e.action === 'error' || e.action === 'revoked' ? 'warn' : 'debug', text: `mqtt ${e.action} ${e.clientId}${e.detail ? `: ${e.detail}` : ''}` };
     case 'log':
       return { level: e.level, text: `[${e.source}] ${e.message}` };
     case 'stopped':

@@ -33,6 +33,7 @@ export interface PublishedCrl {
 
 export interface BrokerOrigin {
   caDir?: string;
+  /** The server certificate the broker was started with. */
   certfile: string;
   cacertfile?: string;
 }
@@ -234,7 +235,11 @@ export class BrokerController implements vscode.Disposable {
     await this.unpublishCrl();
   }
 
+  /** Set when the extension shuts down (window reload, exit): its stops are not the user's. */
+  disposing = false;
+
   dispose(): void {
+    this.disposing = true;
     void this.stopAll().finally(() => {
       this.changed.dispose();
       this.events.dispose();

@@ -10,6 +10,8 @@ import { createBrokerStatusBar } from './statusBar';
 import { CaTreeProvider, CA_VIEW_ID } from '../views/caTree';
 import { BrokerTreeProvider } from '../views/brokerTree';
 import { BROKER_VIEW_ID } from './statusBar';
+import { registerReadinessProblems } from './readinessProblems';
+import { rememberBrokerRuns } from './lastRun';
 
 export interface Loop {
   controller: BrokerController;
@@ -44,6 +46,8 @@ export function registerLoop(context: vscode.ExtensionContext, services: Service
     vscode.window.createTreeView(CA_VIEW_ID, { treeDataProvider: caTree, showCollapseAll: true }),
     vscode.window.createTreeView(BROKER_VIEW_ID, { treeDataProvider: brokerTree }),
     createBrokerStatusBar(controller),
+    registerReadinessProblems(controller, brokerLog),
+    rememberBrokerRuns(context.workspaceState, controller),
     { dispose: () => loops.delete(services) },
     // Trust-gated commands are enabled by `isWorkspaceTrusted || certscope.workspaceTrusted`: some
     // hosts (code-server with trust disabled) never set isWorkspaceTrusted although the API says

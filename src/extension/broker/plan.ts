@@ -3,10 +3,11 @@
 // its chain as cacertfile, the CRLs of the CAs in that chain, and Certscope's own OCSP responder
 // for stapling. The result goes through the broker's own resolveBrokerConfig checks.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import type { CertificateAuthority } from '../../core/ca';
 import { resolveBrokerConfig, BrokerConfigError, type BrokerConfig } from '../../core/broker/config';
+import { httpCdpUrls } from '../../core/broker/distributionPoints';
 import { UserError } from '../errors';
 import { findWorkspaceCas, issuedFiles, pickCa } from '../commands/ca/workspaceCas';
 import type { BrokerSettings } from '../config';
@@ -19,6 +20,8 @@ export interface BrokerPlan {
   /** Start Certscope's OCSP responder for this CA and staple from it. */
   ocspCa?: { ca: CertificateAuthority; name: string };
   baseDir: string;
+  /** Said to the user at start: why the plan differs from the settings (e.g. emqx5 -> emqx4). */
+  notice?: string;
 }
 
 export interface PlanOverrides {
@@ -32,23 +35,31 @@ export interface PlanOverrides {
 export async function planBroker(s: BrokerSettings, o: PlanOverrides, pki?: PkiWorkspace): Promise<BrokerPlan> {
   const baseDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   const raw: Record<string, unknown> = {
+    profile: s.profile,
     bind: s.bind,
     port: o.port ?? s.port,
     wssPort: o.wssPort !== undefined ? o.wssPort : s.wssPort,
     verify: s.verify,
     fail_if_no_peer_cert: s.failIfNoPeerCert,
     tls_versions: s.tlsVersions,
+    max_packet_size: s.maxPacketSize,
+    disconnect_on_revoke: s.disconnectOnRevoke,
+    ocsp_check_clients: s.ocspCheckClients && s.verify === 'verify_peer',
+    ocsp_clients_responder_url: s.ocspClientsResponderUrl || undefined,
+    ocsp_clients_fail: s.ocspClientsFail,
     enable_crl_check: s.enableCrlCheck && s.verify === 'verify_peer',
     crl_cache_urls: s.crlCacheUrls,
     crl_cache_refresh_interval: s.crlCacheRefreshInterval,
     crl_cache_http_timeout: s.crlCacheHttpTimeout,
-    enable_ocsp_stapling: s.enableOcspStapling,
+    // mosquitto listeners do not staple.
+    enable_ocsp_stapling: s.enableOcspStapling && s.profile !== 'mosquitto',
     ocsp_refresh_interval: s.ocspRefreshInterval,
     ocsp_refresh_http_timeout: s.ocspRefreshHttpTimeout,
   };
   const needCa = !s.certfile || !s.keyfile || (s.verify === 'verify_peer' && !s.cacertfile)
-    || (raw.enable_crl_check && s.crlFiles.length === 0 && s.crlCacheUrls.length === 0)
-    || (s.enableOcspStapling && (!s.ocspResponderUrl || !s.ocspIssuerPem));
+    || (raw.enable_crl_check && s.profile !== 'emqx5' && s.crlFiles.length === 0 && s.crlCacheUrls.length === 0)
+    || (raw.enable_ocsp_stapling && (!s.ocspResponderUrl || !s.ocspIssuerPem))
+    || (raw.enable_crl_check && s.profile === 'emqx5');
   const plan: BrokerPlan = { raw, baseDir };
   const ca = needCa ? await pickCa(o.caDir, 'Certscope: Start Local TLS Broker') : undefined;
   plan.ca = ca;
@@ -62,10 +73,18 @@ export async function planBroker(s: BrokerSettings, o: PlanOverrides, pki?: PkiW
     raw.keyfile = server.key;
   }
   raw.cacertfile = s.cacertfile || (ca ? (existsSync(ca.ca.paths.caChain) ? ca.ca.paths.caChain : ca.ca.paths.certificate) : undefined);
-  if (raw.enable_crl_check) {
+  if (raw.enable_crl_check && s.profile === 'emqx5' && ca && !issuesCdps(ca.ca)) {
+    // EMQX 5 would refuse every client of this CA (no distribution point, fail closed).
+    raw.profile = 'emqx4';
+    plan.notice = `the client certificates of ${ca.name} carry no http CRL distribution point, so EMQX 5 would refuse every client (fail closed): started with profile emqx4 (the CA's CRL files). Issue client certificates with a CRL URL (certscope ca issue --crl-url) to use emqx5; "certscope ca check --broker emqx5" lists what else EMQX 5 needs.`;
+  }
+  if (raw.enable_crl_check && raw.profile === 'mosquitto') {
+    // mosquitto: one crlfile, checked against the leaf only.
+    raw.crl_files = s.crlFiles.length ? s.crlFiles : [ca!.ca.paths.crlPem];
+  } else if (raw.enable_crl_check && raw.profile === 'emqx4') {
     raw.crl_files = s.crlFiles.length || s.crlCacheUrls.length ? s.crlFiles : await chainCrlFiles(ca!.ca, pki);
   }
-  if (s.enableOcspStapling) {
+  if (raw.enable_ocsp_stapling) {
     raw.ocsp_issuer_pem = s.ocspIssuerPem || issuerOf(String(raw.certfile), ca);
     if (s.ocspResponderUrl) raw.ocsp_responder_url = s.ocspResponderUrl;
     else plan.ocspCa = ca;
@@ -133,4 +152,10 @@ async function chainCrlFiles(ca: CertificateAuthority, pki?: PkiWorkspace): Prom
 function issuerOf(certfile: string, ca?: { ca: CertificateAuthority }): string {
   if (ca) return ca.ca.paths.certificate;
   throw new UserError(`set certscope.broker.ocspIssuerPem: the issuer of ${certfile} is needed to check OCSP responses`);
+}
+
+/** Whether the CA's client certificates carry an http CRL distribution point (what EMQX 5 reads). */
+function issuesCdps(ca: CertificateAuthority): boolean {
+  const clients = issuedFiles(ca).filter((f) => f.clientAuth);
+  return clients.length > 0 && clients.every((f) => httpCdpUrls(readFileSync(f.certPath, 'utf8')).length > 0);
 }

@@ -17,6 +17,8 @@ export interface StartedBroker {
   listeners: Array<{ transport: string; address: string; port: number }>;
   stapling: boolean;
   crlCheck: boolean;
+  /** The broker profile actually used (emqx5 falls back to emqx4 for a CA without distribution points). */
+  profile: string;
 }
 
 export async function startBroker(services: Services, raw?: unknown): Promise<StartedBroker> {
@@ -40,12 +42,14 @@ export async function startBroker(services: Services, raw?: unknown): Promise<St
       const port = listeners.find((l) => l.transport === 'mqtts')?.port ?? config.port;
       const stapled = config.enable_ocsp_stapling ? await c.waitForStaple(5000) : false;
       const url = `mqtts://localhost:${port}`;
-      const features = [config.enable_crl_check ? 'CRL check on' : 'CRL check off', config.enable_ocsp_stapling ? (stapled ? 'OCSP staple ready' : 'OCSP staple not ready yet') : 'stapling off'];
+      // The full reason goes to the log; the start message names the profile actually used.
+      if (plan.notice) loop.brokerLog.warn(plan.notice);
+      const features = [`profile ${config.profile}${plan.notice ? ' (see the log: no CRL distribution points for emqx5)' : ''}`, config.enable_crl_check ? 'CRL check on' : 'CRL check off', config.enable_ocsp_stapling ? (stapled ? 'OCSP staple ready' : 'OCSP staple not ready yet') : 'stapling off'];
       loop.brokerLog.info(`started on ${listeners.map((l) => `${l.transport}://${l.address}:${l.port}`).join(', ')} (${features.join(', ')}) with ${config.certfile}`);
       void vscode.window.showInformationMessage(`Certscope: local broker on ${url} (${features.join(', ')}).`, 'Show Log').then((x) => {
         if (x) loop.brokerLog.show(true);
       });
-      return { port, url, listeners, stapling: stapled, crlCheck: config.enable_crl_check };
+      return { port, url, listeners, stapling: stapled, crlCheck: config.enable_crl_check, profile: config.profile };
     } catch (err) {
       if (startedOcsp) await c.stopOcsp();
       throw err;

@@ -24,7 +24,8 @@ export async function exportBrokerConfig(services: Services, raw?: unknown): Pro
   )).flavor;
   const s = readBrokerSettings();
   const port = num(a, 'port') ?? (s.port || 8883);
-  const plan = await planBroker(s, { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port, wssPort: null }, services.pki);
+  // The target's own revocation model: emqx5 reads distribution points, emqx4 URLs, mosquitto one file.
+  const plan = await planBroker({ ...s, profile: flavor }, { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port, wssPort: null }, services.pki);
   const snap = requireLoop(services).controller.snapshot();
   const r = plan.raw;
   const caDir = plan.ca?.ca.paths.dir;
@@ -41,6 +42,7 @@ export async function exportBrokerConfig(services: Services, raw?: unknown): Pro
       files: (r.crl_files as string[] | undefined) ?? [], urls: crlUrls,
       refreshIntervalMs: parseDuration(r.crl_cache_refresh_interval, 'crlCacheRefreshInterval'),
       httpTimeoutMs: parseDuration(r.crl_cache_http_timeout, 'crlCacheHttpTimeout'),
+      distributionPoints: r.profile === 'emqx5',
     } : undefined,
     ocsp: r.enable_ocsp_stapling && ocspUrl ? {
       responderUrl: ocspUrl, issuerPem: String(r.ocsp_issuer_pem),

@@ -9,9 +9,8 @@ import { decodeCertificate } from '../../core/decode/certificate';
 import { certificatesFromPem } from '../../core/probe/certs';
 import { formatProbe } from '../../core/probe/format';
 import { probe } from '../../core/probe/probe';
-import type { KnownRevocation, PemInput, ProbeOptions, ProbeResult } from '../../core/probe/types';
-import { describeEvidence } from '../../core/revocation/evidence';
-import { serialKey } from '../../core/serial';
+import type { PemInput, ProbeOptions, ProbeResult, RevocationSource } from '../../core/probe/types';
+import { KeylogFile } from '../../core/tls/keylogFile';
 import type { Services } from '../services';
 import { isWebviewRequest, type FileField, type FormState, type HostMessage, type PanelResult, type WebviewRequest } from '../../webview/protocol';
 import { ProfileStore } from './profiles';
@@ -210,7 +209,14 @@ export class TestPanelHost implements vscode.Disposable {
       await this.env.profiles.rememberForm(form);
       const options = { ...(await this.toOptions(form)), signal: abort.signal };
       this.services.log.info(`test panel: probing ${form.url}`);
-      const result = await probe(options);
+      const keylog = form.keylogPath?.trim() ? new KeylogFile(this.resolvePath(form.keylogPath.trim())) : undefined;
+      if (keylog) this.services.log.info(`test panel: writing TLS session secrets to ${keylog.path} (secret: whoever has the file can decrypt the captured session)`);
+      let result: ProbeResult;
+      try {
+        result = await probe({ ...options, keylog });
+      } finally {
+        keylog?.close();
+      }
       this.lastResult = result;
       this.services.log.info(`test panel: ${form.url} ${result.ok ? 'works' : `fails (${result.diagnosis.find((d) => d.severity === 'error')?.kind ?? result.error?.code ?? '?'})`}`);
       this.post({ type: 'runResult', id, result: fitsProtocol(result) });
@@ -221,11 +227,16 @@ export class TestPanelHost implements vscode.Disposable {
     }
   }
 
+  /** A form path, relative to the first workspace folder unless absolute. */
+  private resolvePath(path: string): string {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return isAbsolute(path) || !base ? path : resolve(base, path);
+  }
+
   private async toOptions(form: FormState): Promise<ProbeOptions> {
     const read = async (path: string, what: string): Promise<PemInput | undefined> => {
       if (!path.trim()) return undefined;
-      const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      const full = isAbsolute(path) || !base ? path : resolve(base, path);
+      const full = this.resolvePath(path);
       try {
         return { pem: await readFile(full, 'utf8'), source: path };
       } catch (err) {
@@ -247,25 +258,17 @@ export class TestPanelHost implements vscode.Disposable {
       username: form.username || undefined,
       password: form.password || undefined,
       timeoutMs: timeout * 1000,
-      context: { revocations: this.workspaceRevocations(cert) },
+      context: { crls: this.workspaceCrls(cert), surface: 'form' },
     };
   }
 
-  /** What the workspace's CRLs say about the client certificate, for a concrete diagnosis. */
-  private workspaceRevocations(cert: PemInput | undefined): KnownRevocation[] {
+  /** The workspace's CRLs of the client certificate's issuer (newest first): the probe judges revocation and staleness with them. */
+  private workspaceCrls(cert: PemInput | undefined): RevocationSource[] {
     const der = cert ? certificatesFromPem(cert.pem)[0] : undefined;
     const analysis = this.services.pki.analysis();
     if (!der || !analysis) return [];
     try {
-      const model = decodeCertificate(der);
-      const hit = analysis.revocation.revocation(model);
-      if (hit.verdict !== 'revoked' || !hit.source) return [];
-      return [{
-        serialHex: serialKey(model.serialHex),
-        ...(hit.revokedAt ? { revokedAt: hit.revokedAt.toISOString() } : {}),
-        reason: hit.reason,
-        source: describeEvidence(hit.source, (k) => this.services.pki.fileLabel(k)),
-      }];
+      return analysis.revocation.crlsFor(decodeCertificate(der)).map((c) => ({ der: c.crl.der, source: this.services.pki.fileLabel(c.loc.file) }));
     } catch {
       return [];
     }

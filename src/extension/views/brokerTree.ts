@@ -1,10 +1,10 @@
-// The "Local Broker" view: state and listeners, connected clients (CN, TLS version), recent
+// The "Local Broker" view (subjects, client ids, topics and errors are peer data: escaped with t): state and listeners, connected clients (CN, MQTT and TLS version), recent
 // rejections with the reason and the alert sent, CRL sources, staple state, the OCSP responder and
 // published CRLs. Elements are plain data rebuilt from the controller's snapshot, debounced, on
 // every broker event.
+import { forTerminal as t } from '../../core/present/safeText';
 import * as vscode from 'vscode';
 import type { BrokerController, BrokerSnapshot } from '../broker/controller';
-import { forTerminal as t } from '../../core/present/safeText';
 import { crlLabel } from './caTree';
 
 export interface BrokerNode {
@@ -91,7 +91,6 @@ function time(d?: Date): string {
   return d ? d.toISOString().slice(11, 19) + ' UTC' : '-';
 }
 
-/** CN of a subject for a label; subjects, client ids and topics are peer data: escaped (t). */
 function cn(subject?: string): string | undefined {
   return subject ? t(/CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject) : undefined;
 }
@@ -116,8 +115,9 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
       id: 'clients', label: 'Connected clients', icon: 'person', description: String(s.clients.length),
       children: s.clients.map((c) => ({
         id: `client:${c.clientId}:${c.remotePort}`, label: cn(c.clientCert?.subject) ?? t(c.clientId),
-        description: `${c.tlsVersion} · ${t(c.clientId)} · ${c.messagesIn} msg`, icon: 'vm-connect',
-        tooltip: `${t(c.clientCert?.subject ?? 'no client certificate')}\nserial ${t(c.clientCert?.serial ?? '-')}\n${c.remoteAddress}:${c.remotePort} ${c.cipher}\nsubscriptions: ${t(c.subscriptions.join(', ') || 'none')}`,
+        description: `${c.revokedWhileConnected ? 'revoked, still connected · ' : ''}MQTT ${c.mqttVersion ?? '?'} · ${c.tlsVersion} · ${t(c.clientId)} · ${c.messagesIn} msg`,
+        icon: c.revokedWhileConnected ? 'warning' : 'vm-connect', color: c.revokedWhileConnected ? 'editorWarning.foreground' : undefined,
+        tooltip: `${c.revokedWhileConnected ? `REVOKED, STILL CONNECTED: ${t(c.revokedWhileConnected)}\n` : ''}${t(c.clientCert?.subject ?? 'no client certificate')}\nserial ${t(c.clientCert?.serial ?? '-')}\n${c.remoteAddress}:${c.remotePort} ${c.cipher}\nsubscriptions: ${t(c.subscriptions.join(', ') || 'none')}`,
       })),
     });
   }
@@ -133,8 +133,15 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
   });
   if (st) {
     out.push({
-      id: 'crl', label: 'CRL check', icon: 'shield', description: st.crl.enabled ? `${st.crl.activeCrls} CRL(s) active` : 'off',
-      children: st.crl.sources.map((src): BrokerNode => ({
+      id: 'crl', label: 'CRL check', icon: 'shield', description: `${st.profile} · ${st.crl.enabled ? `${st.crl.activeCrls} CRL(s) active` : 'off'}`,
+      children: st.crl.distributionPoints.map((dp): BrokerNode => ({
+        id: `cdp:${dp.url}`, label: t(dp.url),
+        description: dp.crl
+          ? `${crlLabel(dp.crl.crlNumber)} · ${dp.crl.entries} revoked · next ${time(dp.crl.nextUpdate)}${dp.crl.stale ? ' STALE' : ''} · ${dp.fetches} fetch(es), ${dp.hits} hit(s)${dp.lastError ? ` · last fetch failed: ${t(dp.lastError)}` : ''}`
+          : `failing: ${t(dp.lastError ?? 'not fetched')}`,
+        icon: dp.ok ? 'link' : 'warning', color: dp.ok ? undefined : 'editorWarning.foreground',
+        tooltip: `CRL distribution point (EMQX 5 global cache)\n${t(dp.url)}\nfetched ${time(dp.fetchedAt)}, fetches ${dp.fetches}, cache hits ${dp.hits}${dp.lastError ? `\nlast error: ${t(dp.lastError)}` : ''}`,
+      })).concat(st.crl.sources.map((src): BrokerNode => ({
         id: `crlsrc:${src.source}`, label: src.source.split('/').slice(-2).join('/'),
         description: src.ok
           ? src.crls.map((c) => `${crlLabel(c.crlNumber)} · ${c.entries} revoked · next ${time(c.nextUpdate)}${c.stale ? ' STALE' : ''}`).join('; ')
@@ -144,7 +151,7 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
       })).concat([...st.crl.missingFor, ...st.crl.staleFor].map((who) => ({
         id: `crlproblem:${who}`, label: t(who), description: st.crl.missingFor.includes(who) ? 'no CRL: its clients are refused' : 'CRL expired: its clients are refused',
         icon: 'warning', color: 'editorWarning.foreground', tooltip: t(who),
-      }))),
+      })))),
     });
     out.push({
       id: 'staple', label: 'OCSP stapling', icon: 'verified', description: st.staples.length ? undefined : 'off',

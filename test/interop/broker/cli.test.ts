@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { run } from '../../support/run';
 import { makeTempDir } from '../../support/tmp';
 import { makeBrokerPki, type BrokerPki } from '../../unit/broker/brokerPki';
+import { initCa, CrlServer } from '../../../src/core/ca';
 
 const MAIN = join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 
@@ -65,7 +66,7 @@ describe('certscope broker (CLI)', function () {
   it('runs from a JSON config, prints each rejection with its reason and alert, stops on Ctrl-C', async () => {
     const conf = join(tmp.dir, 'broker.json');
     writeFileSync(conf, JSON.stringify({
-      certfile: 'server.crt', keyfile: 'server.key', chainfile: 'intermediate.crt', cacertfile: 'chain.pem',
+      profile: 'emqx4', certfile: 'server.crt', keyfile: 'server.key', chainfile: 'intermediate.crt', cacertfile: 'chain.pem',
       enable_crl_check: true, crl_files: ['root.crl.pem', 'intermediate.crl.pem'],
     }));
     await exercise(conf);
@@ -100,15 +101,48 @@ describe('certscope broker (CLI)', function () {
     }
   });
 
+  it('--profile emqx5 --crl-check: prints the distribution point fetch, the cache hit and the rejection with its CRL URL', async () => {
+    const ca = await initCa(join(tmp.dir, 'cli-emqx5-ca'), { subject: '/CN=CLI EMQX5 CA', key: 'p256' });
+    const crls = new CrlServer({ derPath: ca.paths.crlDer, pemPath: ca.paths.crlPem });
+    const url = (await crls.start()).derUrl;
+    const server = await ca.issue({ profile: 'server', name: 'broker', dns: ['localhost'], ip: ['127.0.0.1'] });
+    const good = await ca.issue({ profile: 'client', name: 'good', crlUrls: [url] });
+    const revoked = await ca.issue({ profile: 'client', name: 'revoked', crlUrls: [url] });
+    await ca.revoke(revoked.paths.cert, 'keyCompromise');
+    const cli = startCli(['--profile', 'emqx5', '--crl-check', '--cert', server.paths.cert, '--key', server.paths.key!, '--ca', ca.paths.certificate, '--port', '0', '--wss-port', 'off', '--status-interval', '1']);
+    try {
+      const m = await cli.waitFor(/listening {2}mqtts:\/\/127\.0\.0\.1:(\d+)/);
+      const sc = (c: typeof good) => run('openssl', ['s_client', '-connect', `127.0.0.1:${m[1]}`, '-tls1_2', '-CAfile', ca.paths.certificate, '-cert', c.paths.cert, '-key', c.paths.key!], { input: '' });
+      await sc(good);
+      await cli.waitFor(new RegExp(`CRL distribution point ${url.replace(/[/.]/g, '\\$&')} not in the cache: fetching it during the handshake`));
+      await cli.waitFor(/ACCEPTED {3}mqtts 127\.0\.0\.1:\d+ TLSv1\.2 \S+ CN=good/);
+      await sc(revoked);
+      await cli.waitFor(/CRL cache hit for http:\/\/127\.0\.0\.1:\d+\/ca\.crl \(client "CN=revoked"/);
+      await cli.waitFor(/REJECTED .* CN=revoked .*\n {11}certificate revoked: serial .*keyCompromise, CRL #\S+ from http:\/\/127\.0\.0\.1:\d+\/ca\.crl -> alert certificate_revoked \(44\)/);
+      await cli.waitFor(/^profile: emqx5$/m);
+      cli.child.kill('SIGINT');
+      assert.equal(await cli.exit, 0);
+    } finally {
+      cli.child.kill('SIGKILL');
+      await crls.close();
+    }
+  });
+
   it('bad input exits 2 with a specific message', async () => {
     const conf = join(tmp.dir, 'bad.json');
-    writeFileSync(conf, JSON.stringify({ certfile: 'server.crt', keyfile: 'server.key', cacertfile: 'chain.pem', enable_crl_check: true }));
+    writeFileSync(conf, JSON.stringify({ profile: 'emqx4', certfile: 'server.crt', keyfile: 'server.key', cacertfile: 'chain.pem', enable_crl_check: true }));
     const r1 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--config', conf]);
     assert.equal(r1.code, 2);
     assert.match(r1.stderr, /enable_crl_check is on but no CRL is configured/);
     const r2 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--cert', join(tmp.dir, 'missing.crt'), '--key', pki.server.keyPath, '--no-verify', '--port', '0', '--wss-port', 'off']);
     assert.equal(r2.code, 2);
     assert.match(r2.stderr, /certfile .*missing\.crt: file not found/);
+    const r4 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--config', conf, '--profile', 'hivemq']);
+    assert.equal(r4.code, 2);
+    assert.match(r4.stderr, /profile: expected one of emqx5, emqx4, mosquitto, got "hivemq"/);
+    const r5 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--config', conf, '--profile', 'mosquitto', '--crl', pki.rootCrlPath, '--crl', pki.intermediateCrlPath]);
+    assert.equal(r5.code, 2);
+    assert.match(r5.stderr, /profile mosquitto: crlfile is one file \(it may hold several CRLs\); got 2 in crl_files/);
     const r3 = await run(process.execPath, ['--import', 'tsx', MAIN, 'broker', '--bogus']);
     assert.equal(r3.code, 2);
     assert.match(r3.stderr, /unknown option --bogus/);

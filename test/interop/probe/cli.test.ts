@@ -62,6 +62,10 @@ describe('certscope probe (CLI)', function () {
       [[`tls://localhost:${server.port}`, '--bogus'], /unknown option --bogus/],
       [[], /give exactly one URL/],
       [[`tls://localhost:${server.port}`, '--cert', pki.client.certPath], /given without its private key/],
+      [[`tls://localhost:${server.port}`, '--crl', pki.client.certPath], /--crl: .*no CRL found/],
+      [[`tls://localhost:${server.port}`, '--ocsp-response', pki.crlFile], /--ocsp-response .*issuing\.crl\.pem: not a DER OCSP response/],
+      [[`tls://localhost:${server.port}`, '--keylog', '/nonexistent/dir/keys.log'], /--keylog: cannot write the key log \/nonexistent\/dir\/keys\.log \(ENOENT\)/],
+      [[`tls://localhost:${server.port}`, '--mqtt', '4'], /--mqtt: "4" must be 3\.1\.1 or 5/],
     ];
     for (const [args, re] of cases) {
       const r = await cli(args);

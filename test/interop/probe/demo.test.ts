@@ -21,7 +21,8 @@ describe('certscope demo (end to end)', function () {
     assert.match(revoked, /ALERT certificate_revoked \(44\) received after the handshake/);
     assert.match(revoked, /It rejected your client certificate CN=device-revoked .* as revoked\. The CRL of "Certscope Demo CA" .* lists it as revoked since .*, reason keyCompromise/);
     assert.match(revoked, /Result: the connection fails/);
-    assert.match(revoked, /broker: rejected CN=device-revoked: certificate revoked/);
+    assert.match(revoked, /broker: rejected CN=device-revoked: certificate revoked: .* CRL #\S+ from http:\/\/127\.0\.0\.1:\d+\/ca\.crl -> alert certificate_revoked/);
+    assert.match(r.stdout, /broker \(EMQX 5 profile\) listening/);
     assert.match(r.stdout, /Demo passed/);
     // The temporary folder is gone afterwards.
     const folder = /created in (\S+)/.exec(r.stdout)?.[1];

@@ -90,6 +90,21 @@ describe('probe faults', function () {
     assert.match(r.diagnosis[0].fix, /Is this a TLS port/);
   });
 
+  it('a plain MQTT port that ignores the ClientHello: the extra plain-MQTT probe gets a CONNACK, so "does not speak TLS", certain', async () => {
+    // Answers an MQTT CONNECT (0x10) with a CONNACK; anything else (a TLS ClientHello) gets silence.
+    const p = await startRawServer((s) => s.on('data', (b: Buffer) => { if (b[0] === 0x10) s.write(Buffer.from([0x20, 0x02, 0x00, 0x00])); }));
+    peers.push(p);
+    const r = await probe({ url: `mqtts://127.0.0.1:${p.port}`, timeoutMs: 1000 });
+    assert.equal(r.error?.code, 'ETIMEDOUT');
+    assert.deepEqual(r.differential?.map((d) => [d.variant, d.plainMqtt]), [['plain MQTT (no TLS)', true]]);
+    assert.equal(r.diagnosis[0].kind, 'not_tls');
+    assert.equal(r.diagnosis[0].confidence, 'certain');
+    assert.match(r.diagnosis[0].cause, /plain MQTT listener/);
+    const off = await probe({ url: `mqtts://127.0.0.1:${p.port}`, timeoutMs: 1000, differential: false });
+    assert.equal(off.differential, undefined);
+    assert.deepEqual(errorKinds(off), ['timeout']);
+  });
+
   it('a TLS server that does not speak MQTT and stays silent: no CONNACK, not MQTT', async () => {
     const s = await startSServer(['-cert', pki.server.certPath, '-key', pki.server.keyPath, '-cert_chain', pki.ca.ca.certPath]);
     peers.push(s);

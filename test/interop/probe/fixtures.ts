@@ -34,7 +34,8 @@ export function pem(path: string): PemInput {
   return { pem: readFileSync(path, 'utf8'), source: path };
 }
 
-async function ocspResponse(ca: OpensslCa, base: string, cert: OpensslCert, name: string): Promise<string> {
+/** A DER OCSP response about `cert` from `openssl ocsp` in file mode (signed by the CA, valid 1 day). */
+export async function ocspResponse(ca: OpensslCa, base: string, cert: OpensslCert, name: string): Promise<string> {
   const req = join(base, `${name}.req`);
   const resp = join(base, `${name}.resp`);
   await openssl(['ocsp', '-issuer', ca.ca.certPath, '-cert', cert.certPath, '-reqout', req, '-no_nonce']);

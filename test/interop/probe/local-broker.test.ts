@@ -11,6 +11,7 @@ import { OcspResponder } from '../../../src/core/ocsp/responder';
 import { OcspHttpServer } from '../../../src/core/ocsp/server';
 import { probe } from '../../../src/core/probe/probe';
 import type { ProbeOptions, ProbeResult } from '../../../src/core/probe/types';
+import { loadCrlFile } from '../../../src/core/verify/index';
 import { openssl } from '../../support/run';
 import { makeTempDir } from '../../support/tmp';
 import { makeProbePki, pem, type ProbePki } from './fixtures';
@@ -62,7 +63,8 @@ describe('probe vs the local broker (CRL check + OCSP stapling)', function () {
 
   const urls = (): Record<'mqtts' | 'wss', string> => ({ mqtts: `mqtts://localhost:${mqttsPort}`, wss: `wss://localhost:${wssPort}/mqtt` });
   const run = (url: string, extra: Partial<ProbeOptions>): Promise<ProbeResult> =>
-    probe({ url, ca: pem(pki.rootFile), requestOcsp: true, timeoutMs: 5000, ...extra });
+    // MQTT 3.1.1 until the local broker speaks MQTT 5 (aedes 1.x refuses a v5 CONNECT).
+    probe({ url, ca: pem(pki.rootFile), requestOcsp: true, timeoutMs: 5000, mqttVersion: '3.1.1', ...extra });
   const received = (r: ProbeResult) => r.alerts.find((a) => a.direction === 'received');
 
   for (const transport of ['mqtts', 'wss'] as const) {
@@ -107,10 +109,15 @@ describe('probe vs the local broker (CRL check + OCSP stapling)', function () {
     }, tmp.dir));
     const port = (await staleBroker.start())[0].port;
     try {
-      const r = await run(`mqtts://localhost:${port}`, { requestOcsp: false, cert: pem(pki.client.certPath), key: pem(pki.client.keyPath) });
+      const r = await run(`mqtts://localhost:${port}`, {
+        requestOcsp: false, cert: pem(pki.client.certPath), key: pem(pki.client.keyPath),
+        context: { crls: [{ der: loadCrlFile(stale)[0], source: 'stale.crl.pem' }] },
+      });
       assert.equal(received(r)?.name, 'certificate_expired', JSON.stringify({ a: r.alerts, d: r.diagnosis, s: r.steps.at(-1) }));
-      const d = r.diagnosis.find((x) => x.kind === 'expired');
-      assert.match(d?.cause ?? '', /the server's CRL for your CA expired/);
+      const [d] = r.diagnosis;
+      assert.equal(d.kind, 'server_crl_stale');
+      assert.match(d.cause, /the server's CRL for your CA is past its nextUpdate \(CRL (#\d+ )?of OCSP Test Issuing CA \(stale\.crl\.pem\): nextUpdate/);
+      assert.ok(d.evidence.some((e) => /stale\.crl\.pem\) is past its nextUpdate/.test(e)), d.evidence.join('|'));
     } finally {
       await staleBroker.stop();
     }

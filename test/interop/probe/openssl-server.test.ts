@@ -107,9 +107,12 @@ describe('probe vs openssl s_server', function () {
       it(`TLS ${tlsVersion}: an expired client certificate gets certificate_expired (45), caught in pre-flight too`, async () => {
         const r = await run(mtls.port, { tlsVersion, cert: pem(pki.clientExpired.certPath), key: pem(pki.clientExpired.keyPath) });
         assert.equal(r.alerts.find((a) => a.direction === 'received')?.name, 'certificate_expired');
-        assert.ok(r.diagnosis.some((x) => x.kind === 'client_cert_expired'));
-        const diag = r.diagnosis.find((x) => x.kind === 'expired');
-        assert.match(diag?.cause ?? '', /expired on 2021-01-01/);
+        const [first] = r.diagnosis;
+        assert.equal(first.kind, 'client_cert_expired');
+        assert.equal(first.confidence, 'certain');
+        assert.match(first.cause, /certificate_expired \(45\)/);
+        assert.match(first.cause, /expired on 2021-01-01/);
+        assert.equal(r.diagnosis.filter((x) => x.kind === 'client_cert_expired').length, 1, 'the pre-flight finding is merged, not repeated');
       });
     }
 
@@ -117,7 +120,8 @@ describe('probe vs openssl s_server', function () {
       const r = await run(mtls.port, { cert: pem(pki.server.certPath), key: pem(pki.server.keyPath) });
       assert.equal(r.alerts.find((a) => a.direction === 'received')?.name, 'unsupported_certificate');
       const kinds = r.diagnosis.filter((d) => d.severity === 'error').map((d) => d.kind);
-      assert.deepEqual(kinds, ['client_cert_no_clientauth', 'bad_certificate']);
+      assert.deepEqual(kinds, ['client_cert_no_clientauth']);
+      assert.match(r.diagnosis[0].cause, /unsupported_certificate \(43\)/);
     });
 
     it('a server that trusts only the root and a client sending no intermediate: unknown_ca, fix = send the intermediate', async () => {

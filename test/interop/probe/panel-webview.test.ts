@@ -107,6 +107,26 @@ describe('test panel webview in Chromium', function () {
     assert.deepEqual(violations, []);
   });
 
+  it('renders an nginx silent close: the cause with its confidence and evidence, fixes naming the form\'s fields, the stack guess and the extra probes', async () => {
+    const captured = JSON.parse(readFileSync('test/unit/probe/fixtures/results/stacks/nginx-no-cert-1.3.json', 'utf8')) as { result: ProbeResult; preflight: Diagnosis[] };
+    const result = { ...captured.result, diagnosis: diagnose(captured.result, captured.preflight, { surface: 'form' }) };
+    await page.click('#run');
+    const run = (await posted()).filter((m) => m.type === 'run').at(-1) as unknown as { id: number };
+    await deliver({ type: 'runResult', id: run.id, result });
+    const first = page.locator('#diagnosis > li').first();
+    assert.equal(await first.getAttribute('data-kind'), 'certificate_required');
+    assert.match(await first.locator('.confidence').textContent(), /likely/);
+    assert.match(await first.locator('.fix').textContent(), /the "Client certificate" field and the "Client key" field/);
+    assert.doesNotMatch(await page.textContent('#diagnosis'), /--cert|--key/);
+    assert.ok(await first.locator('details.evidence li').count() > 0);
+    assert.match(await page.textContent('#server-stack'), /nginx stream/);
+    assert.match(await page.textContent('#differential'), /TLS 1\.2: /);
+    // The key log option is off by default and says the file is secret.
+    assert.equal(await page.inputValue('#f-keylogPath'), '');
+    assert.match(await page.textContent('#keylog-hint'), /SECRET/);
+    assert.deepEqual(violations, []);
+  });
+
   it('a run error is shown without breaking the form', async () => {
     await page.click('#run');
     const run = (await posted()).filter((m) => m.type === 'run').at(-1) as unknown as { id: number };

@@ -2,7 +2,8 @@
 import { TlsMqttBroker } from '../../../src/core/broker/broker';
 import { resolveBrokerConfig } from '../../../src/core/broker/config';
 import type { BrokerEvent, ConnectionEvent } from '../../../src/core/broker/types';
-import type { BrokerPki } from './brokerPki';
+import { makeBrokerPki, type BrokerPki } from './brokerPki';
+import { makeTempDir } from '../../support/tmp';
 
 export interface RunningBroker {
   broker: TlsMqttBroker;
@@ -19,6 +20,7 @@ export interface RunningBroker {
 
 export function baseOptions(pki: BrokerPki): Record<string, unknown> {
   return {
+    profile: 'emqx4',
     port: 0,
     wssPort: 0,
     certfile: pki.server.certPath,
@@ -61,4 +63,23 @@ export async function startBroker(pki: BrokerPki, overrides: Record<string, unkn
     nextConnection: (from, ms) => waitFor((e) => e.type === 'connection' && events.indexOf(e) >= from, ms) as Promise<ConnectionEvent>,
     stop: () => broker.stop(),
   };
+}
+
+/**
+ * A suite's broker: a temporary folder, the test PKI and a broker started before the suite's
+ * tests and stopped after them. Read `pki` and `b` inside tests (they are set by the before hook).
+ */
+export function brokerSuite(overrides: Record<string, unknown> = {}): { readonly pki: BrokerPki; readonly b: RunningBroker } {
+  let tmp: ReturnType<typeof makeTempDir> | undefined;
+  const s = {} as { pki: BrokerPki; b: RunningBroker };
+  before(async () => {
+    tmp = makeTempDir();
+    s.pki = await makeBrokerPki(tmp.dir);
+    s.b = await startBroker(s.pki, overrides);
+  });
+  after(async () => {
+    await s.b?.stop();
+    tmp?.cleanup();
+  });
+  return s;
 }

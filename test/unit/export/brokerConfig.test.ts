@@ -71,7 +71,7 @@ describe('export: broker configuration', () => {
       'keyfile = "/pki/issued/broker/key.pem"', 'cacertfile = "/pki/ca.crt"', 'verify = verify_peer', 'fail_if_no_peer_cert = true',
       'versions = ["tlsv1.3", "tlsv1.2"]', 'enable_crl_check = true', 'ocsp {', 'enable_ocsp_stapling = true',
       'responder_url = "http://127.0.0.1:8091/"', 'issuer_pem = "/pki/ca.crt"', 'refresh_interval = 5m', 'refresh_http_timeout = 15s',
-      'crl_cache {', 'refresh_interval = 15m', 'http_timeout = 15s',
+      'crl_cache {', 'refresh_interval = 15m', 'http_timeout = 15s', 'capacity = 100',
     ]) assert.ok(lines.includes(want), `missing line ${want}:\n${out.text}`);
     const opens = (out.text.match(/\{/g) ?? []).length;
     const closes = (out.text.match(/\}/g) ?? []).length;
@@ -79,11 +79,21 @@ describe('export: broker configuration', () => {
     assert.match(out.warnings.join(' '), /CRL distribution point/);
   });
 
+  it('EMQX 5.x with client certificates that carry distribution points: no CRL file or URL needed, no warning, the cache capacity', () => {
+    const out = exportBrokerConfig({ ...base, ocsp: undefined, crl: { ...base.crl!, files: [], urls: [], distributionPoints: true, capacity: 250 } }, 'emqx5');
+    assert.deepEqual(out.warnings, []);
+    assert.ok(out.text.split('\n').map((l) => l.trim()).includes('capacity = 250'));
+    const e4 = exportBrokerConfig({ ...base, ocsp: undefined, crl: { ...base.crl!, files: [], urls: [], distributionPoints: true } }, 'emqx4');
+    assert.match(e4.warnings.join(' '), /EMQX 4 does not read CRL distribution points/);
+  });
+
   it('mosquitto: crlfile, minimum TLS version, certificate identity; warns about OCSP and CRL URLs', () => {
     const out = exportBrokerConfig(base, 'mosquitto');
     const lines = out.text.split('\n');
     for (const want of ['listener 8883 127.0.0.1', 'cafile /pki/ca.crt', `certfile ${base.certfile}`, `keyfile ${base.keyfile}`,
-      'tls_version tlsv1.2', 'require_certificate true', 'use_identity_as_username true', 'crlfile /pki/crl.pem']) {
+      'tls_version tlsv1.2', 'require_certificate true', 'use_identity_as_username true', 'crlfile /pki/crl.pem',
+      '# crlfile: leaf only; reload with SIGHUP after publishing a new CRL; a CRL past nextUpdate refuses every client',
+      '# a websockets listener (protocol websockets) does no CRL check in mosquitto 2: keep device traffic on this listener']) {
       assert.ok(lines.includes(want), `missing line ${want}:\n${out.text}`);
     }
     assert.match(out.warnings.join(' '), /no OCSP stapling/);
@@ -97,7 +107,7 @@ describe('export: broker configuration', () => {
     assert.throws(() => exportBrokerConfig({ ...base, keyfile: '/a\nlistener 1883' }, 'mosquitto'), /keyfile: the path contains a line break/);
     assert.throws(() => exportBrokerConfig({ ...base, port: 0 }, 'emqx4'), /port must be 1-65535/);
     assert.throws(() => exportBrokerConfig({ ...base, tlsVersions: [] }, 'emqx5'), /at least one TLS version/);
-    assert.throws(() => exportBrokerConfig({ ...base, crl: { ...base.crl!, files: [], urls: [] } }, 'emqx4'), /no CRL file or URL/);
+    assert.throws(() => exportBrokerConfig({ ...base, crl: { ...base.crl!, files: [], urls: [] } }, 'emqx4'), /no CRL file, URL or distribution point/);
     assert.throws(() => exportBrokerConfig({ ...base, verifyPeer: false }, 'emqx4'), /needs verify_peer/);
     assert.throws(() => exportBrokerConfig({ ...base, ocsp: { ...base.ocsp!, responderUrl: 'ftp://x' } }, 'emqx5'), /not an http\(s\) URL/);
     assert.throws(() => exportBrokerConfig(base, 'hivemq' as never), /unknown flavour "hivemq"/);

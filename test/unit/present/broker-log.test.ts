@@ -41,7 +41,7 @@ describe('broker log lines from hostile MQTT clients', function () {
       const subscribe = await b.waitFor(isMqtt('subscribe'));
       const line = formatBrokerEvent(connect);
       assert.match(line, /^\d\d:\d\d:\d\d mqtt {7}connect /);
-      assert.equal(line.slice(28), String.raw`dev\n08:00:00 ACCEPTED   mqtts 10.0.0.1:1 TLSv1.3 CN=admin\x1b[2J\x9b1m mqtts 127.0.0.1:${(c.stream as unknown as TLSSocket).localPort}`);
+      assert.equal(line.slice(28), String.raw`dev\n08:00:00 ACCEPTED   mqtts 10.0.0.1:1 TLSv1.3 CN=admin\x1b[2J\x9b1m MQTT 3.1.1, mqtts 127.0.0.1:${(c.stream as unknown as TLSSocket).localPort}`);
       const sub = formatBrokerEvent(subscribe);
       assert.ok(sub.includes(String.raw`sensors/\u202eevil`), sub);
       for (const l of [line, sub]) for (const raw of ['\n', '\r', '\x1b', '\u009b', '\u202e']) assert.ok(!l.includes(raw), `raw ${JSON.stringify(raw)} in ${l}`);

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alertFromError, alertName, alertNumber } from '../../../src/core/probe/alerts';
+import { alertFromError, alertName, alertNumber } from '../../../src/core/tls/alerts';
 import { errorMessage } from '../../../src/core/probe/errors';
 
 const captured = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'node-tls-errors.json'), 'utf8')) as Record<string, { code?: string; message: string }>;

@@ -67,11 +67,16 @@ describe('probe vs a Node TLS server', function () {
       assert.equal(r.ok, true, JSON.stringify(r.diagnosis));
     });
 
-    it(`TLS ${tlsVersion}: a refused client certificate gets no alert from Node, and the probe says so`, async () => {
-      const r = await probe({ url: `tls://localhost:${port}`, ca: pem(pki.root.certPath), tlsVersion, cert: pem(stranger.certPath), key: pem(stranger.keyPath), lateAlertWaitMs: 2000 });
+    it(`TLS ${tlsVersion}: a refused client certificate gets no alert from Node; the CertificateRequest's CA names point at unknown_ca`, async () => {
+      const r = await probe({ url: `tls://localhost:${port}`, ca: pem(pki.root.certPath), tlsVersion, cert: pem(stranger.certPath), key: pem(stranger.keyPath), lateAlertWaitMs: 2000, differential: false });
       assert.equal(r.ok, false);
-      assert.deepEqual(r.alerts, []);
-      assert.deepEqual(r.diagnosis.filter((d) => d.severity === 'error').map((d) => d.kind), ['rejected_after_handshake']);
+      assert.deepEqual(r.alerts.filter((a) => a.direction === 'received'), []);
+      const [first] = r.diagnosis;
+      assert.equal(first.kind, 'unknown_ca');
+      // A silent close is not the server naming the cause: the evidence supports it, no more.
+      assert.equal(first.confidence, 'likely');
+      assert.match(first.cause, /without an alert/);
+      assert.ok(first.evidence.some((e) => /not among the CAs the server's CertificateRequest lists/.test(e)), first.evidence.join('|'));
     });
   }
 });

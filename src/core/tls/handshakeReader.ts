@@ -2,15 +2,20 @@
 // sent, its CertificateRequest (and the CA names in it), a TLS 1.2 CertificateStatus staple, the
 // client's Certificate, and alert records. TLS 1.2 handshakes are plaintext up to
 // ChangeCipherSpec; TLS 1.3 ones are decrypted with the secrets from Node's `keylog` event (only
-// this connection's secrets; they never leave this module). Anything unreadable is reported in
+// this connection's secrets). Anything unreadable is reported in
 // `notes`, never thrown: this is extra evidence, the probe works without it.
-import { createDecipheriv, createHmac } from 'node:crypto';
+import { secretsByLabel } from './keylog';
+import { openInner, tls13SuiteById, trafficKeys, type Tls13Suite, type TrafficKeys } from './tls13Record';
 
 export interface WireAlert {
   level: number;
   description: number;
   /** Read from an encrypted record after decryption (TLS 1.3). */
   decrypted: boolean;
+  /** Byte offset of the record in its direction's stream (orders alerts against other records). */
+  offset: number;
+  /** Sent under TLS 1.3 application keys: after the sender's handshake was done. */
+  afterHandshake: boolean;
 }
 
 export interface WireFlight {
@@ -18,9 +23,14 @@ export interface WireFlight {
   version?: 'TLSv1.2' | 'TLSv1.3';
   cipherSuite?: number;
   certificates: Buffer[];
-  certificateRequest?: { caNames: Buffer[] };
+  /** The CertificateRequest: CA names and signature algorithms (TLS code points) the server accepts. */
+  certificateRequest?: { caNames: Buffer[]; signatureAlgorithms: number[] };
   staple?: Buffer;
   alerts: WireAlert[];
+  /** The server sent a session ticket (TLS 1.3 NewSessionTicket): it accepted our Finished. */
+  sessionTicket: boolean;
+  /** Application data records the server sent after the handshake (MQTT bytes, for example). */
+  applicationRecords: number;
   /** The sent direction: our Certificate message (empty list when the server asked and we had none). */
   clientCertificates?: Buffer[];
   sentAlerts: WireAlert[];
@@ -29,57 +39,18 @@ export interface WireFlight {
 
 const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 
-const SUITES: Record<number, { cipher: string; keyLen: number; hash: 'sha256' | 'sha384' }> = {
-  0x1301: { cipher: 'aes-128-gcm', keyLen: 16, hash: 'sha256' },
-  0x1302: { cipher: 'aes-256-gcm', keyLen: 32, hash: 'sha384' },
-  0x1303: { cipher: 'chacha20-poly1305', keyLen: 32, hash: 'sha256' },
-};
-
-/** Parses NSS key-log lines ("LABEL <client_random> <secret>") into label -> secret. */
-export function parseKeylog(lines: Buffer[]): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const line of lines) {
-    const [label, , secret] = line.toString('latin1').trim().split(/\s+/);
-    if (label && secret && /^[0-9a-f]+$/i.test(secret)) out.set(label, Buffer.from(secret, 'hex'));
-  }
-  return out;
-}
-
-function hkdfExpandLabel(hash: string, secret: Buffer, label: string, length: number): Buffer {
-  const full = Buffer.from('tls13 ' + label, 'latin1');
-  const info = Buffer.concat([Buffer.from([length >> 8, length & 0xff, full.length]), full, Buffer.from([0])]);
-  const blocks: Buffer[] = [];
-  let prev = Buffer.alloc(0);
-  for (let i = 1; Buffer.concat(blocks).length < length; i++) {
-    prev = createHmac(hash, secret).update(Buffer.concat([prev, info, Buffer.from([i])])).digest();
-    blocks.push(prev);
-  }
-  return Buffer.concat(blocks).subarray(0, length);
-}
-
+/** One direction's record protection: traffic keys plus the next sequence number. */
 class RecordKeys {
-  private seq = 0n;
-  private readonly key: Buffer;
-  private readonly iv: Buffer;
-  constructor(private readonly suite: (typeof SUITES)[number], secret: Buffer) {
-    this.key = hkdfExpandLabel(suite.hash, secret, 'key', suite.keyLen);
-    this.iv = hkdfExpandLabel(suite.hash, secret, 'iv', 12);
+  private seq = 0;
+  private readonly keys: TrafficKeys;
+  constructor(suite: Tls13Suite, secret: Buffer) {
+    this.keys = trafficKeys(suite, secret);
   }
-  /** Decrypts one TLSCiphertext; returns inner content type and content. Throws on a bad tag. */
-  open(header: Buffer, body: Buffer): { type: number; content: Buffer } {
-    const nonce = Buffer.from(this.iv);
-    const seq = Buffer.alloc(8);
-    seq.writeBigUInt64BE(this.seq++);
-    for (let i = 0; i < 8; i++) nonce[4 + i] ^= seq[i];
-    const tag = body.subarray(body.length - 16);
-    const d = createDecipheriv(this.suite.cipher as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
-    d.setAAD(header);
-    d.setAuthTag(tag);
-    const plain = Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]);
-    let end = plain.length;
-    while (end > 0 && plain[end - 1] === 0) end--;
-    if (end === 0) throw new Error('record without content type');
-    return { type: plain[end - 1], content: plain.subarray(0, end - 1) };
+  /** Decrypts one TLSCiphertext (header included); throws when it does not authenticate. */
+  open(record: Buffer): { type: number; content: Buffer } {
+    const r = openInner(this.keys, this.seq++, record);
+    if (!r) throw new Error('record does not decrypt');
+    return r;
   }
 }
 
@@ -91,6 +62,7 @@ interface HandshakeMessage {
 interface DirectionRead {
   messages: HandshakeMessage[];
   alerts: WireAlert[];
+  applicationRecords: number;
   notes: string[];
 }
 
@@ -99,12 +71,12 @@ interface DirectionRead {
  * after the hello (known from the server's ServerHello); secrets are looked up by label prefix.
  */
 function readDirection(bytes: Buffer, side: 'SERVER' | 'CLIENT', secrets: Map<string, Buffer>, tls13: { suite: number } | undefined): DirectionRead {
-  const out: DirectionRead = { messages: [], alerts: [], notes: [] };
+  const out: DirectionRead = { messages: [], alerts: [], applicationRecords: 0, notes: [] };
   let hsBuf = Buffer.alloc(0);
   let keys: RecordKeys | undefined;
   // In an object so the closure's updates are visible to the loop's type narrowing.
   const st: { stage: 'plain' | 'handshake' | 'application' | 'opaque' } = { stage: 'plain' };
-  const suite = tls13 ? SUITES[tls13.suite] : undefined;
+  const suite = tls13 ? tls13SuiteById(tls13.suite) : undefined;
 
   const takeMessages = (): void => {
     while (hsBuf.length >= 4) {
@@ -127,8 +99,9 @@ function readDirection(bytes: Buffer, side: 'SERVER' | 'CLIENT', secrets: Map<st
     const len = bytes.readUInt16BE(pos + 3);
     if (type < 20 || type > 24 || len > 18432) { out.notes.push(`not a TLS record at byte ${pos} (type ${type})`); break; }
     if (pos + 5 + len > bytes.length) break;
-    const header = bytes.subarray(pos, pos + 5);
+    const record = bytes.subarray(pos, pos + 5 + len);
     const body = bytes.subarray(pos + 5, pos + 5 + len);
+    const offset = pos;
     pos += 5 + len;
     if (type === 20) {
       // TLS 1.2: everything after ChangeCipherSpec is encrypted. TLS 1.3: a compatibility no-op.
@@ -146,7 +119,7 @@ function readDirection(bytes: Buffer, side: 'SERVER' | 'CLIENT', secrets: Map<st
       if (type !== 23) { /* plaintext alert before keys took effect */ }
       else {
         try {
-          ({ type: contentType, content } = keys!.open(header, body));
+          ({ type: contentType, content } = keys!.open(record));
         } catch {
           out.notes.push(`could not decrypt a ${side.toLowerCase()} record`);
           st.stage = 'opaque';
@@ -161,7 +134,9 @@ function readDirection(bytes: Buffer, side: 'SERVER' | 'CLIENT', secrets: Map<st
       hsBuf = Buffer.concat([hsBuf, content]);
       takeMessages();
     } else if (contentType === 21 && content.length >= 2) {
-      out.alerts.push({ level: content[0], description: content[1], decrypted: type === 23 });
+      out.alerts.push({ level: content[0], description: content[1], decrypted: type === 23, offset, afterHandshake: st.stage === 'application' });
+    } else if (contentType === 23) {
+      out.applicationRecords++;
     }
   }
   return out;
@@ -229,9 +204,9 @@ function parseServerHello(body: Buffer): { tls13: boolean; suite: number; hrr: b
 
 /** Everything we can read from the captured bytes. Never throws. */
 export function readWire(received: Buffer, sent: Buffer, keylog: Buffer[]): WireFlight {
-  const flight: WireFlight = { certificates: [], alerts: [], sentAlerts: [], notes: [] };
+  const flight: WireFlight = { certificates: [], alerts: [], sessionTicket: false, applicationRecords: 0, sentAlerts: [], notes: [] };
   try {
-    const secrets = parseKeylog(keylog);
+    const secrets = secretsByLabel(keylog);
     // First pass in plaintext to find the ServerHello (the version decides how to read the rest);
     // a HelloRetryRequest is a ServerHello too, followed by a CCS and the real one.
     const hello = plainServerHellos(received).find((m) => !parseServerHello(m.body).hrr);
@@ -241,12 +216,13 @@ export function readWire(received: Buffer, sent: Buffer, keylog: Buffer[]): Wire
       flight.version = sh.tls13 ? 'TLSv1.3' : 'TLSv1.2';
       flight.cipherSuite = sh.suite;
       if (sh.tls13) {
-        if (!SUITES[sh.suite]) flight.notes.push(`unknown TLS 1.3 cipher suite 0x${sh.suite.toString(16)}`);
+        if (!tls13SuiteById(sh.suite)) flight.notes.push(`unknown TLS 1.3 cipher suite 0x${sh.suite.toString(16)}`);
         tls13 = { suite: sh.suite };
       }
     }
     const server = readDirection(received, 'SERVER', secrets, tls13);
     flight.alerts = server.alerts;
+    flight.applicationRecords = server.applicationRecords;
     flight.notes.push(...server.notes);
     for (const m of server.messages) {
       if (m.type === 11 && flight.certificates.length === 0) {
@@ -254,7 +230,9 @@ export function readWire(received: Buffer, sent: Buffer, keylog: Buffer[]): Wire
         flight.certificates = r.items;
         if (r.staple) flight.staple = r.staple;
       } else if (m.type === 13) {
-        flight.certificateRequest = { caNames: tls13 ? caNamesFromExtensions(m.body) : caNamesTls12(m.body) };
+        flight.certificateRequest = tls13 ? certificateRequest13(m.body) : certificateRequest12(m.body);
+      } else if (m.type === 4) {
+        flight.sessionTicket = true;
       } else if (m.type === 22 && m.body[0] === 1) {
         flight.staple = m.body.subarray(4, 4 + m.body.readUIntBE(1, 3));
       }
@@ -289,21 +267,31 @@ function plainServerHellos(bytes: Buffer): HandshakeMessage[] {
   return out;
 }
 
-function caNamesTls12(body: Buffer): Buffer[] {
-  let p = 1 + body[0];
-  p += 2 + body.readUInt16BE(p); // supported_signature_algorithms (TLS 1.2)
-  return readDnList(body, p);
+function u16List(buf: Buffer, pos: number, end: number): number[] {
+  const out: number[] = [];
+  for (let p = pos; p + 2 <= end; p += 2) out.push(buf.readUInt16BE(p));
+  return out;
 }
 
-function caNamesFromExtensions(body: Buffer): Buffer[] {
-  let p = 1 + body[0];
+function certificateRequest12(body: Buffer): { caNames: Buffer[]; signatureAlgorithms: number[] } {
+  let p = 1 + body[0]; // certificate_types
+  const sigLen = body.readUInt16BE(p);
+  const signatureAlgorithms = u16List(body, p + 2, p + 2 + sigLen);
+  p += 2 + sigLen;
+  return { caNames: readDnList(body, p), signatureAlgorithms };
+}
+
+function certificateRequest13(body: Buffer): { caNames: Buffer[]; signatureAlgorithms: number[] } {
+  let p = 1 + body[0]; // certificate_request_context
   const end = p + 2 + body.readUInt16BE(p);
   p += 2;
+  const out = { caNames: [] as Buffer[], signatureAlgorithms: [] as number[] };
   while (p + 4 <= end) {
     const t = body.readUInt16BE(p);
     const l = body.readUInt16BE(p + 2);
-    if (t === 47) return readDnList(body, p + 4);
+    if (t === 47) out.caNames = readDnList(body, p + 4); // certificate_authorities
+    if (t === 13) out.signatureAlgorithms = u16List(body, p + 6, p + 4 + l); // signature_algorithms
     p += 4 + l;
   }
-  return [];
+  return out;
 }
