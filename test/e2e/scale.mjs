@@ -144,8 +144,11 @@ export function scaleTests(workspace, h) {
       async run(page) {
         await h.closeAllEditors(page);
         await openCertscope(page);
-        const button = page.locator('.pane-header', { hasText: 'Local Broker' }).locator('.action-item a[aria-label="Open Connection Test"]').first();
-        await page.locator('.pane-header', { hasText: 'Local Broker' }).first().hover();
+        const header = page.locator('.pane-header', { hasText: 'Local Broker' }).first();
+        // Title actions show only on an open pane (the tree steps before this one fold it).
+        if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+        const button = header.locator('.action-item a[aria-label="Open Connection Test"]').first();
+        await header.hover();
         await button.waitFor({ state: 'visible', timeout: T });
         await button.click();
         await page.locator('.tab', { hasText: 'Connection Test' }).first().waitFor({ state: 'visible', timeout: T });
