@@ -28,6 +28,7 @@ const ACTIVATION_CORE = new Set([
   'src/core/serial.ts',
   'src/core/ca/layout.ts',
   'src/core/revocation/evidence.ts',
+  'src/core/oids.ts', // the named OID constants (tables and lookups only)
 ]);
 /** The bundle that owns a core module (repository-relative path). */
 function owner(key) {
