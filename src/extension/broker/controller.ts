@@ -4,13 +4,11 @@
 // bound. Views, the status bar and the broker log listen to onDidChange / onBrokerEvent.
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
-import { TlsMqttBroker } from '../../core/broker/broker';
+import type { TlsMqttBroker } from '../../core/broker/broker';
 import type { BrokerConfig } from '../../core/broker/config';
 import type { BrokerEvent, BrokerState, ConnectedClient, ConnectionEvent } from '../../core/broker/types';
-import { CrlServer, type CertificateAuthority } from '../../core/ca';
-import { IndexStatusSource } from '../../core/ocsp/indexStatus';
-import { OcspResponder } from '../../core/ocsp/responder';
-import { OcspHttpServer } from '../../core/ocsp/server';
+import type { CrlServer, CertificateAuthority } from '../../core/ca';
+import type { OcspHttpServer } from '../../core/ocsp/server';
 import { UserError } from '../errors';
 
 /** Rejections kept for the view (newest first). */
@@ -92,6 +90,7 @@ export class BrokerController implements vscode.Disposable {
   startBroker(config: BrokerConfig, origin: { caDir?: string }): Promise<BrokerState['listeners']> {
     return this.serial(async () => {
       if (this.broker) throw new UserError(`the local broker is already running on port ${this.mqttsPort() ?? '?'}: stop or restart it`);
+      const { TlsMqttBroker } = await import('../../core/broker/broker');
       const broker = new TlsMqttBroker(config);
       this.rejections = [];
       this.brokerSubscription = broker.onEvent((e) => this.onEvent(e));
@@ -156,6 +155,9 @@ export class BrokerController implements vscode.Disposable {
         if (this.ocsp.info.caDir === ca.paths.dir) return this.snapshot().ocsp!;
         throw new UserError(`the OCSP responder is already running for ${this.ocsp.info.caName}: stop it first`);
       }
+      const [{ OcspResponder }, { IndexStatusSource }, { OcspHttpServer }] = await Promise.all([
+        import('../../core/ocsp/responder'), import('../../core/ocsp/indexStatus'), import('../../core/ocsp/server'),
+      ]);
       const responder = new OcspResponder({
         issuer: ca.certPem,
         signerKey: readFileSync(ca.paths.privateKey),
@@ -201,6 +203,7 @@ export class BrokerController implements vscode.Disposable {
     return this.serial(async () => {
       const existing = this.crlServers.get(ca.paths.dir);
       if (existing) return existing.info;
+      const { CrlServer } = await import('../../core/ca');
       const server = new CrlServer({ derPath: ca.paths.crlDer, pemPath: ca.paths.crlPem, host: '127.0.0.1', port: 0 });
       try {
         const { derUrl, pemUrl } = await server.start();

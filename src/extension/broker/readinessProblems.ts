@@ -6,7 +6,7 @@
 // (the CRL lock-out countdown moves).
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
-import { checkReadiness, type ReadinessFinding } from '../../core/broker/readiness';
+import type { ReadinessFinding } from '../../core/broker/readiness';
 import type { BrokerProfile } from '../../core/broker/config';
 import type { BrokerController } from './controller';
 import { findWorkspaceCas } from '../commands/ca/workspaceCas';
@@ -81,6 +81,7 @@ export function registerReadinessProblems(controller: BrokerController, log: vsc
     for (const caDir of cas) {
       const target = running?.caDir === caDir ? running.target : setting;
       try {
+        const { checkReadiness } = await import('../../core/broker/readiness');
         const report = await checkReadiness(caDir, { target, offline: !vscode.workspace.isTrusted });
         if (run !== generation) return;
         for (const [file, diags] of readinessDiagnostics(report.findings, report.certificate, target)) all.set(file, [...(all.get(file) ?? []), ...diags]);

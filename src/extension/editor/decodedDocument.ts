@@ -42,6 +42,8 @@ export class DecodedDocumentProvider implements vscode.TextDocumentContentProvid
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, CacheEntry>();
+  /** Per decoded URI, the number of the newest render() started (several events may re-render at once). */
+  private readonly renders = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
 
   constructor(private readonly log: Log, private readonly pki?: PkiWorkspace) {
@@ -59,6 +61,10 @@ export class DecodedDocumentProvider implements vscode.TextDocumentContentProvid
 
   /** Decodes `source` (reading it fresh) and caches the rendering for its decoded URI. */
   async render(source: vscode.Uri, password?: string): Promise<RenderedFile> {
+    const uri = decodedUriFor(source);
+    const key = uri.toString();
+    const generation = (this.renders.get(key) ?? 0) + 1;
+    this.renders.set(key, generation);
     const fileName = baseName(source);
     const bytes = await readSource(source);
     // Loaded on first use so that activation does not pay for pkijs/asn1js.
@@ -72,8 +78,8 @@ export class DecodedDocumentProvider implements vscode.TextDocumentContentProvid
       now: a?.options.now ?? new Date(), fileName,
       ...(a && this.pki ? { status: (c) => a.status(c), fileLabel: (k) => this.pki!.fileLabel(k) } : {}),
     });
-    const uri = decodedUriFor(source);
-    const key = uri.toString();
+    // A render started later read the file later: an older one finishing last must not win.
+    if (this.renders.get(key) !== generation) return { uri, items, text };
     const previous = this.cache.get(key);
     this.cache.set(key, { source, password, text, watcher: previous?.watcher ?? this.watch(source) });
     this.log.info(`decoded ${source.fsPath || source.toString()}: ${items.length} item(s)`);

@@ -4,7 +4,7 @@ import type * as vscode from 'vscode';
 import type { Services } from '../services';
 import { UserError } from '../errors';
 import { ProfileStore } from './profiles';
-import { TestPanelHost, type PanelEnvironment } from './testPanel';
+import type { PanelEnvironment, TestPanelHost } from './testPanel';
 import { brokerDefaults, mergePrefill, prefillFromArgs } from './prefill';
 
 // Keyed by the Services object activate() built: no global locator, and tests may build their own.
@@ -23,6 +23,7 @@ export function registerTestPanel(context: vscode.ExtensionContext, services: Se
 export async function openTestPanel(services: Services, args?: unknown): Promise<TestPanelHost> {
   const env = environments.get(services);
   if (!env) throw new UserError('the connection test panel is not available (registerTestPanel was not called)');
+  const { TestPanelHost } = await import('./testPanel');
   const fromArgs = await prefillFromArgs(args);
   const opening = !TestPanelHost.isOpen();
   const hasArgs = Object.keys(fromArgs.form).length > 0 || fromArgs.notes.length > 0;

@@ -6,12 +6,12 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serialKey, type CertificateAuthority } from '../../core/ca';
+import type { CertificateAuthority } from '../../core/ca';
+import { serialKey } from '../../core/serial';
 import type { CertificateModel } from '../../core/model';
-import type { RevocationService } from '../../core/revocation/status';
+import type { RevocationService, isStale as IsStale } from '../../core/revocation/status';
 import { formatDate } from '../../core/dates';
 import { crlNumberText, describeRevocation } from '../../core/revocation/evidence';
-import { isStale } from '../../core/revocation/status';
 import { forTerminal } from '../../core/present/safeText';
 import type { Log } from '../log';
 import type { PkiWorkspace } from './pkiWorkspace';
@@ -139,6 +139,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
     await this.pki.reload(cas.flatMap((w) => caCrlFiles(w.dir)));
     const a = this.pki.analysis();
     const { decodeCertificate } = await import('../../core/decode/certificate');
+    const { isStale } = await import('../../core/revocation/status');
     for (const w of cas) {
       const node: CaNode = { kind: 'ca', id: `ca:${w.dir}`, dir: w.dir, name: w.name, error: w.error };
       b.roots.push(node);
@@ -152,7 +153,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         // A distinct id once the group has certificates: VS Code keeps the collapsed state of an id.
         const group = { kind: 'caGroup' as const, id: `group:${w.dir}${certs.length ? '#open' : ''}`, caDir: w.dir, count: certs.length };
         add(group, certs);
-        const crl = crlNode(w.ca, caCert, a?.revocation, label, this.controller.publishedCrl(w.dir)?.derUrl);
+        const crl = crlNode(w.ca, caCert, a?.revocation, label, isStale, this.controller.publishedCrl(w.dir)?.derUrl);
         add(crl.node, crl.entries);
         add(node, [group, crl.node]);
       } catch (err) {
@@ -218,7 +219,7 @@ function certNodes(ca: CertificateAuthority, caCert: CertificateModel, service: 
 }
 
 /** The CA's current CRL: the newest one it signed anywhere in the workspace (name and folder do not matter). */
-function crlNode(ca: CertificateAuthority, caCert: CertificateModel, service: RevocationService | undefined, label: (k: string) => string, url?: string): { node: CaCrlNode; entries: CaCrlEntryNode[] } {
+function crlNode(ca: CertificateAuthority, caCert: CertificateModel, service: RevocationService | undefined, label: (k: string) => string, isStale: typeof IsStale, url?: string): { node: CaCrlNode; entries: CaCrlEntryNode[] } {
   const id = `crl:${ca.paths.dir}`;
   const ref = service?.crlsIssuedBy(caCert).find((c) => c.crl.deltaCrlIndicator === undefined);
   if (!ref) {

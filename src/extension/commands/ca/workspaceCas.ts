@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { openCa, type CertificateAuthority, ISSUED_FILES } from '../../../core/ca';
+import type { CertificateAuthority } from '../../../core/ca';
+import { ISSUED_FILES } from '../../../core/ca/layout';
 import { UserError } from '../../errors';
 import { forIconLabel, forTerminal } from '../../../core/present/safeText';
 
@@ -27,11 +28,12 @@ export async function findWorkspaceCas(): Promise<WorkspaceCa[]> {
   const dirs = [...new Set(indexes.filter((u) => u.scheme === 'file').map((u) => dirname(u.fsPath)))]
     .filter((d) => CA_MARKERS.some((m) => existsSync(join(d, m))))
     .sort();
-  return dirs.map(openWorkspaceCa);
+  return Promise.all(dirs.map(openWorkspaceCa));
 }
 
-export function openWorkspaceCa(dir: string): WorkspaceCa {
+export async function openWorkspaceCa(dir: string): Promise<WorkspaceCa> {
   try {
+    const { openCa } = await import('../../../core/ca');
     const ca = openCa(dir);
     return { dir, name: commonName(ca.subject) ?? basename(dir), ca };
   } catch (err) {
@@ -46,7 +48,7 @@ export function commonName(opensslSubject: string): string | undefined {
 /** The CA named by `caDir`, the only CA in the workspace, or the one the user picks. */
 export async function pickCa(caDir: string | undefined, title: string): Promise<{ ca: CertificateAuthority; name: string }> {
   if (caDir) {
-    const w = openWorkspaceCa(caDir);
+    const w = await openWorkspaceCa(caDir);
     if (!w.ca) throw new UserError(w.error ?? `${caDir} is not a CA folder`);
     return { ca: w.ca, name: w.name };
   }
