@@ -11,6 +11,7 @@ import {
 } from './code-server.mjs';
 import { rmSync } from 'node:fs';
 import { buildSuites } from './build.mjs';
+import { freePort } from '../support/freePort.mjs';
 
 const TOTAL_TIMEOUT_MS = Number(process.env.CERTSCOPE_INTEGRATION_TIMEOUT_MS ?? 6 * 60_000);
 const CLOSING = /^integration: \d+ passed, \d+ failed.*$/m;
@@ -25,7 +26,8 @@ async function main() {
   const testsIndex = await buildSuites(suitesDir);
   const sandbox = makeSandbox('csi');
   const workspace = copyWorkspace(sandbox);
-  seedUserSettings(sandbox);
+  // New CAs put http://127.0.0.1:<this port>/<folder>.crl into their certificates: a free one, not 8089.
+  seedUserSettings(sandbox, { 'certscope.ca.crlServerPort': await freePort() });
   const logFile = join(resultsDir, 'code-server-integration.log');
   let server;
   let browser;
