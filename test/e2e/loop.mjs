@@ -8,8 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { resultsDir } from '../integration/code-server.mjs';
-import { freePort } from '../support/freePort.mjs';
+import { freePort, resultsDir } from '../integration/code-server.mjs';
 
 /** The CA's CRL distribution point port (other runs may hold 8089): a free one. */
 const crlServerPort = await freePort();

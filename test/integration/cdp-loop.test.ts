@@ -6,27 +6,13 @@
 // next handshake of the revoked device gets certificate_revoked (44). Stop releases both ports.
 import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import mqtt from 'mqtt';
-import { quietly, run, workspaceRoot } from './loop-helpers';
+import { brokerStatus as status, canConnect, quietly, run, workspaceRoot } from './loop-helpers';
 
 interface Issued { serialHex: string; cert: string; key: string }
 interface Started { port: number; crlCheck: boolean; profile: string }
-interface Node { id: string; label: string; description?: string; tooltip?: string; children?: Node[] }
-
-async function status(): Promise<Node[]> {
-  return vscode.commands.executeCommand<Node[]>('certscope.broker.status');
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
-}
 
 /** One MQTT 5 connection with the client certificate: resolves when CONNACK arrives, rejects with the TLS error. */
 async function connect(port: number, caFile: string, c: Issued): Promise<void> {

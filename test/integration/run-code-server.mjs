@@ -6,12 +6,11 @@
 import { join } from 'node:path';
 import { format } from 'node:util';
 import {
-  copyWorkspace, deadline, ensureCodeServer, launchChromium, makeSandbox, removeSandbox, repoRoot, resultsDir,
+  copyWorkspace, deadline, ensureCodeServer, freePort, launchChromium, makeSandbox, removeSandbox, repoRoot, resultsDir,
   seedUserSettings, startCodeServer,
 } from './code-server.mjs';
 import { rmSync } from 'node:fs';
 import { buildSuites } from './build.mjs';
-import { freePort } from '../support/freePort.mjs';
 
 const TOTAL_TIMEOUT_MS = Number(process.env.CERTSCOPE_INTEGRATION_TIMEOUT_MS ?? 6 * 60_000);
 const CLOSING = /^integration: \d+ passed, \d+ failed.*$/m;
