@@ -1,16 +1,19 @@
 // e2e: the revocation loop in a real browser, driven like a user (command palette, QuickPick and
 // InputBox steps, explorer context menu, modal dialog, the Connection Test webview, the status
 // bar and the Local Broker view): create a CA, issue a server and a client certificate, start the
-// broker, test the connection (works, good staple), revoke the client from the explorer, test
-// again (certificate_revoked with the diagnosis), see the rejection in the Local Broker view, stop
-// the broker. Screenshots: test-results/e2e-loop-*.png. Facts are checked with openssl.
+// broker (profile emqx5: the CA's certificates carry Certscope's CRL distribution point, which the
+// broker serves and fetches), test the connection (works, good staple), revoke the client from the
+// explorer, test again (certificate_revoked with the diagnosis), see the rejection in the Local
+// Broker view, stop the broker. Screenshots: test-results/e2e-loop-*.png. Facts are checked with openssl.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { resultsDir } from '../integration/code-server.mjs';
+import { freePort, resultsDir } from '../integration/code-server.mjs';
 
-/** User settings the scenario needs: a free port (other runs may hold 8883), no WebSocket listener. */
-export const loopSettings = { 'certscope.broker.port': 0, 'certscope.broker.wssPort': null };
+/** The CA's CRL distribution point port (other runs may hold 8089): a free one. */
+const crlServerPort = await freePort();
+/** User settings the scenario needs: free ports (other runs may hold 8883), no WebSocket listener. */
+export const loopSettings = { 'certscope.broker.port': 0, 'certscope.broker.wssPort': null, 'certscope.ca.crlServerPort': crlServerPort };
 
 const CA_FOLDER = 'dev-ca';
 const CLIENT_CN = 'device-42';
@@ -122,7 +125,8 @@ export function loopTests(workspace, h) {
         await clearToasts(page);
         await h.runPaletteCommand(page, 'Certscope: Start Local TLS Broker');
         const text = await toast(page, 'local broker on mqtts://localhost:');
-        if (!/CRL check on, OCSP staple ready/.test(text)) throw new Error(`the start notification says: ${text}`);
+        // The CA's certificates carry Certscope's CRL distribution point: EMQX 5's model, no fallback.
+        if (!/profile emqx5, CRL check on, OCSP staple ready/.test(text)) throw new Error(`the start notification says: ${text}`);
         const item = page.locator('.statusbar-item', { hasText: 'MQTT :' }).first();
         await item.waitFor({ state: 'visible', timeout: T });
         const m = /MQTT :(\d+)/.exec(h.plain(await item.innerText()));
@@ -223,8 +227,14 @@ export function loopTests(workspace, h) {
         const lines = page.locator('.part.panel .monaco-editor .view-lines').first();
         await lines.filter({ hasText: 'rejected' }).waitFor({ state: 'visible', timeout: T });
         const text = h.plain(await lines.innerText());
-        for (const needle of [`accepted CN=${CLIENT_CN}`, `rejected CN=${CLIENT_CN}`, 'certificate_revoked (44)']) {
-          if (!text.includes(needle)) throw new Error(`the broker log does not contain "${needle}". It shows:\n${text.slice(0, 1500)}`);
+        // The output view wraps long lines at spaces: compare with runs of whitespace as one space.
+        const flat = text.replace(/\s+/g, ' ');
+        const cdp = `http://127.0.0.1:${crlServerPort}/${CA_FOLDER}.crl`;
+        for (const needle of [
+          `CRL fetched from ${cdp}`, `refetched the CRL from ${cdp}`,
+          `accepted CN=${CLIENT_CN}`, `rejected CN=${CLIENT_CN}`, 'certificate_revoked (44)',
+        ]) {
+          if (!flat.includes(needle)) throw new Error(`the broker log does not contain "${needle}". It shows:\n${text.slice(0, 1500)}`);
         }
         if (/PRIVATE KEY|BEGIN /.test(text)) throw new Error('the broker log contains PEM material');
       },

@@ -211,9 +211,12 @@ describe('CA commands (extension host)', function () {
     }
   });
 
-  it('Publish CRL serves the current CRL over HTTP (openssl crl reads it); Stop Publishing closes it', async () => {
+  it('Publish CRL serves the current CRL over HTTP at the CA\'s distribution point (openssl crl reads it); Stop Publishing closes it', async () => {
     const { result } = await quietly<{ derUrl: string; pemUrl: string; crlNumber: string }>('certscope.ca.publishCrl', { caDir: dir });
-    assert.match(result.derUrl, /^http:\/\/127\.0\.0\.1:\d+\/ca\.crl$/);
+    // The URL Create Development CA wrote into certscope.json, which the issued certificates carry.
+    const cdp = (JSON.parse(readFileSync(join(dir, 'certscope.json'), 'utf8')) as { crlUrls: string[] }).crlUrls;
+    assert.deepEqual([result.derUrl], cdp);
+    assert.match(result.derUrl, /^http:\/\/127\.0\.0\.1:\d+\/[a-z0-9-]+\.crl$/);
     const r = await fetchBytes(result.derUrl);
     assert.equal(r.status, 200);
     const tmp = join(dir, 'fetched.der');

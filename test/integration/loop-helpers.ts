@@ -1,6 +1,7 @@
 // Helpers shared by the CA and broker suites (not a suite itself: no *.test.ts name).
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 
 export function workspaceRoot(): string {
@@ -68,4 +69,20 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A node of the Local Broker view as certscope.broker.status returns it. */
+export interface BrokerNode { id: string; label: string; description?: string; tooltip?: string; children?: BrokerNode[] }
+
+export async function brokerStatus(): Promise<BrokerNode[]> {
+  return vscode.commands.executeCommand<BrokerNode[]>('certscope.broker.status');
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
 }

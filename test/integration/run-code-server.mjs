@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { format } from 'node:util';
 import {
-  copyWorkspace, deadline, ensureCodeServer, launchChromium, makeSandbox, removeSandbox, repoRoot, resultsDir,
+  copyWorkspace, deadline, ensureCodeServer, freePort, launchChromium, makeSandbox, removeSandbox, repoRoot, resultsDir,
   seedUserSettings, startCodeServer,
 } from './code-server.mjs';
 import { rmSync } from 'node:fs';
@@ -25,7 +25,8 @@ async function main() {
   const testsIndex = await buildSuites(suitesDir);
   const sandbox = makeSandbox('csi');
   const workspace = copyWorkspace(sandbox);
-  seedUserSettings(sandbox);
+  // New CAs put http://127.0.0.1:<this port>/<folder>.crl into their certificates: a free one, not 8089.
+  seedUserSettings(sandbox, { 'certscope.ca.crlServerPort': await freePort() });
   const logFile = join(resultsDir, 'code-server-integration.log');
   let server;
   let browser;

@@ -249,6 +249,14 @@ export class TlsMqttBroker {
     this.emitter.dispose();
   }
 
+  /**
+   * emqx5: refetch these distribution points now if cached (the CA that serves them just wrote a
+   * new CRL). EMQX 5 itself waits for crl_cache_refresh_interval. Resolves to the URLs refetched.
+   */
+  refreshDistributionPoints(urls: readonly string[]): Promise<string[]> {
+    return this.cdp ? this.cdp.refresh(urls) : Promise.resolve([]);
+  }
+
   clients(): ConnectedClient[] {
     const out: ConnectedClient[] = [];
     for (const m of this.conns.values()) {

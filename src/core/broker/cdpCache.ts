@@ -111,6 +111,13 @@ export class CdpCrlCache {
     }));
   }
 
+  /** Refetches these URLs now if they are cached (returns those refetched); others stay unfetched until first sight. */
+  async refresh(urls: readonly string[]): Promise<string[]> {
+    const cached = urls.filter((u) => this.entries.has(u));
+    await Promise.all(cached.map((u) => this.fetch(u)));
+    return cached;
+  }
+
   /** Refetches every cached URL (the refresh_interval timer calls this). */
   async refreshAll(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((u) => this.fetch(u)));

@@ -258,6 +258,11 @@ export class CertificateAuthority {
     writeFileAtomic(cnf, text.replace(/^dir = .*$/m, `dir = ${this.paths.dir}`).replace(/-config \S+ \.\.\./, `-config ${cnf} ...`));
   }
 
+  /** CRL distribution point URLs this CA puts into the certificates it issues (certscope.json). */
+  get crlUrls(): readonly string[] {
+    return this.settings.crlUrls;
+  }
+
   /** The CA certificate and its issuers (root last). */
   chainPem(): string {
     return existsSync(this.paths.caChain) ? readFileSync(this.paths.caChain, 'utf8') : this.certPem;

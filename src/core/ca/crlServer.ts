@@ -1,13 +1,14 @@
-// Serves a CA's current CRL over HTTP on 127.0.0.1, as brokers fetch it (EMQX crl_cache_urls):
-// DER at /<name>.crl (default /ca.crl), PEM at /<name>.crl.pem. Files are read fresh on each
-// request, so a revocation is visible at once.
+// Serves CAs' current CRLs over HTTP on 127.0.0.1, as brokers fetch them (EMQX 5 from a
+// certificate's CRL distribution point, EMQX 4 crl_cache_urls): DER at /<name>.crl (default
+// /ca.crl), PEM at /<name>.crl.pem. One server (one port) can serve several CAs, each under its
+// own path (serve()). Files are read fresh on each request, so a revocation is visible at once.
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 
 export interface CrlServerOptions {
-  /** crl.der of the CA (the PEM is derived as the sibling crl.pem unless pemPath is given). */
-  derPath: string;
+  /** crl.der of the CA (the PEM is derived as the sibling crl.pem unless pemPath is given). Omitted: no CA until serve(). */
+  derPath?: string;
   pemPath?: string;
   host?: string;
   port?: number;
@@ -15,21 +16,41 @@ export interface CrlServerOptions {
   path?: string;
 }
 
+interface Route {
+  derPath: string;
+  pemPath: string;
+}
+
 export class CrlServer {
   private server?: Server;
-  private readonly opts: Required<CrlServerOptions>;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly routes = new Map<string, Route>();
 
   constructor(opts: CrlServerOptions) {
-    this.opts = {
-      derPath: opts.derPath,
-      pemPath: opts.pemPath ?? opts.derPath.replace(/\.der$/i, '') + '.pem',
-      host: opts.host ?? '127.0.0.1',
-      port: opts.port ?? 0,
-      path: opts.path ?? '/ca.crl',
-    };
+    this.host = opts.host ?? '127.0.0.1';
+    this.port = opts.port ?? 0;
+    if (opts.derPath) this.serve(opts.path ?? '/ca.crl', opts.derPath, opts.pemPath);
   }
 
-  /** Resolves once listening, with the real port and the two URLs. */
+  /** Serves a CA's CRL at `path` (DER) and `path`.pem; replaces what was served there. */
+  serve(path: string, derPath: string, pemPath?: string): void {
+    if (!path.startsWith('/') || path.endsWith('.pem')) throw new Error(`CRL path must start with "/" and not end in .pem: ${path}`);
+    this.routes.set(path, { derPath, pemPath: pemPath ?? derPath.replace(/\.der$/i, '') + '.pem' });
+  }
+
+  /** Stops serving `path`; resolves to how many paths are still served. */
+  unserve(path: string): number {
+    this.routes.delete(path);
+    return this.routes.size;
+  }
+
+  /** The DER file served at `path`, if any. */
+  served(path: string): string | undefined {
+    return this.routes.get(path)?.derPath;
+  }
+
+  /** Resolves once listening, with the real port and the URLs of the first CA served. */
   async start(): Promise<{ port: number; derUrl: string; pemUrl: string }> {
     const server = createServer((req, res) => {
       const url = (req.url ?? '/').split('?')[0];
@@ -37,12 +58,13 @@ export class CrlServer {
         res.writeHead(405, { Allow: 'GET, HEAD' }).end();
         return;
       }
-      const pem = url === this.opts.path + '.pem';
-      if (url !== this.opts.path && !pem) {
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found; the CRL is at ${this.opts.path}\n`);
+      const pem = url.endsWith('.pem') && this.routes.has(url.slice(0, -4));
+      const route = this.routes.get(pem ? url.slice(0, -4) : url);
+      if (!route) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found; CRLs are at ${[...this.routes.keys()].join(', ') || '(none yet)'}\n`);
         return;
       }
-      readFile(pem ? this.opts.pemPath : this.opts.derPath).then(
+      readFile(pem ? route.pemPath : route.derPath).then(
         (body) => {
           res.writeHead(200, {
             'Content-Type': pem ? 'application/x-pem-file' : 'application/pkix-crl',
@@ -59,11 +81,12 @@ export class CrlServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.opts.port, this.opts.host, () => { server.off('error', reject); resolve(); });
+      server.listen(this.port, this.host, () => { server.off('error', reject); resolve(); });
     });
     const port = (server.address() as AddressInfo).port;
-    const base = `http://${this.opts.host}:${port}`;
-    return { port, derUrl: base + this.opts.path, pemUrl: base + this.opts.path + '.pem' };
+    const first = this.routes.keys().next().value ?? '/ca.crl';
+    const base = `http://${this.host}:${port}`;
+    return { port, derUrl: base + first, pemUrl: base + first + '.pem' };
   }
 
   async close(): Promise<void> {

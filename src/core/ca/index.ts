@@ -23,3 +23,4 @@ export { buildCrl } from './crlWriter';
 export { CrlServer } from './crlServer';
 export { readCsr, CsrError } from './csr';
 export type { CsrInfo } from './csr';
+export { DEFAULT_CRL_SERVER_PORT, cdpPathFor, localCdpOf, localCdpUrl } from './localCdp';

@@ -53,6 +53,10 @@ export class BrokerController implements vscode.Disposable {
   private brokerSubscription?: { dispose(): void };
   private ocsp?: { server: OcspHttpServer; info: Omit<RunningOcsp, 'requests'> };
   private readonly crlServers = new Map<string, { server: CrlServer; info: PublishedCrl }>();
+  /** CRL servers at the Development CAs' distribution points (one per port, one path per CA). */
+  private readonly cdpServers = new Map<number, { server: CrlServer; routes: Map<string, PublishedCrl> }>();
+  /** Ports of distribution-point servers "Start Local TLS Broker" started: they stop with the broker. */
+  private cdpOwnedByBroker = new Set<number>();
   private rejections: ConnectionEvent[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly events = new vscode.EventEmitter<BrokerEvent>();
@@ -76,7 +80,7 @@ export class BrokerController implements vscode.Disposable {
       clients: this.broker?.clients() ?? [],
       rejections: [...this.rejections],
       ocsp: this.ocsp ? { ...this.ocsp.info, requests: this.ocsp.server.counts.GET + this.ocsp.server.counts.POST } : undefined,
-      crls: [...this.crlServers.values()].map((c) => c.info),
+      crls: this.publishedCrls(),
     };
   }
 
@@ -223,13 +227,110 @@ export class BrokerController implements vscode.Disposable {
         this.crlServers.delete(dir);
         await s.server.close();
       }
+      let routes = 0;
+      for (const [port, s] of [...this.cdpServers]) {
+        for (const [path, info] of [...s.routes]) {
+          if (caDir !== undefined && info.caDir !== caDir) continue;
+          s.routes.delete(path);
+          s.server.unserve(path);
+          routes++;
+        }
+        if (s.routes.size === 0) await this.closeCdpServer(port);
+      }
       this.changed.fire();
-      return targets.length;
+      return targets.length + routes;
     });
   }
 
   publishedCrl(caDir: string): PublishedCrl | undefined {
-    return this.crlServers.get(caDir)?.info;
+    return this.publishedCrls().find((c) => c.caDir === caDir);
+  }
+
+  /** One entry per CA: its distribution point when Certscope serves it there (the URL its certificates carry). */
+  private publishedCrls(): PublishedCrl[] {
+    const byCa = new Map<string, PublishedCrl>();
+    for (const s of this.cdpServers.values()) for (const info of s.routes.values()) if (!byCa.has(info.caDir)) byCa.set(info.caDir, info);
+    for (const c of this.crlServers.values()) if (!byCa.has(c.info.caDir)) byCa.set(c.info.caDir, c.info);
+    return [...byCa.values()];
+  }
+
+  /**
+   * Serves the CA's CRL at a distribution point URL on this machine (http://127.0.0.1:<port>/<path>),
+   * sharing one server per port between CAs. `started`: a server was started for it; `served`: it
+   * was served already; `inUse`: another program holds the port (it may serve the CRL itself).
+   */
+  serveDistributionPoint(ca: CertificateAuthority, caName: string, url: string, owner: 'broker' | 'user'): Promise<{ outcome: 'started' | 'served' | 'added'; port: number } | { outcome: 'inUse' | 'failed'; error: string }> {
+    return this.serial(async () => {
+      // Loaded on first use: activation stays free of the CA and server modules (servers.js).
+      const { CrlServer, localCdpOf } = await import('../../core/ca');
+      const at = localCdpOf(url);
+      if (!at) return { outcome: 'failed' as const, error: `${url} is not an http URL on 127.0.0.1` };
+      const info: PublishedCrl = { caDir: ca.paths.dir, caName, derUrl: url, pemUrl: `${url}.pem` };
+      const running = this.cdpServers.get(at.port);
+      if (running) {
+        const same = running.server.served(at.path) === ca.paths.crlDer;
+        running.server.serve(at.path, ca.paths.crlDer, ca.paths.crlPem);
+        running.routes.set(at.path, info);
+        if (owner === 'user') this.cdpOwnedByBroker.delete(at.port);
+        this.changed.fire();
+        return { outcome: same ? 'served' as const : 'added' as const, port: at.port };
+      }
+      const server = new CrlServer({ host: '127.0.0.1', port: at.port });
+      server.serve(at.path, ca.paths.crlDer, ca.paths.crlPem);
+      try {
+        await server.start();
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        return { outcome: e.code === 'EADDRINUSE' ? 'inUse' as const : 'failed' as const, error: e.message };
+      }
+      this.cdpServers.set(at.port, { server, routes: new Map([[at.path, info]]) });
+      if (owner === 'broker') this.cdpOwnedByBroker.add(at.port);
+      this.changed.fire();
+      return { outcome: 'started' as const, port: at.port };
+    });
+  }
+
+  /** Stops what "Start Local TLS Broker" started for the broker (OCSP responder, distribution-point servers). */
+  async stopBrokerHelpers(): Promise<void> {
+    if (this.ocspOwnedByBroker) {
+      this.ocspOwnedByBroker = false;
+      await this.stopOcsp();
+    }
+    const ports = [...this.cdpOwnedByBroker];
+    this.cdpOwnedByBroker.clear();
+    await this.serial(async () => {
+      for (const p of ports) await this.closeCdpServer(p);
+      if (ports.length) this.changed.fire();
+    });
+  }
+
+  /** Stops the distribution-point server on `port` (every CA it serves). */
+  stopDistributionPointServer(port: number): Promise<void> {
+    return this.serial(async () => {
+      await this.closeCdpServer(port);
+      this.changed.fire();
+    });
+  }
+
+  private async closeCdpServer(port: number): Promise<void> {
+    const s = this.cdpServers.get(port);
+    if (!s) return;
+    this.cdpServers.delete(port);
+    this.cdpOwnedByBroker.delete(port);
+    await s.server.close();
+  }
+
+  /**
+   * The CA wrote a new CRL (revocation, hold released, Publish CRL): the running broker (emqx5)
+   * refetches the CA's distribution points it has cached now instead of at its refresh interval.
+   * Resolves to the URLs refetched.
+   */
+  async refreshCrlOf(ca: CertificateAuthority): Promise<string[]> {
+    const b = this.broker;
+    if (!b) return [];
+    const urls = new Set(ca.crlUrls);
+    for (const s of this.cdpServers.values()) for (const info of s.routes.values()) if (info.caDir === ca.paths.dir) urls.add(info.derUrl);
+    return b.refreshDistributionPoints([...urls]);
   }
 
   async stopAll(): Promise<void> {

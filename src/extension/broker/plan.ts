@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import type { CertificateAuthority } from '../../core/ca';
+import { localCdpOf } from '../../core/ca/localCdp';
 import { resolveBrokerConfig, BrokerConfigError, type BrokerConfig } from '../../core/broker/config';
 import { httpCdpUrls } from '../../core/broker/distributionPoints';
 import { UserError } from '../errors';
@@ -22,6 +23,8 @@ export interface BrokerPlan {
   baseDir: string;
   /** Said to the user at start: why the plan differs from the settings (e.g. emqx5 -> emqx4). */
   notice?: string;
+  /** emqx5: distribution points on this machine the CA's client certificates name; served by Certscope's CRL server unless something else does. */
+  localCdps?: { ca: CertificateAuthority; name: string; urls: string[] };
 }
 
 export interface PlanOverrides {
@@ -73,11 +76,15 @@ export async function planBroker(s: BrokerSettings, o: PlanOverrides, pki?: PkiW
     raw.keyfile = server.key;
   }
   raw.cacertfile = s.cacertfile || (ca ? (existsSync(ca.ca.paths.caChain) ? ca.ca.paths.caChain : ca.ca.paths.certificate) : undefined);
-  if (raw.enable_crl_check && s.profile === 'emqx5' && ca && !issuesCdps(ca.ca)) {
-    // EMQX 5 would refuse every client of this CA (no distribution point, fail closed).
+  const cdps = raw.enable_crl_check && s.profile === 'emqx5' && ca ? clientCdps(ca.ca) : undefined;
+  if (ca && cdps && !cdps.all) {
+    // A CA made before Create Development CA wrote distribution points (or with
+    // certscope.ca.crlServerPort 0): EMQX 5 would refuse its clients (fail closed).
     raw.profile = 'emqx4';
-    plan.notice = `the client certificates of ${ca.name} carry no http CRL distribution point, so EMQX 5 would refuse every client (fail closed): started with profile emqx4 (the CA's CRL files). Issue client certificates with a CRL URL (certscope ca issue --crl-url) to use emqx5; "certscope ca check --broker emqx5" lists what else EMQX 5 needs.`;
+    plan.notice = `the client certificates of ${ca.name} carry no http CRL distribution point, so EMQX 5 would refuse every client (fail closed): started with profile emqx4 (the CA's CRL files). A CA made by "Create Development CA" puts one into its certificates (certscope.ca.crlServerPort); for this CA issue client certificates with a CRL URL (certscope ca issue --crl-url) to use emqx5; "certscope ca check --broker emqx5" lists what else EMQX 5 needs.`;
   }
+  const local = ca && cdps?.all ? cdps.urls.filter((u) => localCdpOf(u)) : [];
+  if (ca && local.length) plan.localCdps = { ca: ca.ca, name: ca.name, urls: local };
   if (raw.enable_crl_check && raw.profile === 'mosquitto') {
     // mosquitto: one crlfile, checked against the leaf only.
     raw.crl_files = s.crlFiles.length ? s.crlFiles : [ca!.ca.paths.crlPem];
@@ -154,8 +161,11 @@ function issuerOf(certfile: string, ca?: { ca: CertificateAuthority }): string {
   throw new UserError(`set certscope.broker.ocspIssuerPem: the issuer of ${certfile} is needed to check OCSP responses`);
 }
 
-/** Whether the CA's client certificates carry an http CRL distribution point (what EMQX 5 reads). */
-function issuesCdps(ca: CertificateAuthority): boolean {
-  const clients = issuedFiles(ca).filter((f) => f.clientAuth);
-  return clients.length > 0 && clients.every((f) => httpCdpUrls(readFileSync(f.certPath, 'utf8')).length > 0);
+/**
+ * The http CRL distribution points of the CA's client certificates (what EMQX 5 reads); `all`:
+ * there are client certificates and every one carries one.
+ */
+function clientCdps(ca: CertificateAuthority): { all: boolean; urls: string[] } {
+  const clients = issuedFiles(ca).filter((f) => f.clientAuth).map((f) => httpCdpUrls(readFileSync(f.certPath, 'utf8')));
+  return { all: clients.length > 0 && clients.every((u) => u.length > 0), urls: [...new Set(clients.flat())] };
 }

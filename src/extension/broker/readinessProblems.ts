@@ -10,6 +10,7 @@ import type { ReadinessFinding } from '../../core/broker/readiness';
 import type { BrokerProfile } from '../../core/broker/config';
 import type { BrokerController } from './controller';
 import { findWorkspaceCas } from '../commands/ca/workspaceCas';
+import { localCdpOf } from '../../core/ca/localCdp';
 
 const SOURCE = 'Certscope readiness';
 const RECHECK_MS = 5 * 60_000;
@@ -62,6 +63,18 @@ class ReadinessQuickFixes implements vscode.CodeActionProvider {
 }
 
 /**
+ * The CA's own distribution point on this machine (Create Development CA wrote it) is not served
+ * until the local broker starts (which serves it) or Publish CRL: information, not an error.
+ */
+function servedByCertscope(f: ReadinessFinding): ReadinessFinding {
+  return {
+    ...f, severity: 'info',
+    message: `the CRL distribution point ${f.url} is not served right now: "Start Local TLS Broker" serves it (Certscope's CRL server, certscope.ca.crlServerPort), as does "Publish CRL"; a broker elsewhere needs the CRL at that URL`,
+    fix: undefined,
+  };
+}
+
+/**
  * Keeps the readiness Problems of every CA in the workspace current, for the broker profile in the
  * settings (the running broker's profile for the CA it runs on). Distribution points are fetched
  * only in a trusted workspace. Disposed with the extension.
@@ -75,7 +88,9 @@ export function registerReadinessProblems(controller: BrokerController, log: vsc
   const check = async (): Promise<void> => {
     const run = ++generation;
     const setting = vscode.workspace.getConfiguration('certscope').get<BrokerProfile>('broker.profile', 'emqx5');
-    const cas = (await findWorkspaceCas()).filter((w) => w.ca).map((w) => w.dir);
+    const found = (await findWorkspaceCas()).filter((w) => w.ca);
+    const cas = found.map((w) => w.dir);
+    const ownCdps = new Map(found.map((w) => [w.dir, new Set(w.ca!.crlUrls.filter((u) => localCdpOf(u)))]));
     if (running && !cas.includes(running.caDir)) cas.push(running.caDir);
     const all = new Map<string, vscode.Diagnostic[]>();
     for (const caDir of cas) {
@@ -84,7 +99,8 @@ export function registerReadinessProblems(controller: BrokerController, log: vsc
         const { checkReadiness } = await import('../../core/broker/readiness');
         const report = await checkReadiness(caDir, { target, offline: !vscode.workspace.isTrusted });
         if (run !== generation) return;
-        for (const [file, diags] of readinessDiagnostics(report.findings, report.certificate, target)) all.set(file, [...(all.get(file) ?? []), ...diags]);
+        const findings = report.findings.map((f) => (f.reason === 'cdp-unreachable' && f.url && ownCdps.get(caDir)?.has(f.url) ? servedByCertscope(f) : f));
+        for (const [file, diags] of readinessDiagnostics(findings, report.certificate, target)) all.set(file, [...(all.get(file) ?? []), ...diags]);
         if (report.findings.length) log.info(`readiness of ${report.ca} for ${target}: ${report.findings.map((f) => f.reason).join(', ')} (see Problems)`);
       } catch (err) {
         log.warn(`readiness check of ${caDir} failed: ${(err as Error).message}`);

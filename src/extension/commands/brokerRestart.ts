@@ -9,9 +9,6 @@ export async function restartBroker(services: Services, raw?: unknown): Promise<
   requireTrust('Restarting the local broker');
   const c = requireLoop(services).controller;
   await c.stopBroker();
-  if (c.ocspOwnedByBroker) {
-    c.ocspOwnedByBroker = false;
-    await c.stopOcsp();
-  }
+  await c.stopBrokerHelpers();
   return startBroker(services, raw);
 }

@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { requireLoop } from '../broker/loop';
-import { planBroker, resolvePlan } from '../broker/plan';
+import { planBroker, resolvePlan, type BrokerPlan } from '../broker/plan';
+import type { BrokerController } from '../broker/controller';
 import { readBrokerSettings } from '../config';
 import { argsOf, num, str } from './ca/args';
 import { requireTrust } from './ca/workspaceCas';
@@ -30,6 +31,8 @@ export async function startBroker(services: Services, raw?: unknown): Promise<St
   const c = loop.controller;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local TLS broker' }, async () => {
     let startedOcsp = false;
+    // Logged after the start line, so the log reads in order.
+    const { lines: cdpLines, started: cdpStarted } = plan.localCdps ? await serveLocalCdps(c, plan.localCdps) : { lines: [], started: [] };
     if (plan.ocspCa) {
       startedOcsp = !c.snapshot().ocsp;
       const ocsp = await c.startOcsp(plan.ocspCa.ca, plan.ocspCa.name);
@@ -46,13 +49,41 @@ export async function startBroker(services: Services, raw?: unknown): Promise<St
       if (plan.notice) loop.brokerLog.warn(plan.notice);
       const features = [`profile ${config.profile}${plan.notice ? ' (see the log: no CRL distribution points for emqx5)' : ''}`, config.enable_crl_check ? 'CRL check on' : 'CRL check off', config.enable_ocsp_stapling ? (stapled ? 'OCSP staple ready' : 'OCSP staple not ready yet') : 'stapling off'];
       loop.brokerLog.info(`started on ${listeners.map((l) => `${l.transport}://${l.address}:${l.port}`).join(', ')} (${features.join(', ')}) with ${config.certfile}`);
+      for (const l of cdpLines) loop.brokerLog[l.level](l.text);
       void vscode.window.showInformationMessage(`Certscope: local broker on ${url} (${features.join(', ')}).`, 'Show Log').then((x) => {
         if (x) loop.brokerLog.show(true);
       });
       return { port, url, listeners, stapling: stapled, crlCheck: config.enable_crl_check, profile: config.profile };
     } catch (err) {
       if (startedOcsp) await c.stopOcsp();
+      for (const port of cdpStarted) await c.stopDistributionPointServer(port);
       throw err;
     }
   });
+}
+
+/**
+ * emqx5: the CA's client certificates name CRL distribution points on this machine (Create
+ * Development CA writes http://127.0.0.1:<certscope.ca.crlServerPort>/<folder>.crl). Certscope's
+ * CRL server serves the CA's CRL there unless another program holds the port; it stops with the
+ * broker. Returns the lines for the broker log and the ports of the servers it started.
+ */
+async function serveLocalCdps(c: BrokerController, cdps: NonNullable<BrokerPlan['localCdps']>): Promise<{ lines: Array<{ level: 'info' | 'warn'; text: string }>; started: number[] }> {
+  const lines: Array<{ level: 'info' | 'warn'; text: string }> = [];
+  const started: number[] = [];
+  for (const url of cdps.urls) {
+    const r = await c.serveDistributionPoint(cdps.ca, cdps.name, url, 'broker');
+    if ('error' in r) {
+      lines.push({ level: 'warn', text: `CRL distribution point ${url}: Certscope's CRL server could not serve it (${r.error})${r.outcome === 'inUse' ? '; the broker fetches from whatever holds that port' : ''}. EMQX 5 refuses clients whose CRL cannot be fetched.` });
+    } else if (r.outcome === 'served') {
+      lines.push({ level: 'info', text: `CRL distribution point ${url}: served by Certscope's CRL server (CRL of ${cdps.name})` });
+    } else {
+      if (r.outcome === 'started') started.push(r.port);
+      lines.push({ level: 'info', text: `CRL distribution point ${url}: nothing served it, so Certscope's CRL server serves the CRL of ${cdps.name} there (stops with the broker)` });
+    }
+  }
+  if (cdps.urls.length) {
+    lines.push({ level: 'info', text: `when ${cdps.name} revokes a certificate (Revoke Certificate, Release Hold, Publish CRL), the local broker refetches its CRL at once; a real EMQX 5 keeps the cached CRL until crl_cache.refresh_interval (15m by default)` });
+  }
+  return { lines, started };
 }

@@ -1,5 +1,5 @@
 // "Certscope: Stop Local TLS Broker" (certscope.broker.stop): closes the listeners and every
-// connection; the OCSP responder stops too when it was started with the broker. Resolves to
+// connection; the OCSP responder and CRL servers stop too when started with the broker. Resolves to
 // whether a broker was running.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
@@ -9,10 +9,7 @@ export async function stopBroker(services: Services): Promise<boolean> {
   const loop = requireLoop(services);
   const c = loop.controller;
   const was = await c.stopBroker();
-  if (c.ocspOwnedByBroker) {
-    c.ocspOwnedByBroker = false;
-    await c.stopOcsp();
-  }
+  await c.stopBrokerHelpers();
   if (was) loop.brokerLog.info('stopped by the user');
   void vscode.window.showInformationMessage(was ? 'Certscope: local broker stopped.' : 'Certscope: the local broker is not running.');
   return was;

@@ -56,4 +56,15 @@ describe('EMQX 5 CRL cache (CdpCrlCache)', function () {
     assert.equal(miss.crl, undefined);
     assert.equal(miss.error, 'HTTP 503');
   });
+
+  it('refresh(urls) refetches only the cached URLs asked for, at once (a revocation by Certscope\'s own CA)', async () => {
+    const fetched: string[] = [];
+    const { c } = cache(10, async (u) => { fetched.push(u); return der; });
+    await c.lookup('http://x/a.crl', 'test');
+    await c.lookup('http://x/b.crl', 'test');
+    const refreshed = await c.refresh(['http://x/a.crl', 'http://x/never-seen.crl']);
+    assert.deepEqual(refreshed, ['http://x/a.crl']);
+    assert.deepEqual(fetched, ['http://x/a.crl', 'http://x/b.crl', 'http://x/a.crl']);
+    assert.deepEqual(c.urls(), ['http://x/a.crl', 'http://x/b.crl']);
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { makeTempDir } from '../../support/tmp';
-import { initCa, CrlServer, type CertificateAuthority } from '../../../src/core/ca/index';
+import { initCa, CrlServer, cdpPathFor, localCdpOf, localCdpUrl, type CertificateAuthority } from '../../../src/core/ca/index';
 import { parseCrl } from '../../../src/core/verify/parse';
 
 describe('ca/crlServer', () => {
@@ -38,6 +38,36 @@ describe('ca/crlServer', () => {
   it('answers 404 elsewhere and 405 for POST', async () => {
     assert.equal((await fetch(`http://127.0.0.1:${urls.port}/other`)).status, 404);
     assert.equal((await fetch(urls.derUrl, { method: 'POST', body: 'x' })).status, 405);
+  });
+
+  it('one server serves several CAs, each at its own path (the Development CA distribution points)', async () => {
+    const other = await initCa(join(tmp.dir, 'other'), { subject: '/CN=Other CA' });
+    await other.revoke((await other.issue({ profile: 'client', name: 'y' })).serialHex, 'superseded');
+    const shared = new CrlServer({});
+    shared.serve(cdpPathFor('Dev CA'), ca.paths.crlDer, ca.paths.crlPem);
+    shared.serve(cdpPathFor('other'), other.paths.crlDer);
+    const { port } = await shared.start();
+    try {
+      const a = parseCrl(new Uint8Array(await (await fetch(localCdpUrl(port, '/dev-ca.crl'))).arrayBuffer()));
+      const b = parseCrl(new Uint8Array(await (await fetch(localCdpUrl(port, '/other.crl'))).arrayBuffer()));
+      assert.match(a.issuer.key, /crl server ca/i);
+      assert.match(b.issuer.key, /other ca/i);
+      assert.equal(b.entryCount, 1);
+      assert.match(await (await fetch(localCdpUrl(port, '/other.crl.pem'))).text(), /^-----BEGIN X509 CRL-----\n/);
+      const missing = await fetch(localCdpUrl(port, '/ca.crl'));
+      assert.equal(missing.status, 404);
+      assert.match(await missing.text(), /\/dev-ca\.crl, \/other\.crl/);
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it('localCdpOf: only plain http URLs on this machine are Certscope-servable', () => {
+    assert.deepEqual(localCdpOf('http://127.0.0.1:8089/dev-ca.crl'), { port: 8089, path: '/dev-ca.crl' });
+    assert.deepEqual(localCdpOf('http://localhost/x.crl'), { port: 80, path: '/x.crl' });
+    assert.equal(localCdpOf('https://127.0.0.1:8089/dev-ca.crl'), undefined);
+    assert.equal(localCdpOf('http://crl.example.com/x.crl'), undefined);
+    assert.equal(localCdpOf('not a url'), undefined);
   });
 
   it('releases the port on close()', async () => {

@@ -1,6 +1,8 @@
 // "Certscope: Create Development CA" (certscope.ca.create): a new OpenSSL-compatible CA folder in
 // the workspace. Steps: common name, key type, folder. Args (all optional):
-// { dir, cn, key, days }. Runs with a cancellable progress notification; a cancelled or failed
+// { dir, cn, key, days, crlUrls }. The CA puts a CRL distribution point into the certificates it
+// issues: crlUrls, by default Certscope's CRL server (cdp.ts; [] for none). Runs with a
+// cancellable progress notification; a cancelled or failed
 // creation leaves no half-made CA behind. Resolves to the CA folder.
 import * as vscode from 'vscode';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -8,8 +10,9 @@ import { isAbsolute, join } from 'node:path';
 import { initCa } from '../../../core/ca';
 import type { Services } from '../../services';
 import { UserError } from '../../errors';
-import { argsOf, askText, num, positiveDays, str } from './args';
+import { argsOf, askText, num, positiveDays, str, strList } from './args';
 import { keySpecFrom } from './keyTypes';
+import { defaultCdpFor } from './cdp';
 import { requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
 
@@ -33,12 +36,15 @@ export async function createCa(services: Services, raw?: unknown): Promise<strin
   if (existed && readdirSync(dir).length > 0) throw new UserError(`${vscode.workspace.asRelativePath(dir)} is not empty: choose a new folder`);
   const days = num(a, 'days') ?? 3650;
   if (positiveDays(String(days))) throw new UserError(`days: ${positiveDays(String(days))}`);
+  const crlUrls = strList(a, 'crlUrls') ?? await defaultCdpFor(dir);
+  const badUrl = crlUrls.find((u) => !/^https?:\/\/[^\s/]+\/\S*$/.test(u));
+  if (badUrl !== undefined) throw new UserError(`crlUrls: "${badUrl}" is not an http(s) URL`);
 
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Creating CA "${cn}" (${key})`, cancellable: true },
     async (_progress, token) => {
       try {
-        await initCa(dir, { subject: `/CN=${cn}`, key, days });
+        await initCa(dir, { subject: `/CN=${cn}`, key, days, crlUrls });
       } catch (err) {
         removeFolder(dir, existed);
         throw new UserError(`the CA could not be created: ${(err as Error).message}`);
@@ -50,7 +56,7 @@ export async function createCa(services: Services, raw?: unknown): Promise<strin
       }
     },
   );
-  services.log.info(`CA "${cn}" created in ${dir}`);
+  services.log.info(`CA "${cn}" created in ${dir}${crlUrls.length ? `; its certificates carry the CRL distribution point ${crlUrls.join(', ')}` : ''}`);
   refreshCaViews(services);
   void vscode.window.showInformationMessage(`Certscope: CA "${cn}" created in ${vscode.workspace.asRelativePath(dir)}.`);
   return dir;

@@ -1,6 +1,7 @@
 // "Certscope: Publish CRL" (certscope.ca.publishCrl): writes a fresh CRL (new crlNumber) and
-// serves it over HTTP on 127.0.0.1 (DER at /ca.crl, PEM at /ca.crl.pem) for brokers that fetch
-// CRLs by URL (EMQX crl_cache_urls). "Stop Publishing CRL" (certscope.ca.unpublishCrl) stops the
+// serves it over HTTP on 127.0.0.1 for brokers that fetch CRLs by URL: at the CA's own CRL
+// distribution point when it is on this machine (what its certificates carry, EMQX 5), else on a
+// free port (DER at /ca.crl, PEM at /ca.crl.pem; EMQX 4 crl_cache_urls). "Stop Publishing CRL" (certscope.ca.unpublishCrl) stops the
 // servers. Args: { caDir, copy: false }. Resolves to the URLs.
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
@@ -9,6 +10,8 @@ import { argsOf, str } from './args';
 import { pickCa, requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
 import { userFacing } from './userFacing';
+import { refreshBrokerCrl } from '../../broker/crlRefresh';
+import { localCdpOf } from '../../../core/ca/localCdp';
 
 export async function publishCrl(services: Services, raw?: unknown): Promise<{ derUrl: string; pemUrl: string; crlNumber: string }> {
   requireTrust('Publishing a CRL');
@@ -25,7 +28,12 @@ export async function publishCrl(services: Services, raw?: unknown): Promise<{ d
       return written;
     },
   );
-  const published = await requireLoop(services).controller.publishCrl(ca, name);
+  const controller = requireLoop(services).controller;
+  const cdp = ca.crlUrls.find((u) => localCdpOf(u));
+  const atCdp = cdp ? await controller.serveDistributionPoint(ca, name, cdp, 'user') : undefined;
+  if (atCdp && 'error' in atCdp) services.log.warn(`the CRL of ${name} could not be served at its distribution point ${cdp} (${atCdp.error}): serving it on a free port instead`);
+  const published = atCdp && !('error' in atCdp) ? controller.publishedCrl(ca.paths.dir)! : await controller.publishCrl(ca, name);
+  await refreshBrokerCrl(services, ca, name, `CRL #${crl.crlNumber} published`);
   services.log.info(`CRL #${crl.crlNumber} of ${name} (${crl.entries} entries) published at ${published.derUrl}`);
   refreshCaViews(services);
   void vscode.window.showInformationMessage(`Certscope: CRL #${crl.crlNumber} of ${name} is served at ${published.derUrl}`, 'Copy URL').then((c) => {

@@ -7,6 +7,7 @@ import { resolveCertTarget } from './target';
 import { requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
 import { userFacing } from './userFacing';
+import { refreshBrokerCrl } from '../../broker/crlRefresh';
 
 export async function releaseHold(services: Services, raw?: unknown): Promise<{ serialHex: string; crlNumber: bigint }> {
   requireTrust('Releasing a hold');
@@ -17,6 +18,7 @@ export async function releaseHold(services: Services, raw?: unknown): Promise<{ 
   }
   const result = await userFacing(() => t.ca.unrevoke(t.target));
   services.log.info(`released hold on serial ${result.serialHex}; CRL #${result.crlNumber} written by ${t.caName}`);
+  await refreshBrokerCrl(services, t.ca, t.caName, `hold on serial ${result.serialHex} released (CRL #${result.crlNumber})`);
   refreshCaViews(services);
   void vscode.window.showInformationMessage(`Certscope: hold released on serial ${result.serialHex}. CRL #${result.crlNumber} written.`);
   return result;

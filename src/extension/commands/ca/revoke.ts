@@ -2,7 +2,8 @@
 // the inline action on a certificate in the "Certificate Authorities" view, or the palette.
 // Steps: reason, then a modal confirmation. Args (all optional): { file | serial, caDir, reason,
 // confirmed: true } (confirmed skips the dialog, for tests and scripts). Writes index.txt and a
-// new CRL; the local broker picks the CRL up at its next handshake. Resolves to the revocation.
+// new CRL; the local broker picks the CRL up before its next handshake (emqx4/mosquitto: the file
+// changed; emqx5: it refetches the CA's distribution point at once). Resolves to the revocation.
 import * as vscode from 'vscode';
 import { REVOCATION_REASONS, type RevokeResult } from '../../../core/ca';
 import type { RevocationReason } from '../../../core/model';
@@ -14,6 +15,7 @@ import { requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
 import { forNotification } from '../../../core/present/safeText';
 import { userFacing } from './userFacing';
+import { refreshBrokerCrl } from '../../broker/crlRefresh';
 
 const REASON_TEXT: Record<string, string> = {
   unspecified: 'No reason given',
@@ -53,6 +55,7 @@ export async function revokeCertificate(services: Services, raw?: unknown): Prom
     () => userFacing(() => t.ca.revoke(t.target, reason)),
   );
   services.log.info(`revoked ${result.subject} serial ${result.serialHex} (${reason}); CRL #${result.crlNumber} written by ${t.caName}`);
+  await refreshBrokerCrl(services, t.ca, t.caName, `serial ${result.serialHex} revoked (CRL #${result.crlNumber})`);
   refreshCaViews(services);
   void vscode.window.showInformationMessage(`Certscope: revoked ${forNotification(result.subject)} (${reason}). CRL #${result.crlNumber} written.`);
   return result;
