@@ -12,6 +12,7 @@ import { UserError } from '../errors';
 import { findWorkspaceCas, issuedFiles, pickCa } from '../commands/ca/workspaceCas';
 import type { BrokerSettings } from '../config';
 import type { PkiWorkspace } from '../views/pkiWorkspace';
+import { pickerTitle } from '../commands/invocation';
 
 export interface BrokerPlan {
   /** Raw options for resolveBrokerConfig (ocsp_responder_url filled in by the caller when `ocspCa` is set). */
@@ -61,7 +62,7 @@ export async function planBroker(s: BrokerSettings, o: PlanOverrides, pki?: PkiW
     || (raw.enable_ocsp_stapling && (!s.ocspResponderUrl || !s.ocspIssuerPem))
     || (raw.enable_crl_check && s.profile === 'emqx5');
   const plan: BrokerPlan = { raw, baseDir };
-  const ca = needCa ? await pickCa(o.caDir, 'Certscope: Start Local TLS Broker') : undefined;
+  const ca = needCa ? await pickCa(o.caDir) : undefined;
   plan.ca = ca;
 
   if (s.certfile && s.keyfile) {
@@ -112,7 +113,7 @@ async function pickServerCert(ca: CertificateAuthority, caName: string, wanted?:
   if (servers.length === 1) return { cert: servers[0].fullchainPath ?? servers[0].certPath, key: servers[0].keyPath! };
   const picked = await vscode.window.showQuickPick(
     servers.map((f) => ({ label: f.name, description: f.subject, f })),
-    { title: 'Certscope: Start Local TLS Broker', placeHolder: 'Server certificate for the broker', ignoreFocusOut: true },
+    { title: pickerTitle(), placeHolder: 'Server certificate for the broker', ignoreFocusOut: true },
   );
   if (!picked) throw new vscode.CancellationError();
   return { cert: picked.f.fullchainPath ?? picked.f.certPath, key: picked.f.keyPath! };

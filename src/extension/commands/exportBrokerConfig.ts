@@ -20,7 +20,7 @@ export async function exportBrokerConfig(services: Services, raw?: unknown): Pro
   if (given && !(EXPORT_FLAVORS as readonly string[]).includes(given)) throw new UserError(`unknown flavour "${given}" (${EXPORT_FLAVORS.join(', ')})`);
   const flavor = (given as ExportFlavor | undefined) ?? (await askPick(
     EXPORT_FLAVORS.map((f) => ({ label: FLAVOR_LABELS[f], flavor: f })),
-    { title: 'Certscope: Export Broker Configuration', placeHolder: 'Broker' },
+    { placeHolder: 'Broker' },
   )).flavor;
   const s = readBrokerSettings();
   const port = num(a, 'port') ?? (s.port || 8883);

@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { openCa, type CertificateAuthority, ISSUED_FILES } from '../../../core/ca';
 import { UserError } from '../../errors';
 import { forIconLabel, forTerminal } from '../../../core/present/safeText';
+import { pickerTitle } from '../invocation';
 
 export interface WorkspaceCa {
   dir: string;
@@ -43,7 +44,7 @@ export function commonName(opensslSubject: string): string | undefined {
 }
 
 /** The CA named by `caDir`, the only CA in the workspace, or the one the user picks. */
-export async function pickCa(caDir: string | undefined, title: string): Promise<{ ca: CertificateAuthority; name: string }> {
+export async function pickCa(caDir: string | undefined, title = pickerTitle()): Promise<{ ca: CertificateAuthority; name: string }> {
   if (caDir) {
     const w = openWorkspaceCa(caDir);
     if (!w.ca) throw new UserError(w.error ?? `${caDir} is not a CA folder`);
