@@ -33,7 +33,7 @@ export async function startBroker(services: Services, raw?: unknown): Promise<St
   if (running) return running;
   const a = argsOf(raw);
   const wssPort = a.wssPort === null ? null : num(a, 'wssPort');
-  const plan = await planBroker(readBrokerSettings(), { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port: num(a, 'port'), wssPort }, services.pki);
+  const plan = await planBroker(readBrokerSettings(), { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), serverKey: str(a, 'serverKey'), port: num(a, 'port'), wssPort }, services.pki);
   const c = loop.controller;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local TLS broker' }, async () => {
     let startedOcsp = false;
