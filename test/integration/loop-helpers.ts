@@ -22,7 +22,7 @@ export function run(cmd: string, args: string[], input?: string): Promise<{ code
   });
 }
 
-type Stubbed = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage' | 'showQuickPick' | 'showInputBox' | 'withProgress';
+type Stubbed = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage' | 'showQuickPick' | 'showInputBox' | 'showOpenDialog' | 'withProgress';
 
 /**
  * Replaces window functions while `action` runs (tests load in the extension's own API instance,
