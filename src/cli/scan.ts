@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CliCommand } from './commands';
 import { dateFlag, intFlag, parseCli } from './args';
+import { formatDate } from '../core/dates';
 import { forTerminal } from '../core/present/safeText';
 import { UsageError } from './usage-error';
 
@@ -53,7 +54,7 @@ async function scan(argv: string[]): Promise<number> {
   };
   for (const r of tree.roots()) visit(r, 0);
   if (o.json) process.stdout.write(JSON.stringify({ dir: o.dir, at: o.at.toISOString(), files: a.files.size, items: rows }, null, 2) + '\n');
-  else process.stdout.write(`${forTerminal(o.dir)}: ${a.files.size} files, evaluated at ${o.at.toISOString()}\n${lines.join('\n')}\n`);
+  else process.stdout.write(`${forTerminal(o.dir)}: ${a.files.size} files, evaluated at ${formatDate(o.at)}\n${lines.join('\n')}\n`);
   return 0;
 }
 

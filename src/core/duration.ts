@@ -27,6 +27,7 @@ export function parseDuration(value: unknown, what: string, opts: { positive?: b
 
 /** 900000 -> "15m", 15000 -> "15s", 1500 -> "1500ms"; whole days as "2d" unless `days` is false. */
 export function formatDuration(ms: number, opts: { days?: boolean } = {}): string {
+  if (!Number.isFinite(ms) || ms <= 0) throw new DurationError(`duration must be positive, got ${ms} ms`);
   if (opts.days !== false && ms > 0 && ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;

@@ -33,9 +33,3 @@ export function opensslSerial(hex: string): string {
   if (h.length % 2) h = '0' + h;
   return h;
 }
-
-/** Serial as people read it in every view, hover, document and log: colon-separated uppercase pairs. */
-export function displaySerial(hex: string): string {
-  const h = opensslSerial(hex);
-  return h.replace(/(..)(?!$)/g, '$1:');
-}

@@ -2,7 +2,7 @@
 // with the alert highlighted, the server chain, the staple and the diagnosis. Plain DOM; all text
 // goes through textContent (never innerHTML), so nothing the server sends can inject markup.
 import {
-  DEFAULT_FORM, type FileField, type FormState, type HostMessage, type PanelResult, type ProfileSummary, type WebviewRequest,
+  DEFAULT_FORM, fillUntouched, type FileField, type FormState, type HostMessage, type PanelResult, type ProfileSummary, type WebviewRequest,
 } from './protocol';
 
 interface VsCodeApi {
@@ -234,8 +234,10 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const m = event.data;
   switch (m.type) {
     case 'init':
-      form = { ...DEFAULT_FORM, ...m.form };
+      // The host's saved values go only into fields the user has not typed in (issue 11 §3).
+      form = fillUntouched(form, m.form, touched);
       profiles = m.profiles;
+      initialised = true;
       break;
     case 'picked':
       if (m.path) form[m.field] = m.path;
@@ -267,11 +269,25 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       notice = m.ok ? '' : m.message ?? '';
       break;
   }
-  render();
+  if (initialised) render();
 });
 
+/** Fields the user changed in this panel (input ids f-<field>; the timeout's is f-timeout). */
+const touched = new Set<string>();
+const FIELD_OF_ID: Record<string, keyof FormState> = { 'f-timeout': 'timeoutSeconds', 'f-tls': 'tlsVersion', 'f-mqtt': 'mqttVersion' };
+for (const ev of ['input', 'change']) {
+  document.addEventListener(ev, (e) => {
+    const id = (e.target as HTMLElement | null)?.id ?? '';
+    if (id.startsWith('f-')) touched.add(FIELD_OF_ID[id] ?? id.slice(2));
+  });
+}
+
+
+let initialised = false;
 const saved = vscode.getState() as { form?: FormState; result?: PanelResult } | undefined;
 if (saved?.form) form = { ...DEFAULT_FORM, ...saved.form };
 if (saved?.result) result = saved.result;
-render();
+// Without state of its own the form waits for the host's saved values instead of showing defaults
+// that the init message would then replace under the user's fingers.
+if (saved?.form) { initialised = true; render(); } else document.getElementById('app')!.replaceChildren(h('p', { id: 'loading' }, 'Loading…'));
 send({ type: 'ready' });

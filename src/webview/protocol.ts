@@ -149,3 +149,16 @@ export function isForm(f: unknown): f is FormState {
     // Forms saved before the key log option existed have no keylogPath.
     && (o.keylogPath === undefined || typeof o.keylogPath === 'string');
 }
+
+/**
+ * The host's saved values merged into the form without overwriting the user: a field takes the
+ * saved value only when the user has not touched it and it is still empty (or at its default).
+ */
+export function fillUntouched(current: FormState, saved: Partial<FormState>, touched: ReadonlySet<string>): FormState {
+  const out: FormState = { ...current };
+  for (const k of Object.keys(saved) as Array<keyof FormState>) {
+    const empty = current[k] === '' || current[k] === DEFAULT_FORM[k];
+    if (!touched.has(k) && empty && saved[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = saved[k];
+  }
+  return out;
+}

@@ -38,6 +38,10 @@ export function scaleTests(workspace, h) {
     const ca = page.locator('.pane-header', { hasText: 'Certificate Authorities' }).first();
     if ((await ca.getAttribute('aria-expanded')) === 'true') await ca.click();
     const pki = page.locator('.pane-header', { hasText: 'Workspace PKI' }).first();
+    // An earlier step (the revocation loop) may have collapsed this pane: its actions show only when open.
+    if ((await pki.getAttribute('aria-expanded')) !== 'true') await pki.click();
+    const broker = page.locator('.pane-header', { hasText: 'Local Broker' }).first();
+    if ((await broker.getAttribute('aria-expanded')) === 'true') await broker.click();
     const end = Date.now() + 120_000;
     for (;;) {
       await pki.hover();

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shownText } from '../support/markdown';
 import * as vscode from 'vscode';
 import { buildCertificate } from '../../src/core/ca/certBuilder';
 import { signerFor } from '../../src/core/ca/keys';
@@ -25,7 +26,8 @@ const openssl = (args: string[]): string => execFileSync('openssl', args, { enco
 const sha256Colon = (file: string): string => openssl(['x509', '-in', file, '-noout', '-fingerprint', '-sha256']).trim().split('=')[1]!;
 
 function hoverText(hovers: vscode.Hover[] | undefined): string {
-  return (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+  // What the reader sees: names are escaped markdown (forMarkdown), the escapes removed here.
+  return shownText((hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n'));
 }
 
 describe('Certscope at scale: worker decoding, Kubernetes Secrets, bundles, large CAs', function () {

@@ -32,11 +32,11 @@ export interface RevocationStates {
   emqx: { root: string; inter: string; crl: string; revoked: string; good: string };
 }
 
-const CA_EXT = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid';
-const LEAF_SECTION = 'leaf_ext';
+export const CA_EXT = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid';
+export const LEAF_SECTION = 'leaf_ext';
 
 /** An `openssl ca` directory: relative paths in its openssl.cnf, resolved from the folder like the EMQX docs do. */
-function opensslCaDir(dir: string, ca: OpensslCert, opts: { crlExt?: boolean; keyIds?: boolean } = {}): string {
+export function opensslCaDir(dir: string, ca: OpensslCert, opts: { crlExt?: boolean; keyIds?: boolean } = {}): string {
   mkdirSync(join(dir, 'newcerts'), { recursive: true });
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '1000\n');
@@ -75,11 +75,11 @@ authorityKeyIdentifier = keyid:always
   return cnf;
 }
 
-async function revoke(cnf: string, cert: string, reason = 'keyCompromise'): Promise<void> {
+export async function revoke(cnf: string, cert: string, reason = 'keyCompromise'): Promise<void> {
   await openssl(['ca', '-batch', '-config', cnf, '-revoke', cert, '-crl_reason', reason]);
 }
 
-async function gencrl(cnf: string, out: string, extra: string[] = []): Promise<void> {
+export async function gencrl(cnf: string, out: string, extra: string[] = []): Promise<void> {
   await openssl(['ca', '-batch', '-config', cnf, '-gencrl', '-out', out, ...extra]);
 }
 

@@ -2,6 +2,7 @@
 // mosquitto 2), every reason a revocation would not be enforced, or would lock every client out:
 // one finding per reason, with the certificates or URLs it concerns and the fix. Used by
 // `certscope ca check` and by the Problems on a CA in the editor.
+import { OID } from '../oids';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCaDirectory } from '../ca/caDirectory';
@@ -125,8 +126,8 @@ export async function checkReadiness(dir: string, opts: ReadinessOptions): Promi
     if (cert) issued.push({ entry, cert, file });
   }
   const current = issued.filter((i) => i.entry.status === 'V' && i.cert.notAfter > now);
-  const clients = current.filter((i) => !i.cert.isCA && hasEku(i.cert, '1.3.6.1.5.5.7.3.2'));
-  const servers = current.filter((i) => !i.cert.isCA && hasEku(i.cert, '1.3.6.1.5.5.7.3.1'));
+  const clients = current.filter((i) => !i.cert.isCA && hasEku(i.cert, OID.clientAuth));
+  const servers = current.filter((i) => !i.cert.isCA && hasEku(i.cert, OID.serverAuth));
 
   // 1. A revoked intermediate means nothing to a broker that checks the leaf only.
   if (target !== 'emqx4') {

@@ -1,4 +1,5 @@
 // Builds and signs X.509 v3 certificates with the DER writer and crypto.sign.
+import { OID } from '../oids';
 import { createHash, type KeyObject } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import {
@@ -13,8 +14,8 @@ export const KEY_USAGE_BITS: Record<string, number> = {
 };
 
 export const EKU_OIDS: Record<string, string> = {
-  serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', codeSigning: '1.3.6.1.5.5.7.3.3',
-  emailProtection: '1.3.6.1.5.5.7.3.4', timeStamping: '1.3.6.1.5.5.7.3.8', ocspSigning: '1.3.6.1.5.5.7.3.9',
+  serverAuth: OID.serverAuth, clientAuth: OID.clientAuth, codeSigning: OID.codeSigning,
+  emailProtection: OID.emailProtection, timeStamping: OID.timeStamping, ocspSigning: OID.ocspSigning,
 };
 
 export interface SubjectAltNames {
@@ -98,35 +99,35 @@ export function generalNames(san: SubjectAltNames): Buffer[] {
 export function buildCertificate(spec: CertificateSpec): Buffer {
   const spki = spkiDer(spec.publicKey);
   const exts: Buffer[] = [];
-  exts.push(ext('2.5.29.19', true, spec.ca
+  exts.push(ext(OID.basicConstraints, true, spec.ca
     ? seq(boolean(true), ...(spec.ca.pathLen !== undefined ? [integer(spec.ca.pathLen)] : []))
     : seq()));
   if (spec.keyUsage.length) {
-    exts.push(ext('2.5.29.15', true, namedBits(spec.keyUsage.map((u) => {
+    exts.push(ext(OID.keyUsage, true, namedBits(spec.keyUsage.map((u) => {
       const bit = KEY_USAGE_BITS[u];
       if (bit === undefined) throw new Error(`unknown key usage ${u}`);
       return bit;
     }))));
   }
   if (spec.extKeyUsage?.length) {
-    exts.push(ext('2.5.29.37', false, seq(...spec.extKeyUsage.map((e) => oid(EKU_OIDS[e] ?? e)))));
+    exts.push(ext(OID.extKeyUsage, false, seq(...spec.extKeyUsage.map((e) => oid(EKU_OIDS[e] ?? e)))));
   }
   const names = spec.san ? generalNames(spec.san) : [];
-  if (names.length) exts.push(ext('2.5.29.17', false, seq(...names)));
-  exts.push(ext('2.5.29.14', false, octetString(keyIdentifier(spki))));
-  if (spec.authorityKeyId) exts.push(ext('2.5.29.35', false, seq(implicitPrimitive(0, spec.authorityKeyId))));
+  if (names.length) exts.push(ext(OID.subjectAltName, false, seq(...names)));
+  exts.push(ext(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spki))));
+  if (spec.authorityKeyId) exts.push(ext(OID.authorityKeyIdentifier, false, seq(implicitPrimitive(0, spec.authorityKeyId))));
   const aia = [
-    ...(spec.ocspUrls ?? []).map((u) => seq(oid('1.3.6.1.5.5.7.48.1'), implicitPrimitive(6, Buffer.from(u, 'latin1')))),
-    ...(spec.caIssuersUrls ?? []).map((u) => seq(oid('1.3.6.1.5.5.7.48.2'), implicitPrimitive(6, Buffer.from(u, 'latin1')))),
+    ...(spec.ocspUrls ?? []).map((u) => seq(oid(OID.accessOcsp), implicitPrimitive(6, Buffer.from(u, 'latin1')))),
+    ...(spec.caIssuersUrls ?? []).map((u) => seq(oid(OID.accessCaIssuers), implicitPrimitive(6, Buffer.from(u, 'latin1')))),
   ];
-  if (aia.length) exts.push(ext('1.3.6.1.5.5.7.1.1', false, seq(...aia)));
+  if (aia.length) exts.push(ext(OID.authorityInfoAccess, false, seq(...aia)));
   if (spec.crlUrls?.length) {
     // DistributionPoint { distributionPoint [0] { fullName [0] GeneralNames } }
-    exts.push(ext('2.5.29.31', false, seq(...spec.crlUrls.map((u) =>
+    exts.push(ext(OID.crlDistributionPoints, false, seq(...spec.crlUrls.map((u) =>
       seq(explicit(0, implicitConstructed(0, implicitPrimitive(6, Buffer.from(u, 'latin1')))))))));
   }
-  if (spec.mustStaple) exts.push(ext('1.3.6.1.5.5.7.1.24', false, seq(integer(5))));
-  if (spec.ocspNoCheck) exts.push(ext('1.3.6.1.5.5.7.48.1.5', false, nullValue()));
+  if (spec.mustStaple) exts.push(ext(OID.tlsFeature, false, seq(integer(5))));
+  if (spec.ocspNoCheck) exts.push(ext(OID.ocspNoCheck, false, nullValue()));
 
   const tbs = seq(
     explicit(0, integer(2)),

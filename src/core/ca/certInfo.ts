@@ -1,7 +1,7 @@
-// The few fields the CA needs from a certificate (its own, or one given to `revoke`), read with
-// the DER reader: no full decode.
+// The few fields the CA needs from a certificate (its own, or one given to `revoke`): a thin view
+// over the path-validation parser (verify/parse.ts), so the CA does not walk the DER a second way.
 import { X509Certificate } from 'node:crypto';
-import { children, expect, integerHex, raw, readTlv, TAG, timeValue, octets, oidString, type Tlv } from '../der/reader';
+import { parseCertificate } from '../verify/parse';
 
 export interface CertInfo {
   /** Lowercase hex, no leading zeros (serialKey form). */
@@ -16,39 +16,16 @@ export interface CertInfo {
 }
 
 export function certInfo(der: Uint8Array): CertInfo {
-  const cert = expect(der, 0, der.length, TAG.SEQUENCE, 'Certificate');
-  const tbs = expect(der, cert.start, cert.end, TAG.SEQUENCE, 'TBSCertificate');
-  const f = children(der, tbs);
-  let i = 0;
-  if (f[0].tag === 0xa0) i++;
-  const serialTlv = f[i++];
-  i++; // signature
-  const issuer = f[i++];
-  const validity = children(der, f[i++]);
-  const subject = f[i++];
-  const spki = f[i++];
-  let ski: Uint8Array | undefined;
-  for (; i < f.length; i++) {
-    if (f[i].tag !== 0xa3) continue;
-    const extSeq = readTlv(der, f[i].start, f[i].end);
-    for (const e of children(der, extSeq)) {
-      const parts = children(der, e);
-      if (oidString(der, parts[0]) === '2.5.29.14') {
-        const value = parts[parts.length - 1] as Tlv;
-        const inner = readTlv(der, value.start, value.end);
-        ski = octets(der, inner);
-      }
-    }
-  }
+  const p = parseCertificate(der);
   return {
-    serial: integerHex(der, serialTlv),
-    issuerDer: raw(der, issuer),
-    subjectDer: raw(der, subject),
-    spkiDer: raw(der, spki),
-    notBefore: timeValue(der, validity[0]),
-    notAfter: timeValue(der, validity[1]),
-    subjectKeyId: ski,
-    der: der.subarray(cert.offset, cert.next),
+    serial: p.serial,
+    issuerDer: p.issuer.der,
+    subjectDer: p.subject.der,
+    spkiDer: p.spki,
+    notBefore: p.notBefore,
+    notAfter: p.notAfter,
+    ...(p.subjectKeyId !== undefined ? { subjectKeyId: Buffer.from(p.subjectKeyId, 'hex') } : {}),
+    der: p.der,
   };
 }
 

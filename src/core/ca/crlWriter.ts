@@ -1,6 +1,7 @@
 // Writes X.509 v2 CRLs directly in DER and signs them with crypto.sign. pkijs needs ~25 s and
 // 2 GB for 100,000 entries (DESIGN.md §3 pitfall 9); this builds each entry as a few small
 // buffers and concatenates once.
+import { OID } from '../oids';
 import type { RevocationReason } from '../model';
 import {
   bitString, enumerated, explicit, generalizedTime, implicitPrimitive, integer, octetString, oid, seq, time, tlv,
@@ -35,7 +36,7 @@ const reasonExtCache = new Map<RevocationReason, Buffer>();
 function reasonExt(reason: RevocationReason): Buffer {
   let e = reasonExtCache.get(reason);
   if (!e) {
-    e = seq(oid('2.5.29.21'), octetString(enumerated(REASON_CODES[reason])));
+    e = seq(oid(OID.reasonCode), octetString(enumerated(REASON_CODES[reason])));
     reasonExtCache.set(reason, e);
   }
   return e;
@@ -50,8 +51,8 @@ export function encodeCrlEntry(e: CrlEntrySpec): Buffer {
   const exts: Buffer[] = [];
   // RFC 5280 5.3.1: "unspecified" should be expressed by leaving the reason out.
   if (e.reason && e.reason !== 'unspecified') exts.push(reasonExt(e.reason));
-  if (e.reason === 'certificateHold' && e.holdInstruction) exts.push(seq(oid('2.5.29.23'), octetString(oid(e.holdInstruction))));
-  if (e.invalidityDate) exts.push(seq(oid('2.5.29.24'), octetString(generalizedTime(truncate(e.invalidityDate)))));
+  if (e.reason === 'certificateHold' && e.holdInstruction) exts.push(seq(oid(OID.holdInstructionCode), octetString(oid(e.holdInstruction))));
+  if (e.invalidityDate) exts.push(seq(oid(OID.invalidityDate), octetString(generalizedTime(truncate(e.invalidityDate)))));
   const parts = [integer(serialBytes(e.serialHex)), time(truncate(e.date))];
   if (exts.length) parts.push(seq(...exts));
   return seq(...parts);
@@ -126,8 +127,8 @@ function digits2(b: Buffer, pos: number, v: number): number {
 export function buildCrl(spec: CrlSpec): Buffer {
   const entries = spec.encodedEntries ?? encodeEntries(spec.entries);
   const crlExts: Buffer[] = [];
-  if (spec.authorityKeyId) crlExts.push(seq(oid('2.5.29.35'), octetString(seq(implicitPrimitive(0, spec.authorityKeyId)))));
-  crlExts.push(seq(oid('2.5.29.20'), octetString(integer(spec.crlNumber))));
+  if (spec.authorityKeyId) crlExts.push(seq(oid(OID.authorityKeyIdentifier), octetString(seq(implicitPrimitive(0, spec.authorityKeyId)))));
+  crlExts.push(seq(oid(OID.crlNumber), octetString(integer(spec.crlNumber))));
   const tbsParts = [
     integer(1), // v2
     spec.signer.algorithmId,

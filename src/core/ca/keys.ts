@@ -1,5 +1,6 @@
 // Key generation and the signature algorithm that goes with each key type. Always SHA-256 or
 // stronger (pkijs' SHA-1 default is a pitfall we avoid by construction).
+import { OID } from '../oids';
 import { createPrivateKey, createPublicKey, generateKeyPair, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { nullValue, oid, seq } from '../der/writer';
@@ -45,16 +46,16 @@ export function signerFor(key: KeyObject): Signer {
   const type = key.asymmetricKeyType;
   if (type === 'rsa') {
     // sha256WithRSAEncryption with NULL parameters (RFC 4055).
-    return { algorithmId: seq(oid('1.2.840.113549.1.1.11'), nullValue()), sign: (d) => sign('sha256', d, key) };
+    return { algorithmId: seq(oid(OID.sha256WithRsaEncryption), nullValue()), sign: (d) => sign('sha256', d, key) };
   }
   if (type === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;
     const big = curve === 'secp384r1' || curve === 'P-384' || curve === 'secp521r1';
     const hash = big ? 'sha384' : 'sha256';
-    return { algorithmId: seq(oid(big ? '1.2.840.10045.4.3.3' : '1.2.840.10045.4.3.2')), sign: (d) => sign(hash, d, key) };
+    return { algorithmId: seq(oid(big ? OID.ecdsaWithSha384 : OID.ecdsaWithSha256)), sign: (d) => sign(hash, d, key) };
   }
   if (type === 'ed25519') {
-    return { algorithmId: seq(oid('1.3.101.112')), sign: (d) => sign(null, d, key) };
+    return { algorithmId: seq(oid(OID.ed25519)), sign: (d) => sign(null, d, key) };
   }
   throw new Error(`unsupported CA key type ${type ?? 'unknown'} (use RSA, ECDSA P-256/P-384 or Ed25519)`);
 }

@@ -1,6 +1,7 @@
 // Distinguished names for the CA: parse what users type ("/C=DE/O=Acme/CN=x" as openssl -subj, or
 // "CN=x, O=Acme, C=DE" as RFC 4514), encode to DER with one attribute per RDN (DESIGN.md §3
 // pitfall 2), and print openssl's "/C=../CN=.." form for index.txt.
+import { OID } from '../oids';
 import { oid, printableString, seq, set, utf8String, ia5String } from '../der/writer';
 import { children, readTlv, oidString, stringValue, type Tlv } from '../der/reader';
 
@@ -10,16 +11,16 @@ export interface NameAttr {
 }
 
 const SHORT_TO_OID: Record<string, string> = {
-  C: '2.5.4.6', ST: '2.5.4.8', L: '2.5.4.7', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3',
-  SERIALNUMBER: '2.5.4.5', STREET: '2.5.4.9', TITLE: '2.5.4.12', GN: '2.5.4.42', SN: '2.5.4.4',
-  EMAILADDRESS: '1.2.840.113549.1.9.1', EMAIL: '1.2.840.113549.1.9.1', DC: '0.9.2342.19200300.100.1.25',
-  UID: '0.9.2342.19200300.100.1.1',
+  C: OID.countryName, ST: OID.stateOrProvinceName, L: OID.localityName, O: OID.organizationName, OU: OID.organizationalUnitName, CN: OID.commonName,
+  SERIALNUMBER: OID.serialNumber, STREET: OID.streetAddress, TITLE: OID.title, GN: OID.givenName, SN: OID.surname,
+  EMAILADDRESS: OID.emailAddress, EMAIL: OID.emailAddress, DC: OID.domainComponent,
+  UID: OID.userId,
 };
 
 const OID_TO_SHORT: Record<string, string> = {
-  '2.5.4.6': 'C', '2.5.4.8': 'ST', '2.5.4.7': 'L', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.3': 'CN',
-  '2.5.4.5': 'serialNumber', '2.5.4.9': 'street', '2.5.4.12': 'title', '2.5.4.42': 'GN', '2.5.4.4': 'SN',
-  '1.2.840.113549.1.9.1': 'emailAddress', '0.9.2342.19200300.100.1.25': 'DC', '0.9.2342.19200300.100.1.1': 'UID',
+  [OID.countryName]: 'C', [OID.stateOrProvinceName]: 'ST', [OID.localityName]: 'L', [OID.organizationName]: 'O', [OID.organizationalUnitName]: 'OU', [OID.commonName]: 'CN',
+  [OID.serialNumber]: 'serialNumber', [OID.streetAddress]: 'street', [OID.title]: 'title', [OID.givenName]: 'GN', [OID.surname]: 'SN',
+  [OID.emailAddress]: 'emailAddress', [OID.domainComponent]: 'DC', [OID.userId]: 'UID',
 };
 
 export class NameError extends Error {
@@ -70,8 +71,8 @@ export function attrOid(type: string): string {
 export function encodeDn(attrs: NameAttr[]): Buffer {
   return seq(...attrs.map((a) => {
     const o = attrOid(a.type);
-    const value = o === '2.5.4.6' || o === '2.5.4.5' ? printableString(a.value)
-      : o === '1.2.840.113549.1.9.1' || o === '0.9.2342.19200300.100.1.25' ? ia5String(a.value)
+    const value = o === OID.countryName || o === OID.serialNumber ? printableString(a.value)
+      : o === OID.emailAddress || o === OID.domainComponent ? ia5String(a.value)
         : utf8String(a.value);
     return set(seq(oid(o), value));
   }));

@@ -1,5 +1,6 @@
 // X.509 certificates -> CertificateModel, read with the small DER reader (Node's X509Certificate
 // does not expose most extensions; pkijs is ~80x slower).
+import { OID } from '../oids';
 import { createHash } from 'node:crypto';
 import { bitStringBytes, children, colonHex, integerHex, integerValue, raw, readTlv, TAG, timeValue, type Tlv } from '../der/reader';
 import type { CertificateModel, CertificateSummary, DistinguishedName } from '../model';
@@ -60,7 +61,7 @@ function serialColon(der: Uint8Array, serial: Tlv): string {
 function isCaFrom(der: Uint8Array, ext: Tlv | undefined): boolean {
   if (!ext) return false;
   for (const e of readExtensions(der, ext)) {
-    if (e.oid !== '2.5.29.19') continue;
+    if (e.oid !== OID.basicConstraints) continue;
     const seq = readTlv(e.value, 0);
     const first = seq.start < seq.end ? readTlv(e.value, seq.start, seq.end) : undefined;
     return first?.tag === TAG.BOOLEAN && e.value[first.start] !== 0;

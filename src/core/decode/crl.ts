@@ -1,6 +1,7 @@
 // CRLs -> CrlModel by a direct DER scan: 100k+ entries in a fraction of a second, where pkijs
 // refuses them or takes half a minute (DESIGN.md §3 item 9). Entries are indexed by normalized
 // serial for O(1) revocation lookups.
+import { OID } from '../oids';
 import { children, integerHex, integerValue, readTlv, TAG, timeValue, toHex, type Tlv } from '../der/reader';
 import type { CrlEntry, CrlModel, Extension } from '../model';
 import { extensionName, reasonName } from '../oids';
@@ -15,9 +16,9 @@ import { algorithmIdentifier } from './signature';
 /** Entry extensions (reasonCode, invalidityDate, certificateIssuer): only present on few entries. */
 function applyEntryExtensions(der: Uint8Array, ext: Tlv, entry: CrlEntry): void {
   for (const e of readExtensions(der, ext)) {
-    if (e.oid === '2.5.29.21') entry.reason = reasonName(extensionEnumerated(e.value));
-    else if (e.oid === '2.5.29.24') entry.invalidityDate = extensionTime(e.value);
-    else if (e.oid === '2.5.29.29') entry.certificateIssuer = extensionGeneralNames(e.value);
+    if (e.oid === OID.reasonCode) entry.reason = reasonName(extensionEnumerated(e.value));
+    else if (e.oid === OID.invalidityDate) entry.invalidityDate = extensionTime(e.value);
+    else if (e.oid === OID.certificateIssuer) entry.certificateIssuer = extensionGeneralNames(e.value);
   }
 }
 
@@ -141,10 +142,10 @@ function crlExtensions(der: Uint8Array, seq: Tlv, model: CrlModel): Extension[] 
   return readExtensions(der, seq).map((e) => {
     const out: Extension = { oid: e.oid, name: extensionName(e.oid), critical: e.critical, valueHex: toHex(e.value) };
     try {
-      if (e.oid === '2.5.29.20') model.crlNumber = extensionInteger(e.value);
-      else if (e.oid === '2.5.29.27') model.deltaCrlIndicator = extensionInteger(e.value);
-      else if (e.oid === '2.5.29.35') model.authorityKeyIdHex = decodeAuthorityKeyId(e.value).keyIdHex;
-      else if (e.oid === '2.5.29.28') model.issuingDistributionPoint = decodeIssuingDistributionPoint(e.value);
+      if (e.oid === OID.crlNumber) model.crlNumber = extensionInteger(e.value);
+      else if (e.oid === OID.deltaCrlIndicator) model.deltaCrlIndicator = extensionInteger(e.value);
+      else if (e.oid === OID.authorityKeyIdentifier) model.authorityKeyIdHex = decodeAuthorityKeyId(e.value).keyIdHex;
+      else if (e.oid === OID.issuingDistributionPoint) model.issuingDistributionPoint = decodeIssuingDistributionPoint(e.value);
     } catch (err) {
       out.error = err instanceof Error ? err.message : String(err);
     }

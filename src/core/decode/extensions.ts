@@ -1,11 +1,13 @@
 // X.509v3 extensions -> CertificateExtensions. Each extension is decoded on its own: one broken
 // extension yields an `error` on its entry instead of failing the whole certificate.
+import { OID } from '../oids';
 import {
-  bitStringBytes, booleanValue, children, integerHex, integerValue, oidString, readTlv, stringValue, TAG, timeValue, toHex, type Tlv,
+  bitStringBytes, booleanValue, children, integerHex, integerValue, oidString, raw, readTlv, stringValue, TAG, timeValue, toHex, type Tlv,
 } from '../der/reader';
 import type { CertificateExtensions, Extension, GeneralName } from '../model';
 import { ACCESS_METHODS, EXTENDED_KEY_USAGES, extensionName, KEY_USAGES, POLICY_QUALIFIERS } from '../oids';
-import { decodeGeneralName, decodeGeneralNames } from './name';
+import { seq, set } from '../der/writer';
+import { decodeGeneralName, decodeGeneralNames, decodeName } from './name';
 
 export interface RawExtension {
   oid: string;
@@ -53,7 +55,13 @@ function ia5(b: Uint8Array, t: Tlv): string {
 function distributionPointName(b: Uint8Array, t: Tlv): GeneralName[] {
   const inner = readTlv(b, t.start, t.end);
   if (inner.tag === 0xa0) return decodeGeneralNames(b, inner);
-  return []; // nameRelativeToCRLIssuer: rare; shown through the raw extension hex
+  if (inner.tag !== 0xa1) return [];
+  // nameRelativeToCRLIssuer: one RDN appended to the CRL issuer's name (RFC 5280 §4.2.1.13). The
+  // issuer is not known here, so the RDN is shown on its own, as `openssl x509 -text` prints it
+  // ("Relative Name: CN = ..."); path validation (verify/crlCheck.ts) resolves it against the issuer.
+  const asName = seq(set(...children(b, inner).map((atv) => raw(b, atv))));
+  const rdn = decodeName(asName, readTlv(asName, 0));
+  return [{ type: 'dirName', value: `relative to the CRL issuer: ${rdn.rfc4514}`, name: rdn }];
 }
 
 export function decodeCrlDistributionPoints(v: Uint8Array): NonNullable<CertificateExtensions['crlDistributionPoints']> {
@@ -149,7 +157,7 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
     const v = e.value;
     try {
       switch (e.oid) {
-        case '2.5.29.19': {
+        case OID.basicConstraints: {
           let ca = false; let pathLen: number | undefined;
           for (const p of children(v, top(v))) {
             if (p.tag === TAG.BOOLEAN) ca = booleanValue(v, p);
@@ -158,53 +166,55 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
           out.basicConstraints = { ca, critical: e.critical, ...(pathLen !== undefined ? { pathLen } : {}) };
           break;
         }
-        case '2.5.29.15':
+        case OID.keyUsage:
           out.keyUsage = { usages: namedBits(bitStringBytes(v, top(v)), KEY_USAGES), critical: e.critical };
           break;
-        case '2.5.29.37': {
+        case OID.extKeyUsage: {
           const oids = children(v, top(v)).map((t) => oidString(v, t));
           out.extKeyUsage = { oids, usages: oids.map((o) => EXTENDED_KEY_USAGES[o] ?? o), critical: e.critical };
           break;
         }
-        case '2.5.29.17':
+        case OID.subjectAltName:
           out.subjectAltName = { names: decodeGeneralNames(v, top(v)), critical: e.critical };
           break;
-        case '2.5.29.18':
+        case OID.issuerAltName:
           out.issuerAltName = { names: decodeGeneralNames(v, top(v)) };
           break;
-        case '2.5.29.35':
+        case OID.authorityKeyIdentifier:
           out.authorityKeyId = decodeAuthorityKeyId(v);
           break;
-        case '2.5.29.14': {
+        case OID.subjectKeyIdentifier: {
           const t = top(v);
           out.subjectKeyIdHex = toHex(v, t.start, t.end);
           break;
         }
-        case '1.3.6.1.5.5.7.1.1': {
+        case OID.authorityInfoAccess: {
           const aia = { ocsp: [] as string[], caIssuers: [] as string[] };
           for (const ad of children(v, top(v))) {
             const [m, loc] = children(v, ad);
             const method = oidString(v, m);
             const name = decodeGeneralName(v, loc);
+            // Responders and issuer certificates are fetched from URIs only (openssl -ocsp_uri agrees).
+            if (name.type !== 'uri') continue;
             if (method === ACCESS_METHODS.ocsp) aia.ocsp.push(name.value);
             else if (method === ACCESS_METHODS.caIssuers) aia.caIssuers.push(name.value);
           }
           out.authorityInfoAccess = aia;
           break;
         }
-        case '2.5.29.31':
+        case OID.crlDistributionPoints:
           out.crlDistributionPoints = decodeCrlDistributionPoints(v);
           break;
-        case '2.5.29.32':
+        case OID.certificatePolicies:
           out.certificatePolicies = decodePolicies(v);
           break;
-        case '2.5.29.33':
+        case OID.policyMappings:
           out.policyMappings = children(v, top(v)).map((m) => {
             const [a, b] = children(v, m);
             return { issuerDomainPolicy: oidString(v, a), subjectDomainPolicy: oidString(v, b) };
           });
           break;
-        case '2.5.29.36': {
+        case OID.policyConstraints: {
           const pc: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } = {};
           for (const p of children(v, top(v))) {
             if (p.tag === 0x80) pc.requireExplicitPolicy = integerValue(v, p);
@@ -213,10 +223,10 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
           out.policyConstraints = pc;
           break;
         }
-        case '2.5.29.54':
+        case OID.inhibitAnyPolicy:
           out.inhibitAnyPolicy = integerValue(v, top(v));
           break;
-        case '2.5.29.30': {
+        case OID.nameConstraints: {
           const nc = { permitted: [] as GeneralName[], excluded: [] as GeneralName[], critical: e.critical };
           for (const p of children(v, top(v))) {
             if (p.tag === 0xa0) nc.permitted = subtrees(v, p);
@@ -225,12 +235,12 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
           out.nameConstraints = nc;
           break;
         }
-        case '1.3.6.1.5.5.7.1.24': {
+        case OID.tlsFeature: {
           const features = children(v, top(v)).map((t) => integerValue(v, t));
           out.tlsFeature = { features, mustStaple: features.includes(5) };
           break;
         }
-        case '1.3.6.1.4.1.11129.2.4.2':
+        case OID.signedCertificateTimestampList:
           out.sct = decodeSctList(v);
           break;
         default:

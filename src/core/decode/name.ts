@@ -1,5 +1,6 @@
 // Distinguished names and GeneralNames -> plain models. RFC 4514 strings follow what
 // `openssl x509 -nameopt RFC2253,-esc_msb` prints, so users see the same text as with openssl.
+import { OID } from '../oids';
 import { children, isStringTag, oidString, raw, readTlv, stringValue, TAG, toHex, type Tlv } from '../der/reader';
 import type { DistinguishedName, GeneralName, NameAttribute } from '../model';
 import { attributeShortName } from '../oids';
@@ -50,7 +51,7 @@ export function decodeName(buf: Uint8Array, name: Tlv): DistinguishedName {
     if (i < rendered.length - 1) rfc4514 += rendered[i].rdn === rendered[i + 1].rdn ? '+' : ',';
     rfc4514 += rendered[i].text;
   }
-  const cn = attributes.find((a) => a.oid === '2.5.4.3');
+  const cn = attributes.find((a) => a.oid === OID.commonName);
   return { rfc4514, attributes, commonName: cn?.value, derHex: toHex(raw(buf, name)) };
 }
 
@@ -132,3 +133,8 @@ export function formatGeneralName(n: GeneralName): string {
   return `${prefix}:${n.value}`;
 }
 
+/** "CN=broker", else the whole RFC 4514 name: how every view, hover and message names a DN. */
+export function shortName(dn: DistinguishedName): string {
+  if (dn.commonName) return `CN=${dn.commonName}`;
+  return dn.rfc4514 || '(empty name)';
+}

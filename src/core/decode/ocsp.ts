@@ -1,4 +1,5 @@
 // OCSP requests and responses (RFC 6960) -> plain models.
+import { OID } from '../oids';
 import { children, integerHex, integerValue, octets, oidString, readTlv, TAG, timeValue, toHex, type Tlv } from '../der/reader';
 import type { OcspCertId, OcspCertStatus, OcspRequestModel, OcspResponseModel, OcspResponseStatus, OcspSingleResponse } from '../model';
 import { HASH_ALGORITHMS } from '../oids';
@@ -12,8 +13,8 @@ import { algorithmIdentifier } from './signature';
 const RESPONSE_STATUS: Record<number, OcspResponseStatus> = {
   0: 'successful', 1: 'malformedRequest', 2: 'internalError', 3: 'tryLater', 5: 'sigRequired', 6: 'unauthorized',
 };
-const NONCE = '1.3.6.1.5.5.7.48.1.2';
-const BASIC = '1.3.6.1.5.5.7.48.1.1';
+const NONCE = OID.ocspNonce;
+const BASIC = OID.ocspBasic;
 
 function certId(der: Uint8Array, t: Tlv): OcspCertId {
   const [alg, nameHash, keyHash, serial] = children(der, t);

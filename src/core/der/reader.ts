@@ -256,3 +256,10 @@ export function isStringTag(tag: number): boolean {
   return tag === TAG.UTF8 || tag === TAG.PRINTABLE || tag === TAG.T61 || tag === TAG.IA5 || tag === TAG.VISIBLE
     || tag === TAG.UNIVERSAL || tag === TAG.BMP || tag === TAG.NUMERIC || tag === 0x15 /* Videotex */ || tag === 0x19 || tag === 0x1b;
 }
+
+/** The subjectPublicKey BIT STRING contents of a SubjectPublicKeyInfo (what OCSP's issuerKeyHash hashes). */
+export function spkiKeyBits(spki: Uint8Array): Uint8Array {
+  const bits = children(spki, readTlv(spki, 0))[1];
+  if (!bits) throw new DerError('SubjectPublicKeyInfo without a subjectPublicKey', 0);
+  return bitStringBytes(spki, bits);
+}

@@ -5,7 +5,7 @@
 // (mosquitto has no OCSP stapling; EMQX reads CRLs from URLs only) becomes a warning, both in the
 // returned list and as a comment in the text, so a user never ships a config that silently drops
 // revocation checking.
-import { formatDuration as formatCoreDuration } from '../duration';
+import { formatDuration } from '../duration';
 
 export type ExportFlavor = 'emqx4' | 'emqx5' | 'mosquitto';
 export const EXPORT_FLAVORS: readonly ExportFlavor[] = ['emqx4', 'emqx5', 'mosquitto'];
@@ -53,10 +53,13 @@ export const FLAVOR_LABELS: Record<ExportFlavor, string> = {
   mosquitto: 'mosquitto (mosquitto.conf)',
 };
 
-/** 900000 -> "15m", 15000 -> "15s": the duration syntax EMQX 4 and 5 both read. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms <= 0) throw new ExportError(`duration must be positive, got ${ms} ms`);
-  return formatCoreDuration(ms, { days: false });
+/** 900000 -> "15m", 15000 -> "15s": the duration syntax EMQX 4 and 5 both read (no days). */
+function emqxDuration(ms: number): string {
+  try {
+    return formatDuration(ms, { days: false });
+  } catch (err) {
+    throw new ExportError((err as Error).message);
+  }
 }
 
 function check(input: ExportInput): void {
@@ -115,15 +118,15 @@ function emqx4(i: ExportInput): ExportResult {
     if (i.crl.urls.length) lines.push(`${p}.crl_cache_urls = ${i.crl.urls.join(',')}`);
     else if (i.crl.distributionPoints) warnings.push('EMQX 4 does not read CRL distribution points: list the CRL URLs in crl_cache_urls (publish the CRL with "Certscope: Publish CRL" and export again)');
     else warnings.push('EMQX fetches CRLs from URLs only (crl_cache_urls); publish the CRL over HTTP ("Certscope: Publish CRL") and export again');
-    lines.push(`crl_cache_refresh_interval = ${formatDuration(i.crl.refreshIntervalMs)}`);
-    lines.push(`crl_cache_http_timeout = ${formatDuration(i.crl.httpTimeoutMs)}`);
+    lines.push(`crl_cache_refresh_interval = ${emqxDuration(i.crl.refreshIntervalMs)}`);
+    lines.push(`crl_cache_http_timeout = ${emqxDuration(i.crl.httpTimeoutMs)}`);
   }
   if (i.ocsp) {
     lines.push(`${p}.enable_ocsp_stapling = true`);
     lines.push(`${p}.ocsp_responder_url = ${i.ocsp.responderUrl}`);
     lines.push(`${p}.ocsp_issuer_pem = ${i.ocsp.issuerPem}`);
-    lines.push(`${p}.ocsp_refresh_interval = ${formatDuration(i.ocsp.refreshIntervalMs)}`);
-    lines.push(`${p}.ocsp_refresh_http_timeout = ${formatDuration(i.ocsp.httpTimeoutMs)}`);
+    lines.push(`${p}.ocsp_refresh_interval = ${emqxDuration(i.ocsp.refreshIntervalMs)}`);
+    lines.push(`${p}.ocsp_refresh_http_timeout = ${emqxDuration(i.ocsp.httpTimeoutMs)}`);
   }
   return finish('emqx4', 'emqx.conf', lines, warnings, '##');
 }
@@ -151,15 +154,15 @@ function emqx5(i: ExportInput): ExportResult {
     lines.push('      enable_ocsp_stapling = true');
     lines.push(`      responder_url = ${q(i.ocsp.responderUrl)}`);
     lines.push(`      issuer_pem = ${q(i.ocsp.issuerPem)}`);
-    lines.push(`      refresh_interval = ${formatDuration(i.ocsp.refreshIntervalMs)}`);
-    lines.push(`      refresh_http_timeout = ${formatDuration(i.ocsp.httpTimeoutMs)}`);
+    lines.push(`      refresh_interval = ${emqxDuration(i.ocsp.refreshIntervalMs)}`);
+    lines.push(`      refresh_http_timeout = ${emqxDuration(i.ocsp.httpTimeoutMs)}`);
     lines.push('    }');
   }
   lines.push('  }', '}');
   if (i.crl) {
     lines.push('crl_cache {');
-    lines.push(`  refresh_interval = ${formatDuration(i.crl.refreshIntervalMs)}`);
-    lines.push(`  http_timeout = ${formatDuration(i.crl.httpTimeoutMs)}`);
+    lines.push(`  refresh_interval = ${emqxDuration(i.crl.refreshIntervalMs)}`);
+    lines.push(`  http_timeout = ${emqxDuration(i.crl.httpTimeoutMs)}`);
     lines.push(`  capacity = ${i.crl.capacity ?? 100}`);
     lines.push('}');
   }

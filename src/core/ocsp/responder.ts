@@ -63,17 +63,17 @@ function signerAlgorithm(key: KeyObject): SignerAlgorithm {
   switch (key.asymmetricKeyType) {
     case 'rsa':
       // RSA PKCS#1 v1.5 with SHA-256; NULL parameters (DESIGN §3 pitfall 3).
-      return { hash: 'sha256', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.11', algorithmParams: new asn1js.Null() }) };
+      return { hash: 'sha256', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsaEncryption, algorithmParams: new asn1js.Null() }) };
     case 'ec': {
       const curve = key.asymmetricKeyDetails?.namedCurve;
-      if (curve === 'secp384r1') return { hash: 'sha384', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.10045.4.3.3' }) };
-      if (curve === 'secp521r1') return { hash: 'sha512', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.10045.4.3.4' }) };
-      return { hash: 'sha256', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.10045.4.3.2' }) };
+      if (curve === 'secp384r1') return { hash: 'sha384', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha384 }) };
+      if (curve === 'secp521r1') return { hash: 'sha512', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha512 }) };
+      return { hash: 'sha256', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 }) };
     }
     case 'ed25519':
-      return { hash: null, algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.3.101.112' }) };
+      return { hash: null, algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ed25519 }) };
     case 'ed448':
-      return { hash: null, algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.3.101.113' }) };
+      return { hash: null, algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ed448 }) };
     default:
       throw new Error(`OCSP signing with a ${key.asymmetricKeyType ?? 'unknown'} key is not supported (use RSA, EC or Ed25519)`);
   }

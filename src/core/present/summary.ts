@@ -1,10 +1,13 @@
 // One-line summaries of decoded objects: CodeLens titles, tree descriptions, outline details,
 // e.g. "Certificate · CN=broker · expires in 23 days". Never includes key material.
-import type { CertificateModel, DecodedObject, DecodeError, DistinguishedName, PublicKeyInfo } from '../model';
+import { shortName } from '../decode/name';
+import type { CertificateModel, DecodedObject, DecodeError, PublicKeyInfo } from '../model';
 import { formatDay } from '../dates';
 import { certStatus, plural, type CertStatus } from '../revocation/certStatus';
 import { isStale } from '../revocation/status';
 import { forTerminal } from './safeText';
+
+export { shortName };
 
 export interface SummaryContext {
   now: Date;
@@ -28,10 +31,6 @@ export function kindLabel(obj: DecodedObject | DecodeError): string {
   }
 }
 
-export function shortName(dn: DistinguishedName): string {
-  if (dn.commonName) return `CN=${dn.commonName}`;
-  return dn.rfc4514 || '(empty name)';
-}
 
 export function keyDescription(k: PublicKeyInfo | undefined): string {
   if (!k) return 'unknown key';

@@ -1,6 +1,7 @@
 // The readable document: what `openssl x509 -text` users expect, but with statuses spelled out
 // (valid / expired / stale CRL), names in RFC 4514 form and every extension decoded. Key material
 // is never printed: keys show type, size and the public-key fingerprint only.
+import { OID } from '../oids';
 import { formatDate } from '../dates';
 import { formatGeneralName } from '../decode/name';
 import { certStatus, type CertState, type CertStatus } from '../revocation/certStatus';
@@ -59,62 +60,62 @@ function extensions(o: Out, indent: number, ext: CertificateExtensions): void {
     const c = crit(e.critical);
     if (e.error) { o.field(i, `${e.name}${c}`, `undecodable (${e.error}): ${e.valueHex}`); continue; }
     switch (e.oid) {
-      case '2.5.29.19': {
+      case OID.basicConstraints: {
         const bc = ext.basicConstraints;
         if (bc) o.field(i, `Basic constraints${c}`, `CA: ${bc.ca ? 'yes' : 'no'}${bc.pathLen !== undefined ? `, path length ${bc.pathLen}` : ''}`);
         break;
       }
-      case '2.5.29.15': o.field(i, `Key usage${c}`, ext.keyUsage?.usages.join(', ') || '(none)'); break;
-      case '2.5.29.37': o.field(i, `Extended key usage${c}`, ext.extKeyUsage?.usages.join(', ')); break;
-      case '2.5.29.17': o.field(i, `Subject alt names${c}`, names(ext.subjectAltName?.names ?? [])); break;
-      case '2.5.29.18': o.field(i, `Issuer alt names${c}`, names(ext.issuerAltName?.names ?? [])); break;
-      case '2.5.29.14': o.field(i, `Subject key id${c}`, ext.subjectKeyIdHex); break;
-      case '2.5.29.35': {
+      case OID.keyUsage: o.field(i, `Key usage${c}`, ext.keyUsage?.usages.join(', ') || '(none)'); break;
+      case OID.extKeyUsage: o.field(i, `Extended key usage${c}`, ext.extKeyUsage?.usages.join(', ')); break;
+      case OID.subjectAltName: o.field(i, `Subject alt names${c}`, names(ext.subjectAltName?.names ?? [])); break;
+      case OID.issuerAltName: o.field(i, `Issuer alt names${c}`, names(ext.issuerAltName?.names ?? [])); break;
+      case OID.subjectKeyIdentifier: o.field(i, `Subject key id${c}`, ext.subjectKeyIdHex); break;
+      case OID.authorityKeyIdentifier: {
         const a = ext.authorityKeyId;
         o.field(i, `Authority key id${c}`, [a?.keyIdHex, a?.issuer ? `issuer ${names(a.issuer)}` : undefined, a?.serialHex ? `serial ${a.serialHex}` : undefined].filter(Boolean).join(', '));
         break;
       }
-      case '1.3.6.1.5.5.7.1.1': {
+      case OID.authorityInfoAccess: {
         const aia = ext.authorityInfoAccess;
         o.line(i, `Authority info access${c}:`);
         for (const u of aia?.ocsp ?? []) o.field(i + 1, 'OCSP', u);
         for (const u of aia?.caIssuers ?? []) o.field(i + 1, 'CA issuers', u);
         break;
       }
-      case '2.5.29.31': {
+      case OID.crlDistributionPoints: {
         o.line(i, `CRL distribution points${c}:`);
         for (const dp of ext.crlDistributionPoints ?? []) {
           o.line(i + 1, `- ${names(dp.names) || '(no name)'}${dp.reasons ? ` reasons: ${dp.reasons.join(', ')}` : ''}${dp.crlIssuer ? ` CRL issuer: ${names(dp.crlIssuer)}` : ''}`);
         }
         break;
       }
-      case '2.5.29.32': {
+      case OID.certificatePolicies: {
         o.line(i, `Certificate policies${c}:`);
         for (const p of ext.certificatePolicies ?? []) {
-          o.line(i + 1, `- ${p.oid === '2.5.29.32.0' ? 'anyPolicy' : p.oid}${p.cps.length ? ` CPS: ${p.cps.join(', ')}` : ''}${p.userNotices.length ? ` notice: ${p.userNotices.map((n) => JSON.stringify(n)).join(', ')}` : ''}`);
+          o.line(i + 1, `- ${p.oid === OID.anyPolicy ? 'anyPolicy' : p.oid}${p.cps.length ? ` CPS: ${p.cps.join(', ')}` : ''}${p.userNotices.length ? ` notice: ${p.userNotices.map((n) => JSON.stringify(n)).join(', ')}` : ''}`);
         }
         break;
       }
-      case '2.5.29.33':
+      case OID.policyMappings:
         o.field(i, `Policy mappings${c}`, ext.policyMappings?.map((m) => `${m.issuerDomainPolicy} -> ${m.subjectDomainPolicy}`).join(', '));
         break;
-      case '2.5.29.36': {
+      case OID.policyConstraints: {
         const pc = ext.policyConstraints;
         o.field(i, `Policy constraints${c}`, [pc?.requireExplicitPolicy !== undefined ? `requireExplicitPolicy ${pc.requireExplicitPolicy}` : '', pc?.inhibitPolicyMapping !== undefined ? `inhibitPolicyMapping ${pc.inhibitPolicyMapping}` : ''].filter(Boolean).join(', '));
         break;
       }
-      case '2.5.29.54': o.field(i, `Inhibit anyPolicy${c}`, ext.inhibitAnyPolicy); break;
-      case '2.5.29.30': {
+      case OID.inhibitAnyPolicy: o.field(i, `Inhibit anyPolicy${c}`, ext.inhibitAnyPolicy); break;
+      case OID.nameConstraints: {
         const nc = ext.nameConstraints;
         o.line(i, `Name constraints${c}:`);
         if (nc?.permitted.length) o.field(i + 1, 'Permitted', names(nc.permitted));
         if (nc?.excluded.length) o.field(i + 1, 'Excluded', names(nc.excluded));
         break;
       }
-      case '1.3.6.1.5.5.7.1.24':
+      case OID.tlsFeature:
         o.field(i, `TLS feature${c}`, `${ext.tlsFeature?.features.join(', ')}${ext.tlsFeature?.mustStaple ? ' (OCSP must-staple)' : ''}`);
         break;
-      case '1.3.6.1.4.1.11129.2.4.2':
+      case OID.signedCertificateTimestampList:
         o.field(i, `SCT list${c}`, `${ext.sct?.count} timestamp(s)`);
         for (const id of ext.sct?.logIdsHex ?? []) o.field(i + 1, 'Log id', id);
         break;
@@ -168,7 +169,7 @@ function crl(o: Out, indent: number, c: CrlModel, now: Date, max: number): void 
     o.field(indent, 'Issuing dist. point', [names(idp.names), ...flags, idp.onlySomeReasons ? `reasons: ${idp.onlySomeReasons.join(', ')}` : ''].filter(Boolean).join('; ') || '(present)');
   }
   for (const e of c.extensions) {
-    if (!['2.5.29.20', '2.5.29.27', '2.5.29.35', '2.5.29.28'].includes(e.oid) || e.error) o.field(indent, `${e.name}${e.critical ? ' (critical)' : ''}`, e.error ? `undecodable (${e.error}): ${e.valueHex}` : e.valueHex);
+    if (!([OID.crlNumber, OID.deltaCrlIndicator, OID.authorityKeyIdentifier, OID.issuingDistributionPoint] as string[]).includes(e.oid) || e.error) o.field(indent, `${e.name}${e.critical ? ' (critical)' : ''}`, e.error ? `undecodable (${e.error}): ${e.valueHex}` : e.valueHex);
   }
   o.field(indent, 'Revoked certificates', c.entryCount);
   for (const e of c.entries.slice(0, max)) {

@@ -1,10 +1,10 @@
 // A certificate's status as every surface shows it: revocation (its own, then its CAs') first,
 // then the validity dates. The clock is a parameter so tests and fixtures are checked at a fixed time.
+import { shortName } from '../decode/name';
+import { validityAt } from '../decode/validity';
 import { formatDay } from '../dates';
 import type { CertificateModel } from '../model';
 import type { RevocationAnswer, RevocationService } from './status';
-
-const DAY = 86_400_000;
 
 export type CertState = 'valid' | 'expiringSoon' | 'expired' | 'notYetValid' | 'revoked' | 'issuerRevoked';
 
@@ -26,24 +26,18 @@ const NOT_CHECKED: RevocationAnswer = { verdict: 'unknown', note: 'no workspace 
 
 /** Status with the service's revocation answers; without a service, dates only. */
 export function certStatus(cert: CertificateModel, now: Date, expiringDays: number, service?: RevocationService): CertStatus {
-  const daysLeft = Math.floor((cert.notAfter.getTime() - now.getTime()) / DAY);
+  // The dates: the one validity rule (decode/validity.ts), shared with `certscope inspect --json`.
+  const v = validityAt(cert, now);
+  const daysLeft = v.daysLeft;
   const revocation = service?.revocation(cert) ?? NOT_CHECKED;
   const base = { daysLeft, selfSigned: cert.selfSigned, isCA: cert.isCA, revocation };
   if (revocation.verdict === 'revoked') return { ...base, state: 'revoked', text: revokedText(revocation) };
   const revokedIssuer = service?.revokedIssuer(cert);
   if (revokedIssuer) {
-    const who = revokedIssuer.cert.subject.commonName ? `CN=${revokedIssuer.cert.subject.commonName}` : revokedIssuer.cert.subject.rfc4514;
-    return { ...base, state: 'issuerRevoked', revokedIssuer, text: `issuing CA ${who} ${revokedText(revokedIssuer.answer)}` };
+    return { ...base, state: 'issuerRevoked', revokedIssuer, text: `issuing CA ${shortName(revokedIssuer.cert.subject)} ${revokedText(revokedIssuer.answer)}` };
   }
-  if (now.getTime() > cert.notAfter.getTime()) {
-    const ago = Math.max(0, Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY));
-    return { ...base, state: 'expired', text: ago === 0 ? 'expired today' : `expired ${plural(ago, 'day')} ago` };
-  }
-  if (now.getTime() < cert.notBefore.getTime()) {
-    return { ...base, state: 'notYetValid', text: `not valid until ${formatDay(cert.notBefore)}` };
-  }
-  const text = daysLeft === 0 ? 'expires today' : `expires in ${plural(daysLeft, 'day')}`;
-  return { ...base, state: daysLeft < expiringDays ? 'expiringSoon' : 'valid', text };
+  if (v.status !== 'valid') return { ...base, state: v.status, text: v.text };
+  return { ...base, state: daysLeft < expiringDays ? 'expiringSoon' : 'valid', text: v.text };
 }
 
 /** "revoked 2026-05-01 (keyCompromise)". */

@@ -2,7 +2,7 @@
 // this certificate" (two CAs may share a name; only the key tells them apart). Each answer is
 // cached per pair, so a workspace with thousands of certificates checks each CRL once per issuer.
 import { X509Certificate } from 'node:crypto';
-import { bitStringBytes, children, expect, oidString, raw, readTlv, TAG } from '../der/reader';
+import { bitStringBytes, children, expect, oidString, raw, spkiKeyBits, TAG } from '../der/reader';
 import type { CertificateModel, CrlModel } from '../model';
 import { checkSignature } from '../verify/signature';
 
@@ -25,9 +25,11 @@ export function spkiOf(cert: CertificateModel): Uint8Array | null {
 /** The subjectPublicKey BIT STRING contents (what OCSP's issuerKeyHash hashes). */
 export function subjectPublicKeyBits(cert: CertificateModel): Uint8Array | undefined {
   const spki = spkiOf(cert);
-  if (!spki) return undefined;
-  const bits = children(spki, readTlv(spki, 0))[1];
-  return bits ? bitStringBytes(spki, bits) : undefined;
+  try {
+    return spki ? spkiKeyBits(spki) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The signed part, algorithm and signature of a certificate or CRL (both are SEQUENCE { tbs, alg, sig }). */

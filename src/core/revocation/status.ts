@@ -5,6 +5,7 @@
 // when its issuer name and key identifier match the certificate's issuer and its signature verifies
 // with that issuer's key (when the issuer is in the workspace: two CAs may share a name). The
 // newest such CRL decides (a released hold is gone from it). The answer carries its evidence.
+import { shortName } from '../decode/name';
 import { createHash } from 'node:crypto';
 import type { CertificateModel, CrlEntry, OcspCertStatus, RevocationReason } from '../model';
 import { serialKey } from '../serial';
@@ -241,8 +242,4 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 export function locKey(l: Location): string {
   return `${l.file}#${l.item}${l.sub !== undefined ? `.${l.sub}` : ''}`;
-}
-
-function shortName(dn: { commonName?: string; rfc4514: string }): string {
-  return dn.commonName ? `CN=${dn.commonName}` : dn.rfc4514 || '(empty name)';
 }

@@ -3,6 +3,7 @@
 // intermediate, and revocation from the revocation service: the very answer the tree, hover and
 // Problems show, so Verify can never call "valid" what they call "revoked". Used by "Verify
 // Certificate Against Its CA", the CodeLens "Verify chain" and `certscope verify --workspace`.
+import { shortName } from '../decode/name';
 import { basename } from 'node:path';
 import type { CertificateModel } from '../model';
 import type { CertVerdict, VerifyResult } from '../verify/types';
@@ -47,7 +48,7 @@ export async function verifyInWorkspace(cert: CertificateModel, a: WorkspaceAnal
     v.ok = false;
     v.problems.push({ code: 'revoked', message: result.failure.message });
   }
-  const names = result.path.map((v, i) => shortName(models[i]) ?? v.subject);
+  const names = result.path.map((v, i) => (models[i] ? shortName(models[i]!.subject) : v.subject));
   const path = names.join(' → ');
   const leafRevocation = statuses[0] ? `; ${describeRevocation(statuses[0].revocation, fileLabel)}` : '';
   const summary = result.valid
@@ -66,7 +67,4 @@ function verdictRevocation(s: CertStatus, v: CertVerdict, fileLabel: FileLabel):
   return { status: r.verdict, ...(r.source ? { source: r.source.kind } : {}), detail };
 }
 
-function shortName(c: CertificateModel | undefined): string | undefined {
-  if (!c) return undefined;
-  return c.subject.commonName ? `CN=${c.subject.commonName}` : c.subject.rfc4514;
-}
+

@@ -1,5 +1,6 @@
 // Verification driver: builds candidate paths from a pool, runs §6.1 checks (pathValidation.ts),
 // revocation by CRL (crlCheck.ts) and optionally OCSP, then reports a verdict per certificate.
+import { OID } from '../oids';
 import { formatDate } from '../dates';
 import { parseCertificate, parseCrl, type ParsedCert, type ParsedCrl } from './parse';
 import { checkPath } from './pathValidation';
@@ -35,8 +36,8 @@ export interface VerifyOptions {
   purpose?: 'serverAuth' | 'clientAuth';
 }
 
-const EKU: Record<string, string> = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' };
-const ANY_EKU = '2.5.29.37.0';
+const EKU: Record<string, string> = { serverAuth: OID.serverAuth, clientAuth: OID.clientAuth };
+const ANY_EKU = OID.anyExtendedKeyUsage;
 const MAX_PATHS = 16;
 const MAX_DEPTH = 12;
 const MAX_SIGNER_DEPTH = 4;

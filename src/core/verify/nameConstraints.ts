@@ -1,11 +1,12 @@
 // RFC 5280 §4.2.1.10 / §6.1.3 (b)-(c) name constraints for directory names, DNS names, email
 // addresses, URIs and IP addresses. Permitted subtrees are kept per issuing CA: a name must lie in
 // one subtree of its type in every CA's permitted list that has that type (the intersection).
+import { OID } from '../oids';
 import type { GeneralSubtree, ParsedCert } from './parse';
 import type { GeneralName, Name } from './names';
 import { generalNameToString } from './names';
 
-const EMAIL_OID = '1.2.840.113549.1.9.1';
+const EMAIL_OID = OID.emailAddress;
 
 export class NameConstraintState {
   private readonly permitted: GeneralSubtree[][] = [];

@@ -1,6 +1,7 @@
 // Distinguished names and general names as the validator needs them: raw DER plus a normalised
 // form for RFC 5280 §7.1 comparison (case-insensitive, whitespace-collapsed for string values,
 // PrintableString equal to UTF8String), which PKITS §4.3 exercises.
+import { OID } from '../oids';
 import { children, isStringTag, oidString, raw, readTlv, stringValue, toHex, type Tlv } from '../der/reader';
 
 export interface Atv {
@@ -61,10 +62,10 @@ export function nameEquals(a: Name, b: Name): boolean {
 export const EMPTY_NAME_KEY = '';
 
 const SHORT: Record<string, string> = {
-  '2.5.4.6': 'C', '2.5.4.8': 'ST', '2.5.4.7': 'L', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.3': 'CN',
-  '2.5.4.5': 'serialNumber', '1.2.840.113549.1.9.1': 'emailAddress', '0.9.2342.19200300.100.1.25': 'DC',
-  '0.9.2342.19200300.100.1.1': 'UID', '2.5.4.46': 'dnQualifier', '2.5.4.12': 'title', '2.5.4.4': 'SN', '2.5.4.42': 'GN',
-  '2.5.4.43': 'initials', '2.5.4.44': 'generationQualifier', '2.5.4.65': 'pseudonym',
+  [OID.countryName]: 'C', [OID.stateOrProvinceName]: 'ST', [OID.localityName]: 'L', [OID.organizationName]: 'O', [OID.organizationalUnitName]: 'OU', [OID.commonName]: 'CN',
+  [OID.serialNumber]: 'serialNumber', [OID.emailAddress]: 'emailAddress', [OID.domainComponent]: 'DC',
+  [OID.userId]: 'UID', [OID.dnQualifier]: 'dnQualifier', [OID.title]: 'title', [OID.surname]: 'SN', [OID.givenName]: 'GN',
+  [OID.initials]: 'initials', [OID.generationQualifier]: 'generationQualifier', [OID.pseudonym]: 'pseudonym',
 };
 
 /** RFC 4514 display form, most-specific first. */

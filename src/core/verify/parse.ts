@@ -1,5 +1,6 @@
 // Certificates and CRLs parsed into what RFC 5280 path validation needs (internal to verify/;
 // results leave this folder as plain data in types.ts). Built on the shared DER reader.
+import { OID } from '../oids';
 import { createHash } from 'node:crypto';
 import {
   bitStringBytes, booleanValue, children, expect, integerHex, integerValue, octets, oidString, raw, readTlv, TAG, timeValue, toHex,
@@ -128,10 +129,10 @@ function algId(buf: Uint8Array, t: Tlv): AlgorithmId {
   return out;
 }
 
-const KNOWN_CERT_EXTENSIONS = new Set([
-  '2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29.17', '2.5.29.18', '2.5.29.30', '2.5.29.32', '2.5.29.33', '2.5.29.36',
-  '2.5.29.54', '2.5.29.35', '2.5.29.14', '2.5.29.31', '2.5.29.46', '1.3.6.1.5.5.7.1.1', '1.3.6.1.5.5.7.1.11',
-  '1.3.6.1.5.5.7.1.24', '1.3.6.1.4.1.11129.2.4.2', '1.3.6.1.5.5.7.48.1.5', '2.5.29.9',
+const KNOWN_CERT_EXTENSIONS = new Set<string>([
+  OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.issuerAltName, OID.nameConstraints, OID.certificatePolicies, OID.policyMappings, OID.policyConstraints,
+  OID.inhibitAnyPolicy, OID.authorityKeyIdentifier, OID.subjectKeyIdentifier, OID.crlDistributionPoints, OID.freshestCrl, OID.authorityInfoAccess, OID.subjectInfoAccess,
+  OID.tlsFeature, OID.signedCertificateTimestampList, OID.ocspNoCheck, OID.subjectDirectoryAttributes,
 ]);
 
 export function isKnownCertExtension(oid: string): boolean {
@@ -189,7 +190,7 @@ function applyCertExtension(c: ParsedCert, e: RawExtension): void {
   const v = e.value;
   const top = readTlv(v, 0);
   switch (e.oid) {
-    case '2.5.29.19': {
+    case OID.basicConstraints: {
       const f = children(v, top);
       let i = 0;
       let ca = false;
@@ -199,10 +200,10 @@ function applyCertExtension(c: ParsedCert, e: RawExtension): void {
       c.basicConstraints = bc;
       break;
     }
-    case '2.5.29.15': c.keyUsage = bitsToMask(bitStringBytes(v, top)); break;
-    case '2.5.29.37': c.extKeyUsage = children(v, top).map((o) => oidString(v, o)); break;
-    case '2.5.29.17': c.san = parseGeneralNames(v, top); break;
-    case '2.5.29.30': {
+    case OID.keyUsage: c.keyUsage = bitsToMask(bitStringBytes(v, top)); break;
+    case OID.extKeyUsage: c.extKeyUsage = children(v, top).map((o) => oidString(v, o)); break;
+    case OID.subjectAltName: c.san = parseGeneralNames(v, top); break;
+    case OID.nameConstraints: {
       const nc: ParsedCert['nameConstraints'] = {};
       for (const f of children(v, top)) {
         if (f.tag === 0xa0) nc.permitted = parseSubtrees(v, f);
@@ -211,19 +212,19 @@ function applyCertExtension(c: ParsedCert, e: RawExtension): void {
       c.nameConstraints = nc;
       break;
     }
-    case '2.5.29.32':
+    case OID.certificatePolicies:
       c.policies = children(v, top).map((pi) => {
         const [o, q] = children(v, pi);
         return { oid: oidString(v, o), qualifiers: q ? toHex(v, q.offset, q.next) : undefined };
       });
       break;
-    case '2.5.29.33':
+    case OID.policyMappings:
       c.policyMappings = children(v, top).map((m) => {
         const [a, b] = children(v, m);
         return { issuer: oidString(v, a), subject: oidString(v, b) };
       });
       break;
-    case '2.5.29.36': {
+    case OID.policyConstraints: {
       const pc: NonNullable<ParsedCert['policyConstraints']> = {};
       for (const f of children(v, top)) {
         if (f.tag === 0x80) pc.requireExplicitPolicy = integerValue(v, f);
@@ -232,21 +233,21 @@ function applyCertExtension(c: ParsedCert, e: RawExtension): void {
       c.policyConstraints = pc;
       break;
     }
-    case '2.5.29.54': c.inhibitAnyPolicy = integerValue(v, top); break;
-    case '2.5.29.35':
+    case OID.inhibitAnyPolicy: c.inhibitAnyPolicy = integerValue(v, top); break;
+    case OID.authorityKeyIdentifier:
       for (const f of children(v, top)) if (f.tag === 0x80) c.authorityKeyId = toHex(v, f.start, f.end);
       break;
-    case '2.5.29.14': c.subjectKeyId = toHex(octets(v, top)); break;
-    case '2.5.29.31': c.crlDistributionPoints = parseDistributionPoints(v, top); break;
-    case '2.5.29.46': c.freshestCrl = parseDistributionPoints(v, top); break;
-    case '1.3.6.1.5.5.7.1.1':
+    case OID.subjectKeyIdentifier: c.subjectKeyId = toHex(octets(v, top)); break;
+    case OID.crlDistributionPoints: c.crlDistributionPoints = parseDistributionPoints(v, top); break;
+    case OID.freshestCrl: c.freshestCrl = parseDistributionPoints(v, top); break;
+    case OID.authorityInfoAccess:
       for (const ad of children(v, top)) {
         const [m, loc] = children(v, ad);
         if (loc.tag !== 0x86) continue;
         const url = Buffer.from(v.subarray(loc.start, loc.end)).toString('latin1');
         const method = oidString(v, m);
-        if (method === '1.3.6.1.5.5.7.48.1') c.ocspUrls.push(url);
-        else if (method === '1.3.6.1.5.5.7.48.2') c.caIssuerUrls.push(url);
+        if (method === OID.accessOcsp) c.ocspUrls.push(url);
+        else if (method === OID.accessCaIssuers) c.caIssuerUrls.push(url);
       }
       break;
   }
@@ -295,8 +296,8 @@ export function parseCertificate(der: Uint8Array): ParsedCert {
 }
 
 
-const KNOWN_CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.27', '2.5.29.28', '2.5.29.35', '2.5.29.46', '2.5.29.18', '1.3.6.1.5.5.7.1.1', '2.5.29.60']);
-const KNOWN_ENTRY_EXTENSIONS = new Set(['2.5.29.21', '2.5.29.23', '2.5.29.24', '2.5.29.29']);
+const KNOWN_CRL_EXTENSIONS = new Set<string>([OID.crlNumber, OID.deltaCrlIndicator, OID.issuingDistributionPoint, OID.authorityKeyIdentifier, OID.freshestCrl, OID.issuerAltName, OID.authorityInfoAccess, '2.5.29.60']);
+const KNOWN_ENTRY_EXTENSIONS = new Set<string>([OID.reasonCode, OID.holdInstructionCode, OID.invalidityDate, OID.certificateIssuer]);
 
 export function parseCrl(der: Uint8Array): ParsedCrl {
   try {
@@ -322,11 +323,11 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
         const crit = p.length === 3 && booleanValue(der, p[1]);
         const v = octets(der, p[p.length - 1]);
         const vt = readTlv(v, 0);
-        if (oid === '2.5.29.20') crl.crlNumber = BigInt('0x' + (integerHex(v, vt) || '0'));
-        else if (oid === '2.5.29.27') crl.deltaBase = BigInt('0x' + (integerHex(v, vt) || '0'));
-        else if (oid === '2.5.29.35') { for (const x of children(v, vt)) if (x.tag === 0x80) crl.authorityKeyId = toHex(v, x.start, x.end); }
-        else if (oid === '2.5.29.46') crl.freshestCrl = parseDistributionPoints(v, vt);
-        else if (oid === '2.5.29.28') {
+        if (oid === OID.crlNumber) crl.crlNumber = BigInt('0x' + (integerHex(v, vt) || '0'));
+        else if (oid === OID.deltaCrlIndicator) crl.deltaBase = BigInt('0x' + (integerHex(v, vt) || '0'));
+        else if (oid === OID.authorityKeyIdentifier) { for (const x of children(v, vt)) if (x.tag === 0x80) crl.authorityKeyId = toHex(v, x.start, x.end); }
+        else if (oid === OID.freshestCrl) crl.freshestCrl = parseDistributionPoints(v, vt);
+        else if (oid === OID.issuingDistributionPoint) {
           const idp: NonNullable<ParsedCrl['idp']> = { onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false, derHex: toHex(v) };
           for (const x of children(v, vt)) {
             if (x.tag === 0xa0) {
@@ -357,8 +358,8 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
             const oid = oidString(der, p[0]);
             const crit = p.length === 3 && booleanValue(der, p[1]);
             const v = octets(der, p[p.length - 1]);
-            if (oid === '2.5.29.21') entry.reason = integerValue(v, readTlv(v, 0));
-            else if (oid === '2.5.29.29') {
+            if (oid === OID.reasonCode) entry.reason = integerValue(v, readTlv(v, 0));
+            else if (oid === OID.certificateIssuer) {
               const dn = parseGeneralNames(v, readTlv(v, 0)).find((g) => g.type === 'dirName');
               if (dn && dn.type === 'dirName') issuerKey = dn.name.key;
               entry.issuerKey = issuerKey;

@@ -1,8 +1,9 @@
 // RFC 5280 §6.1 certificate policy processing: the valid_policy_tree with policy mapping,
 // inhibitAnyPolicy, requireExplicitPolicy and the user-initial settings (PKITS §4.8-4.12).
+import { OID } from '../oids';
 import type { ParsedCert } from './parse';
 
-export const ANY_POLICY = '2.5.29.32.0';
+export const ANY_POLICY = OID.anyPolicy;
 
 export interface PolicySettings {
   /** user-initial-policy-set; default {anyPolicy}. */

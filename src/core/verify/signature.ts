@@ -1,38 +1,39 @@
 // Signature checks through Node crypto: RSA PKCS#1 v1.5, RSA-PSS (parameters from the
 // AlgorithmIdentifier), ECDSA, Ed25519/Ed448, DSA.
+import { OID } from '../oids';
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { children, integerValue, oidString, readTlv } from '../der/reader';
 import type { AlgorithmId } from './parse';
 
 const HASH_BY_OID: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.4': 'sha224', '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512',
+  [OID.sha1]: 'sha1', [OID.sha224]: 'sha224', [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384', [OID.sha512]: 'sha512',
 };
 
 const SIMPLE: Record<string, { hash: string | null; family: 'rsa' | 'ec' | 'ed' | 'dsa' }> = {
-  '1.2.840.113549.1.1.4': { hash: 'md5', family: 'rsa' },
-  '1.2.840.113549.1.1.5': { hash: 'sha1', family: 'rsa' },
-  '1.2.840.113549.1.1.14': { hash: 'sha224', family: 'rsa' },
-  '1.2.840.113549.1.1.11': { hash: 'sha256', family: 'rsa' },
-  '1.2.840.113549.1.1.12': { hash: 'sha384', family: 'rsa' },
-  '1.2.840.113549.1.1.13': { hash: 'sha512', family: 'rsa' },
-  '1.2.840.10045.4.1': { hash: 'sha1', family: 'ec' },
-  '1.2.840.10045.4.3.1': { hash: 'sha224', family: 'ec' },
-  '1.2.840.10045.4.3.2': { hash: 'sha256', family: 'ec' },
-  '1.2.840.10045.4.3.3': { hash: 'sha384', family: 'ec' },
-  '1.2.840.10045.4.3.4': { hash: 'sha512', family: 'ec' },
-  '1.3.101.112': { hash: null, family: 'ed' },
-  '1.3.101.113': { hash: null, family: 'ed' },
-  '1.2.840.10040.4.3': { hash: 'sha1', family: 'dsa' },
-  '2.16.840.1.101.3.4.3.1': { hash: 'sha224', family: 'dsa' },
-  '2.16.840.1.101.3.4.3.2': { hash: 'sha256', family: 'dsa' },
+  [OID.md5WithRsaEncryption]: { hash: 'md5', family: 'rsa' },
+  [OID.sha1WithRsaEncryption]: { hash: 'sha1', family: 'rsa' },
+  [OID.sha224WithRsaEncryption]: { hash: 'sha224', family: 'rsa' },
+  [OID.sha256WithRsaEncryption]: { hash: 'sha256', family: 'rsa' },
+  [OID.sha384WithRsaEncryption]: { hash: 'sha384', family: 'rsa' },
+  [OID.sha512WithRsaEncryption]: { hash: 'sha512', family: 'rsa' },
+  [OID.ecdsaWithSha1]: { hash: 'sha1', family: 'ec' },
+  [OID.ecdsaWithSha224]: { hash: 'sha224', family: 'ec' },
+  [OID.ecdsaWithSha256]: { hash: 'sha256', family: 'ec' },
+  [OID.ecdsaWithSha384]: { hash: 'sha384', family: 'ec' },
+  [OID.ecdsaWithSha512]: { hash: 'sha512', family: 'ec' },
+  [OID.ed25519]: { hash: null, family: 'ed' },
+  [OID.ed448]: { hash: null, family: 'ed' },
+  [OID.dsaWithSha1]: { hash: 'sha1', family: 'dsa' },
+  [OID.dsaWithSha224]: { hash: 'sha224', family: 'dsa' },
+  [OID.dsaWithSha256]: { hash: 'sha256', family: 'dsa' },
 };
 
 export const SIGNATURE_NAMES: Record<string, string> = {
-  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption', '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
-  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption', '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
-  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption', '1.2.840.113549.1.1.10': 'RSASSA-PSS',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256', '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384', '1.3.101.112': 'Ed25519',
+  [OID.md5WithRsaEncryption]: 'md5WithRSAEncryption', [OID.sha1WithRsaEncryption]: 'sha1WithRSAEncryption',
+  [OID.sha256WithRsaEncryption]: 'sha256WithRSAEncryption', [OID.sha384WithRsaEncryption]: 'sha384WithRSAEncryption',
+  [OID.sha512WithRsaEncryption]: 'sha512WithRSAEncryption', [OID.rsassaPss]: 'RSASSA-PSS',
+  [OID.ecdsaWithSha256]: 'ecdsa-with-SHA256', [OID.ecdsaWithSha384]: 'ecdsa-with-SHA384', [OID.ed25519]: 'Ed25519',
 };
 
 const keyCache = new Map<string, KeyObject>();
@@ -59,7 +60,7 @@ export function checkSignature(data: Uint8Array, alg: AlgorithmId, signature: Ui
     return { ok: false, reason: `issuer public key unusable: ${(e as Error).message}` };
   }
   try {
-    if (alg.oid === '1.2.840.113549.1.1.10') {
+    if (alg.oid === OID.rsassaPss) {
       const p = pssParams(alg.params);
       const ok = verify(p.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, signature);
       return ok ? { ok } : { ok: false, reason: 'RSA-PSS signature does not verify' };

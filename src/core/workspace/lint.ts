@@ -1,5 +1,7 @@
 // Lint rules over one file in the context of the whole workspace. Pure: models in, findings out.
 // The extension turns findings into diagnostics and quick fixes; the CLI could print them.
+import { shortName } from '../decode/name';
+import { OID } from '../oids';
 import { basename, dirname, extname, join } from 'node:path';
 import type { CertificateModel, PublicKeyInfo, SourceRange } from '../model';
 import { SIGNATURE_HASH } from '../oids';
@@ -37,7 +39,7 @@ export interface Finding {
   fix?: Fix;
 }
 
-const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const SERVER_AUTH = OID.serverAuth;
 const WEAK_HASHES = new Set(['md2', 'md5', 'sha1']);
 const CERT_EXTS = ['.crt', '.pem', '.cer', '.cert'];
 
@@ -58,7 +60,7 @@ export function lintFile(file: IndexedFile, a: WorkspaceAnalysis): Finding[] {
     }
     if (r.kind === 'pkcs7' || r.kind === 'pkcs12') for (const c of r.certificates) lintCertificate(c, file.key, a, add);
     if (r.kind === 'crl' && isStale(r.nextUpdate, a.options.now)) {
-      add('crl-stale', 'error', `CRL from ${name(r.issuer)} is past its nextUpdate (${formatDay(r.nextUpdate!)}): TLS servers that load it reject every client certificate of this CA.`);
+      add('crl-stale', 'error', `CRL from ${shortName(r.issuer)} is past its nextUpdate (${formatDay(r.nextUpdate!)}): TLS servers that load it reject every client certificate of this CA.`);
     }
     if (r.kind === 'csr') weakKey(r.publicKey, 'CSR', add);
     if (r.kind === 'privateKey' && r.publicKey) weakKey(r.publicKey, 'Private key', add);
@@ -79,7 +81,7 @@ export function lintFile(file: IndexedFile, a: WorkspaceAnalysis): Finding[] {
 type Add = (code: FindingCode, severity: Severity, message: string, fix?: Fix) => void;
 
 function lintCertificate(cert: CertificateModel, fileKey: string, a: WorkspaceAnalysis, add: Add): void {
-  const who = `Certificate ${name(cert.subject)}`;
+  const who = `Certificate ${shortName(cert.subject)}`;
   const s = a.status(cert);
   // A CA's own archive copy of a certificate it revoked (openssl's new_certs_dir, certs/<serial>.pem)
   // is the CA's record, not a problem in the user's files.
@@ -87,7 +89,7 @@ function lintCertificate(cert: CertificateModel, fileKey: string, a: WorkspaceAn
   if (s.state === 'revoked') {
     add('revoked', archive ? 'information' : 'error', `${who} is ${s.text} per ${describeEvidence(s.revocation.source!, basename)}${archive ? ' (the CA\'s archive copy)' : ''}.`);
   } else if (s.revokedIssuer && !archive) {
-    add('issuer-revoked', 'error', `${who} was issued by ${name(s.revokedIssuer.cert.subject)}, which is ${revokedText(s.revokedIssuer.answer)} per ${describeEvidence(s.revokedIssuer.answer.source!, basename)}: clients reject its chain.`);
+    add('issuer-revoked', 'error', `${who} was issued by ${shortName(s.revokedIssuer.cert.subject)}, which is ${revokedText(s.revokedIssuer.answer)} per ${describeEvidence(s.revokedIssuer.answer.source!, basename)}: clients reject its chain.`);
   }
   // Revocation wins the status state; validity is checked on its own so both are reported.
   const now = a.options.now.getTime();
@@ -129,13 +131,13 @@ function lintBundle(file: IndexedFile, certs: Array<{ item: number; cert: Certif
     if (prev === undefined) { firstSeen.set(c.cert.fingerprints.sha256, n); distinct.push(c); return; }
     out.push({
       code: 'duplicate', severity: 'warning', item: c.item, range: { startLine: c.range.startLine, endLine: c.range.endLine },
-      message: `Duplicate certificate: ${name(c.cert.subject)} already appears as certificate ${prev + 1} of this file.`,
+      message: `Duplicate certificate: ${shortName(c.cert.subject)} already appears as certificate ${prev + 1} of this file.`,
       fix: { kind: 'removeBlock', item: c.item },
     });
   });
   const order = expectedBundleOrder(distinct.map((c) => c.cert));
   if (order && distinct.length === certs.length && file.items.every((it) => it.label !== 'DER')) {
-    const want = order.map((i) => name(distinct[i].cert.subject)).join(' → ');
+    const want = order.map((i) => shortName(distinct[i].cert.subject)).join(' → ');
     out.push({
       code: 'bundle-order', severity: 'warning', item: distinct[0].item, range: all,
       message: `Certificates are in the wrong order. Servers expect the leaf first, then each issuer towards the root: ${want}.`,
@@ -148,7 +150,7 @@ function lintBundle(file: IndexedFile, certs: Array<{ item: number; cert: Certif
     if (hasLeaf && c.cert.selfSigned && issuesOther) {
       out.push({
         code: 'root-in-chain', severity: 'information', item: c.item, range: { startLine: c.range.startLine, endLine: c.range.endLine },
-        message: `The chain contains the root CA ${name(c.cert.subject)}. A server sends the leaf and intermediates only; clients must already trust the root.`,
+        message: `The chain contains the root CA ${shortName(c.cert.subject)}. A server sends the leaf and intermediates only; clients must already trust the root.`,
         fix: { kind: 'removeBlock', item: c.item },
       });
     }
@@ -174,14 +176,10 @@ function lintKeys(file: IndexedFile, a: WorkspaceAnalysis, certs: Array<{ cert: 
     const pk = it.result.kind === 'privateKey' ? it.result.publicKey : undefined;
     if (!pk) continue; // encrypted: cannot compare without the password
     if (neighbours.some((c) => c.publicKey.spkiSha256 === pk.spkiSha256)) continue;
-    const names = neighbours.map((c) => name(c.subject)).join(', ');
+    const names = neighbours.map((c) => shortName(c.subject)).join(', ');
     out.push({
       code: 'key-mismatch', severity: 'error', item, range: { startLine: it.range.startLine, endLine: it.range.endLine },
       message: `This private key does not match the certificate ${where} (${names}): a server using both fails to start or the handshake fails.`,
     });
   }
-}
-
-function name(dn: { commonName?: string; rfc4514: string }): string {
-  return dn.commonName ? `CN=${dn.commonName}` : dn.rfc4514 || '(empty name)';
 }

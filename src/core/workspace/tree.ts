@@ -14,7 +14,7 @@ import { formatDay } from '../dates';
 import type { CertState } from '../revocation/certStatus';
 import { isStale } from '../revocation/status';
 import { serialKey } from '../serial';
-import type { CertRef, KeyRef, Location } from './types';
+import type { CertRef, ErrorRef, KeyRef, Location } from './types';
 
 export type NodeKind = 'group' | 'cert' | 'crl' | 'crlEntry' | 'ocsp' | 'ocspEntry' | 'csr' | 'key' | 'locked' | 'error' | 'more';
 
@@ -47,6 +47,8 @@ export const MAX_CRL_ENTRIES = 500;
  * stays fast in the editor (thousands of rows cost seconds to send and render).
  */
 export const GROUP_ABOVE = 100;
+/** Problems listed under one file's node (plus one "more" row). */
+const MAX_ERRORS_PER_FILE = GROUP_ABOVE - 1;
 
 export interface TreeOptions {
   /** Shows only certificates matching this text (CN, subject, SAN, serial, fingerprint or status). */
@@ -272,14 +274,57 @@ export class PkiTree {
     }
 
     const errors = this.group('errors', 'Problems', a.errors.length, 'Files or blocks that could not be decoded.', 'error');
-    for (const e of a.errors) {
-      this.add({
-        id: `error:${locId(e.loc)}`, kind: 'error', label: this.fileLabel(e.loc.file),
-        description: e.message, tooltip: `**${e.label === 'file' ? 'Unreadable file' : `Malformed ${esc(e.label)}`}**\n\n${esc(e.message)}`,
-        icon: 'error', iconColor: 'list.errorForeground', contextValue: 'error',
-        location: { ...e.loc, item: Math.max(0, e.loc.item), startLine: e.range?.startLine ?? 0 },
-      }, errors);
+    if (errors) this.addErrors(a.errors, errors);
+  }
+
+  /**
+   * Problems: one node per file (a hostile file with thousands of broken blocks is one node with a
+   * count and its first problems), files in slices when there are many: no node gets thousands of rows.
+   */
+  private addErrors(list: ErrorRef[], parentId: string): void {
+    const byFile = new Map<string, ErrorRef[]>();
+    for (const e of list) {
+      const b = byFile.get(e.loc.file);
+      if (b) b.push(e); else byFile.set(e.loc.file, [e]);
     }
+    const files = [...byFile.values()];
+    const perSlice = Math.ceil(files.length / GROUP_ABOVE);
+    files.forEach((errs, i) => {
+      let parent = parentId;
+      if (files.length > GROUP_ABOVE) {
+        const first = Math.floor(i / perSlice) * perSlice;
+        parent = `${parentId}/slice:${first}`;
+        if (!this.nodes.has(parent)) {
+          const last = Math.min(files.length, first + perSlice);
+          this.add({ id: parent, kind: 'group', label: `files ${first + 1}–${last}`, description: String(last - first), tooltip: `${last - first} files with problems`, icon: 'list-flat', contextValue: 'group:partition' }, parentId);
+        }
+      }
+      if (errs.length === 1) { this.addError(errs[0], parent); return; }
+      const file = errs[0].loc.file;
+      const id = `errors:${file}`;
+      this.add({
+        id, kind: 'error', label: this.fileLabel(file), description: `${errs.length} problems`,
+        tooltip: `**${errs.length} problems in ${esc(this.fileLabel(file))}**\n\nThe first ${Math.min(errs.length, MAX_ERRORS_PER_FILE)} are listed; Inspect shows them all.`,
+        icon: 'error', iconColor: 'list.errorForeground', contextValue: 'error',
+        location: { file, item: 0, startLine: errs[0].range?.startLine ?? 0 },
+      }, parent);
+      for (const e of errs.slice(0, MAX_ERRORS_PER_FILE)) this.addError(e, id);
+      if (errs.length > MAX_ERRORS_PER_FILE) {
+        this.add({
+          id: `${id}/more`, kind: 'more', label: `… ${errs.length - MAX_ERRORS_PER_FILE} more problems`,
+          description: 'use Inspect to see all', tooltip: 'The tree shows the first problems of a file only.', icon: 'ellipsis', contextValue: 'more',
+        }, id);
+      }
+    });
+  }
+
+  private addError(e: ErrorRef, parentId: string): void {
+    this.add({
+      id: `error:${locId(e.loc)}`, kind: 'error', label: this.fileLabel(e.loc.file),
+      description: e.message, tooltip: `**${e.label === 'file' ? 'Unreadable file' : `Malformed ${esc(e.label)}`}**\n\n${esc(e.message)}`,
+      icon: 'error', iconColor: 'list.errorForeground', contextValue: 'error',
+      location: { ...e.loc, item: Math.max(0, e.loc.item), startLine: e.range?.startLine ?? 0 },
+    }, parentId);
   }
 
   private addCert(n: ChainNode, parentId: string, flat = false): void {

@@ -3,7 +3,7 @@
 // incrementally (a changed file is re-read alone). Tree, diagnostics, decorations, hover and
 // CodeLens all read the same analysis. Heavy modules (decoders) load on first scan, not at activation.
 import { existsSync, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DecodedItem } from '../../core/model';
 import type { WorkspaceAnalysis } from '../../core/workspace/analysis';
@@ -187,6 +187,18 @@ export class PkiWorkspace implements vscode.Disposable {
     while (this.publishing) await this.publishing;
   }
 
+  /**
+   * The CRLs CA folders name (openssl.cnf crl / crl_dir, CRL-named files), also when the include
+   * glob misses them (hashed crl_dir names): the revocation service then sees the same CRLs in the
+   * tree as Verify and the CA view do.
+   */
+  private async caFolderCrls(): Promise<string[]> {
+    const [{ caCrlFiles }, { matchesAny }] = await Promise.all([import('../../core/revocation/discovery'), import('../../core/workspace/glob')]);
+    const indexes = await vscode.workspace.findFiles('**/index.txt', '{**/node_modules/**,**/.git/**}', 200);
+    const dirs = new Set(indexes.filter((u) => u.scheme === 'file').map((u) => dirname(u.fsPath)));
+    return [...dirs].flatMap((d) => caCrlFiles(d)).filter((f) => !matchesAny(vscode.workspace.asRelativePath(vscode.Uri.file(f), false), this.excludeGlobs));
+  }
+
   /** Re-reads these files now, indexed or not (Verify right after a CRL was written, a CA's CRL outside the include glob). */
   async reload(keys: string[]): Promise<void> {
     await this.settle();
@@ -200,6 +212,8 @@ export class PkiWorkspace implements vscode.Disposable {
     }));
     const changed = stale.filter((k): k is string => k !== undefined && (index.get(k) !== undefined || existsSync(k)));
     if (changed.length) await index.refresh(changed);
+    // The caller reads analysis() next: wait until the sliced analysis of this change is published.
+    while (this.publishing) await this.publishing;
   }
 
   /** Full rescan: on start, and when include/exclude settings change. Resolves when the newest scan is done. */
@@ -219,7 +233,7 @@ export class PkiWorkspace implements vscode.Disposable {
     this.watch(cfg);
     const uris = await this.findCandidates(cfg);
     const t1 = Date.now();
-    await index.refresh(uris.map((u) => u.fsPath));
+    await index.refresh([...uris.map((u) => u.fsPath), ...await this.caFolderCrls()]);
     if (gen !== this.generation) return this.latestScan; // a newer scan started meanwhile: wait for it
     this.index = index;
     index.onDidChange((keys) => void this.publish({ changed: keys }));

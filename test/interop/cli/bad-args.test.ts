@@ -58,6 +58,13 @@ describe('every CLI subcommand over bad arguments: specific message, exit 1 or 2
       { args: ['ca', 'frob'], code: 2, message: /unknown ca subcommand "frob"/ },
       { args: ['ca', 'issue', ca, '--bogus'], code: 2, message: /unknown option --bogus/ },
     ],
+    'ca check': [
+      { args: ['ca', 'check'], code: 2, message: /ca check: give the CA directory/ },
+      { args: ['ca', 'check', ca], code: 2, message: /--broker emqx5\|emqx4\|mosquitto is required/ },
+      { args: ['ca', 'check', ca, '--broker', 'hivemq'], code: 2, message: /--broker: "hivemq" is not one of/ },
+      { args: ['ca', 'check', join(tmp.dir, 'missing-ca'), '--broker', 'emqx5'], code: 2, message: /no such directory/ },
+      { args: ['ca', 'check', ca, ca, '--broker', 'emqx5'], code: 2, message: /one CA directory, got 2/ },
+    ],
     'ca init': [
       { args: ['ca', 'init'], code: 2, message: /ca init: give the CA directory/ },
       { args: ['ca', 'init', join(tmp.dir, 'n1')], code: 2, message: /--subject is required/ },

@@ -134,9 +134,20 @@ describe('probe vs mosquitto (require_certificate, crlfile)', function () {
     }
   });
 
-  it('MQTT 5 to a 3.1.1-only broker (aedes over TLS) is diagnosed as protocol version refused', async () => {
+  it('MQTT 5 to a 3.1.1-only broker is diagnosed as protocol version refused', async () => {
+    // aedes speaks MQTT 5 since 2.0: in front of it, refuse protocol level 5 the way a 3.1.1-only
+    // broker (mosquitto 1.x, aedes 1.x) does: a 3.1.1 CONNACK "unacceptable protocol version" (1).
     const broker = await Aedes.createBroker();
-    const server = tls.createServer({ cert: readFileSync(pki.server.certPath), key: readFileSync(pki.server.keyPath), ca: readFileSync(pki.chainFile) }, (s) => broker.handle(s));
+    const server = tls.createServer({ cert: readFileSync(pki.server.certPath), key: readFileSync(pki.server.keyPath), ca: readFileSync(pki.chainFile) }, (s) => {
+      s.once('data', (chunk: Buffer) => {
+        if (connectProtocolLevel(chunk) === 5) {
+          s.end(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+          return;
+        }
+        s.unshift(chunk);
+        broker.handle(s);
+      });
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as { port: number }).port;
@@ -154,3 +165,11 @@ describe('probe vs mosquitto (require_certificate, crlfile)', function () {
     }
   });
 });
+
+/** The protocol level byte of an MQTT CONNECT packet (fixed header, remaining length, "MQTT", level). */
+function connectProtocolLevel(b: Buffer): number | undefined {
+  if (b[0] !== 0x10) return undefined;
+  let i = 1;
+  while (i < 5 && (b[i] & 0x80)) i++;
+  return b[i + 1 + 2 + 4];
+}

@@ -142,3 +142,33 @@ function findNode(t: PkiTree, pred: (n: PkiNode) => boolean): PkiNode | undefine
   };
   return rec(t.roots());
 }
+
+describe('workspace tree: Problems of a hostile file', () => {
+  it('thousands of broken blocks in one file are one node with at most GROUP_ABOVE rows, many broken files come in slices', async () => {
+    const tmp = makeTempDir('certscope-tree-errors-');
+    try {
+      const load = (k: string) => loadFile(k, { decode: (b, n) => decodeBytes(b, { fileName: n }), maxBytes: 5 << 20, timeoutMs: 10_000 });
+      const hostile = join(tmp.dir, 'unterminated.pem');
+      writeFileSync(hostile, '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n'.repeat(3_000));
+      const broken = Array.from({ length: 250 }, (_, i) => {
+        const f = join(tmp.dir, `broken-${i}.crt`);
+        writeFileSync(f, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+        return f;
+      });
+      const files = await Promise.all([hostile, ...broken].map(load));
+      const tree = new PkiTree(analyze(files.filter((f): f is NonNullable<typeof f> => f !== undefined), { now: NOW, expiringDays: 30 }));
+      const problems = tree.roots().find((n) => n.id === 'group:errors')!;
+      assert.ok(problems, 'a Problems group');
+      const widest = (n: PkiNode): number => Math.max(tree.children(n).length, ...tree.children(n).map(widest));
+      assert.ok(widest(problems) <= GROUP_ABOVE, `widest node under Problems: ${widest(problems)}`);
+      const all = (n: PkiNode): PkiNode[] => tree.children(n).flatMap((c) => [c, ...all(c)]);
+      const fileNode = all(problems).find((n) => n.id === `errors:${hostile}`)!;
+      assert.equal(fileNode.description, '3000 problems');
+      assert.match(tree.children(fileNode).at(-1)!.label, /… 2901 more problems/);
+      const single = all(problems).filter((n) => n.id.startsWith('error:') && broken.includes(n.location!.file));
+      assert.equal(single.length, 250, 'every broken file is listed once');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // holding index.txt (OpenSSL's database) and ca.crt / cacert.pem or an openssl.cnf: the layout
 // Certscope writes and the one people make with `openssl ca`. Shared by the CA commands and the
 // "Certificate Authorities" view.
+import { OID } from '../../../core/oids';
 import * as vscode from 'vscode';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -113,7 +114,7 @@ export function issuedFiles(ca: CertificateAuthority): IssuedFile[] {
       const fullchainPath = join(root, name, ISSUED_FILES.fullchain);
       out.push({
         name, certPath, serialHex: x.serialNumber.toUpperCase(), subject: x.subject.replace(/\n/g, ', '),
-        serverAuth: eku.includes('1.3.6.1.5.5.7.3.1'), clientAuth: eku.includes('1.3.6.1.5.5.7.3.2'),
+        serverAuth: eku.includes(OID.serverAuth), clientAuth: eku.includes(OID.clientAuth),
         keyPath: existsSync(keyPath) ? keyPath : undefined, fullchainPath: existsSync(fullchainPath) ? fullchainPath : undefined,
       });
     } catch {
