@@ -5,6 +5,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { OID } from '../oids';
 
 /** Bad input the user can fix (wrong file, wrong key): the message names the files. */
 export class ServerFilesError extends Error {
@@ -15,8 +16,6 @@ const MAX_CERT_BYTES = 1024 * 1024;
 const MAX_KEY_BYTES = 64 * 1024;
 /** Entries of the certificate's folder looked at for its key. */
 const MAX_DIR_ENTRIES = 500;
-const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
-const ANY_EKU = '2.5.29.37.0';
 
 function readBounded(file: string, max: number): Buffer {
   let size: number;
@@ -48,7 +47,7 @@ export function readServerCertificate(file: string, caCertPem: string, caName: s
   }
   if (cert.ca) throw new ServerFilesError(`${basename(file)} is a CA certificate, not a server certificate`);
   const eku = cert.keyUsage;
-  if (eku && !eku.includes(SERVER_AUTH) && !eku.includes(ANY_EKU)) {
+  if (eku && !eku.includes(OID.serverAuth) && !eku.includes(OID.anyExtendedKeyUsage)) {
     throw new ServerFilesError(`${basename(file)} is not a server certificate (its extended key usage lacks serverAuth)`);
   }
   return cert;
