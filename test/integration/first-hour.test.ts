@@ -5,17 +5,16 @@
 // issued/ (files and key pairing checked with openssl), and the views' empty-state texts.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestPanelHost } from '../../src/extension/panel/testPanel';
 import { STATUS_BAR_COMMAND } from '../../src/extension/broker/statusBar';
-import { quietly, run, until, withWindowStubs, workspaceRoot } from './loop-helpers';
+import { prefillAfterReady, quietly, run, stopServersAndRemove, until, withWindowStubs, workspaceRoot } from './loop-helpers';
 
 interface Started { port: number; url: string; alreadyRunning?: boolean }
 interface Node { id: string; label: string; description?: string }
 interface Pick { label: string; description?: string }
-type Prefill = { type: 'prefill'; form: { url?: string; caPath?: string }; message?: string };
 
 function openssl(args: string[], cwd?: string): string {
   return execFileSync('openssl', args, { encoding: 'utf8', timeout: 20_000, ...(cwd ? { cwd } : {}) });
@@ -29,19 +28,6 @@ function esc(s: string): string {
 function titleOf(id: string): string {
   const cmds = (vscode.extensions.getExtension('certscope.certscope')!.packageJSON as { contributes: { commands: Array<{ command: string; title: string }> } }).contributes.commands;
   return `Certscope: ${cmds.find((c) => c.command === id)!.title.replace(/\.\.\.$/, '')}`;
-}
-
-async function prefillAfterReady(host: TestPanelHost): Promise<Prefill> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error('no prefill posted')); }, 20_000);
-    const sub = host.onDidPost((m) => {
-      if (m.type !== 'prefill') return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(m as Prefill);
-    });
-    void host.receive({ type: 'ready' });
-  });
 }
 
 async function brokerState(): Promise<Node> {
@@ -86,11 +72,7 @@ describe('the first hour: entry points, titles, openssl CA export, empty states'
     host = undefined;
   });
 
-  after(async () => {
-    await quietly('certscope.broker.stop');
-    await quietly('certscope.ocsp.stop');
-    rmSync(root, { recursive: true, force: true });
-  });
+  after(() => stopServersAndRemove(root));
 
   it('the status bar item opens the broker actions: Connection Test pre-filled with the running broker, Restart, Stop, status, log', async () => {
     started = (await quietly<Started>('certscope.broker.start', { caDir: dir, port: 0, wssPort: null })).result;

@@ -1,7 +1,10 @@
 // Helpers shared by the CA and broker suites (not a suite itself: no *.test.ts name).
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { TestPanelHost } from '../../src/extension/panel/testPanel';
+import type { HostMessage } from '../../src/webview/protocol';
 
 export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -68,4 +71,30 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** after() of a suite that ran the local broker or responder: stops them, removes its folder. */
+export async function stopServersAndRemove(dir: string): Promise<void> {
+  await quietly('certscope.broker.stop');
+  await quietly('certscope.ocsp.stop');
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Subscribes to what the panel host posts, then runs `action`; resolves with the first matching message. */
+export async function nextPost(host: TestPanelHost, accept: (m: HostMessage) => boolean, action: () => unknown, timeoutMs = 20_000): Promise<HostMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error('the panel posted no matching message')); }, timeoutMs);
+    const sub = host.onDidPost((m) => {
+      if (!accept(m)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(m);
+    });
+    void Promise.resolve(action()).catch((err: unknown) => { clearTimeout(timer); sub.dispose(); reject(err as Error); });
+  });
+}
+
+/** The prefill a (possibly new) panel applies: what it posts when the webview says `ready`. */
+export async function prefillAfterReady(host: TestPanelHost): Promise<Extract<HostMessage, { type: 'prefill' }>> {
+  return (await nextPost(host, (m) => m.type === 'prefill', () => host.receive({ type: 'ready' }))) as Extract<HostMessage, { type: 'prefill' }>;
 }
