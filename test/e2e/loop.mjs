@@ -204,7 +204,9 @@ export function loopTests(workspace, h) {
       name: 'loop: the Local Broker view (opened from the status bar) lists the rejection with its reason',
       shot: 'e2e-loop-7-broker-view.png',
       async run(page) {
+        // The status bar item offers the broker's actions; Show Broker Status reveals the view.
         await page.locator('.statusbar-item', { hasText: 'MQTT :' }).first().click();
+        await answer(page, 'Local Broker Actions', 'Show Broker Status');
         // Room for the broker view: fold the Workspace PKI view above it.
         const pki = page.locator('.pane-header[aria-expanded="true"]', { hasText: 'Workspace PKI' }).first();
         if (await pki.isVisible()) await pki.click();

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import mqtt from 'mqtt';
-import { brokerStatus as status, canConnect, quietly, run, workspaceRoot, type BrokerNode } from './loop-helpers';
+import { brokerStatus as status, canConnect, quietly, run, withWindowStubs, workspaceRoot, type BrokerNode } from './loop-helpers';
 
 interface Issued { serialHex: string; subject: string; cert: string; key: string; fullchain: string }
 interface Started { port: number; url: string; stapling: boolean; crlCheck: boolean; profile: string }
@@ -80,9 +80,13 @@ describe('broker and OCSP commands (extension host)', function () {
     assert.match(staple?.description ?? '', /^good/);
   });
 
-  it('a second start is refused while running, with the port in the message', async () => {
-    const again = await quietly('certscope.broker.start', { caDir: dir, port: 0, wssPort: null });
-    assert.match(again.errors.join('\n'), new RegExp(`already running on port ${started.port}`));
+  it('a second start starts nothing: it says the broker runs (its URL) and resolves to it', async () => {
+    const { result, calls } = await withWindowStubs({ showInformationMessage: () => undefined, showErrorMessage: () => undefined },
+      () => vscode.commands.executeCommand<Started & { alreadyRunning?: boolean }>('certscope.broker.start', { caDir: dir, port: 0, wssPort: null }));
+    assert.deepEqual(calls.showErrorMessage, []);
+    assert.equal(result.port, started.port);
+    assert.equal(result.alreadyRunning, true);
+    assert.match(String(calls.showInformationMessage[0]), new RegExp(`already running on mqtts://localhost:${started.port}\\.`));
   });
 
   it('mosquitto_pub publishes with the good client certificate; the view counts the accepted client', async () => {

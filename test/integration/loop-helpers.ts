@@ -1,8 +1,11 @@
 // Helpers shared by the CA and broker suites (not a suite itself: no *.test.ts name).
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
+import type { TestPanelHost } from '../../src/extension/panel/testPanel';
+import type { HostMessage } from '../../src/webview/protocol';
 
 export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -23,7 +26,7 @@ export function run(cmd: string, args: string[], input?: string): Promise<{ code
   });
 }
 
-type Stubbed = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage' | 'showQuickPick' | 'showInputBox' | 'withProgress';
+type Stubbed = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage' | 'showQuickPick' | 'showInputBox' | 'showOpenDialog' | 'withProgress';
 
 /**
  * Replaces window functions while `action` runs (tests load in the extension's own API instance,
@@ -85,4 +88,29 @@ export function canConnect(port: number): Promise<boolean> {
     s.once('connect', () => { s.destroy(); resolve(true); });
     s.once('error', () => resolve(false));
   });
+}
+/** after() of a suite that ran the local broker or responder: stops them, removes its folder. */
+export async function stopServersAndRemove(dir: string): Promise<void> {
+  await quietly('certscope.broker.stop');
+  await quietly('certscope.ocsp.stop');
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Subscribes to what the panel host posts, then runs `action`; resolves with the first matching message. */
+export async function nextPost(host: TestPanelHost, accept: (m: HostMessage) => boolean, action: () => unknown, timeoutMs = 20_000): Promise<HostMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error('the panel posted no matching message')); }, timeoutMs);
+    const sub = host.onDidPost((m) => {
+      if (!accept(m)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(m);
+    });
+    void Promise.resolve(action()).catch((err: unknown) => { clearTimeout(timer); sub.dispose(); reject(err as Error); });
+  });
+}
+
+/** The prefill a (possibly new) panel applies: what it posts when the webview says `ready`. */
+export async function prefillAfterReady(host: TestPanelHost): Promise<Extract<HostMessage, { type: 'prefill' }>> {
+  return (await nextPost(host, (m) => m.type === 'prefill', () => host.receive({ type: 'ready' }))) as Extract<HostMessage, { type: 'prefill' }>;
 }

@@ -6,36 +6,17 @@
 // local broker works, and after Revoke Certificate reports certificate_revoked.
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestPanelHost } from '../../src/extension/panel/testPanel';
 import { DEFAULT_FORM, type FormState, type HostMessage } from '../../src/webview/protocol';
-import { quietly, workspaceRoot } from './loop-helpers';
+import { nextPost, prefillAfterReady, quietly, stopServersAndRemove, workspaceRoot } from './loop-helpers';
 
 interface Issued { serialHex: string; subject: string; cert: string; key: string }
 interface Started { port: number; url: string }
 interface ViewNode { kind: string; dir?: string; subject?: string; serialHex?: string; children?: ViewNode[] }
 type Prefill = Extract<HostMessage, { type: 'prefill' }>;
-
-/** Subscribes to what the host posts, then runs `action`; resolves with the first matching message. */
-async function nextPost(host: TestPanelHost, accept: (m: HostMessage) => boolean, action: () => unknown, timeoutMs = 20_000): Promise<HostMessage> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error('the panel posted no matching message')); }, timeoutMs);
-    const sub = host.onDidPost((m) => {
-      if (!accept(m)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(m);
-    });
-    void Promise.resolve(action()).catch((err: unknown) => { clearTimeout(timer); sub.dispose(); reject(err as Error); });
-  });
-}
-
-/** The prefill a (possibly new) panel applies: what it posts when the webview says `ready`. */
-async function prefillAfterReady(host: TestPanelHost): Promise<Prefill> {
-  return (await nextPost(host, (m) => m.type === 'prefill', () => host.receive({ type: 'ready' }))) as Prefill;
-}
 
 async function runForm(host: TestPanelHost, id: number, form: FormState): Promise<HostMessage> {
   return nextPost(host, (m) => (m.type === 'runResult' || m.type === 'runError') && m.id === id, () => host.receive({ type: 'run', id, form }));
@@ -60,11 +41,7 @@ describe('connection test panel pre-fill (args, local broker, trees)', function 
     host = undefined;
   });
 
-  after(async () => {
-    await quietly('certscope.broker.stop');
-    await quietly('certscope.ocsp.stop');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopServersAndRemove(dir));
 
   it('open with args pre-fills url, files (path and file URI), TLS, OCSP and MQTT version', async () => {
     const args = { url: 'mqtts://broker.example.invalid:8884', ca: caFile, cert: client.cert, key: vscode.Uri.file(client.key).toString(), tls: '1.3', ocsp: false, mqtt: '5' };

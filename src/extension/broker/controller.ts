@@ -144,6 +144,12 @@ export class BrokerController implements vscode.Disposable {
     return this.broker?.state().listeners.find((l) => l.transport === 'mqtts')?.port;
   }
 
+  /** The URL clients use for the running broker (localhost: its certificate names it), else undefined. */
+  mqttsUrl(): string | undefined {
+    const port = this.mqttsPort();
+    return port === undefined ? undefined : `mqtts://localhost:${port}`;
+  }
+
   private onEvent(e: BrokerEvent): void {
     if (e.type === 'connection' && e.outcome === 'rejected') {
       this.rejections = [e, ...this.rejections].slice(0, MAX_REJECTIONS);

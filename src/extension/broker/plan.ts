@@ -13,6 +13,8 @@ import { UserError } from '../errors';
 import { findWorkspaceCas, issuedFiles, pickCa } from '../commands/ca/workspaceCas';
 import type { BrokerSettings } from '../config';
 import type { PkiWorkspace } from '../views/pkiWorkspace';
+import { pickerTitle } from '../commands/invocation';
+import { serverFilesOutsideIssued, workspacePath } from './serverFiles';
 
 export interface BrokerPlan {
   /** Raw options for resolveBrokerConfig (ocsp_responder_url filled in by the caller when `ocspCa` is set). */
@@ -29,8 +31,10 @@ export interface BrokerPlan {
 
 export interface PlanOverrides {
   caDir?: string;
-  /** Path of the server certificate (issued/<name>/cert.pem or fullchain.pem) or its issued name. */
+  /** Path of the server certificate (issued/<name>/cert.pem or fullchain.pem, or any file the CA signed) or its issued name. */
   serverCert?: string;
+  /** Its private key, when the certificate is outside issued/ and the key not beside it. */
+  serverKey?: string;
   port?: number;
   wssPort?: number | null;
 }
@@ -64,14 +68,14 @@ export async function planBroker(s: BrokerSettings, o: PlanOverrides, pki?: PkiW
     || (raw.enable_ocsp_stapling && (!s.ocspResponderUrl || !s.ocspIssuerPem))
     || (raw.enable_crl_check && s.profile === 'emqx5');
   const plan: BrokerPlan = { raw, baseDir };
-  const ca = needCa ? await pickCa(o.caDir, 'Certscope: Start Local TLS Broker') : undefined;
+  const ca = needCa ? await pickCa(o.caDir) : undefined;
   plan.ca = ca;
 
   if (s.certfile && s.keyfile) {
     raw.certfile = s.certfile;
     raw.keyfile = s.keyfile;
   } else {
-    const server = await pickServerCert(ca!.ca, ca!.name, o.serverCert);
+    const server = await pickServerCert(ca!.ca, ca!.name, o.serverCert, o.serverKey);
     raw.certfile = server.cert;
     raw.keyfile = server.key;
   }
@@ -108,20 +112,23 @@ export function resolvePlan(plan: BrokerPlan): BrokerConfig {
   }
 }
 
-async function pickServerCert(ca: CertificateAuthority, caName: string, wanted?: string): Promise<{ cert: string; key: string }> {
+async function pickServerCert(ca: CertificateAuthority, caName: string, wanted?: string, wantedKey?: string): Promise<{ cert: string; key: string }> {
   const servers = issuedFiles(ca).filter((f) => f.serverAuth && f.keyPath);
   if (wanted) {
     const hit = servers.find((f) => f.name === wanted || f.certPath === wanted || f.fullchainPath === wanted);
+    // A file outside issued/ (an openssl-made CA keeps its server certificate anywhere).
+    if (!hit && (/[/\\]/.test(wanted) || existsSync(workspacePath(wanted)))) return serverFilesOutsideIssued(ca, caName, wanted, wantedKey);
     if (!hit) throw new UserError(`${wanted} is not a server certificate with a key issued by ${caName}`);
     return { cert: hit.fullchainPath ?? hit.certPath, key: hit.keyPath! };
   }
-  if (servers.length === 0) throw new UserError(`${caName} has issued no server certificate with a key: run "Certscope: Issue Server Certificate" first, or set certscope.broker.certfile/keyfile`);
+  if (servers.length === 0) return serverFilesOutsideIssued(ca, caName, undefined, wantedKey, `${caName} has no server certificate with a key under issued/: choose the server certificate it signed`);
   if (servers.length === 1) return { cert: servers[0].fullchainPath ?? servers[0].certPath, key: servers[0].keyPath! };
   const picked = await vscode.window.showQuickPick(
-    servers.map((f) => ({ label: f.name, description: f.subject, f })),
-    { title: 'Certscope: Start Local TLS Broker', placeHolder: 'Server certificate for the broker', ignoreFocusOut: true },
+    [...servers.map((f) => ({ label: f.name, description: f.subject, f })), { label: '$(folder-opened) Another file...', description: 'a server certificate of this CA outside issued/', f: undefined }],
+    { title: pickerTitle(), placeHolder: 'Server certificate for the broker', ignoreFocusOut: true },
   );
   if (!picked) throw new vscode.CancellationError();
+  if (!picked.f) return serverFilesOutsideIssued(ca, caName, undefined, wantedKey);
   return { cert: picked.f.fullchainPath ?? picked.f.certPath, key: picked.f.keyPath! };
 }
 

@@ -3,6 +3,8 @@
 // broker/plan.ts). With stapling on and no responder URL set, Certscope's OCSP responder for the
 // CA starts with the broker (and stops with it). Args (optional): { caDir, serverCert, port,
 // wssPort }. Resolves to { port, url, listeners } once it listens (and the first staple is in).
+// While a broker runs it asks nothing: it says so (URL, Restart / Open Connection Test / Stop) and
+// resolves to the running broker with alreadyRunning set.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { requireLoop } from '../broker/loop';
@@ -11,6 +13,7 @@ import type { BrokerController } from '../broker/controller';
 import { readBrokerSettings } from '../config';
 import { argsOf, num, str } from './ca/args';
 import { requireTrust } from './ca/workspaceCas';
+import { sayAlreadyRunning } from './brokerActions';
 
 export interface StartedBroker {
   port: number;
@@ -20,14 +23,18 @@ export interface StartedBroker {
   crlCheck: boolean;
   /** The broker profile actually used (emqx5 falls back to emqx4 for a CA without distribution points). */
   profile: string;
+  /** Nothing was started: this broker was already running. */
+  alreadyRunning?: boolean;
 }
 
 export async function startBroker(services: Services, raw?: unknown): Promise<StartedBroker> {
   requireTrust('Starting the local broker');
   const loop = requireLoop(services);
+  const running = sayAlreadyRunning(loop.controller);
+  if (running) return running;
   const a = argsOf(raw);
   const wssPort = a.wssPort === null ? null : num(a, 'wssPort');
-  const plan = await planBroker(readBrokerSettings(), { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port: num(a, 'port'), wssPort }, services.pki);
+  const plan = await planBroker(readBrokerSettings(), { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), serverKey: str(a, 'serverKey'), port: num(a, 'port'), wssPort }, services.pki);
   const c = loop.controller;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local TLS broker' }, async () => {
     let startedOcsp = false;

@@ -2,7 +2,9 @@
 // mosquitto configuration for the same certificates, CRLs and OCSP responder the local broker
 // uses (settings + workspace CA). Published CRL URLs and a running OCSP responder are used when
 // present. Opens the text in an untitled editor, or writes args.outFile. Args: { flavor, caDir,
-// serverCert, port, outFile }. Resolves to { text, warnings }.
+// serverCert, serverKey, port, outFile }: serverCert may be any server certificate file the CA
+// signed (an openssl-made CA keeps it outside issued/; its key is found beside it or asked for).
+// Resolves to { text, warnings }.
 import * as vscode from 'vscode';
 import { writeFileSync } from 'node:fs';
 import { exportBrokerConfig as render, EXPORT_FLAVORS, FLAVOR_LABELS, ExportError, type ExportFlavor, type ExportInput } from '../../core/export';
@@ -20,12 +22,12 @@ export async function exportBrokerConfig(services: Services, raw?: unknown): Pro
   if (given && !(EXPORT_FLAVORS as readonly string[]).includes(given)) throw new UserError(`unknown flavour "${given}" (${EXPORT_FLAVORS.join(', ')})`);
   const flavor = (given as ExportFlavor | undefined) ?? (await askPick(
     EXPORT_FLAVORS.map((f) => ({ label: FLAVOR_LABELS[f], flavor: f })),
-    { title: 'Certscope: Export Broker Configuration', placeHolder: 'Broker' },
+    { placeHolder: 'Broker' },
   )).flavor;
   const s = readBrokerSettings();
   const port = num(a, 'port') ?? (s.port || 8883);
   // The target's own revocation model: emqx5 reads distribution points, emqx4 URLs, mosquitto one file.
-  const plan = await planBroker({ ...s, profile: flavor }, { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), port, wssPort: null }, services.pki);
+  const plan = await planBroker({ ...s, profile: flavor }, { caDir: str(a, 'caDir'), serverCert: str(a, 'serverCert'), serverKey: str(a, 'serverKey'), port, wssPort: null }, services.pki);
   const snap = requireLoop(services).controller.snapshot();
   const r = plan.raw;
   const caDir = plan.ca?.ca.paths.dir;

@@ -9,6 +9,7 @@ import { DECODED_SCHEME, sourceUriOf } from '../editor/decodedDocument';
 import { UserError } from '../errors';
 import { describeProblem } from '../../core/present/problem';
 import { forNotification } from '../../core/present/safeText';
+import { pickerTitle } from './invocation';
 
 const PICKER_FILTERS = {
   'Certificates, keys, CRLs': ['crt', 'pem', 'cer', 'der', 'crl', 'csr', 'key', 'p7b', 'p7c', 'p12', 'pfx', 'ocsp', 'resp'],
@@ -41,7 +42,7 @@ async function chooseTargets(clicked: unknown, selection: unknown): Promise<vsco
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
     openLabel: 'Inspect',
-    title: 'Certscope: choose files to inspect',
+    title: pickerTitle(),
     filters: PICKER_FILTERS,
   });
   if (!picked || picked.length === 0) throw new vscode.CancellationError();

@@ -10,7 +10,7 @@ import { pickCa, requireTrust } from './ca/workspaceCas';
 export async function startOcsp(services: Services, raw?: unknown): Promise<{ url: string; port: number }> {
   requireTrust('Starting the OCSP responder');
   const a = argsOf(raw);
-  const { ca, name } = await pickCa(str(a, 'caDir'), 'Certscope: Start OCSP Responder');
+  const { ca, name } = await pickCa(str(a, 'caDir'));
   const loop = requireLoop(services);
   const o = await loop.controller.startOcsp(ca, name, num(a, 'port') ?? 0);
   loop.brokerLog.info(`OCSP responder for ${name} on ${o.url}`);

@@ -1,20 +1,24 @@
 // Registers every command of the table through one wrapper that catches errors, logs them to the
 // Certscope log, shows a message, and treats user cancellation as normal (no message). A failing
-// command never throws into VS Code: the extension host stays healthy.
+// command never throws into VS Code: the extension host stays healthy. Each handler runs under its
+// manifest title, which every picker it opens shows (invocation.ts).
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { commandTable, type CommandHandler } from './table';
 import { UserError } from '../errors';
 import { forNotification, forTerminal } from '../../core/present/safeText';
+import { commandTitles, runFor } from './invocation';
 
 export function registerCommands(
   context: vscode.ExtensionContext,
   services: Services,
   table: Readonly<Record<string, () => Promise<CommandHandler>>> = commandTable,
 ): void {
+  const titles = commandTitles(context.extension.packageJSON);
   for (const [id, load] of Object.entries(table)) {
+    const title = titles.get(id) ?? id;
     context.subscriptions.push(
-      vscode.commands.registerCommand(id, (...args: unknown[]) => runCommand(id, load, services, args)),
+      vscode.commands.registerCommand(id, (...args: unknown[]) => runFor(title, () => runCommand(id, load, services, args))),
     );
   }
 }

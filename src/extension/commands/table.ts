@@ -34,6 +34,7 @@ export const commandTable: Readonly<Record<string, () => Promise<CommandHandler>
   'certscope.broker.exportConfig': async () => (await import('./exportBrokerConfig')).exportBrokerConfig,
   'certscope.broker.status': async () => (await import('./brokerStatus')).brokerStatus,
   'certscope.broker.showLog': async () => (await import('./brokerShowLog')).showBrokerLog,
+  'certscope.broker.chooseAction': async () => (await import('./brokerActions')).chooseBrokerAction,
   'certscope.ocsp.start': async () => (await import('./ocspStart')).startOcsp,
   'certscope.ocsp.stop': async () => (await import('./ocspStop')).stopOcsp,
 };

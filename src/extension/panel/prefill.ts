@@ -22,11 +22,11 @@ const FILE_ARGS = [['ca', 'caPath', 'CA file'], ['cert', 'certPath', 'Client cer
 /** URL and CA of the local broker when it runs, else nothing. */
 export function brokerDefaults(services: Services): Prefill {
   const c = loopOf(services)?.controller;
-  const port = c?.mqttsPort();
-  if (!c || port === undefined) return { form: {}, notes: [] };
+  const url = c?.mqttsUrl();
+  if (!c || url === undefined) return { form: {}, notes: [] };
   const ca = c.snapshot().origin?.cacertfile;
   return {
-    form: { url: `mqtts://localhost:${port}`, ...(ca ? { caPath: ca } : {}) },
+    form: { url, ...(ca ? { caPath: ca } : {}) },
     notes: [`URL${ca ? ' and CA' : ''} of the running local broker`],
   };
 }

@@ -4,6 +4,7 @@ import type { PkiNode, PkiTree } from '../../core/workspace/tree';
 import { UserError } from '../errors';
 import type { Services } from '../services';
 import { TREE_VIEW_ID } from './workspaceTree';
+import { pickerTitle } from '../commands/invocation';
 
 function nodeUri(arg: unknown): vscode.Uri {
   const n = arg as Partial<PkiNode> | undefined;
@@ -71,7 +72,7 @@ async function expandAndTime(services: Services, tree: PkiTree, which: string): 
 /** certscope.tree.filter: shows only certificates matching a text (CN, subject, SAN, serial, fingerprint, status). */
 export async function treeFilter(services: Services, text?: unknown): Promise<string> {
   const value = typeof text === 'string' ? text : await vscode.window.showInputBox({
-    title: 'Filter Certificates',
+    title: pickerTitle(),
     prompt: 'Common name, subject, SAN, serial or fingerprint (hex, colons optional), or a status: expired, expiring soon, revoked, valid',
     value: services.pki.filter,
     placeHolder: 'e.g. device-12, 3A:F0:…, expired',

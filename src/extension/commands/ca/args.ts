@@ -2,6 +2,7 @@
 // any QuickPick/InputBox (every step the args answer is skipped). These helpers read it safely.
 import * as vscode from 'vscode';
 import { caDirOfNode } from '../../views/caTreeModel';
+import { pickerTitle } from '../invocation';
 
 export type Args = Record<string, unknown>;
 
@@ -38,13 +39,13 @@ export function splitList(text: string): string[] {
 }
 
 export async function askText(opts: vscode.InputBoxOptions): Promise<string> {
-  const v = await vscode.window.showInputBox({ ignoreFocusOut: true, ...opts });
+  const v = await vscode.window.showInputBox({ ignoreFocusOut: true, title: pickerTitle(), ...opts });
   if (v === undefined) throw new vscode.CancellationError();
   return v.trim();
 }
 
 export async function askPick<T extends vscode.QuickPickItem>(items: T[], opts: vscode.QuickPickOptions): Promise<T> {
-  const v = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...opts });
+  const v = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: pickerTitle(), ...opts });
   if (!v) throw new vscode.CancellationError();
   return v;
 }

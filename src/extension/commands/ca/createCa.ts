@@ -11,6 +11,7 @@ import { initCa } from '../../../core/ca';
 import type { Services } from '../../services';
 import { UserError } from '../../errors';
 import { argsOf, askText, num, positiveDays, str, strList } from './args';
+import { pickerTitle } from '../invocation';
 import { keySpecFrom } from './keyTypes';
 import { defaultCdpFor } from './cdp';
 import { requireTrust } from './workspaceCas';
@@ -21,7 +22,7 @@ export async function createCa(services: Services, raw?: unknown): Promise<strin
   const a = argsOf(raw);
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!root || root.scheme !== 'file') throw new UserError('open a folder first: the CA is created inside the workspace');
-  const title = 'Certscope: Create Development CA';
+  const title = pickerTitle();
   const cn = str(a, 'cn') ?? await askText({
     title: `${title} (1/3)`, prompt: 'Common name of the CA certificate', value: 'Certscope Dev CA',
     validateInput: (v) => (v.trim() && !/[/\n]/.test(v) ? undefined : 'Enter a name without "/"'),

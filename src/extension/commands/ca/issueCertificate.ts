@@ -14,6 +14,7 @@ import { validFolderNameProblem } from '../../../core/ca/limits';
 import type { Services } from '../../services';
 import { UserError } from '../../errors';
 import { argsOf, askText, num, positiveDays, splitList, str, strList } from './args';
+import { pickerTitle } from '../invocation';
 import { keySpecFrom } from './keyTypes';
 import { pickCa, requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
@@ -37,7 +38,7 @@ export const issueClient = (services: Services, raw?: unknown): Promise<IssueRes
 async function issue(services: Services, profile: 'server' | 'client', raw: unknown): Promise<IssueResult> {
   requireTrust('Issuing a certificate');
   const a = argsOf(raw);
-  const title = `Certscope: Issue ${profile === 'server' ? 'Server' : 'Client'} Certificate`;
+  const title = pickerTitle();
   const { ca, name: caName } = await pickCa(str(a, 'caDir'), title);
   const cn = str(a, 'cn') ?? await askText({
     title: `${title} (1/4)`, prompt: `Common name (CN)${profile === 'server' ? ', usually the host name' : ', e.g. the device id'}`,

@@ -16,7 +16,7 @@ import { localCdpOf } from '../../../core/ca/localCdp';
 export async function publishCrl(services: Services, raw?: unknown): Promise<{ derUrl: string; pemUrl: string; crlNumber: string }> {
   requireTrust('Publishing a CRL');
   const a = argsOf(raw);
-  const { ca, name } = await pickCa(str(a, 'caDir'), 'Certscope: Publish CRL');
+  const { ca, name } = await pickCa(str(a, 'caDir'));
   // A CRL with 100,000 entries takes seconds to sign. The write itself is atomic and runs to the
   // end; a cancel before it starts writes nothing, a cancel during it publishes nothing.
   const crl = await vscode.window.withProgress(

@@ -8,10 +8,11 @@ import { requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
 import { userFacing } from './userFacing';
 import { refreshBrokerCrl } from '../../broker/crlRefresh';
+import { pickerTitle } from '../invocation';
 
 export async function releaseHold(services: Services, raw?: unknown): Promise<{ serialHex: string; crlNumber: bigint }> {
   requireTrust('Releasing a hold');
-  const t = await resolveCertTarget(raw, 'Certscope: Release Certificate Hold');
+  const t = await resolveCertTarget(raw, pickerTitle());
   const entry = t.ca.find(t.serialHex);
   if (entry?.revoked?.reason !== 'certificateHold') {
     throw new UserError(`${t.label} is not on hold${entry?.status === 'R' ? ` (revoked for ${entry.revoked?.reason ?? 'unspecified'}, which is final)` : ''}`);

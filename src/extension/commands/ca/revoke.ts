@@ -10,6 +10,7 @@ import type { RevocationReason } from '../../../core/model';
 import type { Services } from '../../services';
 import { UserError } from '../../errors';
 import { argsOf, askPick, str } from './args';
+import { pickerTitle } from '../invocation';
 import { resolveCertTarget } from './target';
 import { requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
@@ -29,7 +30,7 @@ const REASON_TEXT: Record<string, string> = {
 
 export async function revokeCertificate(services: Services, raw?: unknown): Promise<RevokeResult> {
   requireTrust('Revoking a certificate');
-  const title = 'Certscope: Revoke Certificate';
+  const title = pickerTitle();
   const t = await resolveCertTarget(raw, title);
   const a = argsOf(raw);
   const entry = t.ca.find(t.serialHex);

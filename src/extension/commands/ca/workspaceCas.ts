@@ -11,6 +11,7 @@ import type { CertificateAuthority } from '../../../core/ca';
 import { ISSUED_FILES } from '../../../core/ca/layout';
 import { UserError } from '../../errors';
 import { forIconLabel, forTerminal } from '../../../core/present/safeText';
+import { pickerTitle } from '../invocation';
 
 export interface WorkspaceCa {
   dir: string;
@@ -46,7 +47,7 @@ export function commonName(opensslSubject: string): string | undefined {
 }
 
 /** The CA named by `caDir`, the only CA in the workspace, or the one the user picks. */
-export async function pickCa(caDir: string | undefined, title: string): Promise<{ ca: CertificateAuthority; name: string }> {
+export async function pickCa(caDir: string | undefined, title = pickerTitle()): Promise<{ ca: CertificateAuthority; name: string }> {
   if (caDir) {
     const w = await openWorkspaceCa(caDir);
     if (!w.ca) throw new UserError(w.error ?? `${caDir} is not a CA folder`);
