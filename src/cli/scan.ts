@@ -76,7 +76,7 @@ export async function verifyWithWorkspace(argv: string[]): Promise<number> {
   if (p.positionals.length !== 1) throw new UsageError(`verify: give exactly one certificate file\n\n${HELP}`);
   const o = common(p.values, p.values.workspace);
   const [{ indexDirectory }, { decodeBytes, readFileForDecoding }, { verifyInWorkspace }, { formatResult }] = await Promise.all([
-    import('../core/workspace/directory'), import('../core/decode/index'), import('../core/revocation/verify'), import('./verify'),
+    import('../core/workspace/directory'), import('../core/decode/index'), import('../core/revocation/verify'), import('./verifyReport'),
   ]);
   const file = p.positionals[0];
   const read = readFileForDecoding(file);

@@ -1,12 +1,12 @@
 // `certscope verify CERT`: RFC 5280 path validation with optional revocation (CRL, OCSP) and a
 // host name check. Exit 0 valid, 1 invalid, 2 bad input.
-import { formatDate, formatDay } from '../core/dates';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
-import { forTerminal, jsonForTerminal } from '../core/present/safeText';
+import { jsonForTerminal } from '../core/present/safeText';
+import { formatResult } from './verifyReport';
 import { dateFlag, parseCli, secondsFlag } from './args';
 import {
-  fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate, type VerifyResult,
+  fetchCrl, InputError, loadCertificates, loadCrlFile, ocspChecker, systemRoots, verifyCertificate,
 } from '../core/verify/index';
 import { parseCertificate, parseCrl } from '../core/verify/parse';
 
@@ -78,26 +78,6 @@ function checkParses(items: Uint8Array[], where: string, parse: (d: Uint8Array) 
   for (const d of items) {
     try { parse(d); } catch (e) { throw new UsageError(`${where}: ${(e as Error).message}`); }
   }
-}
-
-/** The text report; every line is escaped (subjects, messages and names come from certificates). */
-export function formatResult(file: string, r: VerifyResult): string {
-  return reportLines(file, r).map(forTerminal).join('\n');
-}
-
-function reportLines(file: string, r: VerifyResult): string[] {
-  const lines: string[] = [];
-  lines.push(r.valid ? `${file}: OK` : `${file}: INVALID: ${r.failure?.message}${r.failure?.certIndex !== undefined && r.path[r.failure.certIndex] ? ` (at [${r.failure.certIndex}] ${r.path[r.failure.certIndex].subject})` : ''}`);
-  lines.push(`  checked at ${formatDate(r.at)}`);
-  for (const c of r.path) {
-    const rev = c.revocation.status === 'notChecked' ? '' : `; revocation: ${c.revocation.status}${c.revocation.reason ? ` (${c.revocation.reason})` : ''}${c.revocation.detail ? ` via ${c.revocation.detail}` : ''}`;
-    lines.push(`  [${c.index}] ${c.role.padEnd(12)} ${c.subject}`);
-    lines.push(`      serial ${c.serialHex}, valid ${formatDay(c.notBefore)} .. ${formatDay(c.notAfter)}: ${c.ok ? 'ok' : 'FAILED'}${rev}`);
-    for (const pr of c.problems) lines.push(`      - ${pr.code}: ${pr.message}`);
-  }
-  if (r.hostname) lines.push(`  host: ${r.hostname.detail}`);
-  if (r.policies?.length) lines.push(`  policies: ${r.policies.join(', ')}`);
-  return lines;
 }
 
 export const verifyCommand: CliCommand = { summary: 'Validate a certificate path (RFC 5280) with CRL/OCSP revocation and host name', run };
