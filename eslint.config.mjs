@@ -14,6 +14,19 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: a promise nobody awaits loses its rejection (in the CLI and the broker an
+    // unhandled rejection ends the process). `void p` marks a deliberate fire-and-forget.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.json', './tsconfig.webview.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // No import cycles in the product code: a cycle means a shared piece lives in the wrong module
     // (and makes load order, lazy loading and bundling fragile). Type-only imports do not count.
     files: ['src/**/*.ts'],

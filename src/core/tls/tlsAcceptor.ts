@@ -155,6 +155,11 @@ export class TlsAcceptor {
           return;
         }
         this.decide(info, tap, v);
+      }).catch((err: unknown) => {
+        // A throwing accept/reject hook must not become an unhandled rejection (it would end the
+        // broker process): report it and drop this one connection.
+        this.options.onFailed(remote, `internal error after the client check: ${(err as Error).message}`);
+        socket.destroy();
       });
       return;
     }

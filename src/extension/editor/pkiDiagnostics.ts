@@ -53,7 +53,7 @@ export class PkiDiagnostics implements vscode.Disposable {
     const items = await decodedBlocks(doc, this.pki);
     if (items.length === 0 && !indexed) { this.collection.delete(doc.uri); this.open.delete(doc.uri.toString()); return; }
     // A binary (DER) file opened as text decodes to nothing useful: keep the findings from disk.
-    if (items.length === 0 && indexed) { this.setFromIndex(doc.uri); return; }
+    if (items.length === 0 && indexed) { await this.setFromIndex(doc.uri); return; }
     const findings = await this.lint({ key: doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString(), size: 0, mtimeMs: 0, items });
     this.open.set(doc.uri.toString(), { version: doc.version, findings, items });
     this.collection.set(doc.uri, findings.map((f) => toDiagnostic(f, doc)));
