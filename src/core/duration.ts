@@ -1,7 +1,7 @@
 // Durations, one home: the EMQX syntax every setting, config file and CLI flag of Certscope uses
 // ("500ms", "15s", "5m", "1h", "2d"; a bare number is in `bareUnit`, milliseconds unless said).
 
-export class DurationError extends Error {
+class DurationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DurationError';

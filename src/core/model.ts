@@ -31,7 +31,7 @@ export interface DistinguishedName {
   derHex: string;
 }
 
-export type KeyAlgorithm = 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'RSA-PSS' | 'unknown';
+type KeyAlgorithm = 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'RSA-PSS' | 'unknown';
 
 export interface PublicKeyInfo {
   algorithm: KeyAlgorithm;
@@ -88,7 +88,7 @@ export interface CertificateExtensions {
   all: Extension[];
 }
 
-export type ValidityStatus = 'valid' | 'expired' | 'notYetValid';
+type ValidityStatus = 'valid' | 'expired' | 'notYetValid';
 
 export interface CertificateModel {
   kind: 'certificate';

@@ -5,8 +5,6 @@
 // types come from there as type-only imports (erased at build time: no core code in the webview).
 import type { AlertInfo, CertSummary, Confidence, DifferentialProbe, ServerStackGuess, StepStatus } from '../core/probe/types';
 
-export type { StepStatus };
-
 export type TlsVersionField = '' | '1.2' | '1.3';
 export type MqttVersionField = '3.1.1' | '5';
 export type FileField = 'caPath' | 'certPath' | 'keyPath';
@@ -37,7 +35,7 @@ export interface ProfileSummary {
 
 // ---- the probe result as the panel shows it (structural copy of the core's ProbeResult) ----
 
-export interface PanelStep {
+interface PanelStep {
   name: string;
   title: string;
   startMs: number;
@@ -47,10 +45,10 @@ export interface PanelStep {
 }
 
 /** An alert as the probe reports it. */
-export type PanelAlert = AlertInfo;
+type PanelAlert = AlertInfo;
 
 /** A decoded certificate without its PEM (the panel never needs the bytes). */
-export type PanelCert = Omit<CertSummary, 'pem'>;
+type PanelCert = Omit<CertSummary, 'pem'>;
 
 export interface PanelResult {
   url: string;
@@ -137,7 +135,7 @@ export function isWebviewRequest(m: unknown): m is WebviewRequest {
   }
 }
 
-export function isForm(f: unknown): f is FormState {
+function isForm(f: unknown): f is FormState {
   if (typeof f !== 'object' || f === null) return false;
   const o = f as Record<string, unknown>;
   const strings = ['url', 'caPath', 'certPath', 'keyPath', 'servername', 'clientId', 'username', 'password'];

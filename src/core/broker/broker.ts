@@ -45,7 +45,7 @@ function aedesOptions(c: BrokerConfig) {
 }
 
 /** MQTT protocol level (CONNECT) -> the version name clients and EMQX's dashboard show. */
-export function mqttVersionName(level: number | undefined): MqttVersion | undefined {
+function mqttVersionName(level: number | undefined): MqttVersion | undefined {
   return level === 3 ? '3.1' : level === 4 ? '3.1.1' : level === 5 ? '5.0' : undefined;
 }
 

@@ -55,7 +55,7 @@ function decodeCached(c: DetailedPeerCertificate): CertificateModel {
 }
 
 /** The peer chain leaf-first, as plain models (the trust anchor included when Node found it). */
-export function peerChain(peer: DetailedPeerCertificate | undefined): CertificateModel[] {
+function peerChain(peer: DetailedPeerCertificate | undefined): CertificateModel[] {
   const out: CertificateModel[] = [];
   const seen = new Set<string>();
   for (let c: DetailedPeerCertificate | undefined = peer; c && c.raw && out.length < 10; c = c.issuerCertificate) {
@@ -67,7 +67,7 @@ export function peerChain(peer: DetailedPeerCertificate | undefined): Certificat
 }
 
 
-export function crlLabel(crl: LoadedCrl): string {
+function crlLabel(crl: LoadedCrl): string {
   return `CRL ${crl.model.crlNumber ? `${crlNumberText(crl.model.crlNumber)} ` : ''}from ${crl.source}`;
 }
 

@@ -8,7 +8,7 @@ import { buildOcspRequest, fetchOcspResponse, verifyOcspResponse } from '../ocsp
 import type { CertificateModel } from '../model';
 import type { StoreLog } from './crlStore';
 
-export type OcspFetch = (url: string, requestDer: Uint8Array, options: { timeoutMs: number; signal: AbortSignal }) => Promise<Uint8Array>;
+type OcspFetch = (url: string, requestDer: Uint8Array, options: { timeoutMs: number; signal: AbortSignal }) => Promise<Uint8Array>;
 
 export interface ClientOcspOptions {
   /** Overrides the certificates' AIA OCSP URL. */

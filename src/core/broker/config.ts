@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseDuration } from '../duration';
 import { parseSize } from './size';
 
-export type TlsVersionName = 'tlsv1.2' | 'tlsv1.3';
+type TlsVersionName = 'tlsv1.2' | 'tlsv1.3';
 
 /**
  * Whose revocation model the broker follows:
@@ -86,7 +86,7 @@ export interface BrokerConfig {
   ocsp_refresh_http_timeout: number;
 }
 
-export const brokerDefaults = {
+const brokerDefaults = {
   profile: 'emqx5',
   bind: '127.0.0.1',
   port: 8883,

@@ -20,7 +20,7 @@ export interface LoadedCrl {
   model: CrlModel;
 }
 
-export interface CrlSummary {
+interface CrlSummary {
   issuer: string;
   crlNumber?: string;
   thisUpdate: Date;

@@ -1,6 +1,6 @@
 // The few event/disposable shapes the core needs (VS Code-like, without importing vscode).
 
-export interface Disposable {
+interface Disposable {
   dispose(): void;
 }
 

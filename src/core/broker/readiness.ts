@@ -26,7 +26,7 @@ export type ReadinessReason =
   | 'wss-no-crl';
 
 /** What a quick fix does (the editor offers it; the CLI prints `fix.text`). */
-export type ReadinessFixAction = 'publishCrl' | 'issueWithCdp' | 'useHttpCdp' | 'appendSlash' | 'serveCrl' | 'useTlsListener' | 'checkChain';
+type ReadinessFixAction = 'publishCrl' | 'issueWithCdp' | 'useHttpCdp' | 'appendSlash' | 'serveCrl' | 'useTlsListener' | 'checkChain';
 
 export interface ReadinessFinding {
   reason: ReadinessReason;

@@ -8,12 +8,12 @@ import {
 import { spkiDer, type Signer } from './keys';
 import { children, readTlv, bitStringBytes } from '../der/reader';
 
-export const KEY_USAGE_BITS: Record<string, number> = {
+const KEY_USAGE_BITS: Record<string, number> = {
   digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2, dataEncipherment: 3, keyAgreement: 4,
   keyCertSign: 5, cRLSign: 6, encipherOnly: 7, decipherOnly: 8,
 };
 
-export const EKU_OIDS: Record<string, string> = {
+const EKU_OIDS: Record<string, string> = {
   serverAuth: OID.serverAuth, clientAuth: OID.clientAuth, codeSigning: OID.codeSigning,
   emailProtection: OID.emailProtection, timeStamping: OID.timeStamping, ocspSigning: OID.ocspSigning,
 };
@@ -61,7 +61,7 @@ export function keyIdentifier(spki: Uint8Array): Buffer {
   return createHash('sha1').update(bitStringBytes(spki, bits)).digest();
 }
 
-export function ipBytes(ip: string): Buffer {
+function ipBytes(ip: string): Buffer {
   if (isIPv4(ip)) return Buffer.from(ip.split('.').map(Number));
   if (isIPv6(ip)) {
     const [head, tail = ''] = ip.split('::');
@@ -86,7 +86,7 @@ export function ipBytes(ip: string): Buffer {
   throw new Error(`"${ip}" is not an IP address`);
 }
 
-export function generalNames(san: SubjectAltNames): Buffer[] {
+function generalNames(san: SubjectAltNames): Buffer[] {
   return [
     ...(san.email ?? []).map((e) => implicitPrimitive(1, Buffer.from(e, 'latin1'))),
     ...(san.dns ?? []).map((d) => implicitPrimitive(2, Buffer.from(d, 'latin1'))),

@@ -12,7 +12,7 @@ export interface CsrInfo {
   publicKey: KeyObject;
 }
 
-export class CsrError extends Error {
+class CsrError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CsrError';

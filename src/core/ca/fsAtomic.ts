@@ -92,7 +92,7 @@ function syncDir(dir: string): void {
   } catch { /* best effort */ }
 }
 
-export class LockTimeoutError extends Error {
+class LockTimeoutError extends Error {
   constructor(path: string, holder: string) {
     super(`CA directory is locked by another writer (${holder}); lock file ${path}`);
     this.name = 'LockTimeoutError';

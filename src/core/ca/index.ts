@@ -7,20 +7,15 @@
 //   await inter.revoke(srv.paths.cert, 'keyCompromise');  // also writes crl.pem / crl.der
 //   openCa(dir).list()                                    // index.txt entries
 export { initCa, openCa, CertificateAuthority, CaError, REVOCATION_REASONS } from './authority';
-export type { InitCaOptions, IssueOptions, IssuedCertificate, RevokeResult, CrlWriteResult, Profile } from './authority';
-export { readIndex, formatIndex, parseReason, indexBySerial } from './indexDb';
+export type { IssuedCertificate, RevokeResult, Profile } from './authority';
+export { readIndex, formatIndex, indexBySerial } from './indexDb';
 export { opensslSerial as normalizeSerialHex, serialKey } from '../serial';
 export type { IndexEntry } from './indexDb';
-export { loadCaDirectory, resolveCaPaths } from './caDirectory';
-export type { CaDirectory } from './caDirectory';
-export { CA_FILES, ISSUED_FILES, defaultCaPaths } from './layout';
-export type { CaPaths } from './layout';
+export { ISSUED_FILES } from './layout';
 export { KEY_SPECS } from './keys';
 export type { KeySpec } from './keys';
-export { checkBrokerFilesFree, writeBrokerFiles } from './brokerFiles';
-export type { BrokerFiles, BrokerKind } from './brokerFiles';
-export { buildCrl } from './crlWriter';
+export { checkBrokerFilesFree } from './brokerFiles';
 export { CrlServer } from './crlServer';
-export { readCsr, CsrError } from './csr';
+export { readCsr } from './csr';
 export type { CsrInfo } from './csr';
 export { DEFAULT_CRL_SERVER_PORT, cdpPathFor, localCdpOf, localCdpUrl } from './localCdp';

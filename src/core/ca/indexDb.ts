@@ -187,7 +187,7 @@ export function formatAsn1Time(d: Date): string {
   return y >= 1950 && y < 2050 ? `${p(y % 100)}${rest}` : `${String(y).padStart(4, '0')}${rest}`;
 }
 
-export function formatGeneralizedTime(d: Date): string {
+function formatGeneralizedTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${String(d.getUTCFullYear()).padStart(4, '0')}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
 }

@@ -24,7 +24,7 @@ export function loadPrivateKey(pem: string | Buffer): KeyObject {
   return createPrivateKey(pem);
 }
 
-export function publicKeyOf(key: KeyObject): KeyObject {
+function publicKeyOf(key: KeyObject): KeyObject {
   return key.type === 'private' ? createPublicKey(key) : key;
 }
 

@@ -5,9 +5,9 @@
 import { CaError } from './caError';
 
 /** 99991231235959Z: the latest time X.509 and index.txt can hold. */
-export const MAX_X509_TIME = new Date(Date.UTC(9999, 11, 31, 23, 59, 59));
+const MAX_X509_TIME = new Date(Date.UTC(9999, 11, 31, 23, 59, 59));
 /** UTCTime starts in 1950; earlier dates would be written in a form openssl's index.txt reader rejects. */
-export const MIN_X509_TIME = new Date(Date.UTC(1950, 0, 1, 0, 0, 0));
+const MIN_X509_TIME = new Date(Date.UTC(1950, 0, 1, 0, 0, 0));
 
 /** A validity end past 9999-12-31T23:59:59Z (or not a date at all, e.g. from a huge --days) is clamped to it. */
 export function clampValidity(d: Date): Date {
@@ -23,7 +23,7 @@ export function checkRecordableTime(d: Date, what: string): void {
 }
 
 /** 100 years: openssl.cnf's default_crl_days must stay a date openssl can compute (it fails on huge values). */
-export const MAX_CRL_HOURS = 100 * 365 * 24;
+const MAX_CRL_HOURS = 100 * 365 * 24;
 
 /** A CRL validity (nextUpdate - thisUpdate) is a positive number of hours, at most MAX_CRL_HOURS. */
 export function checkCrlHours(hours: unknown, what: string): void {

@@ -23,7 +23,7 @@ const OID_TO_SHORT: Record<string, string> = {
   [OID.emailAddress]: 'emailAddress', [OID.domainComponent]: 'DC', [OID.userId]: 'UID',
 };
 
-export class NameError extends Error {
+class NameError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NameError';
@@ -63,7 +63,7 @@ function splitEscaped(s: string, sep: string): string[] {
   return out;
 }
 
-export function attrOid(type: string): string {
+function attrOid(type: string): string {
   return SHORT_TO_OID[type.toUpperCase()] ?? type;
 }
 
@@ -95,18 +95,4 @@ export function dnToOpensslOneline(nameDer: Uint8Array): string {
 function escapeOneline(v: string): string {
   // X509_NAME_oneline prints non-printable and non-ASCII bytes as \xHH.
   return Array.from(Buffer.from(v, 'utf8')).map((b) => (b < 0x20 || b > 0x7e ? `\\x${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b))).join('');
-}
-
-/** RFC 4514 form (most-specific first) for display. */
-export function dnToRfc4514(nameDer: Uint8Array): string {
-  const top = readTlv(nameDer, 0);
-  const rdns: string[] = [];
-  for (const rdn of children(nameDer, top)) {
-    rdns.unshift(children(nameDer, rdn).map((atv) => {
-      const [t, v] = children(nameDer, atv) as [Tlv, Tlv];
-      const o = oidString(nameDer, t);
-      return `${OID_TO_SHORT[o] ?? o}=${stringValue(nameDer, v).replace(/([,+"\\<>;])/g, '\\$1')}`;
-    }).join('+'));
-  }
-  return rdns.join(',');
 }

@@ -89,10 +89,6 @@ export function raw(buf: Uint8Array, t: Tlv): Uint8Array {
   return buf.subarray(t.offset, t.next);
 }
 
-export function contents(buf: Uint8Array, t: Tlv): Uint8Array {
-  return buf.subarray(t.start, t.end);
-}
-
 /** OCTET STRING contents; concatenates BER constructed octet strings. */
 export function octets(buf: Uint8Array, t: Tlv): Uint8Array {
   if (!(t.tag & 0x20)) return buf.subarray(t.start, t.end);

@@ -45,7 +45,7 @@ export function integer(value: bigint | number | Uint8Array): Buffer {
   return tlv(0x02, integerContents(value));
 }
 
-export function integerContents(value: bigint | number | Uint8Array): Buffer {
+function integerContents(value: bigint | number | Uint8Array): Buffer {
   let bytes: Buffer;
   if (value instanceof Uint8Array) {
     let i = 0;
@@ -113,7 +113,7 @@ function timeDigits(d: Date, fourDigitYear: boolean): string {
 }
 
 /** UTCTime; whole seconds only (fractions break openssl, DESIGN.md §3 pitfall 5). */
-export const utcTime = (d: Date): Buffer => tlv(0x17, Buffer.from(timeDigits(d, false), 'latin1'));
+const utcTime = (d: Date): Buffer => tlv(0x17, Buffer.from(timeDigits(d, false), 'latin1'));
 export const generalizedTime = (d: Date): Buffer => tlv(0x18, Buffer.from(timeDigits(d, true), 'latin1'));
 
 /** RFC 5280 Time: UTCTime for 1950-2049, GeneralizedTime otherwise (pitfall 4). */

@@ -10,7 +10,7 @@ import { formatDuration } from '../duration';
 export type ExportFlavor = 'emqx4' | 'emqx5' | 'mosquitto';
 export const EXPORT_FLAVORS: readonly ExportFlavor[] = ['emqx4', 'emqx5', 'mosquitto'];
 
-export type TlsVersion = 'tlsv1.2' | 'tlsv1.3';
+type TlsVersion = 'tlsv1.2' | 'tlsv1.3';
 
 export interface ExportInput {
   /** Server certificate (leaf, optionally followed by intermediates), absolute path. */

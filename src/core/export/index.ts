@@ -1,4 +1,4 @@
 // Broker configuration export (EMQX 4.x / 5.x, mosquitto). VS Code-free.
 export { formatDuration } from '../duration';
 export { exportBrokerConfig, ExportError, EXPORT_FLAVORS, FLAVOR_LABELS } from './brokerConfig';
-export type { ExportFlavor, ExportInput, ExportResult, TlsVersion } from './brokerConfig';
+export type { ExportFlavor, ExportInput, ExportResult } from './brokerConfig';

@@ -45,7 +45,7 @@ export function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
 }
 
 /** The first CERTIFICATE block of a PEM text, or the bytes themselves when they are DER. */
-export function certificateDer(input: string | Uint8Array): Uint8Array {
+function certificateDer(input: string | Uint8Array): Uint8Array {
   const text = typeof input === 'string' ? input : input[0] === 0x30 ? undefined : Buffer.from(input).toString('latin1');
   if (text === undefined) return input as Uint8Array;
   const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/.exec(text);

@@ -30,7 +30,7 @@ export interface OcspResponderOptions {
   now?: () => Date;
 }
 
-export const RESPONSE_STATUS_CODE: Record<OcspResponseStatus, number> = {
+const RESPONSE_STATUS_CODE: Record<OcspResponseStatus, number> = {
   successful: 0, malformedRequest: 1, internalError: 2, tryLater: 3, sigRequired: 5, unauthorized: 6,
 };
 

@@ -16,7 +16,7 @@ export interface OcspServerOptions {
   onRequest?: (event: OcspServerEvent) => void;
 }
 
-export interface OcspServerEvent {
+interface OcspServerEvent {
   method: string;
   remote: string;
   httpStatus: number;

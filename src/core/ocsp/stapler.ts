@@ -13,7 +13,7 @@ export interface StaplerTimers {
   clearTimeout(handle: unknown): void;
 }
 
-export type StaplerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+type StaplerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 export interface StaplerOptions {
   /** ocsp_responder_url. Default: each certificate's authorityInfoAccess OCSP URL. */

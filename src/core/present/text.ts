@@ -35,8 +35,6 @@ class Out {
   }
 }
 
-export { formatDate };
-
 function names(list: GeneralName[]): string {
   return list.map(formatGeneralName).join(', ');
 }

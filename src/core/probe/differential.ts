@@ -17,7 +17,7 @@ interface Variant {
 }
 
 /** Which extra probes would tell the causes apart for this result (empty when it is clear). */
-export function variantsFor(r: ProbeResult, o: ProbeOptions): Variant[] {
+function variantsFor(r: ProbeResult, o: ProbeOptions): Variant[] {
   const e = r.error;
   if (!e || r.ok) return [];
   const received = r.alerts.filter((a) => a.direction === 'received');

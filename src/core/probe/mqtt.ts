@@ -6,7 +6,7 @@ import * as mqttPacket from 'mqtt-packet';
 export type MqttLevel = 4 | 5;
 
 /** Largest packet we accept from a server: the probe only expects tiny ones. */
-export const MAX_PACKET = 256 * 1024;
+const MAX_PACKET = 256 * 1024;
 
 export class MqttFramingError extends Error {}
 

@@ -14,7 +14,7 @@ import type { ProbeTarget } from './url';
 import type { WireFlight } from '../tls/handshakeReader';
 import type { RecordTap } from '../tls/recordTap';
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 /** How long to read after a failure for the rest of what the server sent (its alert, its close). */
 const DRAIN_MS = 1_500;
 

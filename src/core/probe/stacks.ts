@@ -5,7 +5,7 @@ import type { Confidence, ProbeResult, ServerStackGuess } from './types';
 
 export type StackId = 'gnutls' | 'openssl' | 'erlang' | 'terminator';
 
-export const STACK_NAMES: Record<StackId, string> = {
+const STACK_NAMES: Record<StackId, string> = {
   gnutls: 'GnuTLS',
   openssl: 'OpenSSL (mosquitto, HAProxy, openssl s_server) or Erlang/OTP ssl (EMQX)',
   erlang: 'Erlang/OTP ssl (EMQX)',

@@ -2,8 +2,8 @@
 // can print it with --json and the test panel can post it to the webview unchanged.
 
 export type ProbeScheme = 'mqtts' | 'wss' | 'tls';
-export type TlsVersionChoice = '1.2' | '1.3';
-export type MqttVersionChoice = '3.1.1' | '5';
+type TlsVersionChoice = '1.2' | '1.3';
+type MqttVersionChoice = '3.1.1' | '5';
 
 /** PEM text plus where it came from (a file name), used only for messages. */
 export interface PemInput {
@@ -143,7 +143,7 @@ export interface ChainReport {
   pathValidation?: { valid: boolean; failure?: string; path: string[] };
 }
 
-export interface HostnameReport {
+interface HostnameReport {
   host: string;
   ok: boolean;
   names: string[];
@@ -167,7 +167,7 @@ export interface StapleReport {
   problems: string[];
 }
 
-export interface TlsReport {
+interface TlsReport {
   version?: string;
   cipher?: string;
   alpn?: string | false;
@@ -187,7 +187,7 @@ export interface TlsReport {
   sessionTicket: boolean;
 }
 
-export interface MqttReport {
+interface MqttReport {
   version: MqttVersionChoice;
   clientId: string;
   /** The user name sent in CONNECT (never the password). */

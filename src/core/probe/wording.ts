@@ -2,7 +2,7 @@
 // fields ("Client certificate"). One table, so both surfaces say the same thing in their own terms.
 import type { Surface } from './types';
 
-export type InputName = 'url' | 'ca' | 'cert' | 'key' | 'servername' | 'tls' | 'tls12' | 'tls13' | 'mqtt311' | 'mqtt5' | 'ocsp'
+type InputName = 'url' | 'ca' | 'cert' | 'key' | 'servername' | 'tls' | 'tls12' | 'tls13' | 'mqtt311' | 'mqtt5' | 'ocsp'
   | 'clientId' | 'username' | 'password' | 'credentials' | 'crl' | 'keylog' | 'fetchRevocation';
 
 const INPUTS: Record<InputName, { cli: string; form: string }> = {

@@ -7,7 +7,7 @@
 import { secretsByLabel } from './keylog';
 import { openInner, tls13SuiteById, trafficKeys, type Tls13Suite, type TrafficKeys } from './tls13Record';
 
-export interface WireAlert {
+interface WireAlert {
   level: number;
   description: number;
   /** Read from an encrypted record after decryption (TLS 1.3). */

@@ -3,7 +3,7 @@
 // 0600 and appended to (like browsers do with SSLKEYLOGFILE), never truncated.
 import { closeSync, fchmodSync, fstatSync, openSync, writeSync } from 'node:fs';
 
-export class KeylogFileError extends Error {}
+class KeylogFileError extends Error {}
 
 export class KeylogFile {
   private readonly fd: number;

@@ -9,7 +9,7 @@ export function createBrokerLog(): vscode.LogOutputChannel {
   return vscode.window.createOutputChannel('Certscope Broker', { log: true });
 }
 
-export function formatBrokerEvent(e: BrokerEvent): { level: 'info' | 'warn' | 'error' | 'debug'; text: string } {
+function formatBrokerEvent(e: BrokerEvent): { level: 'info' | 'warn' | 'error' | 'debug'; text: string } {
   switch (e.type) {
     case 'listening':
       return { level: 'info', text: `listening: ${e.transport}://${e.address}:${e.port}` };

@@ -20,7 +20,7 @@ function severity(f: ReadinessFinding): vscode.DiagnosticSeverity {
 }
 
 /** Diagnostics grouped by file: the finding's file, else the CA certificate (caCertPath). */
-export function readinessDiagnostics(findings: ReadinessFinding[], caCertPath: string, target: BrokerProfile): Map<string, vscode.Diagnostic[]> {
+function readinessDiagnostics(findings: ReadinessFinding[], caCertPath: string, target: BrokerProfile): Map<string, vscode.Diagnostic[]> {
   const out = new Map<string, vscode.Diagnostic[]>();
   for (const f of findings) {
     const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `${f.message}${f.fix ? ` Fix: ${f.fix.text}` : ''}`, severity(f));

@@ -24,7 +24,7 @@ export function registerCommands(
 }
 
 /** Runs one command; resolves to the handler's result, or undefined when it failed or was cancelled. */
-export async function runCommand(
+async function runCommand(
   id: string,
   load: () => Promise<CommandHandler>,
   services: Services,

@@ -9,7 +9,7 @@ import type { FormState, MqttVersionField, TlsVersionField } from '../../webview
 import { loopOf } from '../broker/loop';
 import type { Services } from '../services';
 
-export type PrefillForm = Partial<Omit<FormState, 'password'>>;
+type PrefillForm = Partial<Omit<FormState, 'password'>>;
 
 export interface Prefill {
   form: PrefillForm;

@@ -16,7 +16,7 @@ import { isWebviewRequest, type FileField, type FormState, type HostMessage, typ
 import { ProfileStore } from './profiles';
 import { describePrefill, type Prefill } from './prefill';
 
-export const VIEW_TYPE = 'certscope.testPanel';
+const VIEW_TYPE = 'certscope.testPanel';
 
 /** What the panel needs from the extension context (kept per Services object by registerTestPanel). */
 export interface PanelEnvironment {
@@ -33,7 +33,7 @@ const FILE_TITLES: Record<FileField, string> = {
 // Compile-time check that the core's result fits the shape the webview renders.
 const fitsProtocol = (r: ProbeResult): PanelResult => r;
 
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
+function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
   const csp = [

@@ -10,7 +10,7 @@ export const CONTRACT_KINDS = [
   'revoked', 'client_cert_expired', 'unknown_ca', 'certificate_required', 'server_crl_stale',
   'protocol_version', 'hostname_mismatch', 'incomplete_server_chain', 'not_tls',
 ] as const satisfies readonly FailureKind[];
-export type ContractKind = typeof CONTRACT_KINDS[number];
+type ContractKind = typeof CONTRACT_KINDS[number];
 
 /** Causes a TLS-level rejection contradicts: the server never read an MQTT CONNECT. */
 export const MQTT_LEVEL_KINDS: FailureKind[] = ['not_authorized', 'bad_credentials', 'identifier_rejected', 'mqtt_refused', 'server_unavailable', 'mqtt_protocol_version'];

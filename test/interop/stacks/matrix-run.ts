@@ -5,7 +5,7 @@ import type { StacksPki } from './pki';
 import { probeCli, type ProbeRun } from './probe-cli';
 import type { RunningStack } from './stack';
 
-export const PROBE_CONCURRENCY = 3;
+const PROBE_CONCURRENCY = 3;
 
 export interface CaseOutcome {
   case: MatrixCase;
@@ -18,7 +18,7 @@ export interface CaseOutcome {
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once, keeping the order of the results. */
-export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -31,12 +31,12 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Pro
   return out;
 }
 
-export function wireAlerts(run: ProbeRun): string {
+function wireAlerts(run: ProbeRun): string {
   const got = run.result.alerts.filter((a) => a.direction === 'received');
   return got.length ? got.map((a) => `${a.number} ${a.name}`).join(', ') : 'none';
 }
 
-export function outcomeOf(c: MatrixCase, run: ProbeRun): CaseOutcome {
+function outcomeOf(c: MatrixCase, run: ProbeRun): CaseOutcome {
   const first = run.result.diagnosis[0];
   return {
     case: c, run,
