@@ -9,3 +9,8 @@ export function formatDate(d: Date): string {
 export function formatDay(d: Date): string {
   return Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOString().slice(0, 10);
 }
+
+/** "12:00:00": the UTC time of day, for log lines and "last seen" columns. */
+export function formatClock(d: Date): string {
+  return Number.isNaN(d.getTime()) ? 'invalid time' : d.toISOString().slice(11, 19);
+}

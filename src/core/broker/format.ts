@@ -3,13 +3,10 @@
 // newline or an ANSI sequence must not forge or repaint a log line.
 import { forTerminal as safe } from '../present/safeText';
 import type { BrokerEvent, BrokerState } from './types';
-
-function clock(d: Date): string {
-  return d.toISOString().slice(11, 19);
-}
+import { formatClock } from '../dates';
 
 export function formatBrokerEvent(e: BrokerEvent): string {
-  const t = clock(e.time);
+  const t = formatClock(e.time);
   switch (e.type) {
     case 'listening':
       return `${t} listening  ${e.transport === 'mqtts' ? 'mqtts://' : 'wss://'}${e.address}:${e.port}`;

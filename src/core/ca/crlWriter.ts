@@ -1,13 +1,13 @@
 // Writes X.509 v2 CRLs directly in DER and signs them with crypto.sign. pkijs needs ~25 s and
 // 2 GB for 100,000 entries (DESIGN.md §3 pitfall 9); this builds each entry as a few small
 // buffers and concatenates once.
-import { OID } from '../oids';
+import { OID, reasonCode } from '../oids';
 import type { RevocationReason } from '../model';
 import {
   bitString, enumerated, explicit, generalizedTime, implicitPrimitive, integer, octetString, oid, seq, time, tlv,
 } from '../der/writer';
 import type { Signer } from './keys';
-import { REASON_CODES, parseIndexLine, parseReason } from './indexDb';
+import { parseIndexLine, parseReason } from './indexDb';
 import { truncate } from './certBuilder';
 
 export interface CrlEntrySpec {
@@ -36,7 +36,7 @@ const reasonExtCache = new Map<RevocationReason, Buffer>();
 function reasonExt(reason: RevocationReason): Buffer {
   let e = reasonExtCache.get(reason);
   if (!e) {
-    e = seq(oid(OID.reasonCode), octetString(enumerated(REASON_CODES[reason])));
+    e = seq(oid(OID.reasonCode), octetString(enumerated(reasonCode(reason))));
     reasonExtCache.set(reason, e);
   }
   return e;

@@ -40,12 +40,6 @@ const OPENSSL_TO_REASON = new Map<string, RevocationReason>(
   Object.entries(REASON_TO_OPENSSL).map(([k, v]) => [v.toLowerCase(), k as RevocationReason]),
 );
 
-/** RFC 5280 CRLReason codes. */
-export const REASON_CODES: Record<RevocationReason, number> = {
-  unspecified: 0, keyCompromise: 1, cACompromise: 2, affiliationChanged: 3, superseded: 4,
-  cessationOfOperation: 5, certificateHold: 6, removeFromCRL: 8, privilegeWithdrawn: 9, aACompromise: 10,
-};
-
 export function parseReason(text: string): RevocationReason | undefined {
   return OPENSSL_TO_REASON.get(text.toLowerCase());
 }

@@ -53,13 +53,10 @@ export const FLAVOR_LABELS: Record<ExportFlavor, string> = {
   mosquitto: 'mosquitto (mosquitto.conf)',
 };
 
-/** 900000 -> "15m", 15000 -> "15s": the duration syntax EMQX 4 and 5 both read (no days). */
-function emqxDuration(ms: number): string {
-  try {
-    return formatDuration(ms, { days: false });
-  } catch (err) {
-    throw new ExportError((err as Error).message);
-  }
+/** 900000 -> "15m", 15000 -> "15s": the duration syntax EMQX 4 and 5 both read. */
+export function emqxDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) throw new ExportError(`duration must be positive, got ${ms} ms`);
+  return formatDuration(ms, { days: false });
 }
 
 function check(input: ExportInput): void {

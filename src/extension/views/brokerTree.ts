@@ -6,6 +6,7 @@ import { forTerminal as t } from '../../core/present/safeText';
 import * as vscode from 'vscode';
 import type { BrokerController, BrokerSnapshot } from '../broker/controller';
 import { crlLabel } from './caTree';
+import { formatClock } from '../../core/dates';
 
 export interface BrokerNode {
   id: string;
@@ -88,7 +89,7 @@ export class BrokerTreeProvider implements vscode.TreeDataProvider<BrokerNode>, 
 }
 
 function time(d?: Date): string {
-  return d ? d.toISOString().slice(11, 19) + ' UTC' : '-';
+  return d ? `${formatClock(d)} UTC` : '-';
 }
 
 function cn(subject?: string): string | undefined {

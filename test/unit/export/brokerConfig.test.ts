@@ -2,7 +2,7 @@
 // (the same reader EMQX users' existing files go through) and must give back every setting;
 // EMQX 5.x HOCON and mosquitto text are checked line by line; bad input gets specific messages.
 import { strict as assert } from 'node:assert';
-import { exportBrokerConfig, formatDuration, type ExportInput } from '../../../src/core/export';
+import { exportBrokerConfig, emqxDuration, type ExportInput } from '../../../src/core/export';
 import { parseEmqxConf } from '../../../src/core/broker/emqxConf';
 import { resolveBrokerConfig } from '../../../src/core/broker/config';
 
@@ -21,11 +21,11 @@ const base: ExportInput = {
 
 describe('export: broker configuration', () => {
   it('formats durations the way EMQX writes them', () => {
-    assert.equal(formatDuration(15 * 60_000), '15m');
-    assert.equal(formatDuration(15_000), '15s');
-    assert.equal(formatDuration(2 * 3_600_000), '2h');
-    assert.equal(formatDuration(1500), '1500ms');
-    assert.throws(() => formatDuration(0), /positive/);
+    assert.equal(emqxDuration(15 * 60_000), '15m');
+    assert.equal(emqxDuration(15_000), '15s');
+    assert.equal(emqxDuration(2 * 3_600_000), '2h');
+    assert.equal(emqxDuration(1500), '1500ms');
+    assert.throws(() => emqxDuration(0), /positive/);
   });
 
   it('EMQX 4.x lines read back through the emqx.conf reader give the same settings', () => {
