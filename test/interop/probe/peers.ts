@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import { openssl } from '../../support/run';
 import { issueWithOpensslCa, type OpensslCert } from '../../support/openssl-pki';
+import { acceptsTcp } from '../../support/net';
 
 export interface RunningPeer {
   port: number;
@@ -27,12 +28,7 @@ async function waitForPort(port: number, child: ChildProcess, out: () => string,
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`peer exited (${child.exitCode}): ${out()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
+    if (await acceptsTcp(port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`peer did not listen on ${port}: ${out()}`);

@@ -4,6 +4,7 @@
 // killed too. stdin stays open and unused: openssl s_server ends its session on EOF there.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import * as net from 'node:net';
+import { acceptsTcp } from '../../support/net';
 
 export interface ServerProcess {
   pid: number;
@@ -87,12 +88,7 @@ export async function waitForPort(port: number, proc: ServerProcess, what: strin
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (proc.exited()) throw new Error(`${what} exited before listening on ${port}:\n${proc.output()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
+    if (await acceptsTcp(port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${what} did not listen on ${port} within ${ms / 1000} s:\n${proc.output()}`);
