@@ -29,6 +29,7 @@ const ACTIVATION_CORE = new Set([
   'src/core/ca/layout.ts',
   'src/core/revocation/evidence.ts',
   'src/core/oids.ts', // the named OID constants (tables and lookups only)
+  'src/core/ca/localCdp.ts', // CRL distribution point URLs on this machine (URL parsing only)
 ]);
 /** The bundle that owns a core module (repository-relative path). */
 function owner(key) {

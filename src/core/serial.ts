@@ -33,3 +33,9 @@ export function opensslSerial(hex: string): string {
   if (h.length % 2) h = '0' + h;
   return h;
 }
+
+/** "0a:1b:2c": the display form of a serial in every view, hover, document and log (as decoded certificates carry it). */
+export function colonSerial(hex: string): string {
+  const h = serialKey(hex);
+  return (h.length % 2 ? '0' + h : h).match(/../g)?.join(':') ?? h;
+}

@@ -20,7 +20,7 @@ import { cdpUrls, isHttpUrl } from './distributionPoints';
 import type { CrlStore, LoadedCrl } from './crlStore';
 import type { Transport } from './types';
 import { formatDate } from '../dates';
-import { crlNumberText } from '../revocation/evidence';
+import { crlName } from '../revocation/evidence';
 
 export interface ClientCertInfo {
   subject: string;
@@ -68,7 +68,7 @@ function peerChain(peer: DetailedPeerCertificate | undefined): CertificateModel[
 
 
 function crlLabel(crl: LoadedCrl): string {
-  return `CRL ${crl.model.crlNumber ? `${crlNumberText(crl.model.crlNumber)} ` : ''}from ${crl.source}`;
+  return `${crlName(crl.model.crlNumber)} from ${crl.source}`;
 }
 
 function certInfo(c: CertificateModel): ClientCertInfo {

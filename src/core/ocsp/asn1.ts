@@ -32,10 +32,6 @@ export const OID_BY_HASH: Record<string, string> = Object.fromEntries(Object.ent
 export const RESPONSE_STATUS_NAMES = ['successful', 'malformedRequest', 'internalError', 'tryLater', '(unused 4)', 'sigRequired', 'unauthorized'] as const;
 
 
-export function toHex(b: Uint8Array | ArrayBuffer): string {
-  return Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString('hex');
-}
-
 /** Parses complete DER (trailing bytes are an error) with small resource limits for untrusted input. */
 export function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
   const r = asn1js.fromBER(der, { maxNodes: 20_000, maxDepth: 40 });

@@ -11,8 +11,9 @@ import * as pkijs from 'pkijs';
 import type { OcspResponseStatus, RevocationReason } from '../model';
 import {
   bytesEqual, certFacts, digest, HASH_BY_OID, OID, OID_BY_HASH, parseDer,
-  RESPONSE_STATUS_NAMES, serialInteger, SIG_HASH_BY_OID, toHex, type CertFacts,
+  RESPONSE_STATUS_NAMES, serialInteger, SIG_HASH_BY_OID, type CertFacts,
 } from './asn1';
+import { toHex } from '../der/reader';
 
 export type CertInput = string | Uint8Array;
 

@@ -8,9 +8,10 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { OcspCertStatus, OcspResponseStatus } from '../model';
 import {
-  bytesEqual, certFacts, digest, HASH_BY_OID, OID, parseDer, toHex, wholeSeconds,
+  bytesEqual, certFacts, digest, HASH_BY_OID, OID, parseDer, wholeSeconds,
   type CertFacts,
 } from './asn1';
+import { toHex } from '../der/reader';
 
 /** Where the responder learns a certificate's status. `serialHex` is normalised (see normalizeSerial). */
 export interface StatusSource {

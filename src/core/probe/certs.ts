@@ -77,9 +77,3 @@ export function issuedBy(cert: Uint8Array, issuer: Uint8Array): boolean {
     return false;
   }
 }
-
-/** Colon-separated upper-case serial, as openssl prints it. */
-export function serialColon(hex: string): string {
-  const h = hex.length % 2 ? '0' + hex : hex;
-  return h.toUpperCase().match(/../g)?.join(':') ?? h;
-}

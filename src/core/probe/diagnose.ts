@@ -5,12 +5,11 @@
 // have read CONNECT, what came back when TLS failed, and the differential probes. The first entry
 // is the cause the evidence supports; a cause the evidence contradicts is never named; with no
 // evidence for one cause the candidates come ranked with 'possible' confidence.
-import { serialColon } from './certs';
 import { guessStack, stackHabit, type StackId } from './stacks';
 import type { AlertInfo, Confidence, Diagnosis, FailureKind, ProbeContext, ProbeResult } from './types';
 import { namer, type Namer } from './wording';
 import { signatureSchemeKeyType } from '../tls/signatureSchemes';
-import { serialKey } from '../serial';
+import { colonSerial, serialKey } from '../serial';
 
 interface Draft {
   kind: FailureKind;
@@ -63,7 +62,7 @@ function facts(r: ProbeResult, context: ProbeContext | undefined): Facts {
   return {
     r, n: namer(context?.surface), received: r.alerts.filter((a) => a.direction === 'received' && a.level !== 'warning'),
     toAcceptedCa, stack: stack?.id,
-    client: c ? `your client certificate ${c.subject} (serial ${serialColon(c.serialHex)})` : 'the client certificate',
+    client: c ? `your client certificate ${c.subject} (serial ${colonSerial(c.serialHex)})` : 'the client certificate',
     late: r.tls?.version === 'TLSv1.3' ? ' With TLS 1.3 the handshake looked finished on our side; the server checked the client certificate and rejected it right after.' : '',
   };
 }

@@ -14,6 +14,7 @@ import { fetchCrl } from '../verify/index';
 import { RevocationService, type CrlEvidence } from '../revocation/status';
 import { serialKey } from '../serial';
 import type { CertRef, CrlRef } from '../workspace/types';
+import { crlName } from '../revocation/evidence';
 
 const FETCH_TIMEOUT_MS = 5_000;
 const FETCH_MAX_BYTES = 16 * 1024 * 1024;
@@ -30,7 +31,7 @@ export interface RevocationInputs {
 }
 
 function crlLabel(crlNumber: string | undefined, issuer: string, source: string): string {
-  return `CRL${crlNumber ? ` #${parseInt(crlNumber, 16)}` : ''} of ${issuer} (${source})`;
+  return `${crlName(crlNumber)} of ${issuer} (${source})`;
 }
 
 export async function revocationEvidence(i: RevocationInputs): Promise<RevocationEvidence> {

@@ -4,6 +4,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { DecodedItem } from '../model';
 import type { IndexedFile } from './types';
+import { formatSize } from '../decode/file';
 
 /** Largest file read synchronously (after an async stat said it is a small regular file). */
 const SYNC_READ_MAX = 256 * 1024;
@@ -89,8 +90,3 @@ function describeFsError(e: unknown): string {
   }
 }
 
-export function formatSize(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
-}

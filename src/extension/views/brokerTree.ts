@@ -5,7 +5,7 @@
 import { forTerminal as t } from '../../core/present/safeText';
 import * as vscode from 'vscode';
 import type { BrokerController, BrokerSnapshot } from '../broker/controller';
-import { crlLabel } from './caTree';
+import { crlName } from '../../core/revocation/evidence';
 import { formatClock } from '../../core/dates';
 
 export interface BrokerNode {
@@ -138,14 +138,14 @@ export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
       children: st.crl.distributionPoints.map((dp): BrokerNode => ({
         id: `cdp:${dp.url}`, label: t(dp.url),
         description: dp.crl
-          ? `${crlLabel(dp.crl.crlNumber)} · ${dp.crl.entries} revoked · next ${time(dp.crl.nextUpdate)}${dp.crl.stale ? ' STALE' : ''} · ${dp.fetches} fetch(es), ${dp.hits} hit(s)${dp.lastError ? ` · last fetch failed: ${t(dp.lastError)}` : ''}`
+          ? `${crlName(dp.crl.crlNumber)} · ${dp.crl.entries} revoked · next ${time(dp.crl.nextUpdate)}${dp.crl.stale ? ' STALE' : ''} · ${dp.fetches} fetch(es), ${dp.hits} hit(s)${dp.lastError ? ` · last fetch failed: ${t(dp.lastError)}` : ''}`
           : `failing: ${t(dp.lastError ?? 'not fetched')}`,
         icon: dp.ok ? 'link' : 'warning', color: dp.ok ? undefined : 'editorWarning.foreground',
         tooltip: `CRL distribution point (EMQX 5 global cache)\n${t(dp.url)}\nfetched ${time(dp.fetchedAt)}, fetches ${dp.fetches}, cache hits ${dp.hits}${dp.lastError ? `\nlast error: ${t(dp.lastError)}` : ''}`,
       })).concat(st.crl.sources.map((src): BrokerNode => ({
         id: `crlsrc:${src.source}`, label: src.source.split('/').slice(-2).join('/'),
         description: src.ok
-          ? src.crls.map((c) => `${crlLabel(c.crlNumber)} · ${c.entries} revoked · next ${time(c.nextUpdate)}${c.stale ? ' STALE' : ''}`).join('; ')
+          ? src.crls.map((c) => `${crlName(c.crlNumber)} · ${c.entries} revoked · next ${time(c.nextUpdate)}${c.stale ? ' STALE' : ''}`).join('; ')
           : `failing: ${t(src.lastError ?? 'not loaded')}`,
         icon: src.ok ? 'file' : 'warning', color: src.ok ? undefined : 'editorWarning.foreground',
         tooltip: `${t(src.source)}\nlast load ${time(src.lastSuccess)}, loads ${src.loads}${src.lastError ? `\nlast error: ${t(src.lastError)}` : ''}`,

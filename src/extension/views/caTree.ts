@@ -11,7 +11,7 @@ import { serialKey } from '../../core/serial';
 import type { CertificateModel } from '../../core/model';
 import type { RevocationService, isStale as IsStale } from '../../core/revocation/status';
 import { formatDate } from '../../core/dates';
-import { crlNumberText, describeRevocation } from '../../core/revocation/evidence';
+import { crlName, crlNumberText, describeRevocation } from '../../core/revocation/evidence';
 import { forTerminal } from '../../core/present/safeText';
 import type { Log } from '../log';
 import type { PkiWorkspace } from './pkiWorkspace';
@@ -108,7 +108,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         return item;
       }
       case 'caCrl': {
-        const item = new vscode.TreeItem(crlLabel(n.crlNumber), n.entries ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(crlName(n.crlNumber), n.entries ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = n.id;
         item.description = n.error ?? `${n.pathLabel ? `${n.pathLabel} · ` : ''}${n.entries} revoked · next update ${n.nextUpdate ? formatDate(n.nextUpdate) : 'none'}${n.stale ? ' (STALE)' : ''}${n.url ? ` · ${n.url}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(n.error || n.stale ? 'warning' : 'shield');
@@ -186,11 +186,6 @@ function statusText(n: CaCertNode): string {
   }
 }
 
-/** The CRL number is decoded as hex; people count CRLs in decimal (as `openssl crl` prints). */
-export function crlLabel(hex?: string): string {
-  const n = hex ? crlNumberText(hex) : '';
-  return n ? `CRL ${n}` : 'CRL';
-}
 
 function cn(subject: string): string {
   return forTerminal(/CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject);
