@@ -7,3 +7,11 @@ export type Log = vscode.LogOutputChannel;
 export function createLog(): Log {
   return vscode.window.createOutputChannel('Certscope', { log: true });
 }
+
+/**
+ * Runs work nobody awaits (event handlers, timers): a failure is logged with what was being done,
+ * never left as an unhandled rejection that loses the reason.
+ */
+export function inBackground(log: Log, what: string, work: Promise<unknown>): void {
+  work.catch((err: unknown) => log.error(`${what} failed`, err));
+}

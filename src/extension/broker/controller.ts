@@ -339,10 +339,17 @@ export class BrokerController implements vscode.Disposable {
     return b.refreshDistributionPoints([...urls]);
   }
 
+  /** Stops every local server; one that fails to stop never leaves the others bound. */
   async stopAll(): Promise<void> {
-    await this.stopBroker();
-    await this.stopOcsp();
-    await this.unpublishCrl();
+    const failures: unknown[] = [];
+    for (const stop of [() => this.stopBroker(), () => this.stopOcsp(), () => this.unpublishCrl()]) {
+      try {
+        await stop();
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+    if (failures.length) throw new AggregateError(failures, failures.map((e) => (e as Error).message).join('; '));
   }
 
   /** Set when the extension shuts down (window reload, exit): its stops are not the user's. */
@@ -350,9 +357,11 @@ export class BrokerController implements vscode.Disposable {
 
   dispose(): void {
     this.disposing = true;
-    void this.stopAll().finally(() => {
-      this.changed.dispose();
-      this.events.dispose();
-    });
+    void this.stopAll()
+      .catch((err: unknown) => this.events.fire({ type: 'log', time: new Date(), level: 'error', source: 'broker', message: `stopping the local servers on shutdown: ${(err as Error).message}` }))
+      .finally(() => {
+        this.changed.dispose();
+        this.events.dispose();
+      });
   }
 }

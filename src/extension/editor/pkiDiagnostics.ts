@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { DecodedItem } from '../../core/model';
 import type { Finding } from '../../core/workspace/lint';
 import { readConfig } from '../config';
-import type { Log } from '../log';
+import { inBackground, type Log } from '../log';
 import type { PkiWorkspace } from '../views/pkiWorkspace';
 import { decodedBlocks } from './documentBlocks';
 
@@ -31,13 +31,13 @@ export class PkiDiagnostics implements vscode.Disposable {
   constructor(private readonly pki: PkiWorkspace, private readonly log: Log) {
     this.subs = [
       this.collection,
-      pki.onDidChange((e) => void this.refreshAll(e.changed)),
-      vscode.workspace.onDidOpenTextDocument((d) => void this.lintDocument(d)),
+      pki.onDidChange((e) => inBackground(this.log, 'diagnostics', this.refreshAll(e.changed))),
+      vscode.workspace.onDidOpenTextDocument((d) => inBackground(this.log, 'diagnostics', this.lintDocument(d))),
       vscode.workspace.onDidChangeTextDocument((e) => this.debounce(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('certscope.diagnostics')) void this.refreshAll(); }),
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('certscope.diagnostics')) inBackground(this.log, 'diagnostics', this.refreshAll()); }),
     ];
-    for (const d of vscode.workspace.textDocuments) void this.lintDocument(d);
+    for (const d of vscode.workspace.textDocuments) inBackground(this.log, 'diagnostics', this.lintDocument(d));
   }
 
   findingsFor(doc: vscode.TextDocument): { findings: Finding[]; items: DecodedItem[] } | undefined {
@@ -118,7 +118,7 @@ export class PkiDiagnostics implements vscode.Disposable {
     const key = doc.uri.toString();
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); void this.lintDocument(doc); }, TYPING_DEBOUNCE_MS));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); inBackground(this.log, 'diagnostics', this.lintDocument(doc)); }, TYPING_DEBOUNCE_MS));
   }
 
   private closed(doc: vscode.TextDocument): void {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { FileMark } from '../../core/workspace/fileMarks';
 import { readConfig } from '../config';
+import { inBackground, type Log } from '../log';
 import type { PkiWorkspace } from './pkiWorkspace';
 import { CERT_FRAGMENT } from './workspaceTree';
 
@@ -16,8 +17,8 @@ export class CertFileDecorations implements vscode.FileDecorationProvider, vscod
   private marks = new Map<string, FileMark>();
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly pki: PkiWorkspace) {
-    this.sub = pki.onDidChange(() => void this.recompute());
+  constructor(private readonly pki: PkiWorkspace, log: Log) {
+    this.sub = pki.onDidChange(() => inBackground(log, 'Explorer badges', this.recompute()));
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {

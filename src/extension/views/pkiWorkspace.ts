@@ -11,7 +11,7 @@ import type { DecodePool } from '../../core/workspace/decodePool';
 import type { WorkspaceIndex } from '../../core/workspace/index';
 import type { PkiNode, PkiTree } from '../../core/workspace/tree';
 import { readConfig, type CertscopeConfig } from '../config';
-import type { Log } from '../log';
+import { inBackground, type Log } from '../log';
 
 const DEBOUNCE_MS = 300;
 /** Candidate files per workspace folder; beyond this the scan says the workspace is truncated. */
@@ -51,14 +51,14 @@ export class PkiWorkspace implements vscode.Disposable {
 
   constructor(private readonly log: Log) {
     // Expiry moves with the clock: re-evaluate statuses (tree, badges, diagnostics) every hour.
-    const hourly = setInterval(() => { if (this.index) void this.publish({}); }, 3_600_000);
+    const hourly = setInterval(() => { if (this.index) inBackground(this.log, 'workspace PKI: hourly status update', this.publish({})); }, 3_600_000);
     hourly.unref?.();
     this.subscriptions.push({ dispose: () => clearInterval(hourly) });
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
       const rescan = ['certscope.inspect.include', 'certscope.inspect.exclude', 'certscope.inspect.maxFileSizeKB', 'files.exclude']
         .some((k) => e.affectsConfiguration(k));
-      if (rescan) void this.rescan();
-      else if (e.affectsConfiguration('certscope.diagnostics')) void this.publish({});
+      if (rescan) inBackground(this.log, 'workspace PKI: rescan', this.rescan());
+      else if (e.affectsConfiguration('certscope.diagnostics')) inBackground(this.log, 'workspace PKI: update', this.publish({}));
     }));
     this.subscriptions.push(this.onDidChange(() => this.publishKeyedCertFiles()));
   }
@@ -92,7 +92,7 @@ export class PkiWorkspace implements vscode.Disposable {
     if (!this.index) return undefined;
     const cfg = readConfig();
     const stale = !this.cached || this.cached.day !== hourNow() || this.cached.expiringDays !== cfg.diagnosticsExpiringDays;
-    if (stale && !this.publishing) void this.publish({});
+    if (stale && !this.publishing) inBackground(this.log, 'workspace PKI: update', this.publish({}));
     return this.cached?.analysis;
   }
 
@@ -236,7 +236,7 @@ export class PkiWorkspace implements vscode.Disposable {
     await index.refresh([...uris.map((u) => u.fsPath), ...await this.caFolderCrls()]);
     if (gen !== this.generation) return this.latestScan; // a newer scan started meanwhile: wait for it
     this.index = index;
-    index.onDidChange((keys) => void this.publish({ changed: keys }));
+    index.onDidChange((keys) => inBackground(this.log, 'workspace PKI: update', this.publish({ changed: keys })));
     const t2 = Date.now();
     await this.publish({});
     this.lastScan = { files: index.size, findMs: t1 - t0, loadMs: t2 - t1, totalMs: Date.now() - t0, finishedAt: Date.now() };
@@ -283,7 +283,7 @@ export class PkiWorkspace implements vscode.Disposable {
       (deleted ? this.pendingDeleted : this.pendingChanged).add(key);
       (deleted ? this.pendingChanged : this.pendingDeleted).delete(key);
       if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, DEBOUNCE_MS);
+      this.timer = setTimeout(() => { this.timer = undefined; inBackground(this.log, 'workspace PKI: indexing changed files', this.flush()); }, DEBOUNCE_MS);
     });
   }
 

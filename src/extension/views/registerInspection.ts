@@ -17,7 +17,7 @@ import { createPkiTreeView } from './workspaceTree';
 
 export function registerInspection(context: vscode.ExtensionContext, services: Services): void {
   const { pki, log } = services;
-  const decorations = new CertFileDecorations(pki);
+  const decorations = new CertFileDecorations(pki, log);
   const codeLens = new PemCodeLensProvider(pki);
   const diagnostics = new PkiDiagnostics(pki, log);
   context.subscriptions.push(
