@@ -66,9 +66,20 @@ async function quickOpen(page, fileName) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first()
-    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  // Quick Open answers a query once: a file written a moment ago may be missing from that answer
+  // (the file search has not seen it yet), so ask again until it is listed (bounded).
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first();
+  const end = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    await input.fill('');
+    await input.fill(fileName);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+    }
+  }
   await page.keyboard.press('Enter');
   await waitForActiveTab(page, fileName);
 }
