@@ -15,7 +15,7 @@ import { openssl } from './run';
 
 export type Expected = 'valid' | 'revoked' | 'issuerRevoked';
 
-export interface StateCert {
+interface StateCert {
   /** What every surface must say about it. */
   expect: Expected;
   certPath: string;

@@ -18,4 +18,4 @@ export { checkBrokerFilesFree } from './brokerFiles';
 export { CrlServer } from './crlServer';
 export { readCsr } from './csr';
 export type { CsrInfo } from './csr';
-export { DEFAULT_CRL_SERVER_PORT, cdpPathFor, localCdpOf, localCdpUrl } from './localCdp';
+export { cdpPathFor, localCdpOf, localCdpUrl } from './localCdp';

@@ -48,11 +48,6 @@ export function revokedText(a: RevocationAnswer): string {
   return parts.join(' ');
 }
 
-/** True for the states a relying party rejects (what Verify reports as invalid). */
-export function isRejected(state: CertState): boolean {
-  return state === 'revoked' || state === 'issuerRevoked' || state === 'expired' || state === 'notYetValid';
-}
-
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -9,7 +9,7 @@ import { checkSignature } from '../verify/signature';
 const spkiCache = new WeakMap<CertificateModel, Uint8Array | null>();
 
 /** The DER SubjectPublicKeyInfo of a certificate (null when Node cannot read the key). */
-export function spkiOf(cert: CertificateModel): Uint8Array | null {
+function spkiOf(cert: CertificateModel): Uint8Array | null {
   let spki = spkiCache.get(cert);
   if (spki === undefined) {
     try {

@@ -240,6 +240,6 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   if (list) list.push(v); else m.set(k, [v]);
 }
 
-export function locKey(l: Location): string {
+function locKey(l: Location): string {
   return `${l.file}#${l.item}${l.sub !== undefined ? `.${l.sub}` : ''}`;
 }

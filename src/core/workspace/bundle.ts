@@ -5,7 +5,7 @@ import { issues, isSelfIssued } from './chains';
 import type { CertRef } from './types';
 
 /** A file with at least this many self-signed roots is a CA bundle (a system or vendor trust store). */
-export const BUNDLE_MIN_ROOTS = 10;
+const BUNDLE_MIN_ROOTS = 10;
 
 /** The CA bundles among the files: shown as one node each, and an expired root in one is normal. */
 export function caBundleFiles(certs: Iterable<CertRef>): Set<string> {

@@ -7,7 +7,7 @@ import type { CertificateModel } from '../model';
 import type { WorkspaceAnalysis } from './analysis';
 import { isSelfIssued, issues } from './chains';
 
-export interface ChainLink {
+interface ChainLink {
   name: string;
   status: string;
   /** Signature checked with the next link's key (or its own key for a root). */

@@ -116,6 +116,6 @@ function byName(a: ChainNode, b: ChainNode): number {
   return collator.compare(displayName(a.cert), displayName(b.cert)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-export function displayName(cert: { subject: { commonName?: string; rfc4514: string } }): string {
+function displayName(cert: { subject: { commonName?: string; rfc4514: string } }): string {
   return cert.subject.commonName ?? (cert.subject.rfc4514 || '(empty subject)');
 }

@@ -1,6 +1,6 @@
 // Flattens indexed files into typed references (containers such as PKCS#7 and PKCS#12 contribute
 // their certificates, CRLs and keys), so every later step works on plain lists.
-import { EVERY, runSync, type Steps } from './slices';
+import { EVERY, type Steps } from './slices';
 import type { CertRef, CrlRef, CsrRef, ErrorRef, IndexedFile, KeyRef, OcspRef } from './types';
 
 export interface Collected {
@@ -12,10 +12,6 @@ export interface Collected {
   errors: ErrorRef[];
   /** PKCS#12 stores that need a password before their contents can be listed. */
   locked: ErrorRef[];
-}
-
-export function collect(files: Iterable<IndexedFile>): Collected {
-  return runSync(collectSteps(files));
 }
 
 export function* collectSteps(files: Iterable<IndexedFile>): Steps<Collected> {

@@ -47,7 +47,7 @@ interface Slot {
   idle?: NodeJS.Timeout;
 }
 
-export const DEFAULT_BUDGET_MS = 10_000;
+const DEFAULT_BUDGET_MS = 10_000;
 
 /** A result whose items came ahead in parts gets them back, in order. */
 function withParts(value: IndexedFile | undefined | DecodedItem[], parts?: DecodedItem[][]): unknown {

@@ -10,7 +10,7 @@ import { loadFile } from './loader';
 import type { IndexedFile } from './types';
 
 /** The extensions of the extension's default `certscope.inspect.include`. */
-export const PKI_FILE_EXTENSIONS = ['pem', 'crt', 'cer', 'cert', 'der', 'crl', 'csr', 'key', 'p7b', 'p7c', 'p12', 'pfx', 'ocsp', 'resp'];
+const PKI_FILE_EXTENSIONS = ['pem', 'crt', 'cer', 'cert', 'der', 'crl', 'csr', 'key', 'p7b', 'p7c', 'p12', 'pfx', 'ocsp', 'resp'];
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 const MAX_FILES = 50_000;

@@ -11,7 +11,6 @@ import type { DecodedItem } from '../model';
 import { looksLikeDer } from '../pem';
 import { mayHoldEmbedded, PEM_B64 } from './embeddedSniff';
 
-export { mayHoldEmbedded };
 
 /** Candidates decoded per text; a file with more base64 values than this keeps the first ones. */
 export const MAX_VALUES = 1000;

@@ -15,7 +15,7 @@ import { describeEvidence } from '../revocation/evidence';
 import { isStale } from '../revocation/status';
 import type { IndexedFile } from './types';
 
-export type FindingCode =
+type FindingCode =
   | 'file-error' | 'decode-error' | 'expired' | 'not-yet-valid' | 'expiring-soon' | 'revoked' | 'issuer-revoked'
   | 'bundle-order' | 'duplicate' | 'root-in-chain' | 'key-mismatch' | 'weak-key'
   | 'weak-signature' | 'server-no-san' | 'crl-stale' | 'truncated';
@@ -23,9 +23,9 @@ export type FindingCode =
 /** Findings reported per file; a hostile bundle of thousands of blocks gets a count for the rest. */
 export const MAX_FINDINGS_PER_FILE = 100;
 
-export type Severity = 'error' | 'warning' | 'information';
+type Severity = 'error' | 'warning' | 'information';
 
-export type Fix =
+type Fix =
   | { kind: 'reorderBundle'; order: number[] }
   | { kind: 'removeBlock'; item: number };
 
@@ -109,7 +109,7 @@ function lintCertificate(cert: CertificateModel, fileKey: string, a: WorkspaceAn
 }
 
 /** openssl ca and Certscope keep every issued certificate as <SERIAL>.pem in the CA folder. */
-export function isCaArchiveCopy(fileKey: string, cert: CertificateModel): boolean {
+function isCaArchiveCopy(fileKey: string, cert: CertificateModel): boolean {
   const stem = basename(fileKey, extname(fileKey));
   return /^[0-9A-Fa-f]{2,}$/.test(stem) && serialKey(stem) === serialKey(cert.serialHex);
 }

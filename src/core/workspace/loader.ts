@@ -9,7 +9,7 @@ import { formatSize } from '../decode/file';
 /** Largest file read synchronously (after an async stat said it is a small regular file). */
 const SYNC_READ_MAX = 256 * 1024;
 
-export type Decoder = (bytes: Uint8Array, fileName: string) => DecodedItem[] | Promise<DecodedItem[]>;
+type Decoder = (bytes: Uint8Array, fileName: string) => DecodedItem[] | Promise<DecodedItem[]>;
 
 export interface LoadOptions {
   decode: Decoder;

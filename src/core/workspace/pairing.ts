@@ -1,5 +1,5 @@
 // Pairs private keys with certificates by public key (SHA-256 of the SubjectPublicKeyInfo DER).
-import { EVERY, runSync, type Steps } from './slices';
+import { EVERY, type Steps } from './slices';
 import type { CertRef, KeyRef } from './types';
 
 export interface KeyPairing {
@@ -7,10 +7,6 @@ export interface KeyPairing {
   certsForKey(key: KeyRef): CertRef[];
   /** Private keys in the workspace for this public key hash. */
   keysForSpki(spkiSha256: string): KeyRef[];
-}
-
-export function pairKeys(certs: CertRef[], keys: KeyRef[]): KeyPairing {
-  return runSync(pairKeysSteps(certs, keys));
 }
 
 export function* pairKeysSteps(certs: CertRef[], keys: KeyRef[]): Steps<KeyPairing> {

@@ -16,7 +16,7 @@ import { isStale } from '../revocation/status';
 import { serialKey } from '../serial';
 import type { CertRef, ErrorRef, KeyRef, Location } from './types';
 
-export type NodeKind = 'group' | 'cert' | 'crl' | 'crlEntry' | 'ocsp' | 'ocspEntry' | 'csr' | 'key' | 'locked' | 'error' | 'more';
+type NodeKind = 'group' | 'cert' | 'crl' | 'crlEntry' | 'ocsp' | 'ocspEntry' | 'csr' | 'key' | 'locked' | 'error' | 'more';
 
 export interface PkiNode {
   /** Stable across refreshes, so VS Code keeps expansion and selection. */
@@ -39,7 +39,7 @@ export interface PkiNode {
 }
 
 /** Shown per CRL before a "… N more" node, so a huge CRL never floods the tree. */
-export const MAX_CRL_ENTRIES = 500;
+const MAX_CRL_ENTRIES = 500;
 
 /**
  * No node lists more certificates than this: larger sets are grouped by status, then expiry
@@ -489,7 +489,7 @@ function hexKey(s: string): string {
 }
 
 /** True when the certificate's CN, subject, SANs, serial, fingerprints or status contain `query`. */
-export function certMatches(c: CertificateModel, state: CertState, query: string): boolean {
+function certMatches(c: CertificateModel, state: CertState, query: string): boolean {
   const q = query.trim().toLowerCase();
   if (!q) return true;
   const hex = hexKey(q);

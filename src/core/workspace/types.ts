@@ -30,6 +30,3 @@ export interface CsrRef { loc: Location; csr: CsrModel; range: DecodedItem['rang
 export interface OcspRef { loc: Location; ocsp: OcspResponseModel; range: DecodedItem['range'] }
 export interface ErrorRef { loc: Location; label: string; message: string; range?: DecodedItem['range'] }
 
-export function sameLocation(a: Location, b: Location): boolean {
-  return a.file === b.file && a.item === b.item && (a.sub ?? -1) === (b.sub ?? -1);
-}

@@ -15,7 +15,7 @@ export const DECODED_SCHEME = 'certscope-decoded';
 const TITLE_SUFFIX = ' (decoded)';
 
 /** The decoded-document URI for a source file: same path plus " (decoded)", source in the query. */
-export function decodedUriFor(source: vscode.Uri): vscode.Uri {
+function decodedUriFor(source: vscode.Uri): vscode.Uri {
   return vscode.Uri.from({ scheme: DECODED_SCHEME, path: source.path + TITLE_SUFFIX, query: source.toString() });
 }
 

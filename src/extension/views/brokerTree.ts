@@ -96,7 +96,7 @@ function cn(subject?: string): string | undefined {
   return subject ? t(/CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject) : undefined;
 }
 
-export function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
+function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
   const out: BrokerNode[] = [];
   const st = s.state;
   if (!s.running || !st) {

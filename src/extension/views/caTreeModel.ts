@@ -13,7 +13,7 @@ export interface CaNode {
   error?: string;
 }
 
-export interface CaGroupNode {
+interface CaGroupNode {
   kind: 'caGroup';
   id: string;
   caDir: string;

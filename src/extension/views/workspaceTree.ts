@@ -10,7 +10,7 @@ export const TREE_VIEW_ID = 'certscope.workspacePki';
 const EXPAND_UP_TO = 20;
 const REFRESH_DEBOUNCE_MS = 150;
 
-export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode.Disposable {
+class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PkiNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subs: vscode.Disposable[];
@@ -84,7 +84,7 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiNode>, vscode
 }
 
 /** The URI a certificate row decorates: its file, with the fingerprint in the fragment. */
-export function certResourceUri(file: string, fingerprint: string): vscode.Uri {
+function certResourceUri(file: string, fingerprint: string): vscode.Uri {
   return vscode.Uri.file(file).with({ fragment: `${CERT_FRAGMENT}${fingerprint}` });
 }
 export const CERT_FRAGMENT = 'certscope-cert=';

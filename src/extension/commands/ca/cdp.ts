@@ -8,7 +8,7 @@ import { DEFAULT_CRL_SERVER_PORT, cdpPathFor, localCdpOf, localCdpUrl } from '..
 import { findWorkspaceCas } from './workspaceCas';
 
 /** certscope.ca.crlServerPort; 0 means: put no distribution point into issued certificates. */
-export function crlServerPort(): number {
+function crlServerPort(): number {
   const p = vscode.workspace.getConfiguration('certscope').get<number>('ca.crlServerPort', DEFAULT_CRL_SERVER_PORT);
   return Number.isInteger(p) && p >= 0 && p <= 65535 ? p : DEFAULT_CRL_SERVER_PORT;
 }

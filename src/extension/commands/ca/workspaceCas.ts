@@ -32,7 +32,7 @@ export async function findWorkspaceCas(): Promise<WorkspaceCa[]> {
   return Promise.all(dirs.map(openWorkspaceCa));
 }
 
-export async function openWorkspaceCa(dir: string): Promise<WorkspaceCa> {
+async function openWorkspaceCa(dir: string): Promise<WorkspaceCa> {
   try {
     const { openCa } = await import('../../../core/ca');
     const ca = openCa(dir);
@@ -42,7 +42,7 @@ export async function openWorkspaceCa(dir: string): Promise<WorkspaceCa> {
   }
 }
 
-export function commonName(opensslSubject: string): string | undefined {
+function commonName(opensslSubject: string): string | undefined {
   return /\/CN=([^/]+)/.exec(opensslSubject)?.[1];
 }
 
