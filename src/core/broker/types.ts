@@ -18,16 +18,20 @@ export interface StapleSummary {
   lastError?: string;
 }
 
-export interface ConnectionEvent {
-  type: 'connection';
-  outcome: 'accepted' | 'rejected';
-  time: Date;
+/** Who is on the other end of one TLS connection, and what was negotiated. */
+interface TlsPeer {
   transport: Transport;
   remoteAddress: string;
   remotePort: number;
   tlsVersion: string;
   cipher: string;
   clientCert?: ClientCertInfo;
+}
+
+export interface ConnectionEvent extends TlsPeer {
+  type: 'connection';
+  outcome: 'accepted' | 'rejected';
+  time: Date;
   /** Why the client was refused, in words. */
   reason?: string;
   /** Node's verification code (CERT_REVOKED, ...). */
@@ -47,16 +51,10 @@ export type BrokerEvent =
   | { type: 'log'; time: Date; level: LogLevel; source: 'broker' | 'crl' | 'ocsp'; message: string }
   | { type: 'stopped'; time: Date };
 
-export interface ConnectedClient {
+export interface ConnectedClient extends TlsPeer {
   clientId: string;
   /** Undefined only for a protocol level aedes would not accept. */
   mqttVersion?: MqttVersion;
-  transport: Transport;
-  remoteAddress: string;
-  remotePort: number;
-  tlsVersion: string;
-  cipher: string;
-  clientCert?: ClientCertInfo;
   connectedAt: Date;
   subscriptions: string[];
   messagesIn: number;
