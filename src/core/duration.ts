@@ -34,3 +34,8 @@ export function formatDuration(ms: number, opts: { days?: boolean } = {}): strin
   if (ms > 0 && ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
+
+/** An elapsed time as the probe's timeline shows it: "12.3 ms", "1.25 s". */
+export function formatElapsed(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}

@@ -4,6 +4,7 @@
 import {
   DEFAULT_FORM, fillUntouched, type FileField, type FormState, type HostMessage, type PanelResult, type ProfileSummary, type WebviewRequest,
 } from './protocol';
+import { formatElapsed } from '../core/duration';
 
 interface VsCodeApi {
   postMessage(message: WebviewRequest): void;
@@ -36,10 +37,6 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 
 function send(m: WebviewRequest): void {
   vscode.postMessage(m);
-}
-
-function ms(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`;
 }
 
 // ---------------------------------------------------------------- form
@@ -133,7 +130,7 @@ const ICON: Record<string, string> = { ok: '✓', fail: '✗', warn: '!', skippe
 
 function renderResult(r: PanelResult): HTMLElement {
   const out = h('section', { id: 'result', class: r.ok ? 'works' : 'fails' });
-  out.append(h('h2', { class: 'verdict', id: 'verdict' }, r.ok ? `✓ The connection works (${ms(r.totalMs)})` : `✗ The connection fails (${ms(r.totalMs)})`));
+  out.append(h('h2', { class: 'verdict', id: 'verdict' }, r.ok ? `✓ The connection works (${formatElapsed(r.totalMs)})` : `✗ The connection fails (${formatElapsed(r.totalMs)})`));
   const asText = h('button', { type: 'button', class: 'secondary', id: 'open-trace' }, 'Open as text');
   asText.addEventListener('click', () => send({ type: 'openTrace', id: nextId++ }));
   out.append(h('div', { class: 'actions' }, asText));
@@ -177,7 +174,7 @@ function renderTimeline(r: PanelResult): HTMLElement {
     }
     list.append(h('li', { class: `step s-${s.status}`, 'data-step': s.name },
       h('div', { class: 'head' }, h('span', { class: `icon s-${s.status}` }, ICON[s.status] ?? '?'), h('span', { class: 'title' }, s.title),
-        h('span', { class: 'time' }, `+${ms(s.startMs)}${s.durationMs ? ` · ${ms(s.durationMs)}` : ''}`)),
+        h('span', { class: 'time' }, `+${formatElapsed(s.startMs)}${s.durationMs ? ` · ${formatElapsed(s.durationMs)}` : ''}`)),
       bar, s.details.length ? details : undefined));
   }
   return list;

@@ -1,6 +1,5 @@
 // The few fields the CA needs from a certificate (its own, or one given to `revoke`): a thin view
 // over the path-validation parser (verify/parse.ts), so the CA does not walk the DER a second way.
-import { X509Certificate } from 'node:crypto';
 import { parseCertificate } from '../verify/parse';
 
 export interface CertInfo {
@@ -40,11 +39,3 @@ export function certDerFrom(input: string | Uint8Array): Uint8Array {
   return input;
 }
 
-/** Checks that a certificate was signed by the CA key (used before revoking a given file). */
-export function issuedBy(certDer: Uint8Array, caDer: Uint8Array): boolean {
-  try {
-    return new X509Certificate(Buffer.from(certDer)).verify(new X509Certificate(Buffer.from(caDer)).publicKey);
-  } catch {
-    return false;
-  }
-}

@@ -1,5 +1,6 @@
 // A minimal reader for openssl.cnf: sections, `key = value`, comments, and $var / ${var} /
 // $section::var expansion. Enough to find where an existing `openssl ca` directory keeps its files.
+import { unquote } from '../confValue';
 
 export type ConfSections = Map<string, Map<string, string>>;
 
@@ -32,11 +33,6 @@ function stripComment(line: string): string {
   // '#' starts a comment unless escaped; quotes are rare in CA configs, keep this simple.
   const m = /(^|[^\\])#/.exec(line);
   return m ? line.slice(0, m.index + m[1].length) : line;
-}
-
-function unquote(v: string): string {
-  if (v.length >= 2 && ((v[0] === '"' && v.endsWith('"')) || (v[0] === "'" && v.endsWith("'")))) return v.slice(1, -1);
-  return v;
 }
 
 function expand(value: string, sections: ConfSections, currentName: string): string {

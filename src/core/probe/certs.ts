@@ -67,13 +67,3 @@ export function summarizeSafe(der: Uint8Array, now: Date): CertSummary {
   }
 }
 
-/** True when `issuer` signed `cert` (names chain and the signature verifies). */
-export function issuedBy(cert: Uint8Array, issuer: Uint8Array): boolean {
-  try {
-    const c = new X509Certificate(Buffer.from(cert));
-    const i = new X509Certificate(Buffer.from(issuer));
-    return c.checkIssued(i) && c.verify(i.publicKey);
-  } catch {
-    return false;
-  }
-}

@@ -1,6 +1,7 @@
 // The server's chain: what was sent, whether it leads to the given CA, and what is wrong with it
 // in words (wrong order, missing intermediate, self-signed, expired member).
-import { issuedBy, summarizeSafe } from './certs';
+import { issuedBy } from '../issuedBy';
+import { summarizeSafe } from './certs';
 import type { ChainReport } from './types';
 
 export interface ChainInput {

@@ -3,6 +3,7 @@
 // Text from the peer or its certificates (titles, details, diagnosis) is escaped before painting.
 import { forTerminal as safe } from '../present/safeText';
 import type { ProbeResult, StepStatus } from './types';
+import { formatElapsed } from '../duration';
 
 export interface FormatOptions {
   color?: boolean;
@@ -14,18 +15,14 @@ function paint(on: boolean | undefined, code: string, text: string): string {
   return on ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
 
-function ms(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`;
-}
-
 export function formatProbe(r: ProbeResult, o: FormatOptions = {}): string {
   const c = o.color;
   const lines: string[] = [];
   lines.push(paint(c, '1', `Probe ${safe(r.url)}`));
   for (const s of r.steps) {
     const colour = s.status === 'ok' ? '32' : s.status === 'fail' ? '31' : s.status === 'warn' ? '33' : '2';
-    const head = `${paint(c, '2', `+${ms(s.startMs).padStart(9)}`)}  ${paint(c, colour, ICON[s.status])} ${safe(s.title)}`;
-    lines.push(s.durationMs > 0 ? `${head}  ${paint(c, '2', `(${ms(s.durationMs)})`)}` : head);
+    const head = `${paint(c, '2', `+${formatElapsed(s.startMs).padStart(9)}`)}  ${paint(c, colour, ICON[s.status])} ${safe(s.title)}`;
+    lines.push(s.durationMs > 0 ? `${head}  ${paint(c, '2', `(${formatElapsed(s.durationMs)})`)}` : head);
     for (const [k, v] of s.details) {
       if (k === 'ALERT') lines.push(`               ${paint(c, '1;41;97', ` ALERT ${safe(v)} `)}`);
       else lines.push(`               ${paint(c, '2', `${safe(k)}:`)} ${safe(v.replace(/\n/g, ' '))}`);
@@ -51,7 +48,7 @@ export function formatProbe(r: ProbeResult, o: FormatOptions = {}): string {
   }
   lines.push('');
   lines.push(r.ok
-    ? paint(c, '1;32', `Result: the connection works (${ms(r.totalMs)})`)
-    : paint(c, '1;31', `Result: the connection fails (${ms(r.totalMs)})`));
+    ? paint(c, '1;32', `Result: the connection works (${formatElapsed(r.totalMs)})`)
+    : paint(c, '1;31', `Result: the connection fails (${formatElapsed(r.totalMs)})`));
   return lines.join('\n') + '\n';
 }

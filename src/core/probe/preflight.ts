@@ -2,7 +2,8 @@
 // to the certificate, the certificate is valid now and allowed for clientAuth, and it chains to a
 // CA we know of. A key mismatch stops the probe (the handshake could only fail obscurely).
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { certificatesFromPem, issuedBy, summarize, summarizeSafe } from './certs';
+import { issuedBy } from '../issuedBy';
+import { certificatesFromPem, summarize, summarizeSafe } from './certs';
 import type { CertSummary, Diagnosis, PemInput } from './types';
 import { namer, type Namer } from './wording';
 

@@ -3,7 +3,7 @@
 // (fetchRevocation), fetched from the certificate's own CRL distribution point and AIA OCSP URL.
 // Also notes CRLs of the certificate's issuer that are past nextUpdate: a server that loads one
 // refuses every client (OpenSSL, Erlang/OTP, nginx). Never throws: unreadable inputs become notes.
-import { issuedBy } from './certs';
+import { issuedBy } from '../issuedBy';
 import type { KnownRevocation, RevocationEvidence, RevocationSource } from './types';
 import { decodeCertificate } from '../decode/certificate';
 import { decodeCrl } from '../decode/crl';

@@ -2,7 +2,7 @@
 // issuer (signature, CertID, freshness). A must-staple certificate without a staple is a failure
 // (RFC 7633), as browsers and OpenSSL's -status clients treat it.
 import { verifyOcspResponse } from '../ocsp/client';
-import { issuedBy } from './certs';
+import { issuedBy } from '../issuedBy';
 import type { StapleReport } from './types';
 
 export interface StapleInput {

@@ -11,6 +11,7 @@ import type { CertificateModel, CrlEntry, OcspCertStatus, RevocationReason } fro
 import { serialKey } from '../serial';
 import type { CertRef, CrlRef, Location, OcspRef } from '../workspace/types';
 import { SignatureCache, subjectPublicKeyBits } from './signatures';
+import { pushTo } from '../multiMap';
 
 export interface CrlEvidence {
   kind: 'crl';
@@ -65,12 +66,12 @@ export class RevocationService {
     for (const { cert } of sources.certs) {
       if (seen.has(cert.fingerprints.sha256)) continue;
       seen.add(cert.fingerprints.sha256);
-      push(this.bySubject, cert.subject.derHex, cert);
+      pushTo(this.bySubject, cert.subject.derHex, cert);
     }
-    for (const c of sources.crls) push(this.crlsByIssuer, c.crl.issuer.derHex, c);
+    for (const c of sources.crls) pushTo(this.crlsByIssuer, c.crl.issuer.derHex, c);
     for (const list of this.crlsByIssuer.values()) list.sort(newestFirst);
     for (const o of sources.ocsp) {
-      o.ocsp.basic?.responses.forEach((r, index) => push(this.ocspBySerial, serialKey(r.certId.serialHex), { ref: o, index }));
+      o.ocsp.basic?.responses.forEach((r, index) => pushTo(this.ocspBySerial, serialKey(r.certId.serialHex), { ref: o, index }));
     }
   }
 
@@ -233,11 +234,6 @@ function keyHash(alg: string, issuer: CertificateModel): string | undefined {
 
 function newestFirst(a: CrlRef, b: CrlRef): number {
   return b.crl.thisUpdate.getTime() - a.crl.thisUpdate.getTime();
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v); else m.set(k, [v]);
 }
 
 function locKey(l: Location): string {

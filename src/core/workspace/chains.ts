@@ -5,6 +5,7 @@
 import type { CertificateModel } from '../model';
 import { EVERY, runSync, sortSteps, type Steps } from './slices';
 import type { CertRef } from './types';
+import { certDisplayName } from '../present/certName';
 
 export interface ChainNode {
   /** SHA-256 fingerprint: the node's identity. */
@@ -113,9 +114,6 @@ let collator: Intl.Collator | undefined;
 
 function byName(a: ChainNode, b: ChainNode): number {
   collator ??= new Intl.Collator('en', { numeric: true });
-  return collator.compare(displayName(a.cert), displayName(b.cert)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return collator.compare(certDisplayName(a.cert), certDisplayName(b.cert)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function displayName(cert: { subject: { commonName?: string; rfc4514: string } }): string {
-  return cert.subject.commonName ?? (cert.subject.rfc4514 || '(empty subject)');
-}

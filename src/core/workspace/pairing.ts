@@ -1,6 +1,7 @@
 // Pairs private keys with certificates by public key (SHA-256 of the SubjectPublicKeyInfo DER).
 import { EVERY, type Steps } from './slices';
 import type { CertRef, KeyRef } from './types';
+import { pushTo } from '../multiMap';
 
 export interface KeyPairing {
   /** Certificates (any occurrence) whose public key matches this key. Empty: an unpaired key. */
@@ -12,12 +13,12 @@ export interface KeyPairing {
 export function* pairKeysSteps(certs: CertRef[], keys: KeyRef[]): Steps<KeyPairing> {
   const certsBySpki = new Map<string, CertRef[]>();
   for (let i = 0; i < certs.length; i++) {
-    push(certsBySpki, certs[i].cert.publicKey.spkiSha256, certs[i]);
+    pushTo(certsBySpki, certs[i].cert.publicKey.spkiSha256, certs[i]);
     if ((i & (EVERY - 1)) === 0) yield;
   }
   const keysBySpki = new Map<string, KeyRef[]>();
   for (const k of keys) {
-    if (k.key.kind === 'privateKey' && k.key.publicKey) push(keysBySpki, k.key.publicKey.spkiSha256, k);
+    if (k.key.kind === 'privateKey' && k.key.publicKey) pushTo(keysBySpki, k.key.publicKey.spkiSha256, k);
   }
   return {
     certsForKey: (k) => (k.key.publicKey ? certsBySpki.get(k.key.publicKey.spkiSha256) ?? [] : []),
@@ -25,7 +26,3 @@ export function* pairKeysSteps(certs: CertRef[], keys: KeyRef[]): Steps<KeyPairi
   };
 }
 
-function push<T>(m: Map<string, T[]>, k: string, v: T): void {
-  const l = m.get(k);
-  if (l) l.push(v); else m.set(k, [v]);
-}

@@ -15,6 +15,7 @@ import type { CertState } from '../revocation/certStatus';
 import { isStale } from '../revocation/status';
 import { serialKey } from '../serial';
 import type { CertRef, ErrorRef, KeyRef, Location } from './types';
+import { certDisplayName } from '../present/certName';
 
 type NodeKind = 'group' | 'cert' | 'crl' | 'crlEntry' | 'ocsp' | 'ocspEntry' | 'csr' | 'key' | 'locked' | 'error' | 'more';
 
@@ -344,7 +345,7 @@ export class PkiTree {
     const id = `cert:${n.id}`;
     const below = keys.length + (flat ? 0 : n.children.length);
     this.add({
-      id, kind: 'cert', label: displayName(c), description: flags.join(' · '),
+      id, kind: 'cert', label: certDisplayName(c), description: flags.join(' · '),
       tooltip: () => hoverMarkdown({ range: primary.range, label: 'CERTIFICATE', result: c }, this.hoverCtx)
         + (n.refs.length > 1 ? `\n\nFound in: ${n.refs.map((r) => this.fileLabel(r.loc.file)).join(', ')}` : ''),
       icon, iconColor: color,
@@ -386,7 +387,7 @@ export class PkiTree {
       const label = level === 0 ? STATE_LABEL[state!]
         : level === 1 ? `${k < formatDay(this.a.options.now).slice(0, 7) ? 'Expired' : 'Expires'} ${k}`
           : level === 2 ? `${k}/`
-            : `${displayName(members[0].cert)} … ${displayName(members[members.length - 1].cert)}`;
+            : `${certDisplayName(members[0].cert)} … ${certDisplayName(members[members.length - 1].cert)}`;
       this.add({
         id, kind: 'group', label, description: String(members.length),
         tooltip: `${members.length} certificates`, icon: stateIcon || (level === 2 ? 'folder' : level === 3 ? 'list-flat' : 'pass'),
@@ -400,7 +401,7 @@ export class PkiTree {
   /** The filtered view: one group with every matching certificate (flat, grouped when large). */
   private buildFiltered(query: string): void {
     const matches = [...this.a.forest.nodes.values()].filter((n) => certMatches(n.cert, this.a.status(n.cert).state, query))
-      .sort((x, y) => compareNames(displayName(x.cert), displayName(y.cert)));
+      .sort((x, y) => compareNames(certDisplayName(x.cert), certDisplayName(y.cert)));
     this.add({
       id: `group:filter`, kind: 'group', label: `Matching "${query.slice(0, 60)}"`, description: String(matches.length),
       tooltip: 'Certificates whose CN, subject, SAN, serial, fingerprint or status contains the filter text.',
@@ -463,10 +464,6 @@ export class PkiTree {
     const cert = this.certsByIssuerSerial.get(`${issuerDer}|${serialKey(serialHex)}`);
     return cert ? `Revokes ${esc(shortName(cert.cert.subject))} (${esc(this.fileLabel(cert.loc.file))})` : 'No certificate with this serial in the workspace.';
   }
-}
-
-function displayName(c: CertificateModel): string {
-  return c.subject.commonName ?? (c.subject.rfc4514 || '(empty subject)');
 }
 
 let collator: Intl.Collator | undefined;

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { BrokerController, BrokerSnapshot } from '../broker/controller';
 import { crlName } from '../../core/revocation/evidence';
 import { formatClock } from '../../core/dates';
+import { commonNameIn } from '../../core/present/certName';
 
 export interface BrokerNode {
   id: string;
@@ -92,10 +93,6 @@ function time(d?: Date): string {
   return d ? `${formatClock(d)} UTC` : '-';
 }
 
-function cn(subject?: string): string | undefined {
-  return subject ? t(/CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject) : undefined;
-}
-
 function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
   const out: BrokerNode[] = [];
   const st = s.state;
@@ -115,7 +112,7 @@ function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
     out.push({
       id: 'clients', label: 'Connected clients', icon: 'person', description: String(s.clients.length),
       children: s.clients.map((c) => ({
-        id: `client:${c.clientId}:${c.remotePort}`, label: cn(c.clientCert?.subject) ?? t(c.clientId),
+        id: `client:${c.clientId}:${c.remotePort}`, label: t(commonNameIn(c.clientCert?.subject) ?? c.clientId),
         description: `${c.revokedWhileConnected ? 'revoked, still connected · ' : ''}MQTT ${c.mqttVersion ?? '?'} · ${c.tlsVersion} · ${t(c.clientId)} · ${c.messagesIn} msg`,
         icon: c.revokedWhileConnected ? 'warning' : 'vm-connect', color: c.revokedWhileConnected ? 'editorWarning.foreground' : undefined,
         tooltip: `${c.revokedWhileConnected ? `REVOKED, STILL CONNECTED: ${t(c.revokedWhileConnected)}\n` : ''}${t(c.clientCert?.subject ?? 'no client certificate')}\nserial ${t(c.clientCert?.serial ?? '-')}\n${c.remoteAddress}:${c.remotePort} ${c.cipher}\nsubscriptions: ${t(c.subscriptions.join(', ') || 'none')}`,
@@ -126,7 +123,7 @@ function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
     id: 'rejections', label: 'Recent rejections', icon: 'error', description: String(s.rejections.length),
     children: s.rejections.map((r, i) => ({
       id: `rejection:${r.time.getTime()}:${r.remotePort}:${i}`,
-      label: cn(r.clientCert?.subject) ?? 'no certificate',
+      label: t(commonNameIn(r.clientCert?.subject) ?? 'no certificate'),
       description: `${t(r.reason ?? r.verifyError ?? 'rejected')}${r.alert ? ` · alert ${r.alert.name}` : ''}`,
       icon: 'circle-slash', color: 'errorForeground', contextValue: 'broker:rejection',
       tooltip: `${time(r.time)} ${r.remoteAddress}:${r.remotePort} ${r.tlsVersion}\n${t(r.clientCert?.subject ?? '')} serial ${t(r.clientCert?.serial ?? '-')}\n${t(r.reason ?? '')}${r.alert ? `\nalert ${r.alert.name} (${r.alert.code}) ${r.alert.sent ? 'sent' : 'not sent'}` : ''}`,
@@ -157,7 +154,7 @@ function buildBrokerNodes(s: BrokerSnapshot): BrokerNode[] {
     out.push({
       id: 'staple', label: 'OCSP stapling', icon: 'verified', description: st.staples.length ? undefined : 'off',
       children: st.staples.map((p) => ({
-        id: `staple:${p.fingerprint}`, label: cn(p.subject) ?? p.serialHex,
+        id: `staple:${p.fingerprint}`, label: t(commonNameIn(p.subject) ?? p.serialHex),
         description: p.stapling ? `${p.status ?? '?'} · next update ${time(p.nextUpdate)}` : `no staple${p.lastError ? `: ${t(p.lastError)}` : ''}`,
         icon: p.stapling && p.status === 'good' ? 'pass' : 'warning',
         tooltip: `${t(p.subject)}\nresponder ${t(p.url ?? '-')}\nlast fetch ${time(p.lastFetch)}, fetches ${p.fetches}, failures ${p.failures}`,

@@ -18,6 +18,7 @@ import type { PkiWorkspace } from './pkiWorkspace';
 import type { BrokerController } from '../broker/controller';
 import { findWorkspaceCas, issuedFiles } from '../commands/ca/workspaceCas';
 import { caCertTooltip, type CaCertNode, type CaCrlEntryNode, type CaCrlNode, type CaNode, type CaTreeNode, type CertStatus } from './caTreeModel';
+import { commonNameIn } from '../../core/present/certName';
 
 export const CA_VIEW_ID = 'certscope.certificateAuthorities';
 const MAX_CRL_ENTRIES_SHOWN = 500;
@@ -98,7 +99,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         return item;
       }
       case 'caCert': {
-        const item = new vscode.TreeItem(cn(n.subject), vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(forTerminal(commonNameIn(n.subject)), vscode.TreeItemCollapsibleState.None);
         item.id = n.id;
         item.description = forTerminal(statusText(n));
         item.iconPath = new vscode.ThemeIcon(STATUS_ICON[n.status], new vscode.ThemeColor(STATUS_COLOR[n.status]));
@@ -186,10 +187,6 @@ function statusText(n: CaCertNode): string {
   }
 }
 
-
-function cn(subject: string): string {
-  return forTerminal(/CN=([^/,\n]+)/.exec(subject)?.[1] ?? subject);
-}
 
 function certNodes(ca: CertificateAuthority, caCert: CertificateModel, service: RevocationService | undefined, label: (k: string) => string): CaCertNode[] {
   const bySerial = new Map(issuedFiles(ca).map((f) => [serialKey(f.serialHex), f.certPath]));
