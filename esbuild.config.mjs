@@ -23,6 +23,7 @@ const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--out
 /** Core modules bundled into dist/extension.js itself (and copied where others use them): small, dependency-free, no module state. */
 const ACTIVATION_CORE = new Set([
   'src/core/present/safeText.ts',
+  'src/core/present/certName.ts', // how views name a certificate (string functions only)
   'src/core/workspace/embeddedSniff.ts',
   'src/core/dates.ts',
   'src/core/serial.ts',

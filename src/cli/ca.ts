@@ -11,6 +11,7 @@ import { checkBrokerFilesFree, CrlServer, initCa, KEY_SPECS, openCa, readCsr, RE
 import { parseReason } from '../core/ca/indexDb';
 import type { RevocationReason } from '../core/model';
 import { dateFlag, intFlag, parseCli } from './args';
+import { colonSerial } from '../core/serial';
 
 const HELP = `Usage:
   certscope ca init DIR --subject DN [--key p256] [--days 3650] [--path-len N] [--parent CADIR]
@@ -120,7 +121,7 @@ async function issue(argv: string[]): Promise<number> {
     out(JSON.stringify({ serialHex: issued.serialHex, subject: issued.subject, paths: issued.paths, folderTaken: issued.folderTaken, broker: brokerFiles }, null, 2));
   } else {
     if (issued.folderTaken) out(`note: ${issued.folderTaken} already exists (an earlier certificate and its key); this one went to ${issued.paths.dir}`);
-    out(`issued ${issued.subject} serial ${issued.serialHex}\n  cert      ${issued.paths.cert}\n  key       ${issued.paths.key ?? '(none)'}\n  chain     ${issued.paths.chain}\n  fullchain ${issued.paths.fullchain}`);
+    out(`issued ${issued.subject} serial ${colonSerial(issued.serialHex)}\n  cert      ${issued.paths.cert}\n  key       ${issued.paths.key ?? '(none)'}\n  chain     ${issued.paths.chain}\n  fullchain ${issued.paths.fullchain}`);
     if (brokerFiles) out(`\n${broker} files in ${brokerFiles.dir}:\n${brokerFiles.snippet}`);
   }
   return 0;
@@ -139,7 +140,7 @@ async function revoke(argv: string[]): Promise<number> {
   const target = positionals[1];
   if (!target) throw new UsageError('ca revoke: give a serial (hex) or a certificate file');
   const r = await openCa(dir).revoke(target, reasonArg(v.reason), dateFlag(v.date, 'date'));
-  out(`revoked ${forTerminal(r.subject)} serial ${r.serialHex} (${r.reason}); CRL #${r.crlNumber} written`);
+  out(`revoked ${forTerminal(r.subject)} serial ${colonSerial(r.serialHex)} (${r.reason}); CRL #${r.crlNumber} written`);
   return 0;
 }
 
@@ -149,7 +150,7 @@ async function unrevoke(argv: string[]): Promise<number> {
   const target = positionals[1];
   if (!target) throw new UsageError('ca unrevoke: give a serial (hex) or a certificate file');
   const r = await openCa(dir).unrevoke(target);
-  out(`hold released for serial ${r.serialHex}; CRL #${r.crlNumber} written`);
+  out(`hold released for serial ${colonSerial(r.serialHex)}; CRL #${r.crlNumber} written`);
   return 0;
 }
 

@@ -20,6 +20,7 @@ import { formatProbe } from '../core/probe/format';
 import { probe } from '../core/probe/probe';
 import type { KnownRevocation, ProbeResult } from '../core/probe/types';
 import { parseCli } from './args';
+import { colonSerial } from '../core/serial';
 
 const HELP = `Usage: certscope demo [--json] [--keep]
   Creates a CA, a broker certificate and two device certificates (one revoked) in a temporary
@@ -107,7 +108,7 @@ export async function runDemo(log: (line: string) => void, opts: { keep?: boolea
     const bad = await ca.issue({ profile: 'client', name: 'device-revoked', subject: '/CN=device-revoked', crlUrls: [crlUrl] });
     const revocation = await ca.revoke(bad.paths.cert, 'keyCompromise');
     log(`${at()}  issued server certificate CN=localhost and devices CN=device-good, CN=device-revoked`);
-    log(`${at()}  revoked CN=device-revoked (serial ${revocation.serialHex}, keyCompromise); CRL #${revocation.crlNumber} written`);
+    log(`${at()}  revoked CN=device-revoked (serial ${colonSerial(revocation.serialHex)}, keyCompromise); CRL #${revocation.crlNumber} written`);
 
     broker = new TlsMqttBroker(resolveBrokerConfig({
       profile: 'emqx5', port: 0, wssPort: null, certfile: server.paths.cert, keyfile: server.paths.key, cacertfile: ca.paths.certificate,

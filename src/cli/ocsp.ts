@@ -79,7 +79,7 @@ async function serve(p: Parsed): Promise<number> {
     port,
     onRequest: (e) => {
       const what = e.answers?.map((a) => `${a.serialHex}=${a.status}`).join(' ') ?? '';
-      process.stdout.write(`${forTerminal(`${new Date().toISOString()} ${e.method} ${e.remote} -> ${e.httpStatus} ${e.responseStatus ?? ''} ${what}${e.error ? ` (${e.error})` : ''}`)}\n`);
+      process.stdout.write(`${forTerminal(`${formatDate(new Date())} ${e.method} ${e.remote} -> ${e.httpStatus} ${e.responseStatus ?? ''} ${what}${e.error ? ` (${e.error})` : ''}`)}\n`);
     },
   });
   let started;

@@ -3,6 +3,7 @@
 import { formatDate, formatDay } from '../core/dates';
 import { forTerminal } from '../core/present/safeText';
 import type { VerifyResult } from '../core/verify/index';
+import { colonSerial } from '../core/serial';
 
 /** The text report; every line is escaped (subjects, messages and names come from certificates). */
 export function formatResult(file: string, r: VerifyResult): string {
@@ -16,7 +17,7 @@ function reportLines(file: string, r: VerifyResult): string[] {
   for (const c of r.path) {
     const rev = c.revocation.status === 'notChecked' ? '' : `; revocation: ${c.revocation.status}${c.revocation.reason ? ` (${c.revocation.reason})` : ''}${c.revocation.detail ? ` via ${c.revocation.detail}` : ''}`;
     lines.push(`  [${c.index}] ${c.role.padEnd(12)} ${c.subject}`);
-    lines.push(`      serial ${c.serialHex}, valid ${formatDay(c.notBefore)} .. ${formatDay(c.notAfter)}: ${c.ok ? 'ok' : 'FAILED'}${rev}`);
+    lines.push(`      serial ${colonSerial(c.serialHex)}, valid ${formatDay(c.notBefore)} .. ${formatDay(c.notAfter)}: ${c.ok ? 'ok' : 'FAILED'}${rev}`);
     for (const pr of c.problems) lines.push(`      - ${pr.code}: ${pr.message}`);
   }
   if (r.hostname) lines.push(`  host: ${r.hostname.detail}`);

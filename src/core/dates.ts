@@ -14,3 +14,8 @@ export function formatDay(d: Date): string {
 export function formatClock(d: Date): string {
   return Number.isNaN(d.getTime()) ? 'invalid time' : d.toISOString().slice(11, 19);
 }
+
+/** formatDate for a date carried as an ISO string (probe results, webview messages); '?' when absent. */
+export function formatIso(iso: string | undefined): string {
+  return iso ? formatDate(new Date(iso)) : '?';
+}

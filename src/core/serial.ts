@@ -36,6 +36,7 @@ export function opensslSerial(hex: string): string {
 
 /** "0a:1b:2c": the display form of a serial in every view, hover, document and log (as decoded certificates carry it). */
 export function colonSerial(hex: string): string {
-  const h = serialKey(hex);
-  return (h.length % 2 ? '0' + h : h).match(/../g)?.join(':') ?? h;
+  const negative = hex.trim().startsWith('-');
+  const h = serialKey(negative ? hex.trim().slice(1) : hex);
+  return (negative ? '-' : '') + ((h.length % 2 ? '0' + h : h).match(/../g)?.join(':') ?? h);
 }

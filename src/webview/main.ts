@@ -5,6 +5,7 @@ import {
   DEFAULT_FORM, fillUntouched, type FileField, type FormState, type HostMessage, type PanelResult, type ProfileSummary, type WebviewRequest,
 } from './protocol';
 import { formatElapsed } from '../core/duration';
+import { formatIso } from '../core/dates';
 
 interface VsCodeApi {
   postMessage(message: WebviewRequest): void;
@@ -189,7 +190,7 @@ function renderChain(r: PanelResult): HTMLElement {
       h('dl', {},
         h('dt', {}, 'issuer'), h('dd', {}, cert.issuer),
         h('dt', {}, 'serial'), h('dd', {}, cert.serialHex),
-        h('dt', {}, 'valid'), h('dd', {}, `${cert.notBefore} → ${cert.notAfter}`),
+        h('dt', {}, 'valid'), h('dd', {}, `${formatIso(cert.notBefore)} → ${formatIso(cert.notAfter)}`),
         cert.sans.length > 0 && h('dt', {}, 'names'), cert.sans.length > 0 && h('dd', {}, cert.sans.join(', ')),
         h('dt', {}, 'SHA-256'), h('dd', { class: 'mono' }, cert.sha256),
         cert.mustStaple && h('dt', {}, 'must-staple'), cert.mustStaple && h('dd', {}, 'yes'))));
@@ -203,8 +204,8 @@ function renderChain(r: PanelResult): HTMLElement {
 function renderStaple(r: PanelResult): HTMLElement {
   const s = r.staple!;
   const rows: Array<[string, string | undefined]> = [
-    ['stapled', s.present ? 'yes' : 'no'], ['status', s.status], ['revoked at', s.revokedAt], ['reason', s.reason],
-    ['thisUpdate', s.thisUpdate], ['nextUpdate', s.nextUpdate],
+    ['stapled', s.present ? 'yes' : 'no'], ['status', s.status], ['revoked at', s.revokedAt && formatIso(s.revokedAt)], ['reason', s.reason],
+    ['thisUpdate', s.thisUpdate && formatIso(s.thisUpdate)], ['nextUpdate', s.nextUpdate && formatIso(s.nextUpdate)],
     ['signature', s.signatureValid === undefined ? undefined : s.signatureValid ? 'valid' : 'INVALID'],
     ['certID', s.certIdMatches === undefined ? undefined : s.certIdMatches ? 'matches' : 'does not match'],
     ['fresh', s.fresh === undefined ? undefined : s.fresh ? 'yes' : 'no'], ['must-staple', s.mustStaple ? 'yes' : 'no'],

@@ -27,8 +27,9 @@ function sha256Colon(file: vscode.Uri): string {
   return openssl(['x509', '-in', file.fsPath, '-noout', '-fingerprint', '-sha256']).trim().split('=')[1]!;
 }
 
+/** The serial as openssl prints it, in Certscope's one display form ("0a:1b"). */
 function serialHex(file: vscode.Uri): string {
-  return openssl(['x509', '-in', file.fsPath, '-noout', '-serial']).trim().split('=')[1]!.toLowerCase();
+  return openssl(['x509', '-in', file.fsPath, '-noout', '-serial']).trim().split('=')[1]!.toLowerCase().match(/../g)!.join(':');
 }
 
 /** executeCommand with the command id in the error (the workbench's own errors do not name it). */

@@ -13,6 +13,7 @@ import { findPemBlocks, looksLikeDer } from '../pem';
 import type { BrokerProfile } from './config';
 import { defaultCrlFetch, parseCrlBytes, type CrlFetch } from './crlStore';
 import { cdpUrls, isHttpUrl } from './distributionPoints';
+import { formatDate } from '../dates';
 
 export type ReadinessReason =
   | 'revoked-intermediate-leaf-only'
@@ -235,12 +236,12 @@ export async function checkReadiness(dir: string, opts: ReadinessOptions): Promi
     if (left <= 0) {
       findings.push({
         reason: 'crl-expired', severity: 'error', file, url, lockoutAt: next, fix,
-        message: `${number} at ${where} expired ${span(-left)} ago (${next.toISOString()}): ${name} refuses every client of ${caName} until a new CRL is published`,
+        message: `${number} at ${where} expired ${span(-left)} ago (${formatDate(next)}): ${name} refuses every client of ${caName} until a new CRL is published`,
       });
     } else if (left <= Math.max(validity / 4, 0)) {
       findings.push({
         reason: 'crl-expires-soon', severity: 'warning', file, url, lockoutAt: next, fix,
-        message: `${number} at ${where} expires in ${span(left)} (${next.toISOString()}): then ${name} refuses every client of ${caName}, unless a new CRL is published before`,
+        message: `${number} at ${where} expires in ${span(left)} (${formatDate(next)}): then ${name} refuses every client of ${caName}, unless a new CRL is published before`,
       });
     }
   }

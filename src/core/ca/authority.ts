@@ -12,7 +12,7 @@ import { issuedBy } from '../issuedBy';
 import { certDerFrom, certInfo, type CertInfo } from './certInfo';
 import { buildCrl, encodeIndexRevocations } from './crlWriter';
 import { formatIndex, indexBySerial, readIndex, type IndexEntry } from './indexDb';
-import { opensslSerial, serialKey } from '../serial';
+import { colonSerial, opensslSerial, serialKey } from '../serial';
 import { generateKey, loadPrivateKey, privateKeyPem, signerFor, type KeySpec } from './keys';
 import { CA_FILES, defaultCaPaths, ISSUED_FILES, type CaPaths } from './layout';
 import { loadCaDirectory, CaDirectoryError } from './caDirectory';
@@ -466,15 +466,15 @@ export class CertificateAuthority {
       const entries = this.load().entries.map((e) => ({ ...e }));
       let entry = entries.find((e) => serialKey(e.serialHex) === key);
       if (!entry) {
-        if (!fromCert) throw new CaError(`serial ${opensslSerial(key)} is not in ${this.paths.database}`);
+        if (!fromCert) throw new CaError(`serial ${colonSerial(key)} is not in ${this.paths.database}`);
         // Like `openssl ca -revoke` with a certificate unknown to the database: add it.
         entry = { status: 'V', expires: fromCert.notAfter, serialHex: opensslSerial(key), file: 'unknown', subject: dnToOpensslOneline(fromCert.subjectDer) };
         entries.push(entry);
       }
       if (entry.status === 'R' && entry.revoked?.reason !== 'certificateHold') {
-        throw new CaError(`serial ${entry.serialHex} is already revoked (${entry.revoked?.reason ?? 'unspecified'})`);
+        throw new CaError(`serial ${colonSerial(entry.serialHex)} is already revoked (${entry.revoked?.reason ?? 'unspecified'})`);
       }
-      if (entry.status === 'R' && reason === 'certificateHold') throw new CaError(`serial ${entry.serialHex} is already on hold`);
+      if (entry.status === 'R' && reason === 'certificateHold') throw new CaError(`serial ${colonSerial(entry.serialHex)} is already on hold`);
       // A hold turned into a permanent revocation keeps its original date (RFC 5280 5.3.1).
       const keepDate = entry.status === 'R' ? entry.revoked!.date : date;
       entry.status = 'R';
@@ -494,7 +494,7 @@ export class CertificateAuthority {
     return this.lock(() => {
       const entries = this.load().entries.map((e) => ({ ...e }));
       const entry = entries.find((e) => serialKey(e.serialHex) === key);
-      if (!entry) throw new CaError(`serial ${opensslSerial(key)} is not in ${this.paths.database}`);
+      if (!entry) throw new CaError(`serial ${colonSerial(key)} is not in ${this.paths.database}`);
       if (entry.status !== 'R') throw new CaError(`serial ${entry.serialHex} is not revoked`);
       if (entry.revoked?.reason !== 'certificateHold') {
         throw new CaError(`serial ${entry.serialHex} is revoked for ${entry.revoked?.reason ?? 'unspecified'}: only a certificateHold can be released`);

@@ -9,6 +9,7 @@ import { describeRevocation } from '../revocation/evidence';
 import { isStale } from '../revocation/status';
 import { forMarkdown as esc } from './safeText';
 import { keyDescription, kindLabel, shortName, statusOf, type SummaryContext } from './summary';
+import { colonSerial } from '../serial';
 
 export interface HoverContext extends SummaryContext {
   /** Names of workspace files holding a private key for this public key hash. */
@@ -37,7 +38,7 @@ export function hoverMarkdown(item: DecodedItem, ctx: HoverContext): string {
     ])].join('\n\n');
     case 'pkcs7': return [heading('PKCS#7 bundle', ''), ...r.certificates.map((c) => `- ${esc(shortName(c.subject))} · ${esc(statusOf(c, ctx).text)}`)].join('\n\n');
     case 'pkcs12': return `${heading('PKCS#12 store', '')}\n\n${r.opened ? `${r.certificates.length} certificates, ${r.keys.length} keys` : esc(r.error ?? 'Password needed: use Certscope: Inspect to open it.')}`;
-    case 'ocspRequest': return `${heading('OCSP request', '')}\n\n${r.certIds.map((c) => `- serial ${code(c.serialHex)}`).join('\n')}`;
+    case 'ocspRequest': return `${heading('OCSP request', '')}\n\n${r.certIds.map((c) => `- serial ${code(colonSerial(c.serialHex))}`).join('\n')}`;
     case 'error': return `**${esc(kindLabel(r))}**\n\n$(error) ${esc(r.message)}`;
   }
 }
@@ -83,7 +84,7 @@ function crlHover(c: CrlModel, ctx: HoverContext): string {
   ];
   if (c.crlNumber) rows.push(['CRL number', esc(c.crlNumber)]);
   rows.push(['Signature', esc(c.signatureAlgorithm.name)]);
-  const first = c.entries.slice(0, 5).map((e) => `- ${code(e.serialHex)} revoked ${formatDay(e.revocationDate)}${e.reason ? ` (${esc(e.reason)})` : ''}`);
+  const first = c.entries.slice(0, 5).map((e) => `- ${code(colonSerial(e.serialHex))} revoked ${formatDay(e.revocationDate)}${e.reason ? ` (${esc(e.reason)})` : ''}`);
   const more = c.entries.length > 5 ? [`- … ${c.entries.length - 5} more`] : [];
   return [heading('CRL', shortName(c.issuer)), table(rows), ...(first.length ? [first.concat(more).join('\n')] : [])].join('\n\n');
 }
@@ -94,7 +95,7 @@ function ocspHover(o: OcspResponseModel): string {
     const st = r.certStatus;
     const detail = st.status === 'revoked' ? ` ${formatDay(st.revocationTime)}${st.reason ? ` (${esc(st.reason)})` : ''}` : '';
     const next = r.nextUpdate ? `, next update ${formatDay(r.nextUpdate)}` : '';
-    return `- serial ${code(r.certId.serialHex)}: **${esc(st.status)}**${detail} (this update ${formatDay(r.thisUpdate)}${next})`;
+    return `- serial ${code(colonSerial(r.certId.serialHex))}: **${esc(st.status)}**${detail} (this update ${formatDay(r.thisUpdate)}${next})`;
   });
   const responder = o.basic.responderId.byName ? esc(o.basic.responderId.byName.rfc4514) : `key hash ${code(o.basic.responderId.byKeyHashHex ?? '?')}`;
   return [heading('OCSP response', o.responseStatus), `Responder ${responder}, produced ${formatDay(o.basic.producedAt)}`, lines.join('\n')].join('\n\n');

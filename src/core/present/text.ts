@@ -11,6 +11,7 @@ import type {
   OcspRequestModel, OcspResponseModel, Pkcs12Model, Pkcs7Model, PublicKeyInfo,
 } from '../model';
 import { forTerminal } from './safeText';
+import { colonSerial } from '../serial';
 
 export interface TextOptions {
   now: Date;
@@ -70,7 +71,7 @@ function extensions(o: Out, indent: number, ext: CertificateExtensions): void {
       case OID.subjectKeyIdentifier: o.field(i, `Subject key id${c}`, ext.subjectKeyIdHex); break;
       case OID.authorityKeyIdentifier: {
         const a = ext.authorityKeyId;
-        o.field(i, `Authority key id${c}`, [a?.keyIdHex, a?.issuer ? `issuer ${names(a.issuer)}` : undefined, a?.serialHex ? `serial ${a.serialHex}` : undefined].filter(Boolean).join(', '));
+        o.field(i, `Authority key id${c}`, [a?.keyIdHex, a?.issuer ? `issuer ${names(a.issuer)}` : undefined, a?.serialHex ? `serial ${colonSerial(a.serialHex)}` : undefined].filter(Boolean).join(', '));
         break;
       }
       case OID.authorityInfoAccess: {
@@ -172,13 +173,13 @@ function crl(o: Out, indent: number, c: CrlModel, now: Date, max: number): void 
   o.field(indent, 'Revoked certificates', c.entryCount);
   for (const e of c.entries.slice(0, max)) {
     const extra = [e.reason, e.invalidityDate ? `invalid since ${formatDate(e.invalidityDate)}` : '', e.certificateIssuer ? `issuer ${names(e.certificateIssuer)}` : ''].filter(Boolean).join(', ');
-    o.line(indent + 1, `${e.serialHex.padEnd(20)} ${formatDate(e.revocationDate)}${extra ? `  ${extra}` : ''}`);
+    o.line(indent + 1, `${colonSerial(e.serialHex).padEnd(20)} ${formatDate(e.revocationDate)}${extra ? `  ${extra}` : ''}`);
   }
   if (c.entryCount > max) o.line(indent + 1, `... and ${c.entryCount - max} more (use --json for all)`);
 }
 
 function certId(o: Out, indent: number, id: OcspCertId): void {
-  o.field(indent, 'Serial', id.serialHex);
+  o.field(indent, 'Serial', colonSerial(id.serialHex));
   o.field(indent, 'Issuer name hash', `${id.issuerNameHashHex} (${id.hashAlgorithm})`);
   o.field(indent, 'Issuer key hash', id.issuerKeyHashHex);
 }

@@ -3,6 +3,7 @@
 import { issuedBy } from '../issuedBy';
 import { summarizeSafe } from './certs';
 import type { ChainReport } from './types';
+import { formatIso } from '../dates';
 
 export interface ChainInput {
   /** DER certificates, leaf first, in the order received. */
@@ -35,7 +36,7 @@ export function analyseChain(input: ChainInput): ChainReport {
     return report;
   }
   certificates.forEach((c, i) => {
-    if (c.validity === 'expired') problems.push(`${i === 0 ? 'the server certificate' : `chain certificate #${i}`} (${c.subject}) expired on ${c.notAfter}`);
+    if (c.validity === 'expired') problems.push(`${i === 0 ? 'the server certificate' : `chain certificate #${i}`} (${c.subject}) expired on ${formatIso(c.notAfter)}`);
     if (c.validity === 'notYetValid') problems.push(`${i === 0 ? 'the server certificate' : `chain certificate #${i}`} (${c.subject}) is not valid before ${c.notBefore}`);
   });
   if (certificates[0].selfSigned) {

@@ -10,6 +10,7 @@ import type { AlertInfo, Confidence, Diagnosis, FailureKind, ProbeContext, Probe
 import { namer, type Namer } from './wording';
 import { signatureSchemeKeyType } from '../tls/signatureSchemes';
 import { colonSerial, serialKey } from '../serial';
+import { formatIso } from '../dates';
 
 interface Draft {
   kind: FailureKind;
@@ -23,10 +24,6 @@ interface Draft {
 
 function finish(x: Draft): Diagnosis {
   return { kind: x.kind, severity: x.severity ?? 'error', cause: x.cause, fix: x.fix, confidence: x.confidence, evidence: x.evidence };
-}
-
-function day(iso: string | undefined): string {
-  return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '?';
 }
 
 function upper(s: string): string {
@@ -118,7 +115,7 @@ function causes(f: Facts): Draft[] {
   const stale = r.revocation?.staleCrls ?? [];
   if (stale.length && !out.some((d) => d.kind === 'server_crl_stale')) {
     out.push({
-      kind: 'server_crl_stale', severity: 'warning', confidence: r.ok ? 'likely' : 'possible', evidence: stale.map((s) => `${s.source} is past its nextUpdate (${day(s.nextUpdate)})`),
+      kind: 'server_crl_stale', severity: 'warning', confidence: r.ok ? 'likely' : 'possible', evidence: stale.map((s) => `${s.source} is past its nextUpdate (${formatIso(s.nextUpdate)})`),
       cause: `The CRL of your client certificate's CA is past its nextUpdate (${stale.map((s) => s.source).join('; ')}). A broker that loads it refuses every client of that CA (OpenSSL, Erlang/OTP and nginx do${r.ok ? '; this server let the connection through: GnuTLS-based servers ignore a stale CRL' : ''}).`,
       fix: 'Publish a fresh CRL from the CA and reload it on the broker.',
     });
@@ -148,16 +145,16 @@ function supportedCauses(f: Facts): Draft[] {
       fix: 'Issue the client certificate for a key type the broker accepts, or allow the key type in the broker\'s signature algorithms.' });
   }
   if (rev?.status === 'revoked') {
-    out.push({ kind: 'revoked', confidence: 'likely', evidence: [`${rev.source} lists the certificate as revoked${rev.revokedAt ? ` since ${day(rev.revokedAt)}` : ''}`],
-      cause: `${upper(f.client)} is revoked: ${rev.source} lists it${rev.revokedAt ? ` since ${day(rev.revokedAt)}` : ''}${rev.reason ? `, reason ${rev.reason}` : ''}.`,
+    out.push({ kind: 'revoked', confidence: 'likely', evidence: [`${rev.source} lists the certificate as revoked${rev.revokedAt ? ` since ${formatIso(rev.revokedAt)}` : ''}`],
+      cause: `${upper(f.client)} is revoked: ${rev.source} lists it${rev.revokedAt ? ` since ${formatIso(rev.revokedAt)}` : ''}${rev.reason ? `, reason ${rev.reason}` : ''}.`,
       fix: 'Issue a new client certificate for this device and install it (a revoked certificate stays revoked; only a certificateHold can be lifted). If the revocation was wrong, check which CRL the broker loaded.' });
   }
   if (c?.validity === 'expired') {
-    out.push({ kind: 'client_cert_expired', confidence: 'likely', evidence: [`the client certificate expired on ${day(c.notAfter)} (checked at the time of the run)`],
-      cause: `${upper(f.client)} expired on ${day(c.notAfter)}.`, fix: 'Renew the client certificate and install the new one on the device.' });
+    out.push({ kind: 'client_cert_expired', confidence: 'likely', evidence: [`the client certificate expired on ${formatIso(c.notAfter)} (checked at the time of the run)`],
+      cause: `${upper(f.client)} expired on ${formatIso(c.notAfter)}.`, fix: 'Renew the client certificate and install the new one on the device.' });
   } else if (c?.validity === 'notYetValid') {
-    out.push({ kind: 'client_cert_not_yet_valid', confidence: 'likely', evidence: [`the client certificate is not valid before ${day(c.notBefore)}`],
-      cause: `${upper(f.client)} is not valid before ${day(c.notBefore)}.`, fix: 'Check the device clock, or issue the certificate with an earlier start date.' });
+    out.push({ kind: 'client_cert_not_yet_valid', confidence: 'likely', evidence: [`the client certificate is not valid before ${formatIso(c.notBefore)}`],
+      cause: `${upper(f.client)} is not valid before ${formatIso(c.notBefore)}.`, fix: 'Check the device clock, or issue the certificate with an earlier start date.' });
   }
   if (f.toAcceptedCa === 'no') out.push(unknownCa(f, 'likely', []));
   if (c && c.extKeyUsage.length && !c.extKeyUsage.includes('clientAuth') && !c.extKeyUsage.includes('anyExtendedKeyUsage')) {
@@ -180,8 +177,8 @@ function staleCrl(f: Facts, confidence: Confidence, evidence: string[]): Draft {
   const stale = r.revocation?.staleCrls ?? [];
   return {
     kind: 'server_crl_stale', confidence,
-    evidence: [...evidence, ...(c ? [`the client certificate is valid until ${day(c.notAfter)}`] : []), ...stale.map((s) => `${s.source} is past its nextUpdate (${day(s.nextUpdate)})`)],
-    cause: `${c ? `${upper(f.client)} is valid until ${day(c.notAfter)}, so the` : 'The'} likely cause is that the server's CRL for your CA is past its nextUpdate${stale.length ? ` (${stale.map((s) => `${s.source}: nextUpdate ${day(s.nextUpdate)}`).join('; ')})` : ''}: such a server refuses every client of that CA.`,
+    evidence: [...evidence, ...(c ? [`the client certificate is valid until ${formatIso(c.notAfter)}`] : []), ...stale.map((s) => `${s.source} is past its nextUpdate (${formatIso(s.nextUpdate)})`)],
+    cause: `${c ? `${upper(f.client)} is valid until ${formatIso(c.notAfter)}, so the` : 'The'} likely cause is that the server's CRL for your CA is past its nextUpdate${stale.length ? ` (${stale.map((s) => `${s.source}: nextUpdate ${formatIso(s.nextUpdate)}`).join('; ')})` : ''}: such a server refuses every client of that CA.`,
     fix: 'Publish a fresh CRL from the CA and reload it on the broker (mosquitto: crlfile + SIGHUP; EMQX fetches it from the CRL distribution point); check the broker\'s clock.',
   };
 }
@@ -257,7 +254,7 @@ function fromAlert(f: Facts, a: AlertInfo): Draft[] {
     case 'certificate_revoked': {
       const rev = r.revocation;
       const where = rev?.status === 'revoked'
-        ? ` ${upper(rev.source ?? 'a CRL')} lists it as revoked${rev.revokedAt ? ` since ${day(rev.revokedAt)}` : ''}${rev.reason ? `, reason ${rev.reason}` : ''}.`
+        ? ` ${upper(rev.source ?? 'a CRL')} lists it as revoked${rev.revokedAt ? ` since ${formatIso(rev.revokedAt)}` : ''}${rev.reason ? `, reason ${rev.reason}` : ''}.`
         : ' The broker found its serial on the CRL (or OCSP answer) it checks.';
       return one('revoked', `It rejected ${f.client} as revoked.${where}${f.late}`,
         'Issue a new client certificate for this device and install it (a revoked certificate stays revoked; only a certificateHold can be lifted). If the revocation was wrong, check which CRL the broker loaded.',
@@ -265,7 +262,7 @@ function fromAlert(f: Facts, a: AlertInfo): Draft[] {
     }
     case 'certificate_expired': {
       if (c?.validity === 'expired') {
-        return one('client_cert_expired', `${upper(f.client)} expired on ${day(c.notAfter)}.${f.late}`, 'Renew the client certificate and install the new one on the device.', 'certain', [`the client certificate expired on ${day(c.notAfter)}`]);
+        return one('client_cert_expired', `${upper(f.client)} expired on ${formatIso(c.notAfter)}.${f.late}`, 'Renew the client certificate and install the new one on the device.', 'certain', [`the client certificate expired on ${formatIso(c.notAfter)}`]);
       }
       if (r.revocation?.status === 'revoked') return genericRejection(f, said, 'alert');
       // The certificate itself is valid: OpenSSL reports a CRL past nextUpdate as "certificate expired".
@@ -404,7 +401,7 @@ function serverProblems(f: Facts): Draft[] {
     const ev = [`the server's chain failed verification (${code || 'unknown reason'})`, ...ch.problems];
     if (leaf && (code === 'CERT_HAS_EXPIRED' || ch.certificates.some((c) => c.validity === 'expired'))) {
       const exp = ch.certificates.find((c) => c.validity === 'expired')!;
-      out.push({ kind: 'server_cert_expired', confidence: 'certain', evidence: ev, cause: `The server's certificate chain contains an expired certificate: ${exp.subject} expired on ${day(exp.notAfter)}.`, fix: 'Renew the broker\'s certificate and restart or reload the broker.' });
+      out.push({ kind: 'server_cert_expired', confidence: 'certain', evidence: ev, cause: `The server's certificate chain contains an expired certificate: ${exp.subject} expired on ${formatIso(exp.notAfter)}.`, fix: 'Renew the broker\'s certificate and restart or reload the broker.' });
     } else if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || leaf?.selfSigned) {
       out.push({ kind: 'self_signed_server', confidence: 'certain', evidence: ev, cause: `The server uses a self-signed certificate (${leaf?.subject}) that is not in the CA file.`, fix: `Pass that certificate with ${n('ca')} if you trust it, or give the broker a certificate from your CA.` });
     } else if (/incomplete chain/.test(problems) || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' && ch.certificates.length === 1) {
@@ -430,7 +427,7 @@ function serverProblems(f: Facts): Draft[] {
     if (!s.present && s.mustStaple) {
       out.push({ kind: 'staple_missing', confidence: 'certain', evidence: ['the server certificate carries the TLS Feature status_request (must-staple)', 'no staple came'], cause: 'The server certificate is marked must-staple (TLS Feature status_request) but the server sent no OCSP staple: clients that honour must-staple refuse it.', fix: 'Enable OCSP stapling on the broker and check that it can reach the OCSP responder.' });
     } else if (s.present && s.status === 'revoked') {
-      out.push({ kind: 'staple_revoked', confidence: 'certain', evidence: ['the stapled OCSP response says revoked'], cause: `The server's own OCSP staple says its certificate is revoked${s.revokedAt ? ` since ${day(s.revokedAt)}` : ''}${s.reason ? ` (${s.reason})` : ''}.`, fix: 'Issue a new server certificate and install it on the broker.' });
+      out.push({ kind: 'staple_revoked', confidence: 'certain', evidence: ['the stapled OCSP response says revoked'], cause: `The server's own OCSP staple says its certificate is revoked${s.revokedAt ? ` since ${formatIso(s.revokedAt)}` : ''}${s.reason ? ` (${s.reason})` : ''}.`, fix: 'Issue a new server certificate and install it on the broker.' });
     } else if (s.present && s.problems.length) {
       out.push({ kind: 'staple_invalid', confidence: 'certain', evidence: s.problems, cause: `The stapled OCSP response cannot be trusted: ${s.problems.join('; ')}.`, fix: 'Check the broker\'s OCSP issuer/responder settings (EMQX: ocsp_issuer_pem, ocsp_responder_url) and the responder\'s clock.' });
     }

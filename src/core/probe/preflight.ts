@@ -6,6 +6,7 @@ import { issuedBy } from '../issuedBy';
 import { certificatesFromPem, summarize, summarizeSafe } from './certs';
 import type { CertSummary, Diagnosis, PemInput } from './types';
 import { namer, type Namer } from './wording';
+import { formatIso } from '../dates';
 
 export interface PreflightResult {
   clientCert?: CertSummary;
@@ -71,7 +72,7 @@ export function preflight(cert: PemInput | undefined, key: PemInput | undefined,
     }
   }
   if (summary.validity === 'expired') {
-    out.findings.push({ kind: 'client_cert_expired', severity: 'error', confidence: 'certain', evidence: [], cause: `the client certificate ${summary.subject} expired on ${summary.notAfter}`, fix: 'Issue a new client certificate (or renew this one) and install it on the device.' });
+    out.findings.push({ kind: 'client_cert_expired', severity: 'error', confidence: 'certain', evidence: [], cause: `the client certificate ${summary.subject} expired on ${formatIso(summary.notAfter)}`, fix: 'Issue a new client certificate (or renew this one) and install it on the device.' });
   } else if (summary.validity === 'notYetValid') {
     out.findings.push({ kind: 'client_cert_not_yet_valid', severity: 'error', confidence: 'certain', evidence: [], cause: `the client certificate ${summary.subject} is not valid before ${summary.notBefore}`, fix: 'Check the device clock, or issue the certificate with an earlier start date.' });
   }

@@ -15,6 +15,7 @@ import { RevocationService, type CrlEvidence } from '../revocation/status';
 import { serialKey } from '../serial';
 import type { CertRef, CrlRef } from '../workspace/types';
 import { crlName } from '../revocation/evidence';
+import { formatDate } from '../dates';
 
 const FETCH_TIMEOUT_MS = 5_000;
 const FETCH_MAX_BYTES = 16 * 1024 * 1024;
@@ -89,7 +90,7 @@ export async function revocationEvidence(i: RevocationInputs): Promise<Revocatio
   const label = (r: CrlEvidence): string => crlLabel(r.crl.crlNumber, r.crl.issuer.commonName ?? r.crl.issuer.rfc4514, r.loc.file);
   for (const r of covering) {
     const listed = r.crl.bySerial.has(serialKey(cert.serialHex));
-    out.checked.push(`${label(r)}: ${listed ? 'lists the certificate' : 'does not list the certificate'}${r.stale ? `; past its nextUpdate ${r.crl.nextUpdate!.toISOString()}` : ''}`);
+    out.checked.push(`${label(r)}: ${listed ? 'lists the certificate' : 'does not list the certificate'}${r.stale ? `; past its nextUpdate ${formatDate(r.crl.nextUpdate!)}` : ''}`);
   }
   // Only the newest CRL counts as what a broker would load at best: an older stale copy beside a
   // fresh one says nothing.

@@ -4,6 +4,7 @@
 import { verifyOcspResponse } from '../ocsp/client';
 import { issuedBy } from '../issuedBy';
 import type { StapleReport } from './types';
+import { formatDate } from '../dates';
 
 export interface StapleInput {
   requested: boolean;
@@ -38,7 +39,7 @@ export function checkStaple(input: StapleInput): StapleReport {
   report.signatureValid = r.responseStatus === 'successful' ? !r.problems.some((p) => /signature|responder \(|responder certificate/.test(p)) : undefined;
   report.fresh = r.thisUpdate ? !r.problems.some((p) => /stale|future/.test(p)) : undefined;
   report.problems.push(...r.problems);
-  if (r.valid && r.status === 'revoked') report.problems.push(`the staple says the server certificate is REVOKED${r.revocationTime ? ` since ${r.revocationTime.toISOString()}` : ''}${r.reason ? ` (${r.reason})` : ''}`);
+  if (r.valid && r.status === 'revoked') report.problems.push(`the staple says the server certificate is REVOKED${r.revocationTime ? ` since ${formatDate(r.revocationTime)}` : ''}${r.reason ? ` (${r.reason})` : ''}`);
   if (r.valid && r.status === 'unknown') report.problems.push('the responder does not know the server certificate (status unknown)');
   return report;
 }

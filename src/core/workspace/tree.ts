@@ -13,7 +13,7 @@ import type { ChainNode } from './chains';
 import { formatDay } from '../dates';
 import type { CertState } from '../revocation/certStatus';
 import { isStale } from '../revocation/status';
-import { serialKey } from '../serial';
+import { colonSerial, serialKey } from '../serial';
 import type { CertRef, ErrorRef, KeyRef, Location } from './types';
 import { certDisplayName } from '../present/certName';
 
@@ -241,7 +241,7 @@ export class PkiTree {
         const st = r.certStatus;
         const subject = this.certBySerial(r.certId.serialHex);
         this.add({
-          id: `${id}/${i}`, kind: 'ocspEntry', label: subject ? shortName(subject.cert.subject) : `serial ${r.certId.serialHex}`,
+          id: `${id}/${i}`, kind: 'ocspEntry', label: subject ? shortName(subject.cert.subject) : `serial ${colonSerial(r.certId.serialHex)}`,
           description: st.status === 'revoked' ? `revoked ${formatDay(st.revocationTime)}${st.reason ? ` (${st.reason})` : ''}` : st.status,
           tooltip: `this update ${formatDay(r.thisUpdate)}${r.nextUpdate ? `, next update ${formatDay(r.nextUpdate)}` : ''}`,
           icon: st.status === 'good' ? 'pass' : st.status === 'revoked' ? 'circle-slash' : 'question',
@@ -433,7 +433,7 @@ export class PkiTree {
     const entries = ref.crl.entries;
     for (const e of entries.slice(0, MAX_CRL_ENTRIES)) {
       this.add({
-        id: `${node.id}/${e.serialHex}`, kind: 'crlEntry', label: `serial ${e.serialHex}`,
+        id: `${node.id}/${e.serialHex}`, kind: 'crlEntry', label: `serial ${colonSerial(e.serialHex)}`,
         description: `revoked ${formatDay(e.revocationDate)}${e.reason ? ` · ${e.reason}` : ''}`,
         tooltip: () => this.crlEntryTooltip(ref.crl.issuer.derHex, e.serialHex),
         icon: 'circle-slash', contextValue: 'crlEntry',

@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { isCaCertNode } from '../views/caTreeModel';
 import { openTestPanel } from './index';
 import type { TestPanelHost } from './testPanel';
+import { colonSerial } from '../../core/serial';
 
 export async function testWithCertificate(services: Services, node: unknown): Promise<TestPanelHost> {
   const { cert, key } = certAndKey(services, node);
@@ -21,7 +22,7 @@ export async function testWithCertificate(services: Services, node: unknown): Pr
 
 function certAndKey(services: Services, node: unknown): { cert: string; key: string } {
   if (isCaCertNode(node)) {
-    if (!node.certPath) throw new UserError(`the CA has no certificate file for serial ${node.serialHex}`);
+    if (!node.certPath) throw new UserError(`the CA has no certificate file for serial ${colonSerial(node.serialHex)}`);
     const key = join(dirname(node.certPath), ISSUED_FILES.key);
     if (!existsSync(key)) throw new UserError(`${node.subject} has no private key next to ${node.certPath} (Certscope keeps it only for certificates it issued with a key)`);
     return { cert: node.certPath, key };

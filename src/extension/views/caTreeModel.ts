@@ -3,6 +3,7 @@
 // tooltip.
 import { formatDate } from '../../core/dates';
 import { forMarkdown } from '../../core/present/safeText';
+import { colonSerial } from '../../core/serial';
 export interface CaNode {
   kind: 'ca';
   id: string;
@@ -78,7 +79,7 @@ export function isCaCertNode(v: unknown): v is CaCertNode {
  */
 export function caCertTooltip(n: CaCertNode, status: string, relativePath?: string): string {
   return [
-    `**${forMarkdown(n.subject)}**`, '', `serial ${forMarkdown(n.serialHex)}`, `status: ${forMarkdown(status)}`, `expires ${formatDate(n.expires)}`,
+    `**${forMarkdown(n.subject)}**`, '', `serial ${forMarkdown(colonSerial(n.serialHex))}`, `status: ${forMarkdown(status)}`, `expires ${formatDate(n.expires)}`,
     ...(n.evidence ? [`CRL: ${forMarkdown(n.evidence)}`] : []),
     ...(relativePath ? ['', forMarkdown(relativePath)] : []),
   ].join('  \n');

@@ -96,7 +96,7 @@ describe('every CLI subcommand over bad arguments: specific message, exit 1 or 2
     'ca revoke': [
       { args: ['ca', 'revoke', ca], code: 2, message: /give a serial \(hex\) or a certificate file/ },
       { args: ['ca', 'revoke', ca, 'zz-not-hex'], code: 2, message: /neither a certificate file nor a hex serial/ },
-      { args: ['ca', 'revoke', ca, 'ABCDEF0123'], code: 2, message: /serial ABCDEF0123 is not in/ },
+      { args: ['ca', 'revoke', ca, 'ABCDEF0123'], code: 2, message: /serial ab:cd:ef:01:23 is not in/ },
       { args: ['ca', 'revoke', ca, serial, '--reason', 'boredom'], code: 2, message: /--reason: "boredom" is not one of/ },
       { args: ['ca', 'revoke', ca, serial, '--date', 'someday'], code: 2, message: /--date: "someday" is not a date\/time/ },
       { args: ['ca', 'revoke', ca, serial, '--date', '+020000-01-01T00:00:00Z'], code: 2, message: /revocation date must be between 1950-01-01 and 9999-12-31/ },

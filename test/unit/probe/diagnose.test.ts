@@ -25,7 +25,7 @@ const errorsOf = (ds: Diagnosis[]): Diagnosis[] => ds.filter((d) => d.severity =
 const EXPECTED: Record<string, { kind: string; cause: RegExp[]; fix?: RegExp; preflight?: string }> = {
   'tls12-no-client-cert': { kind: 'certificate_required', cause: [/handshake_failure \(40\)/, /asked for a client certificate and none was sent/], fix: /--cert and --key/ },
   'tls13-no-client-cert': { kind: 'certificate_required', cause: [/certificate_required \(116\)/] },
-  'tls12-revoked': { kind: 'revoked', cause: [/certificate_revoked \(44\)/, /CN=device-revoked \(serial [0-9A-F:]+\) as revoked/, /CRL #1 of OCSP Test Issuing CA \(issuing\.crl\.pem\) lists it as revoked since 2026-11-22 08:00 UTC, reason keyCompromise/] },
+  'tls12-revoked': { kind: 'revoked', cause: [/certificate_revoked \(44\)/, /CN=device-revoked \(serial [0-9A-F:]+\) as revoked/, /CRL #1 of OCSP Test Issuing CA \(issuing\.crl\.pem\) lists it as revoked since 2026-11-22 08:00:00 UTC, reason keyCompromise/] },
   'tls13-revoked': { kind: 'revoked', cause: [/certificate_revoked \(44\)/, /With TLS 1\.3 the handshake looked finished/] },
   'mosquitto-revoked-tls13': { kind: 'revoked', cause: [/as revoked/, /reason keyCompromise/] },
   'unknown-ca': { kind: 'unknown_ca', cause: [/unknown_ca \(48\)/, /\(CN=Some Other CA\)/, /accepts client certificates from: CN=OCSP Test Issuing CA/] },

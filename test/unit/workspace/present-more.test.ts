@@ -1,5 +1,6 @@
 // Summaries and hovers of CSRs, CRLs and OCSP responses made by the openssl CLI, and their tree nodes.
 import { strict as assert } from 'node:assert';
+import { colonSerial } from '../../../src/core/serial';
 import { join } from 'node:path';
 import { hoverMarkdown } from '../../../src/core/present/hover';
 import { summarize } from '../../../src/core/present/summary';
@@ -30,7 +31,7 @@ describe('summaries and hovers of CSRs, CRLs and OCSP responses', () => {
     const now = { now: new Date(), expiringDays: 30 };
     assert.equal(summarize(item.result, now), 'OCSP response · 1 revoked');
     const md = shownText(hoverMarkdown(item, now));
-    assert.match(md, new RegExp(`serial \`${f.pki.client.serialHex}\`: \\*\\*revoked\\*\\*`, 'i'));
+    assert.match(md, new RegExp(`serial \`${colonSerial(f.pki.client.serialHex)}\`: \\*\\*revoked\\*\\*`, 'i'));
     const text = await openssl(['ocsp', '-respin', ocspPath, '-resp_text', '-noverify']);
     assert.match(text, /Cert Status: revoked/);
     assert.match(text, /Revocation Reason: keyCompromise/);

@@ -8,6 +8,7 @@ import type { ProbeRun } from '../run';
 import { checkStaple, stapleOk } from '../staple';
 import type { ProbeTarget } from '../url';
 import { verifyCertificate } from '../../verify';
+import { formatIso } from '../../dates';
 
 export async function checkServer(run: ProbeRun, t: ProbeTarget, caDers: Buffer[]): Promise<boolean> {
   const sock = run.tlsSocket!;
@@ -29,7 +30,7 @@ export async function checkServer(run: ProbeRun, t: ProbeTarget, caDers: Buffer[
       chain.pathValidation = { valid: false, failure: `path validation could not run: ${errorMessage(err)}`, path: [] };
     }
   }
-  const cs: Array<[string, string]> = chain.certificates.map((c, i) => [`#${i}`, `${c.subject}  (issuer ${c.issuer}; until ${c.notAfter.slice(0, 10)})`]);
+  const cs: Array<[string, string]> = chain.certificates.map((c, i) => [`#${i}`, `${c.subject}  (issuer ${c.issuer}; until ${formatIso(c.notAfter).slice(0, 10)})`]);
   if (chain.pathValidation) cs.push(['path validation', chain.pathValidation.valid ? `valid: ${chain.pathValidation.path.join(' <- ')}` : `failed: ${chain.pathValidation.failure}`]);
   cs.push(['trusted', chain.trusted ? `yes${caDers.length ? ' (by the given CA file)' : ' (by the system CA bundle)'}` : `no${chain.errorCode ? ` (${chain.errorCode})` : ''}`]);
   for (const p of chain.problems) cs.push(['problem', p]);
@@ -56,10 +57,10 @@ export async function checkServer(run: ProbeRun, t: ProbeTarget, caDers: Buffer[
     stapleGood = stapleOk(report);
     const d: Array<[string, string]> = [['stapled', report.present ? 'yes' : 'no']];
     if (report.status) d.push(['status', report.status]);
-    if (report.revokedAt) d.push(['revoked at', report.revokedAt]);
+    if (report.revokedAt) d.push(['revoked at', formatIso(report.revokedAt)]);
     if (report.reason) d.push(['reason', report.reason]);
-    if (report.thisUpdate) d.push(['thisUpdate', report.thisUpdate]);
-    if (report.nextUpdate) d.push(['nextUpdate', report.nextUpdate]);
+    if (report.thisUpdate) d.push(['thisUpdate', formatIso(report.thisUpdate)]);
+    if (report.nextUpdate) d.push(['nextUpdate', formatIso(report.nextUpdate)]);
     if (report.signatureValid !== undefined) d.push(['signature', report.signatureValid ? 'valid (by the issuer or its responder)' : 'INVALID']);
     if (report.certIdMatches !== undefined) d.push(['certID', report.certIdMatches ? 'matches the server certificate' : 'does NOT match']);
     if (report.fresh !== undefined) d.push(['fresh', report.fresh ? 'yes' : 'no']);

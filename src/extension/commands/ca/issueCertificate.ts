@@ -20,6 +20,7 @@ import { pickCa, requireTrust } from './workspaceCas';
 import { refreshCaViews } from './refresh';
 import { forNotification } from '../../../core/present/safeText';
 import { userFacing } from './userFacing';
+import { colonSerial } from '../../../core/serial';
 
 export interface IssueResult {
   serialHex: string;
@@ -69,10 +70,10 @@ async function issue(services: Services, profile: 'server' | 'client', raw: unkn
     },
   );
   const p = issued.paths;
-  services.log.info(`issued ${profile} certificate ${issued.subject} serial ${issued.serialHex} -> ${p.cert}`);
+  services.log.info(`issued ${profile} certificate ${issued.subject} serial ${colonSerial(issued.serialHex)} -> ${p.cert}`);
   refreshCaViews(services);
   const moved = issued.folderTaken ? ` (${vscode.workspace.asRelativePath(issued.folderTaken)} already holds an earlier certificate and its key)` : '';
-  void vscode.window.showInformationMessage(`Certscope: issued ${forNotification(issued.subject)} (serial ${issued.serialHex}) in ${vscode.workspace.asRelativePath(p.dir)}${moved}.`);
+  void vscode.window.showInformationMessage(`Certscope: issued ${forNotification(issued.subject)} (serial ${colonSerial(issued.serialHex)}) in ${vscode.workspace.asRelativePath(p.dir)}${moved}.`);
   return { serialHex: issued.serialHex, subject: issued.subject, cert: p.cert, key: p.key!, chain: p.chain, fullchain: p.fullchain, dir: p.dir };
 }
 

@@ -9,6 +9,7 @@ import { refreshCaViews } from './refresh';
 import { userFacing } from './userFacing';
 import { refreshBrokerCrl } from '../../broker/crlRefresh';
 import { pickerTitle } from '../invocation';
+import { colonSerial } from '../../../core/serial';
 
 export async function releaseHold(services: Services, raw?: unknown): Promise<{ serialHex: string; crlNumber: bigint }> {
   requireTrust('Releasing a hold');
@@ -18,9 +19,9 @@ export async function releaseHold(services: Services, raw?: unknown): Promise<{ 
     throw new UserError(`${t.label} is not on hold${entry?.status === 'R' ? ` (revoked for ${entry.revoked?.reason ?? 'unspecified'}, which is final)` : ''}`);
   }
   const result = await userFacing(() => t.ca.unrevoke(t.target));
-  services.log.info(`released hold on serial ${result.serialHex}; CRL #${result.crlNumber} written by ${t.caName}`);
-  await refreshBrokerCrl(services, t.ca, t.caName, `hold on serial ${result.serialHex} released (CRL #${result.crlNumber})`);
+  services.log.info(`released hold on serial ${colonSerial(result.serialHex)}; CRL #${result.crlNumber} written by ${t.caName}`);
+  await refreshBrokerCrl(services, t.ca, t.caName, `hold on serial ${colonSerial(result.serialHex)} released (CRL #${result.crlNumber})`);
   refreshCaViews(services);
-  void vscode.window.showInformationMessage(`Certscope: hold released on serial ${result.serialHex}. CRL #${result.crlNumber} written.`);
+  void vscode.window.showInformationMessage(`Certscope: hold released on serial ${colonSerial(result.serialHex)}. CRL #${result.crlNumber} written.`);
   return result;
 }

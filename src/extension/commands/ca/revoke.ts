@@ -17,6 +17,7 @@ import { refreshCaViews } from './refresh';
 import { forNotification } from '../../../core/present/safeText';
 import { userFacing } from './userFacing';
 import { refreshBrokerCrl } from '../../broker/crlRefresh';
+import { colonSerial } from '../../../core/serial';
 
 const REASON_TEXT: Record<string, string> = {
   unspecified: 'No reason given',
@@ -35,7 +36,7 @@ export async function revokeCertificate(services: Services, raw?: unknown): Prom
   const a = argsOf(raw);
   const entry = t.ca.find(t.serialHex);
   if (entry?.status === 'R' && entry.revoked?.reason !== 'certificateHold') {
-    throw new UserError(`${t.label} (serial ${entry.serialHex}) is already revoked (${entry.revoked?.reason ?? 'unspecified'})`);
+    throw new UserError(`${t.label} (serial ${colonSerial(entry.serialHex)}) is already revoked (${entry.revoked?.reason ?? 'unspecified'})`);
   }
   const given = str(a, 'reason');
   if (given && !REVOCATION_REASONS.includes(given as RevocationReason)) throw new UserError(`unknown reason "${given}" (${REVOCATION_REASONS.join(', ')})`);
@@ -45,18 +46,18 @@ export async function revokeCertificate(services: Services, raw?: unknown): Prom
   )).reason;
   if (a.confirmed !== true) {
     const ok = await vscode.window.showWarningMessage(
-      `Revoke ${forNotification(t.label)} (serial ${forNotification(t.serialHex)}) for ${reason}?`, // the label is a certificate name: no bidi reordering in a confirmation
+      `Revoke ${forNotification(t.label)} (serial ${forNotification(colonSerial(t.serialHex))}) for ${reason}?`, // the label is a certificate name: no bidi reordering in a confirmation
       { modal: true, detail: `${t.caName} writes a new CRL. ${reason === 'certificateHold' ? 'A hold can be released later.' : 'This cannot be undone.'}` },
       'Revoke',
     );
     if (ok !== 'Revoke') throw new vscode.CancellationError();
   }
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `Revoking serial ${t.serialHex}` },
+    { location: vscode.ProgressLocation.Window, title: `Revoking serial ${colonSerial(t.serialHex)}` },
     () => userFacing(() => t.ca.revoke(t.target, reason)),
   );
-  services.log.info(`revoked ${result.subject} serial ${result.serialHex} (${reason}); CRL #${result.crlNumber} written by ${t.caName}`);
-  await refreshBrokerCrl(services, t.ca, t.caName, `serial ${result.serialHex} revoked (CRL #${result.crlNumber})`);
+  services.log.info(`revoked ${result.subject} serial ${colonSerial(result.serialHex)} (${reason}); CRL #${result.crlNumber} written by ${t.caName}`);
+  await refreshBrokerCrl(services, t.ca, t.caName, `serial ${colonSerial(result.serialHex)} revoked (CRL #${result.crlNumber})`);
   refreshCaViews(services);
   void vscode.window.showInformationMessage(`Certscope: revoked ${forNotification(result.subject)} (${reason}). CRL #${result.crlNumber} written.`);
   return result;
