@@ -7,7 +7,9 @@ import Mocha from 'mocha';
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  // CERTSCOPE_INTEGRATION_ONLY=<regex> runs the matching test files only (a developer's loop; CI runs all).
+  const only = process.env.CERTSCOPE_INTEGRATION_ONLY ? new RegExp(process.env.CERTSCOPE_INTEGRATION_ONLY) : undefined;
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && (!only || only.test(f))).sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {
