@@ -232,8 +232,23 @@ function keyHash(alg: string, issuer: CertificateModel): string | undefined {
   return bits ? hashHex(alg, bits) : undefined;
 }
 
+/**
+ * Newest first; the same CRL in several files (a CA's crl.pem and crl.der) in a fixed order, so every
+ * surface and every run names the same file whatever order the files were indexed in: the higher CRL
+ * number, then a PEM file (what mosquitto and most brokers load), then the path.
+ */
 function newestFirst(a: CrlRef, b: CrlRef): number {
-  return b.crl.thisUpdate.getTime() - a.crl.thisUpdate.getTime();
+  return b.crl.thisUpdate.getTime() - a.crl.thisUpdate.getTime()
+    || crlNumberOrder(a, b)
+    || Number(/\.pem$/i.test(b.loc.file)) - Number(/\.pem$/i.test(a.loc.file))
+    || (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.item - b.loc.item);
+}
+
+function crlNumberOrder(a: CrlRef, b: CrlRef): number {
+  const num = (hex?: string): bigint => (hex && /^[0-9a-f]+$/i.test(hex) ? BigInt(`0x${hex}`) : -1n);
+  const na = num(a.crl.crlNumber);
+  const nb = num(b.crl.crlNumber);
+  return nb > na ? 1 : nb < na ? -1 : 0;
 }
 
 function locKey(l: Location): string {

@@ -4,6 +4,8 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBytes } from '../../../src/core/decode/index';
+import type { CrlModel } from '../../../src/core/model';
+import { RevocationService } from '../../../src/core/revocation/status';
 import type { CertificateModel } from '../../../src/core/model';
 import { caCrlFiles } from '../../../src/core/revocation/discovery';
 import { indexDirectory } from '../../../src/core/workspace/directory';
@@ -39,5 +41,23 @@ describe('CRL discovery from a CA folder (openssl.cnf crl_dir)', function () {
     const answer = a.status(cert).revocation;
     assert.equal(answer.verdict, 'revoked');
     assert.equal(answer.source?.loc.file, crl);
+  });
+
+  it('the same CRL in crl.der and crl.pem: every order of indexing names crl.pem (one answer on every surface and run)', async () => {
+    const dir = join(tmp.dir, 'twin-files');
+    mkdirSync(dir, { recursive: true });
+    const ca = await issueWithOpenssl(dir, 'ca', { subject: '/CN=Twin Files CA', extensions: CA_EXT, days: 30 });
+    const cnf = opensslCaDir(dir, ca);
+    const pem = join(dir, 'crl.pem');
+    await gencrl(cnf, pem);
+    const der = join(dir, 'crl.der');
+    await openssl(['crl', '-in', pem, '-outform', 'DER', '-out', der]);
+    const caModel = decodeBytes(readFileSync(ca.certPath), { fileName: 'ca.crt' })[0].result as CertificateModel;
+    const crlRef = (file: string) => ({ loc: { file, item: 0 }, crl: decodeBytes(readFileSync(file), { fileName: file })[0].result as CrlModel });
+    const certs = [{ loc: { file: ca.certPath, item: 0 }, cert: caModel }];
+    for (const order of [[pem, der], [der, pem]]) {
+      const service = new RevocationService({ certs, crls: order.map(crlRef), ocsp: [] } as unknown as ConstructorParameters<typeof RevocationService>[0], new Date());
+      assert.deepEqual(service.crlsIssuedBy(caModel).map((r) => r.loc.file), [pem, der], `indexed as ${order.join(', ')}`);
+    }
   });
 });
