@@ -9,7 +9,10 @@
 //   parse          der/ 262-303 us per response                             | pkijs 4.2-7.6 ms (to BasicOCSPResponse only)
 // so der/ is ~16x smaller, ~5x faster to load and ~15x faster to parse. Done 2026-12-07: the
 // responder (responder.ts) and the request builder and response verifier (client.ts) build with
-// der/writer and read through decode/ocsp.ts; pkijs and asn1js are no longer dependencies.
+// der/writer and read through decode/ocsp.ts; pkijs and asn1js are no longer dependencies. Measured
+// then against the last pkijs revision (same machine, same run): production dist/servers.js
+// 880 -> 484 KB, require() 47 -> 28 ms, require + OCSP modules 93 -> 53 ms (medians of 5);
+// OcspResponder.respond ~5.7 ms -> ~90 us and verifyOcspResponse ~9-12 ms -> ~0.65 ms per call.
 import { OID } from '../oids';
 import { serialKey } from '../serial';
 import { readTlv, spkiKeyBits, type Tlv } from '../der/reader';
