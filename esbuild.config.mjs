@@ -5,7 +5,7 @@
 // and the few small core modules activation needs (ACTIVATION_CORE). The rest of src/core lives in
 // two bundles the extension requires at first use: dist/engine.js (decoders, workspace index,
 // presenters, path validation, revocation: what hovers, the tree and diagnostics need) and
-// dist/servers.js (broker, OCSP, probe, CA, TLS, export, with pkijs, asn1js, aedes, ws and
+// dist/servers.js (broker, OCSP, probe, CA, TLS, export, with aedes, ws and
 // mqtt-packet). esbuild cannot code-split CommonJS, so the split plugin below turns each import of a
 // module owned by another bundle into `require('./<bundle>.js').load('<module>')`; every module is
 // in exactly one bundle (ACTIVATION_CORE, pure helpers, is copied), and inside a bundle each module

@@ -1,5 +1,5 @@
 // Plain-data models produced by the decoders. Presenters (tree, hover, CLI, webview) only see
-// these: no pkijs or asn1js object ever leaves src/core. Everything here is JSON-serialisable
+// these: plain data, never a parser's own objects. Everything here is JSON-serialisable
 // except Uint8Array/Date fields, which the JSON presenter converts explicitly.
 
 /** Where a decoded object came from inside a file. Lines are 0-based, end exclusive. */

@@ -1,5 +1,5 @@
 // Composition root: build the services once, then one registerX(context, services) line per
-// feature. Keep this file thin and cheap: heavy modules (pkijs, asn1js, the decoders) are loaded
+// feature. Keep this file thin and cheap: heavy modules (the decoders, the servers) are loaded
 // lazily by the features when first used. Everything registered goes into context.subscriptions
 // (or into an owner that is), so VS Code disposes it on deactivation.
 import * as vscode from 'vscode';

@@ -1,5 +1,6 @@
 // A small PKI made with the real openssl CLI, independent of Certscope's own CA code, so tests
 // of the decoder, verifier, broker and probe are checked against a peer's output.
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openssl } from './run';
@@ -21,12 +22,14 @@ export interface OpensslPki {
   chainPath: string;
 }
 
-type KeySpec = 'rsa2048' | 'ec256';
+type KeySpec = 'rsa2048' | 'ec256' | 'ed25519';
 
 async function genKey(path: string, spec: KeySpec): Promise<void> {
   const args = spec === 'rsa2048'
     ? ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', path]
-    : ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path];
+    : spec === 'ed25519'
+      ? ['genpkey', '-algorithm', 'ED25519', '-out', path]
+      : ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path];
   await openssl(args);
 }
 
@@ -59,7 +62,9 @@ export async function issueWithOpenssl(dir: string, name: string, opts: {
   const signer = opts.issuer
     ? ['-CA', opts.issuer.certPath, '-CAkey', opts.issuer.keyPath]
     : ['-signkey', keyPath];
-  await openssl(['x509', '-req', '-in', csrPath, ...signer, ...dates, '-sha256', '-set_serial', `0x${randomSerial()}`,
+  // EdDSA hashes internally: openssl refuses a digest option for an Ed25519 signer.
+  const signerIsEd = createPrivateKey(readFileSync(opts.issuer?.keyPath ?? keyPath)).asymmetricKeyType === 'ed25519';
+  await openssl(['x509', '-req', '-in', csrPath, ...signer, ...dates, ...(signerIsEd ? [] : ['-sha256']), '-set_serial', `0x${randomSerial()}`,
     '-extfile', extPath, '-extensions', 'ext', '-out', certPath]);
   return { name, certPath, keyPath, serialHex: await serialOf(certPath) };
 }

@@ -1,5 +1,5 @@
 // The extension's startup bundle stays small: building with esbuild.config.mjs gives a
-// dist/extension.js without pkijs, asn1js, aedes, mqtt-packet, ws or the decoders (those are in
+// dist/extension.js without aedes, mqtt-packet, ws or the decoders (those are in
 // dist/servers.js and dist/engine.js), activation (in a fresh process, the way the extension host
 // loads it) loads neither, the first hover loads only the engine and answers with the decoded
 // certificate, and every module of both lazy bundles loads.
@@ -26,7 +26,7 @@ describe('bundle split: dist/extension.js + lazy dist/engine.js and dist/servers
     // to the working directory: node_modules may be reached through a symlink).
     const has = (bundle: string, path: string): boolean =>
       bundle.split('\n').some((line) => line.startsWith('// ') && (line === `// ${path}` || line.endsWith(`/${path}`)));
-    for (const lib of ['node_modules/pkijs/build/index.js', 'node_modules/asn1js/build/index.js', 'node_modules/aedes/aedes.js', 'node_modules/mqtt-packet/mqtt.js', 'node_modules/ws/lib/websocket.js']) {
+    for (const lib of ['node_modules/aedes/aedes.js', 'node_modules/mqtt-packet/mqtt.js', 'node_modules/ws/lib/websocket.js']) {
       assert.ok(!has(ext, lib) && !has(engine, lib), `${lib} in extension.js or engine.js`);
       assert.ok(has(servers, lib), `servers.js lacks ${lib}`);
     }

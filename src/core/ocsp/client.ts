@@ -1,19 +1,18 @@
 // OCSP client: build a request for (certificate, issuer), fetch it over HTTP with a timeout and a
 // size limit, and verify the answer (signature by the CA or its delegated responder, CertID,
 // freshness, nonce). Results are plain data; nothing here throws on a bad response.
-import { reasonName } from '../oids';
 import { serialKey } from '../serial';
 import { randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import type { OcspResponseStatus, RevocationReason } from '../model';
+import type { OcspCertId, OcspResponseModel, OcspResponseStatus, RevocationReason } from '../model';
 import {
-  bytesEqual, certFacts, digest, HASH_BY_OID, OID, OID_BY_HASH, parseDer,
-  RESPONSE_STATUS_NAMES, serialInteger, SIG_HASH_BY_OID, type CertFacts,
+  bytesEqual, certFacts, completeDer, digest, HASH_BY_OID, OID, OID_BY_HASH,
+  serialInteger, SIG_HASH_BY_OID, type CertFacts,
 } from './asn1';
-import { toHex } from '../der/reader';
+import { bitStringBytes, children, octets, oidString, raw, readTlv, TAG, toHex } from '../der/reader';
+import { explicit, nullValue, octetString, oid, seq } from '../der/writer';
+import { decodeOcspResponse } from '../decode/ocsp';
 
 export type CertInput = string | Uint8Array;
 
@@ -32,20 +31,20 @@ export function buildOcspRequest(cert: CertInput, issuer: CertInput, options: { 
   const c = certFacts(cert);
   const i = certFacts(issuer);
   const hash = options.hashAlgorithm ?? 'sha1';
-  const certID = new pkijs.CertID({
-    hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_BY_HASH[hash], algorithmParams: new asn1js.Null() }),
-    issuerNameHash: new asn1js.OctetString({ valueHex: digest(hash, i.subjectNameDer) }),
-    issuerKeyHash: new asn1js.OctetString({ valueHex: digest(hash, i.publicKeyBits) }),
-    serialNumber: serialInteger(c.serialHex),
-  });
-  let nonce: Uint8Array | undefined;
-  const tbs = new pkijs.TBSRequest({ requestList: [new pkijs.Request({ reqCert: certID })] });
-  if (options.nonce) {
-    nonce = new Uint8Array(new asn1js.OctetString({ valueHex: randomBytes(16) }).toBER());
-    tbs.requestExtensions = [new pkijs.Extension({ extnID: OID.ocspNonce, critical: false, extnValue: nonce.slice().buffer })];
-  }
-  const req = new pkijs.OCSPRequest({ tbsRequest: tbs });
-  return { der: new Uint8Array(req.toSchema(true).toBER()), nonce, serialHex: c.serialHex };
+  const certID = seq(
+    seq(oid(OID_BY_HASH[hash]), nullValue()),
+    octetString(digest(hash, i.subjectNameDer)),
+    octetString(digest(hash, i.publicKeyBits)),
+    serialInteger(c.serialHex),
+  );
+  // The Nonce is an OCTET STRING inside extnValue (RFC 8954 §2.1), as openssl sends it.
+  const nonce = options.nonce ? new Uint8Array(octetString(randomBytes(16))) : undefined;
+  // OCSPRequest { TBSRequest { requestList { Request { reqCert } }, requestExtensions [2] } }.
+  const tbs = seq(
+    seq(seq(certID)),
+    ...(nonce ? [explicit(2, seq(seq(oid(OID.ocspNonce), octetString(nonce))))] : []),
+  );
+  return { der: new Uint8Array(seq(tbs)), nonce, serialHex: c.serialHex };
 }
 
 export class OcspFetchError extends Error {
@@ -129,11 +128,17 @@ export function fetchOcspResponse(url: string, requestDer: Uint8Array, options: 
   });
 }
 
-/** Undefined when the bytes parse as an OCSPResponse, else why not. */
+/**
+ * Undefined when the bytes have the shape of an OCSPResponse (one complete SEQUENCE starting with
+ * the responseStatus ENUMERATED), else why not. Only a sniff against error pages: the full parse
+ * is verifyOcspResponse's, once per response.
+ */
 function notAnOcspResponse(body: Uint8Array): string | undefined {
   if (body.byteLength === 0) return 'empty body';
   try {
-    new pkijs.OCSPResponse({ schema: parseDer(body, 'OCSP response') });
+    const top = completeDer(body, 'OCSP response');
+    const status = top.tag === TAG.SEQUENCE && top.start < top.end ? readTlv(body, top.start, top.end) : undefined;
+    if (status?.tag !== TAG.ENUMERATED) throw new Error('expected a SEQUENCE starting with responseStatus ENUMERATED');
     return undefined;
   } catch (err) {
     return `body is not an OCSP response (${(err as Error).message})`;
@@ -175,37 +180,66 @@ export interface OcspCheckResult {
   problems: string[];
 }
 
+/** The decoded response, complete DER without trailing bytes. */
+function readOcspResponse(der: Uint8Array): OcspResponseModel {
+  completeDer(der, 'OCSP response');
+  return decodeOcspResponse(der);
+}
+
+/** What decode/ocsp.ts's model leaves out and a signature check needs: the signed bytes and the signature. */
+interface SignedPart {
+  tbsResponseData: Uint8Array;
+  signatureOid: string;
+  signature: Uint8Array;
+}
+
+/** BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature BIT STRING, certs [0] }. */
+function signedPart(responseDer: Uint8Array): SignedPart {
+  const [, bytesT] = children(responseDer, readTlv(responseDer, 0));
+  const [, respT] = children(responseDer, readTlv(responseDer, bytesT.start, bytesT.end));
+  const basic = octets(responseDer, respT);
+  const [tbs, alg, sig] = children(basic, readTlv(basic, 0));
+  if (tbs?.tag !== TAG.SEQUENCE || alg?.tag !== TAG.SEQUENCE || sig?.tag !== TAG.BIT_STRING) throw new Error('expected tbsResponseData, signatureAlgorithm and signature');
+  return { tbsResponseData: raw(basic, tbs), signatureOid: oidString(basic, readTlv(basic, alg.start, alg.end)), signature: bitStringBytes(basic, sig) };
+}
+
+/** The Nonce's content: decode/ocsp.ts shows the content of the Nonce OCTET STRING, and so compare that. */
+function nonceContentHex(nonce: Uint8Array): string {
+  try {
+    const t = readTlv(nonce, 0);
+    if (t.tag === TAG.OCTET_STRING && t.next === nonce.byteLength) return toHex(nonce, t.start, t.end);
+  } catch {
+    // Not an OCTET STRING: compare the bytes as they are.
+  }
+  return toHex(nonce);
+}
+
 /** Verifies a DER OCSP response for (cert, issuer). Never throws. */
 export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptions): OcspCheckResult {
   const problems: string[] = [];
   const result: OcspCheckResult = { valid: false, responseStatus: 'notOcsp', status: 'error', problems };
-  let resp: pkijs.OCSPResponse;
+  let resp: OcspResponseModel;
   try {
-    resp = new pkijs.OCSPResponse({ schema: parseDer(responseDer, 'OCSP response') });
+    resp = readOcspResponse(responseDer);
   } catch (err) {
     problems.push(`not an OCSP response: ${(err as Error).message}`);
     return result;
   }
-  const code = resp.responseStatus.valueBlock.valueDec;
-  const name = RESPONSE_STATUS_NAMES[code];
-  if (!name || name.startsWith('(')) {
-    problems.push(`unknown OCSP response status ${code}`);
+  result.responseStatus = resp.responseStatus;
+  if (resp.responseStatus !== 'successful') {
+    problems.push(`the responder answered "${resp.responseStatus}" instead of a status`);
     return result;
   }
-  result.responseStatus = name as OcspResponseStatus;
-  if (name !== 'successful') {
-    problems.push(`the responder answered "${name}" instead of a status`);
+  const data = resp.basic;
+  if (!data) {
+    problems.push('a successful response without responseBytes');
     return result;
   }
-  if (!resp.responseBytes || resp.responseBytes.responseType !== OID.ocspBasic) {
-    problems.push(`unsupported response type ${resp.responseBytes?.responseType ?? '(none)'} (expected id-pkix-ocsp-basic)`);
-    return result;
-  }
-  let basic: pkijs.BasicOCSPResponse;
+  let signed: SignedPart;
   let cert: CertFacts;
   let issuer: CertFacts;
   try {
-    basic = new pkijs.BasicOCSPResponse({ schema: parseDer(resp.responseBytes.response.valueBlock.valueHexView, 'BasicOCSPResponse') });
+    signed = signedPart(responseDer);
   } catch (err) {
     problems.push(`malformed BasicOCSPResponse: ${(err as Error).message}`);
     return result;
@@ -218,20 +252,19 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
     return result;
   }
   const now = options.now ?? new Date();
-  const data = basic.tbsResponseData;
   result.producedAt = data.producedAt;
 
   // 1. Who signed, and is that signer allowed to speak for this CA?
-  const signer = findSigner(basic, issuer, now, problems);
+  const signer = findSigner(data, issuer, now, problems);
   if (signer) {
     result.responder = signer.facts.subjectText;
     result.signedBy = signer.delegated ? 'delegated' : 'issuer';
-    const sigOid = basic.signatureAlgorithm.algorithmId;
+    const sigOid = signed.signatureOid;
     if (!(sigOid in SIG_HASH_BY_OID)) {
       problems.push(`unsupported signature algorithm ${sigOid}`);
     } else {
       try {
-        if (!cryptoVerify(SIG_HASH_BY_OID[sigOid], data.tbsView, signer.facts.x509.publicKey, basic.signature.valueBlock.valueHexView)) {
+        if (!cryptoVerify(SIG_HASH_BY_OID[sigOid], signed.tbsResponseData, signer.facts.x509.publicKey, signed.signature)) {
           problems.push(`bad signature: the response was not signed by ${signer.facts.subjectText}`);
         }
       } catch (err) {
@@ -239,32 +272,21 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
       }
     }
   } else {
-    result.responder = responderIdText(data.responderID);
+    result.responder = responderIdText(data.responderId);
   }
 
   // 2. The answer about our certificate (CertID: issuer name/key hash and serial).
-  const single = data.responses.find((r) => certIdMatches(r.certID, cert, issuer));
+  const single = data.responses.find((r) => certIdMatches(r.certId, cert, issuer));
   if (!single) {
     problems.push(`the response does not cover serial ${cert.serialHex} of ${issuer.subjectText}`);
   } else {
     result.thisUpdate = single.thisUpdate;
-    result.nextUpdate = single.nextUpdate;
-    const s = single.certStatus as asn1js.BaseBlock;
-    const tag = s.idBlock.tagNumber;
-    if (s.idBlock.tagClass !== 3 || tag > 2) {
-      problems.push('malformed certStatus');
-    } else if (tag === 0) {
-      result.claimedStatus = 'good';
-    } else if (tag === 2) {
-      result.claimedStatus = 'unknown';
-    } else {
-      result.claimedStatus = 'revoked';
-      const inner = (s as asn1js.Constructed).valueBlock.value;
-      const time = inner[0];
-      if (time instanceof asn1js.GeneralizedTime) result.revocationTime = time.toDate();
-      const r = inner[1] as asn1js.Constructed | undefined;
-      const en = r?.valueBlock?.value?.[0];
-      if (en instanceof asn1js.Enumerated) result.reason = reasonName(en.valueBlock.valueDec);
+    if (single.nextUpdate) result.nextUpdate = single.nextUpdate;
+    const s = single.certStatus;
+    result.claimedStatus = s.status;
+    if (s.status === 'revoked') {
+      result.revocationTime = s.revocationTime;
+      if (s.reason) result.reason = s.reason;
     }
     // 3. Freshness.
     const skewMs = (options.skewSeconds ?? 300) * 1000;
@@ -277,9 +299,8 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
 
   // 4. Nonce: a replayed response would carry another (or no) nonce.
   if (options.nonce) {
-    const got = data.responseExtensions?.find((e) => e.extnID === OID.ocspNonce);
-    if (!got) problems.push('the response does not echo the nonce that was sent');
-    else if (!bytesEqual(new Uint8Array(got.extnValue.valueBlock.valueHexView), options.nonce)) problems.push('the response carries a different nonce (replayed?)');
+    if (data.nonceHex === undefined) problems.push('the response does not echo the nonce that was sent');
+    else if (data.nonceHex !== nonceContentHex(options.nonce)) problems.push('the response carries a different nonce (replayed?)');
   }
 
   result.valid = problems.length === 0;
@@ -287,25 +308,25 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
   return result;
 }
 
-function certIdMatches(id: pkijs.CertID, cert: CertFacts, issuer: CertFacts): boolean {
-  const hash = HASH_BY_OID[id.hashAlgorithm.algorithmId];
-  if (!hash) return false;
-  return serialKey(toHex(id.serialNumber.valueBlock.valueHexView)) === cert.serialHex
-    && bytesEqual(new Uint8Array(id.issuerNameHash.valueBlock.valueHexView), digest(hash, issuer.subjectNameDer))
-    && bytesEqual(new Uint8Array(id.issuerKeyHash.valueBlock.valueHexView), digest(hash, issuer.publicKeyBits));
+function certIdMatches(id: OcspCertId, cert: CertFacts, issuer: CertFacts): boolean {
+  // decode names the CertID hash by its digest name, the same names HASH_BY_OID maps to.
+  if (!Object.values(HASH_BY_OID).includes(id.hashAlgorithm)) return false;
+  return serialKey(id.serialHex) === serialKey(cert.serialHex)
+    && id.issuerNameHashHex === toHex(digest(id.hashAlgorithm, issuer.subjectNameDer))
+    && id.issuerKeyHashHex === toHex(digest(id.hashAlgorithm, issuer.publicKeyBits));
 }
 
-function responderIdText(id: unknown): string {
-  if (id instanceof pkijs.RelativeDistinguishedNames) {
-    return id.typesAndValues.map((t) => `${t.type}=${String(t.value.valueBlock.value)}`).reverse().join(', ');
-  }
-  if (id instanceof asn1js.OctetString) return `key hash ${toHex(id.valueBlock.valueHexView)}`;
+type ResponderId = NonNullable<OcspResponseModel['basic']>['responderId'];
+
+function responderIdText(id: ResponderId): string {
+  if (id.byName) return id.byName.rfc4514;
+  if (id.byKeyHashHex !== undefined) return `key hash ${id.byKeyHashHex}`;
   return '(unknown responder id)';
 }
 
-function matchesResponderId(id: unknown, c: CertFacts): boolean {
-  if (id instanceof pkijs.RelativeDistinguishedNames) return bytesEqual(new Uint8Array(id.toSchema().toBER()), c.subjectNameDer);
-  if (id instanceof asn1js.OctetString) return bytesEqual(new Uint8Array(id.valueBlock.valueHexView), digest('sha1', c.publicKeyBits));
+function matchesResponderId(id: ResponderId, c: CertFacts): boolean {
+  if (id.byName) return id.byName.derHex === toHex(c.subjectNameDer);
+  if (id.byKeyHashHex !== undefined) return id.byKeyHashHex === toHex(digest('sha1', c.publicKeyBits));
   return false;
 }
 
@@ -313,13 +334,13 @@ function matchesResponderId(id: unknown, c: CertFacts): boolean {
  * The certificate that signed the response: the issuer itself, or an embedded certificate that the
  * issuer signed with extendedKeyUsage id-kp-OCSPSigning, valid now (RFC 6960 §4.2.2.2).
  */
-function findSigner(basic: pkijs.BasicOCSPResponse, issuer: CertFacts, now: Date, problems: string[]): { facts: CertFacts; delegated: boolean } | undefined {
-  const id = basic.tbsResponseData.responderID;
+function findSigner(data: NonNullable<OcspResponseModel['basic']>, issuer: CertFacts, now: Date, problems: string[]): { facts: CertFacts; delegated: boolean } | undefined {
+  const id = data.responderId;
   if (matchesResponderId(id, issuer)) return { facts: issuer, delegated: false };
   const embedded: CertFacts[] = [];
-  for (const c of basic.certs ?? []) {
+  for (const c of data.certificates) {
     try {
-      embedded.push(certFacts(new Uint8Array(c.toSchema().toBER())));
+      embedded.push(certFacts(c.der));
     } catch {
       // An undecodable embedded certificate cannot be the signer.
     }

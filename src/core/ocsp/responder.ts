@@ -1,17 +1,19 @@
 // OCSP responder logic (RFC 6960, RFC 5019 profile), free of HTTP: request DER in, signed response
 // DER out. Status comes from a StatusSource (the CA database), asked afresh for every request so a
 // revocation is visible to the very next request.
-import { reasonCode } from '../oids';
+import { HASH_ALGORITHMS, reasonCode } from '../oids';
 import { serialKey } from '../serial';
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import type { OcspCertStatus, OcspResponseStatus } from '../model';
+import type { OcspCertId, OcspCertStatus, OcspRequestModel, OcspResponseStatus } from '../model';
 import {
-  bytesEqual, certFacts, digest, HASH_BY_OID, OID, parseDer, wholeSeconds,
+  bytesEqual, certFacts, completeDer, digest, HASH_BY_OID, OID, serialInteger, wholeSeconds,
   type CertFacts,
 } from './asn1';
-import { toHex } from '../der/reader';
+import { children, TAG, toHex, type Tlv } from '../der/reader';
+import {
+  bitString, enumerated, explicit, generalizedTime, implicitConstructed, implicitPrimitive, nullValue, octetString, oid, seq,
+} from '../der/writer';
+import { decodeOcspRequest } from '../decode/ocsp';
 
 /** Where the responder learns a certificate's status. `serialHex` is normalised (see normalizeSerial). */
 export interface StatusSource {
@@ -26,10 +28,24 @@ export interface OcspResponderOptions {
   /** Private key of the signer (the CA key, or the delegated responder's key). PEM or KeyObject. */
   signerKey: KeyObject | string | Buffer;
   source: StatusSource;
+  /**
+   * How the response names its signer (RFC 6960 §4.2.1 ResponderID): by the SHA-1 hash of its
+   * public key (default, RFC 5019 §2.2.3), or by its subject Name.
+   */
+  responderId?: 'byKey' | 'byName';
   /** nextUpdate - thisUpdate, seconds. Default 3600. Always set (RFC 5019). */
   validitySeconds?: number;
   now?: () => Date;
 }
+
+/**
+ * More CertIDs than any client sends in one request (openssl sends one per -cert; RFC 5019 one in
+ * all): a bound on the work one network request can cause.
+ */
+const MAX_CERT_IDS = 100;
+
+/** Digest name (decode's CertID hashAlgorithm) -> OID, to echo a CertID exactly as asked. */
+const HASH_OID_BY_NAME: Record<string, string> = Object.fromEntries(Object.entries(HASH_ALGORITHMS).map(([o, n]) => [n, o]));
 
 const RESPONSE_STATUS_CODE: Record<OcspResponseStatus, number> = {
   successful: 0, malformedRequest: 1, internalError: 2, tryLater: 3, sigRequired: 5, unauthorized: 6,
@@ -51,30 +67,31 @@ export interface ResponderAnswer {
 
 /** An OCSPResponse carrying only an error status (no signature, per RFC 6960 §4.2.1). */
 export function errorResponseDer(status: Exclude<OcspResponseStatus, 'successful'>): Uint8Array {
-  const r = new pkijs.OCSPResponse({ responseStatus: new asn1js.Enumerated({ value: RESPONSE_STATUS_CODE[status] }) });
-  return new Uint8Array(r.toSchema().toBER());
+  return new Uint8Array(seq(enumerated(RESPONSE_STATUS_CODE[status])));
 }
 
 interface SignerAlgorithm {
   hash: string | null;
-  algorithm: pkijs.AlgorithmIdentifier;
+  /** DER AlgorithmIdentifier of signatureAlgorithm. */
+  algorithm: Uint8Array;
 }
 
 function signerAlgorithm(key: KeyObject): SignerAlgorithm {
   switch (key.asymmetricKeyType) {
     case 'rsa':
       // RSA PKCS#1 v1.5 with SHA-256; NULL parameters (DESIGN §3 pitfall 3).
-      return { hash: 'sha256', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsaEncryption, algorithmParams: new asn1js.Null() }) };
+      return { hash: 'sha256', algorithm: seq(oid(OID.sha256WithRsaEncryption), nullValue()) };
     case 'ec': {
+      // ECDSA and EdDSA AlgorithmIdentifiers have no parameters at all (RFC 5758 §3.2, RFC 8410 §3).
       const curve = key.asymmetricKeyDetails?.namedCurve;
-      if (curve === 'secp384r1') return { hash: 'sha384', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha384 }) };
-      if (curve === 'secp521r1') return { hash: 'sha512', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha512 }) };
-      return { hash: 'sha256', algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 }) };
+      if (curve === 'secp384r1') return { hash: 'sha384', algorithm: seq(oid(OID.ecdsaWithSha384)) };
+      if (curve === 'secp521r1') return { hash: 'sha512', algorithm: seq(oid(OID.ecdsaWithSha512)) };
+      return { hash: 'sha256', algorithm: seq(oid(OID.ecdsaWithSha256)) };
     }
     case 'ed25519':
-      return { hash: null, algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ed25519 }) };
+      return { hash: null, algorithm: seq(oid(OID.ed25519)) };
     case 'ed448':
-      return { hash: null, algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ed448 }) };
+      return { hash: null, algorithm: seq(oid(OID.ed448)) };
     default:
       throw new Error(`OCSP signing with a ${key.asymmetricKeyType ?? 'unknown'} key is not supported (use RSA, EC or Ed25519)`);
   }
@@ -87,10 +104,10 @@ export class OcspResponder {
   private readonly signer: CertFacts;
   private readonly key: KeyObject;
   private readonly alg: SignerAlgorithm;
-  private readonly signerPkijs: pkijs.Certificate;
-  private readonly responderKeyHash: Uint8Array;
-  /** Issuer name/key hashes per CertID hash OID, computed once. */
-  private readonly issuerHashes = new Map<string, { name: Uint8Array; key: Uint8Array }>();
+  /** DER ResponderID, the same in every response. */
+  private readonly responderId: Uint8Array;
+  /** Issuer name/key hashes (hex) per CertID digest name, computed once. */
+  private readonly issuerHashes = new Map<string, { name: string; key: string }>();
   private readonly validityMs: number;
   private readonly now: () => Date;
 
@@ -107,10 +124,11 @@ export class OcspResponder {
     }
     if (options.signerCert) this.checkDelegate();
     this.alg = signerAlgorithm(this.key);
-    this.signerPkijs = new pkijs.Certificate({ schema: parseDer(this.signer.der, 'signer certificate') });
-    this.responderKeyHash = digest('sha1', this.signer.publicKeyBits);
-    for (const [oid, hash] of Object.entries(HASH_BY_OID)) {
-      this.issuerHashes.set(oid, { name: digest(hash, this.issuer.subjectNameDer), key: digest(hash, this.issuer.publicKeyBits) });
+    this.responderId = options.responderId === 'byName'
+      ? explicit(1, this.signer.subjectNameDer)
+      : explicit(2, octetString(digest('sha1', this.signer.publicKeyBits)));
+    for (const hash of Object.values(HASH_BY_OID)) {
+      this.issuerHashes.set(hash, { name: toHex(digest(hash, this.issuer.subjectNameDer)), key: toHex(digest(hash, this.issuer.publicKeyBits)) });
     }
     this.validityMs = (options.validitySeconds ?? 3600) * 1000;
     if (!(this.validityMs > 0)) throw new Error('validitySeconds must be positive');
@@ -143,14 +161,20 @@ export class OcspResponder {
     }
   }
 
-  private parseRequest(der: Uint8Array): pkijs.OCSPRequest {
+  private parseRequest(der: Uint8Array): OcspRequestModel {
+    let req: OcspRequestModel;
     try {
-      const req = new pkijs.OCSPRequest({ schema: parseDer(der, 'OCSP request') });
-      if (req.tbsRequest.requestList.length === 0) throw new Error('OCSP request lists no certificates');
-      return req;
+      checkRequestShape(der, completeDer(der, 'OCSP request'));
+      req = decodeOcspRequest(der);
     } catch (err) {
       throw new MalformedRequest(err instanceof Error ? err.message : String(err));
     }
+    if (req.certIds.length === 0) throw new MalformedRequest('OCSP request lists no certificates');
+    if (req.certIds.length > MAX_CERT_IDS) throw new MalformedRequest(`OCSP request lists ${req.certIds.length} certificates (at most ${MAX_CERT_IDS} are answered)`);
+    for (const id of req.certIds) {
+      if (id.serialHex.startsWith('-')) throw new MalformedRequest(`OCSP request: negative serial number ${id.serialHex}`);
+    }
+    return req;
   }
 
   private answer(requestDer: Uint8Array): ResponderAnswer {
@@ -160,65 +184,80 @@ export class OcspResponder {
     const nextUpdate = new Date(now.getTime() + Math.max(1000, Math.floor(this.validityMs / 1000) * 1000));
     const answers: ResponderAnswer['answers'] = [];
     let ours = 0;
-    const responses = req.tbsRequest.requestList.map((r) => {
-      const id = r.reqCert;
-      const serialHex = serialKey(toHex(id.serialNumber.valueBlock.valueHexView));
-      const hashes = this.issuerHashes.get(id.hashAlgorithm.algorithmId);
-      const forUs = !!hashes
-        && bytesEqual(new Uint8Array(id.issuerNameHash.valueBlock.valueHexView), hashes.name)
-        && bytesEqual(new Uint8Array(id.issuerKeyHash.valueBlock.valueHexView), hashes.key);
+    const responses = req.certIds.map((id) => {
+      const serialHex = serialKey(id.serialHex);
+      const hashes = this.issuerHashes.get(id.hashAlgorithm);
+      const forUs = !!hashes && id.issuerNameHashHex === hashes.name && id.issuerKeyHashHex === hashes.key;
       if (forUs) ours++;
       // A certificate of another CA, or a hash we cannot compute: "unknown" (RFC 6960 §2.2).
       const status: OcspCertStatus = forUs ? this.options.source.status(serialHex) : { status: 'unknown' };
       answers.push({ serialHex, status: status.status });
-      return new pkijs.SingleResponse({ certID: id, certStatus: certStatusAsn1(status), thisUpdate, nextUpdate });
+      // SingleResponse: certID, certStatus, thisUpdate, nextUpdate [0].
+      return seq(certIdDer(id), certStatusDer(status), generalizedTime(thisUpdate), explicit(0, generalizedTime(nextUpdate)));
     });
     // Not one certificate of ours: this responder is not authoritative (RFC 6960 §2.3).
     if (ours === 0) {
       return { der: errorResponseDer('unauthorized'), responseStatus: 'unauthorized', nonce: false, answers, error: 'no certificate in the request was issued by this CA' };
     }
-    const nonceExt = req.tbsRequest.requestExtensions?.find((e) => e.extnID === OID.ocspNonce);
-    const data = new pkijs.ResponseData({
-      responderID: new asn1js.OctetString({ valueHex: this.responderKeyHash }),
-      producedAt: now,
-      responses,
-      ...(nonceExt
-        ? { responseExtensions: [new pkijs.Extension({ extnID: OID.ocspNonce, critical: false, extnValue: nonceExt.extnValue.valueBlock.valueHexView.slice().buffer })] }
-        : {}),
-    });
-    const tbs = new Uint8Array(data.toSchema(true).toBER());
-    data.tbsView = tbs;
+    // The nonce goes back as the RFC 8954 Nonce OCTET STRING, which is what clients send and compare.
+    const nonce = req.nonceHex !== undefined ? octetString(Buffer.from(req.nonceHex, 'hex')) : undefined;
+    // ResponseData: version v1 (DEFAULT, omitted), responderID, producedAt, responses, responseExtensions [1].
+    const tbs = seq(
+      this.responderId,
+      generalizedTime(now),
+      seq(...responses),
+      ...(nonce ? [explicit(1, seq(seq(oid(OID.ocspNonce), octetString(nonce))))] : []),
+    );
     const signature = sign(this.alg.hash, tbs, this.key);
-    const basic = new pkijs.BasicOCSPResponse({
-      tbsResponseData: data,
-      signatureAlgorithm: this.alg.algorithm,
-      signature: new asn1js.BitString({ valueHex: new Uint8Array(signature) }),
-      // The signer's certificate: required for a delegated responder, harmless for the CA itself.
-      certs: [this.signerPkijs],
-    });
-    const response = new pkijs.OCSPResponse({
-      responseStatus: new asn1js.Enumerated({ value: 0 }),
-      responseBytes: new pkijs.ResponseBytes({
-        responseType: OID.ocspBasic,
-        response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER() }),
-      }),
-    });
-    return { der: new Uint8Array(response.toSchema().toBER()), responseStatus: 'successful', thisUpdate, nextUpdate, nonce: !!nonceExt, answers };
+    // The signer's certificate: required for a delegated responder, harmless for the CA itself.
+    const basic = seq(tbs, this.alg.algorithm, bitString(signature), explicit(0, seq(this.signer.der)));
+    const response = seq(enumerated(0), explicit(0, seq(oid(OID.ocspBasic), octetString(basic))));
+    return { der: new Uint8Array(response), responseStatus: 'successful', thisUpdate, nextUpdate, nonce: !!nonce, answers };
   }
 }
 
-function certStatusAsn1(s: OcspCertStatus): asn1js.BaseBlock {
+/**
+ * The outline decodeOcspRequest does not insist on (it reads what it recognises): OCSPRequest is
+ * tbsRequest plus an optional [0] signature, and TBSRequest is version [0]?, requestorName [1]?,
+ * requestList, requestExtensions [2]?, in that order. A certificate or CRL posted by mistake stops here.
+ */
+function checkRequestShape(der: Uint8Array, top: Tlv): void {
+  const parts = top.tag === TAG.SEQUENCE ? children(der, top) : [];
+  const [tbs, signature] = parts;
+  if (tbs?.tag !== TAG.SEQUENCE || (signature && signature.tag !== 0xa0) || parts.length > 2) {
+    throw new Error('not an OCSPRequest: expected SEQUENCE { tbsRequest, optionalSignature [0] }');
+  }
+  const tags = children(der, tbs).map((f) => f.tag);
+  let i = 0;
+  for (const optional of [0xa0, 0xa1]) if (tags[i] === optional) i++;
+  const requestList = tags[i++] === TAG.SEQUENCE;
+  if (tags[i] === 0xa2) i++;
+  if (!requestList || i !== tags.length) {
+    throw new Error('not an OCSPRequest: TBSRequest must be version [0]?, requestorName [1]?, requestList, requestExtensions [2]?');
+  }
+}
+
+/** The CertID as the client sent it (hash parameters NULL, as openssl and RFC 5019 clients send them). */
+function certIdDer(id: OcspCertId): Uint8Array {
+  const hashOid = HASH_OID_BY_NAME[id.hashAlgorithm] ?? id.hashAlgorithm;
+  return seq(
+    seq(oid(hashOid), nullValue()),
+    octetString(Buffer.from(id.issuerNameHashHex, 'hex')),
+    octetString(Buffer.from(id.issuerKeyHashHex, 'hex')),
+    serialInteger(id.serialHex),
+  );
+}
+
+/** CertStatus: good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL. */
+function certStatusDer(s: OcspCertStatus): Uint8Array {
   switch (s.status) {
     case 'good':
-      return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } });
+      return implicitPrimitive(0, new Uint8Array(0));
     case 'unknown':
-      return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 } });
-    case 'revoked': {
-      const value: asn1js.BaseBlock[] = [new asn1js.GeneralizedTime({ valueDate: wholeSeconds(s.revocationTime) })];
-      if (s.reason) {
-        value.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Enumerated({ value: reasonCode(s.reason) })] }));
-      }
-      return new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value });
-    }
+      return implicitPrimitive(2, new Uint8Array(0));
+    case 'revoked':
+      return implicitConstructed(1,
+        generalizedTime(wholeSeconds(s.revocationTime)),
+        ...(s.reason ? [explicit(0, enumerated(reasonCode(s.reason)))] : []));
   }
 }

@@ -67,7 +67,7 @@ export class DecodedDocumentProvider implements vscode.TextDocumentContentProvid
     this.renders.set(key, generation);
     const fileName = baseName(source);
     const bytes = await readSource(source);
-    // Loaded on first use so that activation does not pay for pkijs/asn1js.
+    // Loaded on first use so that activation does not pay for the decoders (dist/engine.js).
     const [{ decodeBytes }, { renderText }] = await Promise.all([
       import('../../core/decode/index'),
       import('../../core/present/text'),

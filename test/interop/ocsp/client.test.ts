@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { buildOcspRequest, checkOcsp, fetchOcspResponse, OcspFetchError, verifyOcspResponse } from '../../../src/core/ocsp/client';
+import { decodeOcspResponse } from '../../../src/core/decode/ocsp';
 import { issueWithOpenssl, type OpensslCert } from '../../support/openssl-pki';
 import { openssl } from '../../support/run';
 import { makeTempDir } from '../../support/tmp';
@@ -116,6 +117,38 @@ describe('OCSP client against openssl ocsp responses', function () {
     assert.match(verifyOcspResponse(der, { cert: cert(good), issuer: issuer(), nonce: other.nonce }).problems.join('\n'), /different nonce/);
     const noNonce = await opensslRespond(buildOcspRequest(cert(good), issuer()).der);
     assert.match(verifyOcspResponse(noNonce, { cert: cert(good), issuer: issuer(), nonce: req.nonce }).problems.join('\n'), /does not echo the nonce/);
+  });
+
+  it('finds a delegated signer named by key hash (openssl -resp_key_id), and not one left out of the response', async () => {
+    const req = buildOcspRequest(cert(good), issuer(), { nonce: true });
+    const byKey = await opensslRespond(req.der, delegate, ['-resp_key_id']);
+    assert.ok(decodeOcspResponse(byKey).basic?.responderId.byKeyHashHex, 'openssl named the responder by key');
+    const v = verifyOcspResponse(byKey, { cert: cert(good), issuer: issuer(), nonce: req.nonce });
+    assert.deepEqual(v.problems, []);
+    assert.equal(v.signedBy, 'delegated');
+    assert.equal(v.responder, 'CN=openssl-delegate');
+    // Without the certs field the delegated signer cannot be found, whichever way it is named.
+    for (const extra of [['-resp_no_certs'], ['-resp_no_certs', '-resp_key_id']]) {
+      const bare = verifyOcspResponse(await opensslRespond(req.der, delegate, extra), { cert: cert(good), issuer: issuer(), nonce: req.nonce });
+      assert.equal(bare.valid, false);
+      assert.match(bare.problems.join('\n'), /the responder \((CN=openssl-delegate|key hash [0-9a-f]{40})\) is neither the issuer nor a certificate included/);
+    }
+  });
+
+  it('names the defect of a damaged response instead of failing: trailing bytes, truncation, another response type', async () => {
+    const req = buildOcspRequest(cert(good), issuer());
+    const der = Buffer.from(await opensslRespond(req.der));
+    const check = (bytes: Uint8Array) => verifyOcspResponse(bytes, { cert: cert(good), issuer: issuer() });
+    const trailing = check(Buffer.concat([der, Buffer.from([0])]));
+    assert.equal(trailing.responseStatus, 'notOcsp');
+    assert.match(trailing.problems.join(), /1 trailing bytes after the DER structure/);
+    assert.match(check(der.subarray(0, der.length - 10)).problems.join(), /not an OCSP response: OCSP response: not valid DER \(element needs/);
+    // responseType id-pkix-ocsp-basic (1.3.6.1.5.5.7.48.1.1) changed to ...48.1.9.
+    const other = Buffer.from(der);
+    const at = other.indexOf(Buffer.from('06092b0601050507300101', 'hex'));
+    assert.ok(at > 0);
+    other[at + 10] = 9;
+    assert.match(check(other).problems.join(), /unsupported OCSP response type 1\.3\.6\.1\.5\.5\.7\.48\.1\.9/);
   });
 
   describe('over HTTP', () => {

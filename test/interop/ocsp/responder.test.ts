@@ -1,12 +1,14 @@
 // Our OCSP responder queried by the real `openssl ocsp` client (and by plain HTTP for GET, garbage
 // and oversized requests). The CA database is written by `openssl ca` itself.
 import assert from 'node:assert/strict';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { join } from 'node:path';
 import { buildOcspRequest, verifyOcspResponse } from '../../../src/core/ocsp/client';
+import { spkiKeyBits } from '../../../src/core/der/reader';
 import { IndexStatusSource } from '../../../src/core/ocsp/indexStatus';
 import { OcspResponder } from '../../../src/core/ocsp/responder';
 import { OcspHttpServer } from '../../../src/core/ocsp/server';
@@ -132,6 +134,45 @@ describe('OCSP responder queried by openssl ocsp', function () {
       assert.match(r2.stdout, /good-leaf\.crt: good/);
     } finally {
       await s2.close();
+    }
+  });
+
+  it('answers a SHA-256 CertID and two certificates in one request; openssl finds each by its echoed CertID', async () => {
+    const r = await run('openssl', ['ocsp', '-issuer', ca.ca.certPath, '-sha256', '-cert', good.certPath, '-cert', revoked.certPath,
+      '-url', url, '-resp_text', '-CAfile', ca.root.certPath], { timeout: 30_000 });
+    const out = r.stdout + r.stderr;
+    assert.equal(r.code, 0, out);
+    assert.match(out, /Response verify OK/);
+    assert.equal(out.match(/Hash Algorithm: sha256/g)?.length, 2, out);
+    assert.match(out, /good-leaf\.crt: good/);
+    assert.match(out, /revoked-leaf\.crt: revoked/);
+    assert.doesNotMatch(out, /No Status found/);
+  });
+
+  it('signs with RSA and Ed25519 CA keys and names the responder by key hash or by name, as openssl verifies', async () => {
+    for (const [key, responderId, sigName] of [['rsa2048', 'byKey', 'sha256WithRSAEncryption'], ['ed25519', 'byName', 'ED25519']] as const) {
+      const own = await issueWithOpenssl(tmp.dir, `${key}-ca`, { subject: `/CN=${key} OCSP CA`, extensions: 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign', key });
+      const leaf = await issueWithOpenssl(tmp.dir, `${key}-leaf`, { subject: `/CN=${key}-leaf`, extensions: 'basicConstraints=CA:FALSE', issuer: own });
+      const s = new OcspHttpServer(new OcspResponder({
+        issuer: readFileSync(own.certPath), signerKey: readFileSync(own.keyPath), responderId,
+        source: { status: () => ({ status: 'revoked', revocationTime: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), reason: 'certificateHold' }) },
+      }));
+      const u = (await s.start()).url;
+      try {
+        const r = await run('openssl', ['ocsp', '-issuer', own.certPath, '-cert', leaf.certPath, '-url', u, '-resp_text', '-CAfile', own.certPath], { timeout: 30_000 });
+        const out = r.stdout + r.stderr;
+        assert.match(out, /Response verify OK/, out);
+        assert.match(out, new RegExp(`Signature Algorithm: ${sigName}`));
+        // byKey: SHA-1 of the subjectPublicKey bits, as openssl prints it.
+        const spki = new X509Certificate(readFileSync(own.certPath)).publicKey.export({ type: 'spki', format: 'der' });
+        const keyHash = createHash('sha1').update(spkiKeyBits(spki)).digest('hex').toUpperCase();
+        assert.match(out, responderId === 'byKey' ? new RegExp(`Responder Id: ${keyHash}`) : /Responder Id: CN = ed25519 OCSP CA/);
+        assert.match(out, new RegExp(`${key}-leaf\\.crt: revoked`));
+        assert.match(out, /Reason: certificateHold/);
+        assert.match(out, /Revocation Time: Jan {2}2 03:04:05 2026 GMT/);
+      } finally {
+        await s.close();
+      }
     }
   });
 

@@ -9,6 +9,8 @@ import { IndexStatusSource } from '../../../src/core/ocsp/indexStatus';
 import { decodeOcspRequest, decodeOcspResponse } from '../../../src/core/decode/ocsp';
 import { errorResponseDer, OcspResponder } from '../../../src/core/ocsp/responder';
 import { decodeGetPath } from '../../../src/core/ocsp/server';
+import { nullValue, octetString, oid, seq, tlv } from '../../../src/core/der/writer';
+import { OID } from '../../../src/core/oids';
 import { issueWithOpenssl, makeOpensslPki, type OpensslPki } from '../../support/openssl-pki';
 import { makeTempDir } from '../../support/tmp';
 
@@ -105,6 +107,29 @@ describe('OcspResponder', () => {
       assert.match(a.error ?? '', re);
       assert.equal(verify(a.der).responseStatus, 'malformedRequest');
     }
+  });
+
+  it('bounds hostile requests: too many CertIDs, a negative serial, misplaced fields or deep nesting give malformedRequest with the cause', () => {
+    const certId = (serial: Uint8Array) => seq(seq(oid(OID.sha1), nullValue()), octetString(Buffer.alloc(20)), octetString(Buffer.alloc(20)), tlv(0x02, serial));
+    const request = (ids: Uint8Array[]) => seq(seq(seq(...ids.map((id) => seq(id)))));
+    let deep: Uint8Array = Buffer.from([0x05, 0x00]);
+    for (let i = 0; i < 200; i++) deep = seq(deep);
+    const cases: Array<[Uint8Array, RegExp]> = [
+      [request(Array.from({ length: 101 }, () => certId(Buffer.from([1])))), /lists 101 certificates \(at most 100/],
+      [request([certId(Buffer.from([0xff, 0x01]))]), /negative serial number -ff/],
+      [request([]), /lists no certificates/],
+      [seq(seq(seq(certId(Buffer.from([1]))), octetString(Buffer.from('x')))), /TBSRequest must be/],
+      [deep, /CertID is incomplete/],
+    ];
+    for (const [der, re] of cases) {
+      const a = responderFor().respond(der);
+      assert.equal(a.responseStatus, 'malformedRequest', String(re));
+      assert.match(a.error ?? '', re);
+    }
+    // 100 CertIDs of other CAs are answered (unknown) and then refused as not ours, not crashed on.
+    const many = responderFor().respond(request(Array.from({ length: 100 }, (_, i) => certId(Buffer.from([i + 1])))));
+    assert.equal(many.responseStatus, 'unauthorized');
+    assert.equal(many.answers.length, 100);
   });
 
   it('produces responses the Certscope decoder reads back field by field', () => {
