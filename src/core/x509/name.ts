@@ -1,0 +1,106 @@
+// Distinguished names, read once for every use: the display form (RFC 4514 text as
+// `openssl x509 -nameopt RFC2253,-esc_msb` prints it, attributes) and the comparison form path
+// validation needs (RFC 5280 §7.1: case-insensitive, whitespace-collapsed string values,
+// PrintableString equal to UTF8String, which PKITS §4.3 exercises).
+import { OID } from '../oids';
+import { children, isStringTag, oidString, raw, readTlv, stringValue, TAG, toHex, type Tlv } from '../der/reader';
+import type { DistinguishedName } from '../model';
+import { attributeShortName } from '../oids';
+
+export interface Atv {
+  oid: string;
+  /** Display text: strings decoded as openssl shows them; other types as "#" + hex of the DER. */
+  value: string;
+  isString: boolean;
+  /** Comparison form: string values lowercased with whitespace collapsed; other types as "#" + hex. */
+  norm: string;
+}
+
+export interface Name {
+  der: Uint8Array;
+  rdns: Atv[][];
+  /** One string per RDN (multi-valued RDNs sorted), comparable across encodings. */
+  rdnKeys: string[];
+  /** Whole-name comparison key. */
+  key: string;
+}
+
+const latin1 = new TextDecoder('latin1');
+
+/** 1-byte string types as Latin-1 (openssl prints their bytes as they are), UTF8/BMP/Universal decoded. */
+function atv(buf: Uint8Array, typeT: Tlv, valueT: Tlv): Atv {
+  const oid = oidString(buf, typeT);
+  if (!isStringTag(valueT.tag)) {
+    const value = '#' + toHex(raw(buf, valueT));
+    return { oid, value, isString: false, norm: value };
+  }
+  const value = valueT.tag === TAG.UTF8 || valueT.tag === TAG.BMP || valueT.tag === TAG.UNIVERSAL
+    ? stringValue(buf, valueT) : latin1.decode(buf.subarray(valueT.start, valueT.end));
+  return { oid, value, isString: true, norm: value.trim().replace(/\s+/g, ' ').toLowerCase() };
+}
+
+export function parseName(buf: Uint8Array, t: Tlv): Name {
+  if (t.tag !== TAG.SEQUENCE) throw new Error(`Name: expected SEQUENCE, found 0x${t.tag.toString(16)}`);
+  const rdns: Atv[][] = [];
+  const rdnKeys: string[] = [];
+  for (const rdnT of children(buf, t)) {
+    if (rdnT.tag !== TAG.SET) throw new Error('Name: RDN is not a SET');
+    const rdn: Atv[] = [];
+    for (const atvT of children(buf, rdnT)) {
+      const [typeT, valueT] = children(buf, atvT);
+      if (!typeT || !valueT) throw new Error('Name: incomplete attribute');
+      rdn.push(atv(buf, typeT, valueT));
+    }
+    rdns.push(rdn);
+    rdnKeys.push(rdn.length === 1 ? `${rdn[0].oid}=${rdn[0].norm}` : rdn.map((a) => `${a.oid}=${a.norm}`).sort().join('+'));
+  }
+  return { der: raw(buf, t), rdns, rdnKeys, key: rdnKeys.join('/') };
+}
+
+export function parseNameDer(der: Uint8Array): Name {
+  return parseName(der, readTlv(der, 0));
+}
+
+/** RFC 4514 escaping as openssl does it (esc_2253 + esc_ctrl). */
+function escapeValue(v: string): string {
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    const code = v.charCodeAt(i);
+    if (',+"\\<>;'.includes(c) || (i === 0 && (c === '#' || c === ' ')) || (i === v.length - 1 && c === ' ')) out += '\\' + c;
+    else if (code < 0x20 || code === 0x7f) out += '\\' + code.toString(16).toUpperCase().padStart(2, '0');
+    else out += c;
+  }
+  return out;
+}
+
+/** Most-specific RDN first, attributes of one multi-valued RDN joined by '+'. */
+function render(n: Name, separator: string): string {
+  const rdns: string[] = [];
+  for (let i = n.rdns.length - 1; i >= 0; i--) {
+    rdns.push(n.rdns[i].map((a) => `${attributeShortName(a.oid)}=${a.isString ? escapeValue(a.value) : a.value}`).join('+'));
+  }
+  return rdns.join(separator);
+}
+
+/** "CN=leaf, O=Example": how path validation names a certificate in its verdicts and messages. */
+export function nameToString(n: Name): string {
+  return render(n, ', ') || '(empty name)';
+}
+
+/** The display model of a name (tree, hover, Inspect, CLI). */
+export function distinguishedName(n: Name): DistinguishedName {
+  const attributes = n.rdns.flat().map((a) => ({ oid: a.oid, shortName: attributeShortName(a.oid), value: a.value }));
+  const cn = attributes.find((a) => a.oid === OID.commonName);
+  return { rfc4514: render(n, ','), attributes, commonName: cn?.value, derHex: toHex(n.der) };
+}
+
+export function decodeName(buf: Uint8Array, t: Tlv): DistinguishedName {
+  return distinguishedName(parseName(buf, t));
+}
+
+/** "CN=broker", else the whole RFC 4514 name: how every view, hover and message names a DN. */
+export function shortName(dn: DistinguishedName): string {
+  if (dn.commonName) return `CN=${dn.commonName}`;
+  return dn.rfc4514 || '(empty name)';
+}
