@@ -74,25 +74,30 @@ function escapeValue(v: string): string {
   return out;
 }
 
+/** Only the RFC 4514 special characters: control characters are left to the terminal escaping. */
+function escapeSpecials(v: string): string {
+  return v.replace(/([,+"\\<>;])/g, '\\$1');
+}
+
 /** Most-specific RDN first, attributes of one multi-valued RDN joined by '+'. */
-function render(n: Name, separator: string): string {
+function render(n: Name, separator: string, escape: (v: string) => string): string {
   const rdns: string[] = [];
   for (let i = n.rdns.length - 1; i >= 0; i--) {
-    rdns.push(n.rdns[i].map((a) => `${attributeShortName(a.oid)}=${a.isString ? escapeValue(a.value) : a.value}`).join('+'));
+    rdns.push(n.rdns[i].map((a) => `${attributeShortName(a.oid)}=${a.isString ? escape(a.value) : a.value}`).join('+'));
   }
   return rdns.join(separator);
 }
 
 /** "CN=leaf, O=Example": how path validation names a certificate in its verdicts and messages. */
 export function nameToString(n: Name): string {
-  return render(n, ', ') || '(empty name)';
+  return render(n, ', ', escapeSpecials) || '(empty name)';
 }
 
 /** The display model of a name (tree, hover, Inspect, CLI). */
 export function distinguishedName(n: Name): DistinguishedName {
   const attributes = n.rdns.flat().map((a) => ({ oid: a.oid, shortName: attributeShortName(a.oid), value: a.value }));
   const cn = attributes.find((a) => a.oid === OID.commonName);
-  return { rfc4514: render(n, ','), attributes, commonName: cn?.value, derHex: toHex(n.der) };
+  return { rfc4514: render(n, ',', escapeValue), attributes, commonName: cn?.value, derHex: toHex(n.der) };
 }
 
 export function decodeName(buf: Uint8Array, t: Tlv): DistinguishedName {
