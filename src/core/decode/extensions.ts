@@ -52,15 +52,20 @@ export function uris(names: GeneralNameModel[]): string[] {
 }
 
 export function authorityKeyIdModel(aki: AuthorityKeyId): NonNullable<CertificateExtensions['authorityKeyId']> {
-  const { issuer, ...rest } = aki;
-  return { ...rest, ...(issuer ? { issuer: namesModel(issuer) } : {}) };
+  const out: NonNullable<CertificateExtensions['authorityKeyId']> = {};
+  if (aki.keyIdHex !== undefined) out.keyIdHex = aki.keyIdHex;
+  if (aki.issuer) out.issuer = namesModel(aki.issuer);
+  if (aki.serialHex !== undefined) out.serialHex = aki.serialHex;
+  return out;
 }
 
 /** The extension list entries (every extension, in encoded order, with decoding errors). */
 export function extensionEntries(decoded: DecodedExtensions): Extension[] {
-  return decoded.list.map((e) => ({
-    oid: e.oid, name: extensionName(e.oid), critical: e.critical, valueHex: toHex(e.value), ...(e.error !== undefined ? { error: e.error } : {}),
-  }));
+  return decoded.list.map((e) => {
+    const entry: Extension = { oid: e.oid, name: extensionName(e.oid), critical: e.critical, valueHex: toHex(e.value) };
+    if (e.error !== undefined) entry.error = e.error;
+    return entry;
+  });
 }
 
 /** Decodes the certificate (or CSR-requested) extensions. */
@@ -72,7 +77,7 @@ export function extensionsModel(d: DecodedExtensions): CertificateExtensions {
   const out: CertificateExtensions = { all: extensionEntries(d) };
   const critical = (oid: string): boolean => d.list.some((e) => e.oid === oid && e.critical);
   const bc = d.get(basicConstraints);
-  if (bc) out.basicConstraints = { ...bc, critical: critical(OID.basicConstraints) };
+  if (bc) out.basicConstraints = bc.pathLen === undefined ? { ca: bc.ca, critical: critical(OID.basicConstraints) } : { ca: bc.ca, pathLen: bc.pathLen, critical: critical(OID.basicConstraints) };
   const ku = d.get(keyUsage);
   if (ku) out.keyUsage = { usages: ku.names, critical: critical(OID.keyUsage) };
   const eku = d.get(extKeyUsage);
@@ -91,11 +96,10 @@ export function extensionsModel(d: DecodedExtensions): CertificateExtensions {
   if (cdp) {
     out.crlDistributionPoints = cdp.map((dp) => {
       const names = dpNamesModel(dp);
-      return {
-        urls: uris(names), names,
-        ...(dp.reasons !== undefined ? { reasons: reasonFlagNames(dp.reasons) } : {}),
-        ...(dp.crlIssuer ? { crlIssuer: namesModel(dp.crlIssuer) } : {}),
-      };
+      const entry: NonNullable<CertificateExtensions['crlDistributionPoints']>[number] = { urls: uris(names), names };
+      if (dp.reasons !== undefined) entry.reasons = reasonFlagNames(dp.reasons);
+      if (dp.crlIssuer) entry.crlIssuer = namesModel(dp.crlIssuer);
+      return entry;
     });
   }
   const policies = d.get(certificatePolicies);

@@ -4,7 +4,7 @@
 // PrintableString equal to UTF8String, which PKITS §4.3 exercises).
 import { OID } from '../oids';
 import { children, isStringTag, oidString, raw, readTlv, stringValue, TAG, toHex, type Tlv } from '../der/reader';
-import type { DistinguishedName } from '../model';
+import type { DistinguishedName, NameAttribute } from '../model';
 import { attributeShortName } from '../oids';
 
 export interface Atv {
@@ -12,17 +12,31 @@ export interface Atv {
   /** Display text: strings decoded as openssl shows them; other types as "#" + hex of the DER. */
   value: string;
   isString: boolean;
-  /** Comparison form: string values lowercased with whitespace collapsed; other types as "#" + hex. */
-  norm: string;
 }
 
-export interface Name {
-  der: Uint8Array;
-  rdns: Atv[][];
+/** Comparison form: string values lowercased with whitespace collapsed; other types as they are ("#" + hex). */
+function normalized(a: Atv): string {
+  return `${a.oid}=${a.isString ? a.value.trim().replace(/\s+/g, ' ').toLowerCase() : a.value}`;
+}
+
+/** A parsed Name. The comparison keys are computed on first use: the display never needs them. */
+export class Name {
+  private keys?: string[];
+  private whole?: string;
+
+  constructor(readonly der: Uint8Array, readonly rdns: Atv[][]) {}
+
   /** One string per RDN (multi-valued RDNs sorted), comparable across encodings. */
-  rdnKeys: string[];
+  get rdnKeys(): string[] {
+    this.keys ??= this.rdns.map((rdn) => (rdn.length === 1 ? normalized(rdn[0]) : rdn.map(normalized).sort().join('+')));
+    return this.keys;
+  }
+
   /** Whole-name comparison key. */
-  key: string;
+  get key(): string {
+    this.whole ??= this.rdnKeys.join('/');
+    return this.whole;
+  }
 }
 
 const latin1 = new TextDecoder('latin1');
@@ -30,19 +44,15 @@ const latin1 = new TextDecoder('latin1');
 /** 1-byte string types as Latin-1 (openssl prints their bytes as they are), UTF8/BMP/Universal decoded. */
 function atv(buf: Uint8Array, typeT: Tlv, valueT: Tlv): Atv {
   const oid = oidString(buf, typeT);
-  if (!isStringTag(valueT.tag)) {
-    const value = '#' + toHex(raw(buf, valueT));
-    return { oid, value, isString: false, norm: value };
-  }
+  if (!isStringTag(valueT.tag)) return { oid, value: '#' + toHex(raw(buf, valueT)), isString: false };
   const value = valueT.tag === TAG.UTF8 || valueT.tag === TAG.BMP || valueT.tag === TAG.UNIVERSAL
     ? stringValue(buf, valueT) : latin1.decode(buf.subarray(valueT.start, valueT.end));
-  return { oid, value, isString: true, norm: value.trim().replace(/\s+/g, ' ').toLowerCase() };
+  return { oid, value, isString: true };
 }
 
 export function parseName(buf: Uint8Array, t: Tlv): Name {
   if (t.tag !== TAG.SEQUENCE) throw new Error(`Name: expected SEQUENCE, found 0x${t.tag.toString(16)}`);
   const rdns: Atv[][] = [];
-  const rdnKeys: string[] = [];
   for (const rdnT of children(buf, t)) {
     if (rdnT.tag !== TAG.SET) throw new Error('Name: RDN is not a SET');
     const rdn: Atv[] = [];
@@ -52,9 +62,8 @@ export function parseName(buf: Uint8Array, t: Tlv): Name {
       rdn.push(atv(buf, typeT, valueT));
     }
     rdns.push(rdn);
-    rdnKeys.push(rdn.length === 1 ? `${rdn[0].oid}=${rdn[0].norm}` : rdn.map((a) => `${a.oid}=${a.norm}`).sort().join('+'));
   }
-  return { der: raw(buf, t), rdns, rdnKeys, key: rdnKeys.join('/') };
+  return new Name(raw(buf, t), rdns);
 }
 
 export function parseNameDer(der: Uint8Array): Name {
@@ -95,9 +104,15 @@ export function nameToString(n: Name): string {
 
 /** The display model of a name (tree, hover, Inspect, CLI). */
 export function distinguishedName(n: Name): DistinguishedName {
-  const attributes = n.rdns.flat().map((a) => ({ oid: a.oid, shortName: attributeShortName(a.oid), value: a.value }));
-  const cn = attributes.find((a) => a.oid === OID.commonName);
-  return { rfc4514: render(n, ',', escapeValue), attributes, commonName: cn?.value, derHex: toHex(n.der) };
+  const attributes: NameAttribute[] = [];
+  let commonName: string | undefined;
+  for (const rdn of n.rdns) {
+    for (const a of rdn) {
+      attributes.push({ oid: a.oid, shortName: attributeShortName(a.oid), value: a.value });
+      if (commonName === undefined && a.oid === OID.commonName) commonName = a.value;
+    }
+  }
+  return { rfc4514: render(n, ',', escapeValue), attributes, commonName, derHex: toHex(n.der) };
 }
 
 export function decodeName(buf: Uint8Array, t: Tlv): DistinguishedName {

@@ -23,13 +23,14 @@ export interface DistributionPoint extends DistributionPointName {
   crlIssuer?: GeneralName[];
 }
 
-/** The [0] DistributionPointName CHOICE inside a DistributionPoint or an IDP. */
-export function distributionPointName(b: Uint8Array, t: Tlv): DistributionPointName {
+/** Reads the [0] DistributionPointName CHOICE inside a DistributionPoint or an IDP into `out`. */
+export function readDistributionPointName(b: Uint8Array, t: Tlv, out: DistributionPointName): void {
   const inner = readTlv(b, t.start, t.end);
-  if (inner.tag === 0xa0) return { fullName: parseGeneralNames(b, inner) };
-  if (inner.tag !== 0xa1) return {};
-  const asName = seq(set(...children(b, inner).map((atv) => raw(b, atv))));
-  return { relativeName: parseName(asName, readTlv(asName, 0)) };
+  if (inner.tag === 0xa0) out.fullName = parseGeneralNames(b, inner);
+  else if (inner.tag === 0xa1) {
+    const asName = seq(set(...children(b, inner).map((atv) => raw(b, atv))));
+    out.relativeName = parseName(asName, readTlv(asName, 0));
+  }
 }
 
 export function reasonMask(b: Uint8Array, t: Tlv): number {
@@ -40,9 +41,9 @@ export function distributionPointsExtension(oid: string): ExtensionDescriptor<Di
   return {
     oid, name: extensionName(oid), in: ['certificate', 'crl'],
     decode: (v) => children(v, top(v)).map((dpT) => {
-      let dp: DistributionPoint = {};
+      const dp: DistributionPoint = {};
       for (const part of children(v, dpT)) {
-        if (part.tag === 0xa0) dp = { ...dp, ...distributionPointName(v, part) };
+        if (part.tag === 0xa0) readDistributionPointName(v, part, dp);
         else if (part.tag === 0x81) dp.reasons = reasonMask(v, part);
         else if (part.tag === 0xa2) dp.crlIssuer = parseGeneralNames(v, part);
       }

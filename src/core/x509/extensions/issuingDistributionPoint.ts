@@ -1,6 +1,6 @@
 import { children } from '../../der/reader';
 import { extensionName, OID } from '../../oids';
-import { distributionPointName, reasonMask, type DistributionPointName } from './distributionPoints';
+import { readDistributionPointName, reasonMask, type DistributionPointName } from './distributionPoints';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 export interface IssuingDistributionPoint extends DistributionPointName {
@@ -15,10 +15,10 @@ export interface IssuingDistributionPoint extends DistributionPointName {
 export const issuingDistributionPoint: ExtensionDescriptor<IssuingDistributionPoint> = {
   oid: OID.issuingDistributionPoint, name: extensionName(OID.issuingDistributionPoint), in: ['crl'],
   decode(v) {
-    let out: IssuingDistributionPoint = { onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false };
+    const out: IssuingDistributionPoint = { onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false };
     for (const part of children(v, top(v))) {
       const flag = part.end > part.start && v[part.start] !== 0;
-      if (part.tag === 0xa0) out = { ...out, ...distributionPointName(v, part) };
+      if (part.tag === 0xa0) readDistributionPointName(v, part, out);
       else if (part.tag === 0x81) out.onlyUser = flag;
       else if (part.tag === 0x82) out.onlyCA = flag;
       else if (part.tag === 0x83) out.onlySomeReasons = reasonMask(v, part);
