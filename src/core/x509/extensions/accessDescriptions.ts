@@ -1,5 +1,5 @@
 // authorityInfoAccess and subjectInfoAccess: SEQUENCE OF AccessDescription (RFC 5280 §4.2.2).
-import { children, oidString } from '../../der/reader';
+import { TAG, children, oidString } from '../../der/reader';
 import { extensionName } from '../../oids';
 import { parseGeneralName, type GeneralName } from '../generalName';
 import { top, type ExtensionDescriptor, type ExtensionScope } from './descriptor';
@@ -9,7 +9,7 @@ export interface AccessDescription { method: string; location: GeneralName }
 export function accessExtension(oid: string, scopes: readonly ExtensionScope[]): ExtensionDescriptor<AccessDescription[]> {
   return {
     oid, name: extensionName(oid), in: scopes,
-    decode: (v) => children(v, top(v)).map((ad) => {
+    decode: (v) => children(v, top(v, TAG.SEQUENCE)).map((ad) => {
       const [m, loc] = children(v, ad);
       if (!m || !loc) throw new Error('AccessDescription needs a method and a location');
       return { method: oidString(v, m), location: parseGeneralName(v, loc) };

@@ -6,7 +6,7 @@ export const basicConstraints: ExtensionDescriptor<{ ca: boolean; pathLen?: numb
   oid: OID.basicConstraints, name: extensionName(OID.basicConstraints), in: ['certificate'],
   decode(v) {
     const out: { ca: boolean; pathLen?: number } = { ca: false };
-    for (const p of children(v, top(v))) {
+    for (const p of children(v, top(v, TAG.SEQUENCE))) {
       if (p.tag === TAG.BOOLEAN) out.ca = booleanValue(v, p);
       else if (p.tag === TAG.INTEGER) out.pathLen = integerValue(v, p);
     }

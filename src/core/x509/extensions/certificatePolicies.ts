@@ -13,7 +13,7 @@ export interface PolicyInformation {
 
 export const certificatePolicies: ExtensionDescriptor<PolicyInformation[]> = {
   oid: OID.certificatePolicies, name: extensionName(OID.certificatePolicies), in: ['certificate'],
-  decode: (v) => children(v, top(v)).map((pi) => {
+  decode: (v) => children(v, top(v, TAG.SEQUENCE)).map((pi) => {
     const [idT, qualsT] = children(v, pi);
     const policy: PolicyInformation = { oid: oidString(v, idT), cps: [], userNotices: [] };
     if (!qualsT) return policy;

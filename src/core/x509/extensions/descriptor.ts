@@ -13,12 +13,15 @@ export interface ExtensionDescriptor<T> {
 }
 
 /**
- * The element an extnValue holds. Bytes after it are ignored: OpenSSL 3.0 does the same
+ * The element an extnValue holds, which must have the type the extension defines (openssl rejects
+ * a certificate whose keyUsage is an OCTET STRING, say). Bytes after it are ignored: OpenSSL 3.0 does the same
  * (`openssl x509 -text` prints such an extension, `openssl verify` accepts the certificate;
  * test/interop/decode/parser-agreement.test.ts checks it), and the two views must agree with it.
  */
-export function top(v: Uint8Array): Tlv {
-  return readTlv(v, 0);
+export function top(v: Uint8Array, tag: number): Tlv {
+  const t = readTlv(v, 0);
+  if (t.tag !== tag) throw new Error(`expected tag 0x${tag.toString(16)}, found 0x${t.tag.toString(16)}`);
+  return t;
 }
 
 /** BIT STRING named bits as a mask: bit i of the encoding = 1 << i (bits past 30 are dropped). */

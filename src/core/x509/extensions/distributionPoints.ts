@@ -1,6 +1,6 @@
 // DistributionPoint and DistributionPointName (RFC 5280 §4.2.1.13), shared by
 // cRLDistributionPoints, freshestCRL and issuingDistributionPoint.
-import { bitStringBytes, children, raw, readTlv, type Tlv } from '../../der/reader';
+import { TAG, bitStringBytes, children, type Tlv, raw, readTlv } from '../../der/reader';
 import { seq, set } from '../../der/writer';
 import { extensionName } from '../../oids';
 import { parseGeneralNames, type GeneralName } from '../generalName';
@@ -40,7 +40,7 @@ export function reasonMask(b: Uint8Array, t: Tlv): number {
 export function distributionPointsExtension(oid: string): ExtensionDescriptor<DistributionPoint[]> {
   return {
     oid, name: extensionName(oid), in: ['certificate', 'crl'],
-    decode: (v) => children(v, top(v)).map((dpT) => {
+    decode: (v) => children(v, top(v, TAG.SEQUENCE)).map((dpT) => {
       const dp: DistributionPoint = {};
       for (const part of children(v, dpT)) {
         if (part.tag === 0xa0) readDistributionPointName(v, part, dp);

@@ -1,4 +1,4 @@
-import { children } from '../../der/reader';
+import { TAG, children } from '../../der/reader';
 import { extensionName, OID } from '../../oids';
 import { readDistributionPointName, reasonMask, type DistributionPointName } from './distributionPoints';
 import { top, type ExtensionDescriptor } from './descriptor';
@@ -16,7 +16,7 @@ export const issuingDistributionPoint: ExtensionDescriptor<IssuingDistributionPo
   oid: OID.issuingDistributionPoint, name: extensionName(OID.issuingDistributionPoint), in: ['crl'],
   decode(v) {
     const out: IssuingDistributionPoint = { onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false };
-    for (const part of children(v, top(v))) {
+    for (const part of children(v, top(v, TAG.SEQUENCE))) {
       const flag = part.end > part.start && v[part.start] !== 0;
       if (part.tag === 0xa0) readDistributionPointName(v, part, out);
       else if (part.tag === 0x81) out.onlyUser = flag;

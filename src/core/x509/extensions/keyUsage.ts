@@ -1,4 +1,4 @@
-import { bitStringBytes } from '../../der/reader';
+import { TAG, bitStringBytes } from '../../der/reader';
 import { extensionName, KEY_USAGES, OID } from '../../oids';
 import { bitsToMask, maskNames, top, type ExtensionDescriptor } from './descriptor';
 
@@ -6,7 +6,7 @@ import { bitsToMask, maskNames, top, type ExtensionDescriptor } from './descript
 export const keyUsage: ExtensionDescriptor<{ mask: number; names: string[] }> = {
   oid: OID.keyUsage, name: extensionName(OID.keyUsage), in: ['certificate'],
   decode(v) {
-    const mask = bitsToMask(bitStringBytes(v, top(v)));
+    const mask = bitsToMask(bitStringBytes(v, top(v, TAG.BIT_STRING)));
     return { mask, names: maskNames(mask, KEY_USAGES) };
   },
 };

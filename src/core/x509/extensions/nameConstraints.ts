@@ -1,4 +1,4 @@
-import { children, readTlv, type Tlv } from '../../der/reader';
+import { TAG, children, type Tlv, readTlv } from '../../der/reader';
 import { extensionName, OID } from '../../oids';
 import { parseGeneralName, type GeneralName } from '../generalName';
 import { top, type ExtensionDescriptor } from './descriptor';
@@ -16,7 +16,7 @@ export const nameConstraints: ExtensionDescriptor<NameConstraints> = {
   oid: OID.nameConstraints, name: extensionName(OID.nameConstraints), in: ['certificate'],
   decode(v) {
     const out: NameConstraints = {};
-    for (const p of children(v, top(v))) {
+    for (const p of children(v, top(v, TAG.SEQUENCE))) {
       if (p.tag === 0xa0) out.permitted = subtrees(v, p);
       else if (p.tag === 0xa1) out.excluded = subtrees(v, p);
     }

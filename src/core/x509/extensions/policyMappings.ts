@@ -1,4 +1,4 @@
-import { children, oidString } from '../../der/reader';
+import { TAG, children, oidString } from '../../der/reader';
 import { extensionName, OID } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
@@ -6,7 +6,7 @@ export interface PolicyMapping { issuerDomainPolicy: string; subjectDomainPolicy
 
 export const policyMappings: ExtensionDescriptor<PolicyMapping[]> = {
   oid: OID.policyMappings, name: extensionName(OID.policyMappings), in: ['certificate'],
-  decode: (v) => children(v, top(v)).map((m) => {
+  decode: (v) => children(v, top(v, TAG.SEQUENCE)).map((m) => {
     const [a, b] = children(v, m);
     return { issuerDomainPolicy: oidString(v, a), subjectDomainPolicy: oidString(v, b) };
   }),

@@ -1,4 +1,4 @@
-import { toHex } from '../../der/reader';
+import { TAG, toHex } from '../../der/reader';
 import { extensionName, OID } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
@@ -6,7 +6,7 @@ import { top, type ExtensionDescriptor } from './descriptor';
 export const sct: ExtensionDescriptor<{ count: number; logIdsHex: string[] }> = {
   oid: OID.signedCertificateTimestampList, name: extensionName(OID.signedCertificateTimestampList), in: ['certificate'],
   decode(v) {
-    const os = top(v);
+    const os = top(v, TAG.OCTET_STRING);
     const b = v.subarray(os.start, os.end);
     if (b.length < 2) throw new Error('SCT list too short');
     const total = (b[0] << 8) | b[1];
