@@ -51,7 +51,7 @@ export function uris(names: GeneralNameModel[]): string[] {
   return names.filter((n) => n.type === 'uri').map((n) => n.value);
 }
 
-export function authorityKeyIdModel(aki: AuthorityKeyId): NonNullable<CertificateExtensions['authorityKeyId']> {
+function authorityKeyIdModel(aki: AuthorityKeyId): NonNullable<CertificateExtensions['authorityKeyId']> {
   const out: NonNullable<CertificateExtensions['authorityKeyId']> = {};
   if (aki.keyIdHex !== undefined) out.keyIdHex = aki.keyIdHex;
   if (aki.issuer) out.issuer = namesModel(aki.issuer);
@@ -73,7 +73,7 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
   return extensionsModel(new DecodedExtensions(raws));
 }
 
-export function extensionsModel(d: DecodedExtensions): CertificateExtensions {
+function extensionsModel(d: DecodedExtensions): CertificateExtensions {
   const out: CertificateExtensions = { all: extensionEntries(d) };
   const critical = (oid: string): boolean => d.list.some((e) => e.oid === oid && e.critical);
   const bc = d.get(basicConstraints);

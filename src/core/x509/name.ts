@@ -3,7 +3,7 @@
 // validation needs (RFC 5280 §7.1: case-insensitive, whitespace-collapsed string values,
 // PrintableString equal to UTF8String, which PKITS §4.3 exercises).
 import { OID } from '../oids';
-import { children, isStringTag, oidString, raw, readTlv, stringValue, TAG, toHex, type Tlv } from '../der/reader';
+import { children, isStringTag, oidString, raw, stringValue, TAG, toHex, type Tlv } from '../der/reader';
 import type { DistinguishedName, NameAttribute } from '../model';
 import { attributeShortName } from '../oids';
 
@@ -64,10 +64,6 @@ export function parseName(buf: Uint8Array, t: Tlv): Name {
     rdns.push(rdn);
   }
   return new Name(raw(buf, t), rdns);
-}
-
-export function parseNameDer(der: Uint8Array): Name {
-  return parseName(der, readTlv(der, 0));
 }
 
 /** RFC 4514 escaping as openssl does it (esc_2253 + esc_ctrl). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { findPemBlocks } from '../../../src/core/pem';
 import { extensionName, OID } from '../../../src/core/oids';
 import { splitCertificate } from '../../../src/core/x509/certificate';
-import { splitCrl, scanEntries, type EntryExtensions } from '../../../src/core/x509/crl';
+import { splitCrl, scanEntries, type CrlParts, type EntryExtensions } from '../../../src/core/x509/crl';
 import { readExtensions, type RawExtension } from '../../../src/core/x509/extension';
 import { KNOWN, REGISTRY } from '../../../src/core/x509/extensions/registry';
 import { readTlv } from '../../../src/core/der/reader';
@@ -29,6 +29,18 @@ function sctDer(): string {
   const sct = Buffer.concat([Buffer.from([0]), Buffer.alloc(32, 0xab), Buffer.alloc(8, 1), Buffer.from([0, 0, 4, 3, 0, 4, 1, 2, 3, 4])]);
   const list = Buffer.concat([Buffer.from([0, sct.length + 2, 0, sct.length]), sct]);
   return Buffer.concat([Buffer.from([0x04, list.length]), list]).toString('hex');
+}
+
+/** The crlEntryExtensions of every entry, raw, in order. */
+function rawEntryExtensions(crl: CrlParts): RawExtension[] {
+  const out: RawExtension[] = [];
+  for (let pos = crl.entries!.start; pos < crl.entries!.end;) {
+    const entry = readTlv(crl.der, pos);
+    const date = readTlv(crl.der, readTlv(crl.der, entry.start).next);
+    if (date.next < entry.end) out.push(...readExtensions(crl.der, readTlv(crl.der, date.next)));
+    pos = entry.next;
+  }
+  return out;
 }
 
 describe('x509 extension registry', function () {
@@ -97,22 +109,9 @@ describe('x509 extension registry', function () {
     const crl = splitCrl(pemDer(crlPath));
     for (const e of crl.extensions) if (!samples.has(e.oid)) samples.set(e.oid, e); // the certificate's come first
     if (crl.entries) scanEntries(crl.der, crl.entries, (_serial, _date, ext) => entryExts.push(ext));
-    // Entry extensions, raw, for the descriptors themselves.
-    let pos = crl.entries!.start;
-    while (pos < crl.entries!.end) {
-      const entry = readTlv(crl.der, pos);
-      const date = readTlv(crl.der, readTlv(crl.der, entry.start).next);
-      if (date.next < entry.end) for (const e of readExtensions(crl.der, readTlv(crl.der, date.next))) samples.set(e.oid, e);
-      pos = entry.next;
-    }
+    for (const e of rawEntryExtensions(crl)) samples.set(e.oid, e);
     const indirect = splitCrl(new Uint8Array(readFileSync(join(PKITS_CRLS, 'indirectCRLCA5CRL.crl'))));
-    pos = indirect.entries!.start;
-    while (pos < indirect.entries!.end) {
-      const entry = readTlv(indirect.der, pos);
-      const date = readTlv(indirect.der, readTlv(indirect.der, entry.start).next);
-      if (date.next < entry.end) for (const e of readExtensions(indirect.der, readTlv(indirect.der, date.next))) if (e.oid === OID.certificateIssuer && !samples.has(e.oid)) samples.set(e.oid, e);
-      pos = entry.next;
-    }
+    samples.set(OID.certificateIssuer, rawEntryExtensions(indirect).find((e) => e.oid === OID.certificateIssuer)!);
   });
 
   it('every descriptor has a named OID (src/core/oids.ts) and the name the rest of Certscope shows', () => {
