@@ -186,6 +186,8 @@ describe('x509 extension registry', function () {
     assert.ok(KNOWN.certificate.has(OID.basicConstraints) && !KNOWN.certificate.has(OID.crlNumber));
     assert.ok(KNOWN.crl.has(OID.issuingDistributionPoint) && KNOWN.crl.has(OID.authorityKeyIdentifier) && !KNOWN.crl.has(OID.basicConstraints));
     assert.ok(KNOWN.crlEntry.has(OID.certificateIssuer) && !KNOWN.crlEntry.has(OID.issuingDistributionPoint));
+    // A CRL's delta locations are known there; its distribution points are a certificate's only.
+    assert.ok(KNOWN.crl.has(OID.freshestCrl) && !KNOWN.crl.has(OID.crlDistributionPoints));
     for (const [oid, d] of REGISTRY) for (const scope of d.in) assert.ok(KNOWN[scope].has(oid));
   });
 });

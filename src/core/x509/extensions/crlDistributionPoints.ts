@@ -1,4 +1,4 @@
 import { OID } from '../../oids';
 import { distributionPointsExtension } from './distributionPoints';
 
-export const crlDistributionPoints = distributionPointsExtension(OID.crlDistributionPoints);
+export const crlDistributionPoints = distributionPointsExtension(OID.crlDistributionPoints, ['certificate']);

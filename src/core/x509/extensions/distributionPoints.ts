@@ -5,7 +5,7 @@ import { seq, set } from '../../der/writer';
 import { extensionName } from '../../oids';
 import { parseGeneralNames, type GeneralName } from '../generalName';
 import { parseName, type Name } from '../name';
-import { bitsToMask, top, type ExtensionDescriptor } from './descriptor';
+import { bitsToMask, top, type ExtensionDescriptor, type ExtensionScope } from './descriptor';
 
 export interface DistributionPointName {
   fullName?: GeneralName[];
@@ -37,9 +37,9 @@ export function reasonMask(b: Uint8Array, t: Tlv): number {
   return bitsToMask(bitStringBytes(b, t));
 }
 
-export function distributionPointsExtension(oid: string): ExtensionDescriptor<DistributionPoint[]> {
+export function distributionPointsExtension(oid: string, scopes: readonly ExtensionScope[]): ExtensionDescriptor<DistributionPoint[]> {
   return {
-    oid, name: extensionName(oid), in: ['certificate', 'crl'],
+    oid, name: extensionName(oid), in: scopes,
     decode: (v) => children(v, top(v, TAG.SEQUENCE)).map((dpT) => {
       const dp: DistributionPoint = {};
       for (const part of children(v, dpT)) {
