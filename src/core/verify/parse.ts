@@ -153,7 +153,7 @@ export function parseCertificate(input: Uint8Array): ParsedCert {
       fingerprint: createHash('sha256').update(der).digest('hex'),
       selfIssued: issuer.key === subject.key,
     };
-    const set = <K extends keyof ParsedCert>(key: K, value: ParsedCert[K] | undefined): void => { if (value !== undefined) c[key] = value; };
+    const set = <K extends keyof ParsedCert>(key: K, value: ParsedCert[K] | undefined): void => setDefined(c, key, value);
     set('basicConstraints', strict(ext, basicConstraints));
     set('keyUsage', strict(ext, keyUsage)?.mask);
     set('extKeyUsage', strict(ext, extKeyUsage));
@@ -173,6 +173,11 @@ export function parseCertificate(input: Uint8Array): ParsedCert {
   }
 }
 
+/** Optional fields stay absent (not `undefined`) when the extension is. */
+function setDefined<T, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
 function bigintOf(hex: string | undefined): bigint | undefined {
   return hex === undefined ? undefined : BigInt('0x' + (hex || '0'));
 }
@@ -187,15 +192,11 @@ export function parseCrl(input: Uint8Array): ParsedCrl {
       der, tbs: raw(der, p.tbs), sigAlg: algId(der, p.sigAlg), signature: bitStringBytes(der, p.sigValue),
       issuer, thisUpdate: p.thisUpdate, entries: new Map(), entryCount: 0,
     };
-    if (p.nextUpdate) crl.nextUpdate = p.nextUpdate;
-    crl.crlNumber = bigintOf(strict(ext, crlNumber));
-    if (crl.crlNumber === undefined) delete crl.crlNumber;
-    crl.deltaBase = bigintOf(strict(ext, deltaCrlIndicator));
-    if (crl.deltaBase === undefined) delete crl.deltaBase;
-    const aki = strict(ext, authorityKeyIdentifier)?.keyIdHex;
-    if (aki !== undefined) crl.authorityKeyId = aki;
-    const freshest = strict(ext, freshestCrl);
-    if (freshest) crl.freshestCrl = freshest;
+    setDefined(crl, 'nextUpdate', p.nextUpdate);
+    setDefined(crl, 'crlNumber', bigintOf(strict(ext, crlNumber)));
+    setDefined(crl, 'deltaBase', bigintOf(strict(ext, deltaCrlIndicator)));
+    setDefined(crl, 'authorityKeyId', strict(ext, authorityKeyIdentifier)?.keyIdHex);
+    setDefined(crl, 'freshestCrl', strict(ext, freshestCrl));
     const idp = strict(ext, issuingDistributionPoint);
     if (idp) crl.idp = { ...idp, derHex: toHex(ext.find(issuingDistributionPoint)!.value) };
     const unknown = ext.list.find((e) => e.critical && !KNOWN.crl.has(e.oid));
