@@ -79,36 +79,34 @@ function escapeValue(v: string): string {
   return out;
 }
 
-/** Only the RFC 4514 special characters: control characters are left to the terminal escaping. */
-function escapeSpecials(v: string): string {
-  return v.replace(/([,+"\\<>;])/g, '\\$1');
-}
-
-/** Most-specific RDN first, attributes of one multi-valued RDN joined by '+'. */
-function render(n: Name, separator: string, escape: (v: string) => string): string {
+/**
+ * "CN=leaf, O=Example": how path validation names a certificate in its verdicts and messages (most
+ * specific first; only the RFC 4514 specials escaped, control characters are left to the terminal).
+ */
+export function nameToString(n: Name): string {
   const rdns: string[] = [];
   for (let i = n.rdns.length - 1; i >= 0; i--) {
-    rdns.push(n.rdns[i].map((a) => `${attributeShortName(a.oid)}=${a.isString ? escape(a.value) : a.value}`).join('+'));
+    rdns.push(n.rdns[i].map((a) => `${attributeShortName(a.oid)}=${a.isString ? a.value.replace(/([,+"\\<>;])/g, '\\$1') : a.value}`).join('+'));
   }
-  return rdns.join(separator);
+  return rdns.join(', ') || '(empty name)';
 }
 
-/** "CN=leaf, O=Example": how path validation names a certificate in its verdicts and messages. */
-export function nameToString(n: Name): string {
-  return render(n, ', ', escapeSpecials) || '(empty name)';
-}
-
-/** The display model of a name (tree, hover, Inspect, CLI). */
+/** The display model of a name (tree, hover, Inspect, CLI): one pass, short names looked up once. */
 export function distinguishedName(n: Name): DistinguishedName {
   const attributes: NameAttribute[] = [];
+  const rdnTexts: string[] = [];
   let commonName: string | undefined;
   for (const rdn of n.rdns) {
+    let text = '';
     for (const a of rdn) {
-      attributes.push({ oid: a.oid, shortName: attributeShortName(a.oid), value: a.value });
+      const shortName = attributeShortName(a.oid);
+      attributes.push({ oid: a.oid, shortName, value: a.value });
       if (commonName === undefined && a.oid === OID.commonName) commonName = a.value;
+      text += `${text ? '+' : ''}${shortName}=${a.isString ? escapeValue(a.value) : a.value}`;
     }
+    rdnTexts.push(text);
   }
-  return { rfc4514: render(n, ',', escapeValue), attributes, commonName, derHex: toHex(n.der) };
+  return { rfc4514: rdnTexts.reverse().join(','), attributes, commonName, derHex: toHex(n.der) };
 }
 
 export function decodeName(buf: Uint8Array, t: Tlv): DistinguishedName {
