@@ -5,7 +5,7 @@ import { bitStringBytes, colonHex, integerHex, raw, type Tlv } from '../der/read
 import type { CertificateModel, CertificateSummary, DistinguishedName } from '../model';
 import { splitCertificate } from '../x509/certificate';
 import type { RawExtension } from '../x509/extension';
-import { basicConstraints } from '../x509/extensions/basicConstraints';
+import { EXT } from '../x509/extensions/registry';
 import { decodeName } from '../x509/name';
 import { decoding } from './errors';
 import { decodeExtensionsFromRaw } from './extensions';
@@ -20,9 +20,9 @@ function serialColon(der: Uint8Array, serial: Tlv): string {
 
 /** basicConstraints cA alone (listings): an undecodable value counts as not a CA. */
 function isCa(extensions: RawExtension[]): boolean {
-  const bc = extensions.find((e) => e.oid === basicConstraints.oid);
+  const bc = extensions.find((e) => e.oid === EXT.basicConstraints.oid);
   try {
-    return bc ? basicConstraints.decode(bc.value).ca : false;
+    return bc ? EXT.basicConstraints.decode(bc.value).ca : false;
   } catch {
     return false;
   }

@@ -4,11 +4,7 @@
 import type { CrlEntry, CrlModel } from '../model';
 import { reasonName } from '../oids';
 import { scanEntries, splitCrl } from '../x509/crl';
-import { authorityKeyIdentifier } from '../x509/extensions/authorityKeyIdentifier';
-import { crlNumber } from '../x509/extensions/crlNumber';
-import { deltaCrlIndicator } from '../x509/extensions/deltaCrlIndicator';
-import { issuingDistributionPoint } from '../x509/extensions/issuingDistributionPoint';
-import { DecodedExtensions } from '../x509/extensions/registry';
+import { DecodedExtensions, EXT } from '../x509/extensions/registry';
 import { decodeName } from '../x509/name';
 import { decoding } from './errors';
 import { dpNamesModel, extensionEntries, namesModel, reasonFlagNames, uris } from './extensions';
@@ -24,13 +20,13 @@ export function decodeCrl(input: Uint8Array): CrlModel {
       thisUpdate: p.thisUpdate, extensions: extensionEntries(ext), entryCount: 0, entries: [], bySerial: new Map(), der,
     };
     if (p.nextUpdate) model.nextUpdate = p.nextUpdate;
-    const number = ext.get(crlNumber);
+    const number = ext.get(EXT.crlNumber);
     if (number !== undefined) model.crlNumber = number;
-    const base = ext.get(deltaCrlIndicator);
+    const base = ext.get(EXT.deltaCrlIndicator);
     if (base !== undefined) model.deltaCrlIndicator = base;
-    const aki = ext.get(authorityKeyIdentifier);
+    const aki = ext.get(EXT.authorityKeyIdentifier);
     if (aki) model.authorityKeyIdHex = aki.keyIdHex;
-    const idp = ext.get(issuingDistributionPoint);
+    const idp = ext.get(EXT.issuingDistributionPoint);
     if (idp) {
       const names = dpNamesModel(idp);
       model.issuingDistributionPoint = {

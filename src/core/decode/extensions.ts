@@ -6,25 +6,10 @@ import type { CertificateExtensions, Extension, GeneralName as GeneralNameModel 
 import { ACCESS_METHODS, EXTENDED_KEY_USAGES, extensionName, OID } from '../oids';
 import type { RawExtension } from '../x509/extension';
 import { accessUris } from '../x509/extensions/accessDescriptions';
-import { authorityInfoAccess } from '../x509/extensions/authorityInfoAccess';
-import { authorityKeyIdentifier, type AuthorityKeyId } from '../x509/extensions/authorityKeyIdentifier';
-import { basicConstraints } from '../x509/extensions/basicConstraints';
-import { certificatePolicies } from '../x509/extensions/certificatePolicies';
-import { crlDistributionPoints } from '../x509/extensions/crlDistributionPoints';
+import type { AuthorityKeyId } from '../x509/extensions/authorityKeyIdentifier';
 import { maskNames } from '../x509/extensions/descriptor';
 import type { DistributionPointName } from '../x509/extensions/distributionPoints';
-import { extKeyUsage } from '../x509/extensions/extKeyUsage';
-import { inhibitAnyPolicy } from '../x509/extensions/inhibitAnyPolicy';
-import { issuerAltName } from '../x509/extensions/issuerAltName';
-import { keyUsage } from '../x509/extensions/keyUsage';
-import { nameConstraints } from '../x509/extensions/nameConstraints';
-import { policyConstraints } from '../x509/extensions/policyConstraints';
-import { policyMappings } from '../x509/extensions/policyMappings';
-import { DecodedExtensions } from '../x509/extensions/registry';
-import { sct } from '../x509/extensions/sct';
-import { subjectAltName } from '../x509/extensions/subjectAltName';
-import { subjectKeyIdentifier } from '../x509/extensions/subjectKeyIdentifier';
-import { tlsFeature } from '../x509/extensions/tlsFeature';
+import { DecodedExtensions, EXT } from '../x509/extensions/registry';
 import { distinguishedName } from '../x509/name';
 import { generalNameModel, type GeneralName } from '../x509/generalName';
 
@@ -76,23 +61,23 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
 function extensionsModel(d: DecodedExtensions): CertificateExtensions {
   const out: CertificateExtensions = { all: extensionEntries(d) };
   const critical = (oid: string): boolean => d.list.some((e) => e.oid === oid && e.critical);
-  const bc = d.get(basicConstraints);
+  const bc = d.get(EXT.basicConstraints);
   if (bc) out.basicConstraints = bc.pathLen === undefined ? { ca: bc.ca, critical: critical(OID.basicConstraints) } : { ca: bc.ca, pathLen: bc.pathLen, critical: critical(OID.basicConstraints) };
-  const ku = d.get(keyUsage);
+  const ku = d.get(EXT.keyUsage);
   if (ku) out.keyUsage = { usages: ku.names, critical: critical(OID.keyUsage) };
-  const eku = d.get(extKeyUsage);
+  const eku = d.get(EXT.extKeyUsage);
   if (eku) out.extKeyUsage = { oids: eku, usages: eku.map((o) => EXTENDED_KEY_USAGES[o] ?? o), critical: critical(OID.extKeyUsage) };
-  const san = d.get(subjectAltName);
+  const san = d.get(EXT.subjectAltName);
   if (san) out.subjectAltName = { names: namesModel(san), critical: critical(OID.subjectAltName) };
-  const ian = d.get(issuerAltName);
+  const ian = d.get(EXT.issuerAltName);
   if (ian) out.issuerAltName = { names: namesModel(ian) };
-  const aki = d.get(authorityKeyIdentifier);
+  const aki = d.get(EXT.authorityKeyIdentifier);
   if (aki) out.authorityKeyId = authorityKeyIdModel(aki);
-  const ski = d.get(subjectKeyIdentifier);
+  const ski = d.get(EXT.subjectKeyIdentifier);
   if (ski !== undefined) out.subjectKeyIdHex = ski;
-  const aia = d.get(authorityInfoAccess);
+  const aia = d.get(EXT.authorityInfoAccess);
   if (aia) out.authorityInfoAccess = { ocsp: accessUris(aia, ACCESS_METHODS.ocsp), caIssuers: accessUris(aia, ACCESS_METHODS.caIssuers) };
-  const cdp = d.get(crlDistributionPoints);
+  const cdp = d.get(EXT.crlDistributionPoints);
   if (cdp) {
     out.crlDistributionPoints = cdp.map((dp) => {
       const names = dpNamesModel(dp);
@@ -102,24 +87,24 @@ function extensionsModel(d: DecodedExtensions): CertificateExtensions {
       return entry;
     });
   }
-  const policies = d.get(certificatePolicies);
+  const policies = d.get(EXT.certificatePolicies);
   if (policies) out.certificatePolicies = policies.map((p) => ({ oid: p.oid, cps: p.cps, userNotices: p.userNotices }));
-  const mappings = d.get(policyMappings);
+  const mappings = d.get(EXT.policyMappings);
   if (mappings) out.policyMappings = mappings;
-  const pc = d.get(policyConstraints);
+  const pc = d.get(EXT.policyConstraints);
   if (pc) out.policyConstraints = pc;
-  const iap = d.get(inhibitAnyPolicy);
+  const iap = d.get(EXT.inhibitAnyPolicy);
   if (iap !== undefined) out.inhibitAnyPolicy = iap;
-  const nc = d.get(nameConstraints);
+  const nc = d.get(EXT.nameConstraints);
   if (nc) {
     out.nameConstraints = {
       permitted: namesModel((nc.permitted ?? []).map((s) => s.base)), excluded: namesModel((nc.excluded ?? []).map((s) => s.base)),
       critical: critical(OID.nameConstraints),
     };
   }
-  const features = d.get(tlsFeature);
+  const features = d.get(EXT.tlsFeature);
   if (features) out.tlsFeature = { features, mustStaple: features.includes(5) };
-  const scts = d.get(sct);
+  const scts = d.get(EXT.sct);
   if (scts) out.sct = scts;
   return out;
 }

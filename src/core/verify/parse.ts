@@ -8,26 +8,14 @@ import { splitCertificate } from '../x509/certificate';
 import { scanEntries, splitCrl } from '../x509/crl';
 import type { RawExtension } from '../x509/extension';
 import { accessUris } from '../x509/extensions/accessDescriptions';
-import { authorityInfoAccess } from '../x509/extensions/authorityInfoAccess';
-import { authorityKeyIdentifier } from '../x509/extensions/authorityKeyIdentifier';
-import { basicConstraints } from '../x509/extensions/basicConstraints';
-import { certificatePolicies, type PolicyInformation } from '../x509/extensions/certificatePolicies';
-import { crlDistributionPoints } from '../x509/extensions/crlDistributionPoints';
-import { crlNumber } from '../x509/extensions/crlNumber';
-import { deltaCrlIndicator } from '../x509/extensions/deltaCrlIndicator';
+import type { PolicyInformation } from '../x509/extensions/certificatePolicies';
 import type { ExtensionDescriptor } from '../x509/extensions/descriptor';
 import type { DistributionPoint } from '../x509/extensions/distributionPoints';
-import { extKeyUsage } from '../x509/extensions/extKeyUsage';
-import { freshestCrl } from '../x509/extensions/freshestCrl';
-import { inhibitAnyPolicy } from '../x509/extensions/inhibitAnyPolicy';
-import { issuingDistributionPoint, type IssuingDistributionPoint } from '../x509/extensions/issuingDistributionPoint';
-import { keyUsage } from '../x509/extensions/keyUsage';
-import { nameConstraints, type NameConstraints } from '../x509/extensions/nameConstraints';
-import { policyConstraints, type PolicyConstraints } from '../x509/extensions/policyConstraints';
-import { policyMappings, type PolicyMapping } from '../x509/extensions/policyMappings';
-import { DecodedExtensions, KNOWN } from '../x509/extensions/registry';
-import { subjectAltName } from '../x509/extensions/subjectAltName';
-import { subjectKeyIdentifier } from '../x509/extensions/subjectKeyIdentifier';
+import type { IssuingDistributionPoint } from '../x509/extensions/issuingDistributionPoint';
+import type { NameConstraints } from '../x509/extensions/nameConstraints';
+import type { PolicyConstraints } from '../x509/extensions/policyConstraints';
+import type { PolicyMapping } from '../x509/extensions/policyMappings';
+import { DecodedExtensions, EXT, KNOWN } from '../x509/extensions/registry';
 import type { GeneralName } from '../x509/generalName';
 import { parseName, type Name } from '../x509/name';
 
@@ -143,7 +131,7 @@ export function parseCertificate(input: Uint8Array): ParsedCert {
     const issuer = parseName(der, p.issuer);
     const subject = parseName(der, p.subject);
     const ext = new DecodedExtensions(p.extensions);
-    const aia = ext.get(authorityInfoAccess) ?? [];
+    const aia = ext.get(EXT.authorityInfoAccess) ?? [];
     const c: ParsedCert = {
       der, tbs: raw(der, p.tbs), sigAlg: algId(der, p.sigAlg), signature: bitStringBytes(der, p.sigValue),
       serial: integerHex(der, p.serial), issuer, subject, notBefore: p.notBefore, notAfter: p.notAfter,
@@ -154,19 +142,19 @@ export function parseCertificate(input: Uint8Array): ParsedCert {
       selfIssued: issuer.key === subject.key,
     };
     const set = <K extends keyof ParsedCert>(key: K, value: ParsedCert[K] | undefined): void => setDefined(c, key, value);
-    set('basicConstraints', strict(ext, basicConstraints));
-    set('keyUsage', strict(ext, keyUsage)?.mask);
-    set('extKeyUsage', strict(ext, extKeyUsage));
-    set('san', strict(ext, subjectAltName));
-    set('nameConstraints', strict(ext, nameConstraints));
-    set('policies', strict(ext, certificatePolicies));
-    set('policyMappings', strict(ext, policyMappings));
-    set('policyConstraints', strict(ext, policyConstraints));
-    set('inhibitAnyPolicy', strict(ext, inhibitAnyPolicy));
-    set('authorityKeyId', strict(ext, authorityKeyIdentifier)?.keyIdHex);
-    set('subjectKeyId', strict(ext, subjectKeyIdentifier));
-    set('crlDistributionPoints', strict(ext, crlDistributionPoints));
-    set('freshestCrl', strict(ext, freshestCrl));
+    set('basicConstraints', strict(ext, EXT.basicConstraints));
+    set('keyUsage', strict(ext, EXT.keyUsage)?.mask);
+    set('extKeyUsage', strict(ext, EXT.extKeyUsage));
+    set('san', strict(ext, EXT.subjectAltName));
+    set('nameConstraints', strict(ext, EXT.nameConstraints));
+    set('policies', strict(ext, EXT.certificatePolicies));
+    set('policyMappings', strict(ext, EXT.policyMappings));
+    set('policyConstraints', strict(ext, EXT.policyConstraints));
+    set('inhibitAnyPolicy', strict(ext, EXT.inhibitAnyPolicy));
+    set('authorityKeyId', strict(ext, EXT.authorityKeyIdentifier)?.keyIdHex);
+    set('subjectKeyId', strict(ext, EXT.subjectKeyIdentifier));
+    set('crlDistributionPoints', strict(ext, EXT.crlDistributionPoints));
+    set('freshestCrl', strict(ext, EXT.freshestCrl));
     return c;
   } catch (e) {
     throw new ParseError(`not a valid certificate: ${(e as Error).message}`);
@@ -193,12 +181,12 @@ export function parseCrl(input: Uint8Array): ParsedCrl {
       issuer, thisUpdate: p.thisUpdate, entries: new Map(), entryCount: 0,
     };
     setDefined(crl, 'nextUpdate', p.nextUpdate);
-    setDefined(crl, 'crlNumber', bigintOf(strict(ext, crlNumber)));
-    setDefined(crl, 'deltaBase', bigintOf(strict(ext, deltaCrlIndicator)));
-    setDefined(crl, 'authorityKeyId', strict(ext, authorityKeyIdentifier)?.keyIdHex);
-    setDefined(crl, 'freshestCrl', strict(ext, freshestCrl));
-    const idp = strict(ext, issuingDistributionPoint);
-    if (idp) crl.idp = { ...idp, derHex: toHex(ext.find(issuingDistributionPoint)!.value) };
+    setDefined(crl, 'crlNumber', bigintOf(strict(ext, EXT.crlNumber)));
+    setDefined(crl, 'deltaBase', bigintOf(strict(ext, EXT.deltaCrlIndicator)));
+    setDefined(crl, 'authorityKeyId', strict(ext, EXT.authorityKeyIdentifier)?.keyIdHex);
+    setDefined(crl, 'freshestCrl', strict(ext, EXT.freshestCrl));
+    const idp = strict(ext, EXT.issuingDistributionPoint);
+    if (idp) crl.idp = { ...idp, derHex: toHex(ext.find(EXT.issuingDistributionPoint)!.value) };
     const unknown = ext.list.find((e) => e.critical && !KNOWN.crl.has(e.oid));
     if (unknown) crl.unknownCritical = unknown.oid;
     if (p.entries) {

@@ -4,10 +4,7 @@
 import { integerHex, integerValue, readTlv, TAG, timeValue, type Tlv } from '../der/reader';
 import { DecodeFailure } from '../decode/errors';
 import { readExtensions, type RawExtension } from './extension';
-import { certificateIssuer } from './extensions/certificateIssuer';
-import { invalidityDate } from './extensions/invalidityDate';
-import { reasonCode } from './extensions/reasonCode';
-import { KNOWN } from './extensions/registry';
+import { EXT, KNOWN } from './extensions/registry';
 import type { GeneralName } from './generalName';
 
 export interface CrlParts {
@@ -61,9 +58,9 @@ export interface EntryExtensions {
 function entryExtensions(der: Uint8Array, ext: Tlv): EntryExtensions {
   const out: EntryExtensions = {};
   for (const e of readExtensions(der, ext)) {
-    if (e.oid === reasonCode.oid) out.reason = reasonCode.decode(e.value);
-    else if (e.oid === invalidityDate.oid) out.invalidityDate = invalidityDate.decode(e.value);
-    else if (e.oid === certificateIssuer.oid) out.certificateIssuer = certificateIssuer.decode(e.value);
+    if (e.oid === EXT.reasonCode.oid) out.reason = EXT.reasonCode.decode(e.value);
+    else if (e.oid === EXT.invalidityDate.oid) out.invalidityDate = EXT.invalidityDate.decode(e.value);
+    else if (e.oid === EXT.certificateIssuer.oid) out.certificateIssuer = EXT.certificateIssuer.decode(e.value);
     else if (e.critical && !KNOWN.crlEntry.has(e.oid)) out.unknownCritical = e.oid;
   }
   return out;

@@ -32,13 +32,16 @@ import { subjectInfoAccess } from './subjectInfoAccess';
 import { subjectKeyIdentifier } from './subjectKeyIdentifier';
 import { tlsFeature } from './tlsFeature';
 
-const ALL: ReadonlyArray<ExtensionDescriptor<unknown>> = [
+/** The descriptors by name, for typed access: `decoded.get(EXT.keyUsage)`. */
+export const EXT = {
   basicConstraints, keyUsage, extKeyUsage, subjectAltName, issuerAltName, authorityKeyIdentifier, subjectKeyIdentifier,
   authorityInfoAccess, subjectInfoAccess, crlDistributionPoints, freshestCrl, certificatePolicies, policyMappings,
   policyConstraints, inhibitAnyPolicy, nameConstraints, tlsFeature, sct, ocspNoCheck, subjectDirectoryAttributes,
   crlNumber, deltaCrlIndicator, issuingDistributionPoint, expiredCertsOnCrl, reasonCode, invalidityDate, certificateIssuer,
   holdInstructionCode,
-];
+} as const;
+
+const ALL: ReadonlyArray<ExtensionDescriptor<unknown>> = Object.values(EXT);
 
 export const REGISTRY: ReadonlyMap<string, ExtensionDescriptor<unknown>> = new Map(ALL.map((d) => [d.oid, d]));
 
