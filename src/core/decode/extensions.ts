@@ -3,11 +3,11 @@
 // instead of failing the whole certificate.
 import { toHex } from '../der/reader';
 import type { CertificateExtensions, Extension, GeneralName as GeneralNameModel } from '../model';
-import { ACCESS_METHODS, EXTENDED_KEY_USAGES, extensionName, OID } from '../oids';
+import { ACCESS_METHODS, EXTENDED_KEY_USAGES, extensionName } from '../oids';
 import type { RawExtension } from '../x509/extension';
 import { accessUris } from '../x509/extensions/accessDescriptions';
 import type { AuthorityKeyId } from '../x509/extensions/authorityKeyIdentifier';
-import { maskNames } from '../x509/extensions/descriptor';
+import { maskNames, type ExtensionDescriptor } from '../x509/extensions/descriptor';
 import type { DistributionPointName } from '../x509/extensions/distributionPoints';
 import { DecodedExtensions, EXT } from '../x509/extensions/registry';
 import { distinguishedName } from '../x509/name';
@@ -60,15 +60,18 @@ export function decodeExtensionsFromRaw(raws: RawExtension[]): CertificateExtens
 
 function extensionsModel(d: DecodedExtensions): CertificateExtensions {
   const out: CertificateExtensions = { all: extensionEntries(d) };
-  const critical = (oid: string): boolean => d.list.some((e) => e.oid === oid && e.critical);
+  const critical = (desc: ExtensionDescriptor<unknown>): boolean => d.find(desc)?.critical === true;
   const bc = d.get(EXT.basicConstraints);
-  if (bc) out.basicConstraints = bc.pathLen === undefined ? { ca: bc.ca, critical: critical(OID.basicConstraints) } : { ca: bc.ca, pathLen: bc.pathLen, critical: critical(OID.basicConstraints) };
+  if (bc) {
+    out.basicConstraints = { ca: bc.ca, critical: critical(EXT.basicConstraints) };
+    if (bc.pathLen !== undefined) out.basicConstraints.pathLen = bc.pathLen;
+  }
   const ku = d.get(EXT.keyUsage);
-  if (ku) out.keyUsage = { usages: ku.names, critical: critical(OID.keyUsage) };
+  if (ku) out.keyUsage = { usages: ku.names, critical: critical(EXT.keyUsage) };
   const eku = d.get(EXT.extKeyUsage);
-  if (eku) out.extKeyUsage = { oids: eku, usages: eku.map((o) => EXTENDED_KEY_USAGES[o] ?? o), critical: critical(OID.extKeyUsage) };
+  if (eku) out.extKeyUsage = { oids: eku, usages: eku.map((o) => EXTENDED_KEY_USAGES[o] ?? o), critical: critical(EXT.extKeyUsage) };
   const san = d.get(EXT.subjectAltName);
-  if (san) out.subjectAltName = { names: namesModel(san), critical: critical(OID.subjectAltName) };
+  if (san) out.subjectAltName = { names: namesModel(san), critical: critical(EXT.subjectAltName) };
   const ian = d.get(EXT.issuerAltName);
   if (ian) out.issuerAltName = { names: namesModel(ian) };
   const aki = d.get(EXT.authorityKeyIdentifier);
@@ -99,7 +102,7 @@ function extensionsModel(d: DecodedExtensions): CertificateExtensions {
   if (nc) {
     out.nameConstraints = {
       permitted: namesModel((nc.permitted ?? []).map((s) => s.base)), excluded: namesModel((nc.excluded ?? []).map((s) => s.base)),
-      critical: critical(OID.nameConstraints),
+      critical: critical(EXT.nameConstraints),
     };
   }
   const features = d.get(EXT.tlsFeature);
