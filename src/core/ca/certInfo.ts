@@ -1,5 +1,6 @@
 // The few fields the CA needs from a certificate (its own, or one given to `revoke`): a thin view
-// over the path-validation parser (verify/parse.ts), so the CA does not walk the DER a second way.
+// over the path-validation view (verify/parse.ts) of the one parse layer (x509/), so the CA does
+// not walk the DER a second way.
 import { parseCertificate } from '../verify/parse';
 
 export interface CertInfo {

@@ -2,8 +2,9 @@
 import { bitStringBytes, children, integerValue, oidString, raw, readTlv, TAG } from '../der/reader';
 import type { CsrModel } from '../model';
 import { decoding, DecodeFailure } from './errors';
-import { decodeExtensionsFromRaw, readExtensions, type RawExtension } from './extensions';
-import { decodeName } from './name';
+import { readExtensions, type RawExtension } from '../x509/extension';
+import { decodeName } from '../x509/name';
+import { decodeExtensionsFromRaw } from './extensions';
 import { algorithmIdentifier, spkiKey, verifySignature } from './signature';
 import { decodeSpki } from './spki';
 

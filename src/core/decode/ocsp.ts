@@ -6,8 +6,9 @@ import { HASH_ALGORITHMS } from '../oids';
 import { decodeCertificate } from './certificate';
 import { reasonName } from '../oids';
 import { decoding, DecodeFailure } from './errors';
-import { extensionOctets, readExtensions } from './extensions';
-import { decodeGeneralName, decodeName } from './name';
+import { extensionOctets, readExtensions } from '../x509/extension';
+import { decodeGeneralName } from '../x509/generalName';
+import { decodeName } from '../x509/name';
 import { algorithmIdentifier } from './signature';
 
 const RESPONSE_STATUS: Record<number, OcspResponseStatus> = {

@@ -1,6 +1,6 @@
 // One-line summaries of decoded objects: CodeLens titles, tree descriptions, outline details,
 // e.g. "Certificate · CN=broker · expires in 23 days". Never includes key material.
-import { shortName } from '../decode/name';
+import { shortName } from '../x509/name';
 import type { CertificateModel, DecodedObject, DecodeError, PublicKeyInfo } from '../model';
 import { formatDay } from '../dates';
 import { certStatus, plural, type CertStatus } from '../revocation/certStatus';

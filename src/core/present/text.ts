@@ -3,7 +3,7 @@
 // is never printed: keys show type, size and the public-key fingerprint only.
 import { OID } from '../oids';
 import { formatDate } from '../dates';
-import { formatGeneralName } from '../decode/name';
+import { formatGeneralName } from '../x509/generalName';
 import { certStatus, type CertState, type CertStatus } from '../revocation/certStatus';
 import { describeRevocation } from '../revocation/evidence';
 import type {

@@ -1,6 +1,6 @@
 // A certificate's status as every surface shows it: revocation (its own, then its CAs') first,
 // then the validity dates. The clock is a parameter so tests and fixtures are checked at a fixed time.
-import { shortName } from '../decode/name';
+import { shortName } from '../x509/name';
 import { validityAt } from '../decode/validity';
 import { formatDay } from '../dates';
 import type { CertificateModel } from '../model';

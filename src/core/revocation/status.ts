@@ -5,7 +5,7 @@
 // when its issuer name and key identifier match the certificate's issuer and its signature verifies
 // with that issuer's key (when the issuer is in the workspace: two CAs may share a name). The
 // newest such CRL decides (a released hold is gone from it). The answer carries its evidence.
-import { shortName } from '../decode/name';
+import { shortName } from '../x509/name';
 import { createHash } from 'node:crypto';
 import type { CertificateModel, CrlEntry, OcspCertStatus, RevocationReason } from '../model';
 import { serialKey } from '../serial';

@@ -3,7 +3,7 @@
 // intermediate, and revocation from the revocation service: the very answer the tree, hover and
 // Problems show, so Verify can never call "valid" what they call "revoked". Used by "Verify
 // Certificate Against Its CA", the CodeLens "Verify chain" and `certscope verify --workspace`.
-import { shortName } from '../decode/name';
+import { shortName } from '../x509/name';
 import { basename } from 'node:path';
 import type { CertificateModel } from '../model';
 import type { CertVerdict, VerifyResult } from '../verify/types';

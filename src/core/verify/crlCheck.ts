@@ -2,10 +2,11 @@
 // (issuingDistributionPoint), reason masks (onlySomeReasons), indirect CRLs (cRLIssuer,
 // certificateIssuer entries), delta CRLs, CRL validity and the CRL signer's own validation.
 import { formatDate } from '../dates';
-import type { ParsedCert, ParsedCrl, DistributionPoint } from './parse';
+import type { DistributionPoint, DistributionPointName } from '../x509/extensions/distributionPoints';
+import type { GeneralName } from '../x509/generalName';
+import { nameToString } from '../x509/name';
+import type { ParsedCert, ParsedCrl } from './parse';
 import { reasonName } from '../oids';
-import type { GeneralName } from './names';
-import { nameToString } from './names';
 import { checkSignature } from './signature';
 import type { RevocationStatus } from './types';
 
@@ -41,9 +42,9 @@ function gnKeys(names: GeneralName[] | undefined): string[] {
 }
 
 /** Names of a distribution point name, with nameRelativeToCRLIssuer resolved against `issuerKey`. */
-function dpNameKeys(dp: { fullName?: GeneralName[]; relativeName?: { rdnKey: string } }, issuerKey: string): string[] {
+function dpNameKeys(dp: DistributionPointName, issuerKey: string): string[] {
   if (dp.fullName) return gnKeys(dp.fullName);
-  if (dp.relativeName) return [dnKey(issuerKey ? issuerKey + '/' + dp.relativeName.rdnKey : dp.relativeName.rdnKey)];
+  if (dp.relativeName) return [dnKey(issuerKey ? issuerKey + '/' + dp.relativeName.key : dp.relativeName.key)];
   return [];
 }
 

@@ -7,7 +7,7 @@ import { checkPath } from './pathValidation';
 import { checkCrlStatus, type CrlContext } from './crlCheck';
 import { checkSignature } from './signature';
 import { checkHostname } from './hostname';
-import { nameToString } from './names';
+import { nameToString } from '../x509/name';
 import type { PolicySettings } from './policy';
 import type { CertVerdict, Problem, RevocationStatus, VerifyResult } from './types';
 

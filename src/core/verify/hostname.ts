@@ -3,13 +3,13 @@
 // Node dropped it).
 import { isIP } from 'node:net';
 import type { ParsedCert } from './parse';
-import { ipToString } from './names';
+import { formatIp } from '../x509/generalName';
 
 export function checkHostname(cert: ParsedCert, host: string): { matched: boolean; detail: string } {
   const h = host.trim().replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
   const san = cert.san ?? [];
   if (isIP(h)) {
-    const ips = san.filter((g) => g.type === 'ip').map((g) => (g.type === 'ip' ? ipToString(g.bytes) : ''));
+    const ips = san.filter((g) => g.type === 'ip').map((g) => (g.type === 'ip' ? formatIp(g.bytes) : ''));
     const want = canonicalIp(h);
     const ok = ips.some((ip) => canonicalIp(ip) === want);
     return ok

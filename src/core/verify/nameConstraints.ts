@@ -2,9 +2,14 @@
 // addresses, URIs and IP addresses. Permitted subtrees are kept per issuing CA: a name must lie in
 // one subtree of its type in every CA's permitted list that has that type (the intersection).
 import { OID } from '../oids';
-import type { GeneralSubtree, ParsedCert } from './parse';
-import type { GeneralName, Name } from './names';
-import { generalNameToString } from './names';
+import { formatGeneralName, generalNameModel, type GeneralName } from '../x509/generalName';
+import type { GeneralSubtree } from '../x509/extensions/nameConstraints';
+import type { Name } from '../x509/name';
+import type { ParsedCert } from './parse';
+
+function generalNameToString(g: GeneralName): string {
+  return formatGeneralName(generalNameModel(g));
+}
 
 const EMAIL_OID = OID.emailAddress;
 

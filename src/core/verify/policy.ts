@@ -99,12 +99,12 @@ export class PolicyState {
   /** §6.1.4 (a), (b), (h)-(j): preparation for the next certificate. */
   prepareNext(cert: ParsedCert, i: number): string | undefined {
     if (cert.policyMappings) {
-      if (cert.policyMappings.some((m) => m.issuer === ANY_POLICY || m.subject === ANY_POLICY)) return 'policy mapping to or from anyPolicy';
+      if (cert.policyMappings.some((m) => m.issuerDomainPolicy === ANY_POLICY || m.subjectDomainPolicy === ANY_POLICY)) return 'policy mapping to or from anyPolicy';
       const byIssuer = new Map<string, Set<string>>();
       for (const m of cert.policyMappings) {
-        const s = byIssuer.get(m.issuer) ?? new Set<string>();
-        s.add(m.subject);
-        byIssuer.set(m.issuer, s);
+        const s = byIssuer.get(m.issuerDomainPolicy) ?? new Set<string>();
+        s.add(m.subjectDomainPolicy);
+        byIssuer.set(m.issuerDomainPolicy, s);
       }
       for (const [id, subjects] of byIssuer) {
         const atDepth = this.nodesAt(i);

@@ -1,6 +1,6 @@
 // Lint rules over one file in the context of the whole workspace. Pure: models in, findings out.
 // The extension turns findings into diagnostics and quick fixes; the CLI could print them.
-import { shortName } from '../decode/name';
+import { shortName } from '../x509/name';
 import { OID } from '../oids';
 import { basename, dirname, extname, join } from 'node:path';
 import type { CertificateModel, PublicKeyInfo, SourceRange } from '../model';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBytes, normalizeSerial } from '../../../src/core/decode/index';
-import { formatGeneralName } from '../../../src/core/decode/name';
+import { formatGeneralName } from '../../../src/core/x509/generalName';
 import type { CertificateModel } from '../../../src/core/model';
 import { openssl } from '../../support/run';
 

@@ -6,7 +6,7 @@ import * as tls from 'node:tls';
 import { errorCode, errorMessage, ProbeError, withTimeout } from '../errors';
 import type { ProbeRun } from '../run';
 import type { ProbeTarget } from '../url';
-import { decodeName } from '../../decode/name';
+import { decodeName } from '../../x509/name';
 import { readTlv } from '../../der/reader';
 import { readWire } from '../../tls/handshakeReader';
 import { RecordTap } from '../../tls/recordTap';
