@@ -50,15 +50,15 @@ export default tseslint.config(
   },
   {
     // The webview runs in a browser: it talks to the host only through protocol.ts, which may
-    // borrow core *types* (erased at build time) but never core code, except dates.ts and
-    // duration.ts: pure formatting with no imports, so the panel shows dates and times exactly as
-    // every other surface does.
+    // borrow core *types* (erased at build time) but never core code, except dates.ts, duration.ts
+    // and serial.ts: pure formatting with no imports, so the panel shows dates, times and serials
+    // exactly as every other surface does.
     files: ['src/webview/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'Webview code runs in the browser.' }],
         patterns: [
-          { group: ['**/core/**', '!**/core/duration', '!**/core/dates'], allowTypeImports: true, message: 'The webview may import core types only (import type).' },
+          { group: ['**/core/**', '!**/core/duration', '!**/core/dates', '!**/core/serial'], allowTypeImports: true, message: 'The webview may import core types only (import type).' },
           { group: ['**/extension/**', 'node:*'], message: 'The webview may import only protocol.ts.' },
         ],
       }],

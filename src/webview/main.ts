@@ -6,6 +6,7 @@ import {
 } from './protocol';
 import { formatElapsed } from '../core/duration';
 import { formatIso } from '../core/dates';
+import { colonSerial } from '../core/serial';
 
 interface VsCodeApi {
   postMessage(message: WebviewRequest): void;
@@ -189,7 +190,7 @@ function renderChain(r: PanelResult): HTMLElement {
       h('summary', {}, `#${i} ${cert.subject}${cert.validity !== 'valid' ? ` (${cert.validity})` : ''}`),
       h('dl', {},
         h('dt', {}, 'issuer'), h('dd', {}, cert.issuer),
-        h('dt', {}, 'serial'), h('dd', {}, cert.serialHex),
+        h('dt', {}, 'serial'), h('dd', {}, colonSerial(cert.serialHex)),
         h('dt', {}, 'valid'), h('dd', {}, `${formatIso(cert.notBefore)} → ${formatIso(cert.notAfter)}`),
         cert.sans.length > 0 && h('dt', {}, 'names'), cert.sans.length > 0 && h('dd', {}, cert.sans.join(', ')),
         h('dt', {}, 'SHA-256'), h('dd', { class: 'mono' }, cert.sha256),

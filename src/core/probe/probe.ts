@@ -5,6 +5,8 @@
 // reading what the server still sent). We verify the server ourselves (rejectUnauthorized:false)
 // so we can say *why* a chain fails, and we stop before sending credentials to a server that
 // failed verification. When the evidence is ambiguous a few short extra probes tell causes apart.
+import { colonSerial } from '../serial';
+import { formatIso } from '../dates';
 import { certificatesFromPem, summarizeSafe } from './certs';
 import { collectAlerts } from './collect';
 import { diagnose } from './diagnose';
@@ -76,7 +78,7 @@ async function execute(run: ProbeRun): Promise<void> {
     if (c) {
       r.clientCert = c;
       r.clientChain = run.pre.sentChain.slice(1).map((d) => summarizeSafe(d, run.now));
-      step.detail('client certificate', c.subject).detail('serial', c.serialHex).detail('valid until', c.notAfter).detail('certificates in file', run.pre.sentChain.length);
+      step.detail('client certificate', c.subject).detail('serial', colonSerial(c.serialHex)).detail('valid until', formatIso(c.notAfter)).detail('certificates in file', run.pre.sentChain.length);
     }
     for (const f of run.pre.findings) step.detail(f.severity, f.cause);
     if (c && !run.pre.fatal) {

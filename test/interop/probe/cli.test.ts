@@ -38,7 +38,7 @@ describe('certscope probe (CLI)', function () {
     const r = await cli([`tls://localhost:${server.port}`, '--ca', pki.rootFile, '--cert', pki.clientRevoked.certPath, '--key', pki.clientRevoked.keyPath, '--tls', '1.2', '--crl', pki.crlFile]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /ALERT certificate_revoked \(44\) received during the handshake/);
-    assert.match(r.stdout, /CRL of OCSP Test Issuing CA \(.*issuing\.crl\.pem\) lists it as revoked since \d{4}-\d\d-\d\d \d\d:\d\d UTC, reason keyCompromise/);
+    assert.match(r.stdout, /CRL of OCSP Test Issuing CA \(.*issuing\.crl\.pem\) lists it as revoked since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, reason keyCompromise/);
     assert.match(r.stdout, /Result: the connection fails/);
   });
 
