@@ -87,7 +87,7 @@ export const OID = {
   dsaWithSha256: '2.16.840.1.101.3.4.3.2',
 } as const;
 
-export const NAME_ATTRIBUTES: Record<string, string> = {
+const NAME_ATTRIBUTES: Record<string, string> = {
   [OID.commonName]: 'CN', [OID.surname]: 'SN', [OID.serialNumber]: 'serialNumber', [OID.countryName]: 'C', [OID.localityName]: 'L',
   [OID.stateOrProvinceName]: 'ST', [OID.streetAddress]: 'street', [OID.organizationName]: 'O', [OID.organizationalUnitName]: 'OU', [OID.title]: 'title',
   '2.5.4.13': 'description', '2.5.4.15': 'businessCategory', '2.5.4.17': 'postalCode',
@@ -102,7 +102,7 @@ export const NAME_ATTRIBUTES: Record<string, string> = {
   '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
 };
 
-export const SIGNATURE_ALGORITHMS: Record<string, string> = {
+const SIGNATURE_ALGORITHMS: Record<string, string> = {
   '1.2.840.113549.1.1.1': 'rsaEncryption',
   '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
   [OID.md5WithRsaEncryption]: 'md5WithRSAEncryption',
@@ -156,7 +156,7 @@ export const CURVES: Record<string, { name: string; bits: number }> = {
   '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1', bits: 512 },
 };
 
-export const EXTENSIONS: Record<string, string> = {
+const EXTENSIONS: Record<string, string> = {
   [OID.subjectKeyIdentifier]: 'subjectKeyIdentifier', [OID.keyUsage]: 'keyUsage', [OID.subjectAltName]: 'subjectAltName',
   [OID.issuerAltName]: 'issuerAltName', [OID.basicConstraints]: 'basicConstraints', [OID.crlNumber]: 'cRLNumber',
   [OID.reasonCode]: 'reasonCode', [OID.holdInstructionCode]: 'holdInstructionCode', [OID.invalidityDate]: 'invalidityDate', [OID.deltaCrlIndicator]: 'deltaCRLIndicator',
@@ -189,7 +189,7 @@ export const KEY_USAGES = [
 ];
 
 /** CRLReason codes (RFC 5280 §5.3.1) by number; 7 is unused. The one table of reason names. */
-export const REASONS: ReadonlyArray<RevocationReason | undefined> = [
+const REASONS: ReadonlyArray<RevocationReason | undefined> = [
   'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
   'cessationOfOperation', 'certificateHold', undefined, 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
 ];

@@ -14,12 +14,11 @@ import { decodePkcs12 } from './pkcs12';
 import { decodePkcs7 } from './pkcs7';
 import { sniffDer, type DerKind } from './sniff';
 
-export { decodeCertificate, summarizeCertificate, decodeCrl, decodeCsr, decodeOcspRequest, decodeOcspResponse, decodePkcs7, decodePkcs12, DecodeFailure, sniffDer };
+export { decodeCertificate, summarizeCertificate, decodeCrl, decodeCsr, decodeOcspResponse, DecodeFailure };
 export { validityAt } from './validity';
 export { normalizeSerial } from '../serial';
-export { readFileForDecoding, DEFAULT_MAX_BYTES, type FileRead } from './file';
+export { readFileForDecoding } from './file';
 export { KdfBudget, DEFAULT_KDF_BUDGET } from './kdfBudget';
-export type { DerKind };
 
 export interface DecodeOptions {
   fileName?: string;
@@ -98,7 +97,7 @@ export function decodeText(text: string, options: DecodeOptions = {}): DecodedIt
 }
 
 /** Decodes a raw DER object, sniffing its type. */
-export function decodeDer(der: Uint8Array, options: DecodeOptions = {}): DecodedItem {
+function decodeDer(der: Uint8Array, options: DecodeOptions = {}): DecodedItem {
   options = withBudget(options);
   const range: SourceRange = { block: 0, startLine: 0, endLine: 0, startOffset: 0, endOffset: der.length };
   try {

@@ -55,7 +55,7 @@ function sameKeyAndName(a: ParsedCert, b: ParsedCert): boolean {
 }
 
 /** Candidate paths for `target`, most plausible first (key identifiers and signatures agree). */
-export function buildPaths(target: ParsedCert, pool: ParsedCert[], anchors: ParsedCert[]): Candidate[] {
+function buildPaths(target: ParsedCert, pool: ParsedCert[], anchors: ParsedCert[]): Candidate[] {
   const out: Candidate[] = [];
   const score = (child: ParsedCert, cand: ParsedCert): number => {
     let s = 0;

@@ -62,7 +62,7 @@ function dnWithin(name: Name, base: Name): boolean {
   return base.rdnKeys.every((k, i) => name.rdnKeys[i] === k);
 }
 
-export function dnsWithin(name: string, base: string): boolean {
+function dnsWithin(name: string, base: string): boolean {
   const n = name.toLowerCase().replace(/\.$/, '');
   let b = base.toLowerCase().replace(/\.$/, '');
   if (b === '') return true;

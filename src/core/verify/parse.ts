@@ -60,7 +60,7 @@ export interface ParsedCert {
   selfIssued: boolean;
 }
 
-export interface ParsedCrlEntry {
+interface ParsedCrlEntry {
   serial: string;
   date: Date;
   /** CRLReason code; undefined when absent. */
@@ -94,7 +94,7 @@ export interface ParsedCrl {
   entryCount: number;
 }
 
-export class ParseError extends Error {
+class ParseError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ParseError';

@@ -3,7 +3,7 @@
 import { OID } from '../oids';
 import type { ParsedCert } from './parse';
 
-export const ANY_POLICY = OID.anyPolicy;
+const ANY_POLICY = OID.anyPolicy;
 
 export interface PolicySettings {
   /** user-initial-policy-set; default {anyPolicy}. */

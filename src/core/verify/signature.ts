@@ -29,7 +29,7 @@ const SIMPLE: Record<string, { hash: string | null; family: 'rsa' | 'ec' | 'ed' 
   [OID.dsaWithSha256]: { hash: 'sha256', family: 'dsa' },
 };
 
-export const SIGNATURE_NAMES: Record<string, string> = {
+const SIGNATURE_NAMES: Record<string, string> = {
   [OID.md5WithRsaEncryption]: 'md5WithRSAEncryption', [OID.sha1WithRsaEncryption]: 'sha1WithRSAEncryption',
   [OID.sha256WithRsaEncryption]: 'sha256WithRSAEncryption', [OID.sha384WithRsaEncryption]: 'sha384WithRSAEncryption',
   [OID.sha512WithRsaEncryption]: 'sha512WithRSAEncryption', [OID.rsassaPss]: 'RSASSA-PSS',
@@ -38,7 +38,7 @@ export const SIGNATURE_NAMES: Record<string, string> = {
 
 const keyCache = new Map<string, KeyObject>();
 
-export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
+function publicKeyFromSpki(spki: Uint8Array): KeyObject {
   const k = Buffer.from(spki).toString('base64');
   let key = keyCache.get(k);
   if (!key) {

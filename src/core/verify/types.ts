@@ -1,6 +1,6 @@
 // Plain-data results of path validation: what the CLI, the extension and tests see.
 
-export type FailureCode =
+type FailureCode =
   | 'parse' | 'noIssuer' | 'untrusted' | 'signature' | 'expired' | 'notYetValid' | 'nameChaining' | 'notCA'
   | 'pathLength' | 'keyUsage' | 'extKeyUsage' | 'nameConstraints' | 'policy' | 'unknownCriticalExtension'
   | 'revoked' | 'revocationUnknown' | 'hostname';
