@@ -31,6 +31,7 @@ const ACTIVATION_CORE = new Set([
   'src/core/revocation/evidence.ts',
   'src/core/oids.ts', // the named OID constants (tables and lookups only)
   'src/core/ca/localCdp.ts', // CRL distribution point URLs on this machine (URL parsing only)
+  'src/core/broker/format.ts', // the one wording of broker events (the broker log channel is made at activation)
 ]);
 /** The bundle that owns a core module (repository-relative path). */
 function owner(key) {

@@ -1,6 +1,7 @@
 // Reads the EMQX 4.x emqx.conf lines EMQX users already have (`listener.ssl.external.*`,
 // `listener.wss.external*`, `crl_cache_*`) into the raw option object resolveBrokerConfig takes.
 // Other EMQX keys are listed as ignored so the user sees what had no effect.
+import { unquote } from '../confValue';
 
 export interface EmqxConfResult {
   options: Record<string, unknown>;
@@ -35,12 +36,6 @@ const sslKeys: Record<string, string> = {
   ocsp_refresh_interval: 'ocsp_refresh_interval',
   ocsp_refresh_http_timeout: 'ocsp_refresh_http_timeout',
 };
-
-function unquote(v: string): string {
-  const t = v.trim();
-  if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")))) return t.slice(1, -1);
-  return t;
-}
 
 /** "8883", "0.0.0.0:8883", "[::1]:8883" -> bind and port. */
 function listenAddress(v: string): { bind?: string; port: number } | undefined {
