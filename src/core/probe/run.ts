@@ -26,7 +26,7 @@ export interface TlsErrorEvent {
 }
 
 export class ProbeRun {
-  readonly trace = new Trace();
+  readonly trace: Trace;
   readonly now: Date;
   readonly timeout: number;
   readonly result: ProbeResult;
@@ -42,6 +42,12 @@ export class ProbeRun {
   secure = false;
   sessionTicket = false;
   completed = false;
+  /**
+   * 'pipelined': CONNECT is written right after the handshake; 'wait': only after the server's
+   * verdict. verdictUnproven: a pipelined run got no CONNACK, so probe() runs again with 'wait'.
+   */
+  verdictMode: 'pipelined' | 'wait' = 'wait';
+  verdictUnproven = false;
   /** When (ms since start) we wrote CONNECT, and when the server closed its side. */
   connectWrittenMs: number | undefined;
   serverClosedMs: number | undefined;
@@ -55,7 +61,9 @@ export class ProbeRun {
   readonly whenCancelled: Promise<never>;
   private rejectCancelled: (err: Error) => void = () => undefined;
 
-  constructor(readonly options: ProbeOptions) {
+  /** `continues`: an earlier run of the same probe whose clock this run's timeline continues. */
+  constructor(readonly options: ProbeOptions, continues?: ProbeRun) {
+    this.trace = new Trace(continues?.trace.t0);
     this.whenCancelled = new Promise<never>((_, reject) => { this.rejectCancelled = reject; });
     this.whenCancelled.catch(() => undefined);
     options.signal?.addEventListener('abort', () => this.cancel(), { once: true });

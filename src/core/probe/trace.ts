@@ -4,7 +4,9 @@ import type { StepName, StepStatus, TraceStep } from './types';
 
 export class Trace {
   readonly steps: TraceStep[] = [];
-  private readonly t0 = performance.now();
+
+  /** `t0`: the origin of an earlier trace this one continues (a probe's second connection). */
+  constructor(readonly t0 = performance.now()) {}
 
   elapsed(): number {
     return Math.round((performance.now() - this.t0) * 10) / 10;
