@@ -24,6 +24,7 @@ import { ClientOcspChecker } from './clientOcsp';
 import { crlProblem } from './crlTrust';
 import { Emitter, type Event } from './events';
 import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, MqttVersion, StapleSummary, Transport } from './types';
+import { formatDate } from '../dates';
 
 /** TLS 1.2 suites we offer by default: AEAD only (GCM, ChaCha20-Poly1305) with forward secrecy. */
 const TLS12_AEAD = 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256';
@@ -413,7 +414,7 @@ export class TlsMqttBroker {
       if (!m.leaf || !m.clientId || m.revokedWhileConnected) continue;
       const hit = this.revocationOf(m.leaf);
       if (!hit) continue;
-      const what = `certificate ${m.clientCert?.subject ?? '?'} (serial ${m.clientCert?.serial ?? '?'}) revoked ${hit.date.toISOString()}${hit.reason ? `, ${hit.reason}` : ''} by the CRL from ${hit.source}`;
+      const what = `certificate ${m.clientCert?.subject ?? '?'} (serial ${m.clientCert?.serial ?? '?'}) revoked ${formatDate(hit.date)}${hit.reason ? `, ${hit.reason}` : ''} by the CRL from ${hit.source}`;
       m.revokedWhileConnected = what;
       if (this.config.disconnect_on_revoke && m.client) {
         const v5 = m.client.version === 5;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { CrlModel } from '../model';
 import { defaultCrlFetch, parseCrlBytes, type CrlFetch, type LoadedCrl, type StoreLog } from './crlStore';
 import { Emitter } from './events';
+import { formatDate } from '../dates';
 
 export interface CdpCacheOptions {
   refreshIntervalMs: number;
@@ -86,7 +87,7 @@ export class CdpCrlCache {
     const hit = this.entries.get(url);
     if (!hit?.crl) return undefined;
     hit.hits++;
-    this.log('info', `CRL cache hit for ${url} (${why}): CRL ${hit.crl.model.crlNumber ? `#${hit.crl.model.crlNumber} ` : ''}fetched ${new Date(hit.fetchedAt ?? 0).toISOString()}`);
+    this.log('info', `CRL cache hit for ${url} (${why}): CRL ${hit.crl.model.crlNumber ? `#${hit.crl.model.crlNumber} ` : ''}fetched ${formatDate(new Date(hit.fetchedAt ?? 0))}`);
     return hit.crl;
   }
 
@@ -172,7 +173,7 @@ export class CdpCrlCache {
       e.fetchedAt = this.now();
       e.lastError = undefined;
       const m = e.crl?.model;
-      this.log('info', `CRL fetched from ${url}: ${m?.issuer.rfc4514}${m?.crlNumber ? ` #${m.crlNumber}` : ''}, ${m?.entryCount} revoked, next update ${m?.nextUpdate?.toISOString() ?? 'none'}`);
+      this.log('info', `CRL fetched from ${url}: ${m?.issuer.rfc4514}${m?.crlNumber ? ` #${m.crlNumber}` : ''}, ${m?.entryCount} revoked, next update ${m?.nextUpdate ? formatDate(m.nextUpdate) : 'none'}`);
       if (renewed) this.changed.fire(url);
     } catch (err) {
       if (this.disposed) return;

@@ -7,6 +7,7 @@
 import { buildOcspRequest, fetchOcspResponse, verifyOcspResponse } from '../ocsp/client';
 import type { CertificateModel } from '../model';
 import type { StoreLog } from './crlStore';
+import { formatDate } from '../dates';
 
 type OcspFetch = (url: string, requestDer: Uint8Array, options: { timeoutMs: number; signal: AbortSignal }) => Promise<Uint8Array>;
 
@@ -89,8 +90,8 @@ export class ClientOcspChecker {
         return answer;
       }
       const detail = v.status === 'revoked'
-        ? `revoked ${v.revocationTime?.toISOString() ?? '?'}${v.reason ? `, ${v.reason}` : ''} (OCSP responder ${url})`
-        : `${v.status} (OCSP responder ${url}, next update ${v.nextUpdate?.toISOString() ?? 'none'})`;
+        ? `revoked ${v.revocationTime ? formatDate(v.revocationTime) : '?'}${v.reason ? `, ${v.reason}` : ''} (OCSP responder ${url})`
+        : `${v.status} (OCSP responder ${url}, next update ${v.nextUpdate ? formatDate(v.nextUpdate) : 'none'})`;
       this.log(v.status === 'good' ? 'info' : 'warn', `client OCSP for ${who}: ${detail}`);
       const answer: ClientOcspAnswer = { status: v.status === 'error' ? 'unavailable' : v.status, detail, url, cached: false };
       const until = Math.min(v.nextUpdate?.getTime() ?? Infinity, this.now() + this.options.maxAgeMs);

@@ -11,6 +11,7 @@ import { decodeCrl } from '../decode/crl';
 import { normalizeSerial } from '../serial';
 import type { CrlEntry, CrlModel } from '../model';
 import { Emitter } from './events';
+import { formatDate } from '../dates';
 
 export interface LoadedCrl {
   /** File path or URL. */
@@ -282,7 +283,7 @@ export class CrlStore {
     const now = this.now();
     for (const c of s.crls) {
       const sum = summarize(c.model, now);
-      this.log(sum.stale ? 'warn' : 'info', `CRL ${sum.crlNumber ? `#${sum.crlNumber} ` : ''}from ${s.location}: ${sum.issuer}, ${sum.entries} revoked, next update ${sum.nextUpdate?.toISOString() ?? 'none'}${sum.stale ? ' (EXPIRED: clients of this CA are refused unless crl_stale = allow)' : ''}`);
+      this.log(sum.stale ? 'warn' : 'info', `CRL ${sum.crlNumber ? `#${sum.crlNumber} ` : ''}from ${s.location}: ${sum.issuer}, ${sum.entries} revoked, next update ${sum.nextUpdate ? formatDate(sum.nextUpdate) : 'none'}${sum.stale ? ' (EXPIRED: clients of this CA are refused unless crl_stale = allow)' : ''}`);
     }
     if (notify) this.changed.fire();
   }
