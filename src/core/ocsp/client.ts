@@ -13,6 +13,7 @@ import {
 import { bitStringBytes, children, octets, oidString, raw, readTlv, TAG, toHex } from '../der/reader';
 import { explicit, nullValue, octetString, oid, seq } from '../der/writer';
 import { decodeOcspResponse } from '../decode/ocsp';
+import { formatDate } from '../dates';
 
 export type CertInput = string | Uint8Array;
 
@@ -290,8 +291,8 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
     }
     // 3. Freshness.
     const skewMs = (options.skewSeconds ?? 300) * 1000;
-    if (single.thisUpdate.getTime() > now.getTime() + skewMs) problems.push(`thisUpdate ${single.thisUpdate.toISOString()} is in the future`);
-    if (single.nextUpdate && single.nextUpdate.getTime() < now.getTime()) problems.push(`stale: nextUpdate ${single.nextUpdate.toISOString()} has passed`);
+    if (single.thisUpdate.getTime() > now.getTime() + skewMs) problems.push(`thisUpdate ${formatDate(single.thisUpdate)} is in the future`);
+    if (single.nextUpdate && single.nextUpdate.getTime() < now.getTime()) problems.push(`stale: nextUpdate ${formatDate(single.nextUpdate)} has passed`);
     if (!single.nextUpdate && options.maxAgeSeconds !== undefined && now.getTime() - single.thisUpdate.getTime() > options.maxAgeSeconds * 1000) {
       problems.push(`stale: no nextUpdate and thisUpdate is older than ${options.maxAgeSeconds} s`);
     }
@@ -358,7 +359,7 @@ function findSigner(data: NonNullable<OcspResponseModel['basic']>, issuer: CertF
   if (!candidate.extKeyUsage?.includes(OID.ocspSigning)) problems.push(`${who} lacks extendedKeyUsage OCSPSigning`);
   const from = new Date(candidate.x509.validFrom);
   const to = new Date(candidate.x509.validTo);
-  if (now < from || now > to) problems.push(`${who} is not valid now (valid ${from.toISOString()} to ${to.toISOString()})`);
+  if (now < from || now > to) problems.push(`${who} is not valid now (valid ${formatDate(from)} to ${formatDate(to)})`);
   return { facts: candidate, delegated: true };
 }
 

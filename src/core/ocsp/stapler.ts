@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { bytesEqual, certFacts, type CertFacts } from './asn1';
 import { buildOcspRequest, fetchOcspResponse, verifyOcspResponse, type CertInput } from './client';
+import { formatDate } from '../dates';
 
 export interface StaplerTimers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -172,7 +173,7 @@ export class OcspStapler {
     if (!e.der) return null;
     if (this.now() >= e.expiresAt) {
       // Past nextUpdate: never staple a stale answer; the scheduled refresh is (or will be) on its way.
-      this.log('warn', `OCSP stapling: cached response for ${e.cert.subjectText} expired at ${new Date(e.expiresAt).toISOString()}; stapling nothing`);
+      this.log('warn', `OCSP stapling: cached response for ${e.cert.subjectText} expired at ${formatDate(new Date(e.expiresAt))}; stapling nothing`);
       this.expire(e);
       return null;
     }
@@ -327,12 +328,12 @@ export class OcspStapler {
       e.expiryTimer = this.timers.setTimeout(() => {
         e.expiryTimer = undefined;
         if (this.now() >= e.expiresAt && e.der) {
-          this.log('warn', `OCSP stapling: cached response for ${who} reached nextUpdate ${new Date(e.expiresAt).toISOString()} without a refresh; stapling nothing`);
+          this.log('warn', `OCSP stapling: cached response for ${who} reached nextUpdate ${formatDate(new Date(e.expiresAt))} without a refresh; stapling nothing`);
           this.expire(e);
         }
       }, Math.max(0, e.expiresAt - now));
       this.syncListeners();
-      if (changed) this.log(v.status === 'good' ? 'info' : 'warn', `OCSP stapling: ${who} is ${v.status} (valid until ${new Date(e.expiresAt).toISOString()})`);
+      if (changed) this.log(v.status === 'good' ? 'info' : 'warn', `OCSP stapling: ${who} is ${v.status} (valid until ${formatDate(new Date(e.expiresAt))})`);
       // Refresh on the interval, and in any case well before nextUpdate.
       const untilExpiry = e.expiresAt - now;
       this.schedule(e, Math.max(1_000, Math.min(this.refreshMs, Math.floor(untilExpiry / 2))));
@@ -341,7 +342,7 @@ export class OcspStapler {
       e.failures++;
       e.lastError = (err as Error).message;
       const delay = Math.min(this.refreshMs, this.retryBaseMs * 2 ** Math.min(e.failures - 1, 30));
-      const keeping = e.der && this.now() < e.expiresAt ? `; keeping the cached response until ${new Date(e.expiresAt).toISOString()}` : '; stapling nothing';
+      const keeping = e.der && this.now() < e.expiresAt ? `; keeping the cached response until ${formatDate(new Date(e.expiresAt))}` : '; stapling nothing';
       this.log('warn', `OCSP stapling: fetch for ${who} failed (${e.lastError})${keeping}; retry in ${Math.round(delay / 1000)} s`);
       this.schedule(e, delay);
     } finally {

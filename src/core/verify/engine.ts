@@ -211,7 +211,7 @@ async function evaluate(cand: Candidate, leaf: ParsedCert, v: Verifier, opts: Ve
     // The target itself is trusted: only its validity period matters.
     const t = at.getTime();
     if (t > leaf.notAfter.getTime()) ordered.push({ certIndex: 0, problem: { code: 'expired', message: `expired at ${formatDate(leaf.notAfter)}` } });
-    if (t < leaf.notBefore.getTime()) ordered.push({ certIndex: 0, problem: { code: 'notYetValid', message: `not valid before ${leaf.notBefore.toISOString()}` } });
+    if (t < leaf.notBefore.getTime()) ordered.push({ certIndex: 0, problem: { code: 'notYetValid', message: `not valid before ${formatDate(leaf.notBefore)}` } });
     for (const o of ordered) verdicts[0].problems.push(o.problem);
   } else {
     const pc = checkPath(cand.anchor, certsTopDown, { at, policy: opts.policy });
@@ -265,7 +265,7 @@ async function evaluate(cand: Candidate, leaf: ParsedCert, v: Verifier, opts: Ve
 
 function revocationProblem(st: RevocationStatus, opts: VerifyOptions): Problem | undefined {
   if (st.status === 'revoked') {
-    return { code: 'revoked', message: `certificate revoked${st.reason ? ` (${st.reason})` : ''}${st.revocationDate ? ` on ${st.revocationDate.toISOString()}` : ''}${st.detail ? ` [${st.source?.toUpperCase()}: ${st.detail}]` : ''}` };
+    return { code: 'revoked', message: `certificate revoked${st.reason ? ` (${st.reason})` : ''}${st.revocationDate ? ` on ${formatDate(st.revocationDate)}` : ''}${st.detail ? ` [${st.source?.toUpperCase()}: ${st.detail}]` : ''}` };
   }
   if (st.status === 'unknown' && opts.requireRevocationStatus !== false) {
     return { code: 'revocationUnknown', message: `revocation status unknown: ${st.detail ?? 'no CRL or OCSP answer'}` };
