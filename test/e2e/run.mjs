@@ -51,13 +51,24 @@ async function quickInputClosed(page) {
 }
 
 async function runPaletteCommand(page, label) {
-  await quickInputClosed(page);
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await input.fill(`>${label}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first()
-    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  const end = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    await quickInputClosed(page);
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${label}`, { timeout: 5_000 });
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (err) {
+      // Focus moved under us (a webview or a notification took it) and the palette closed: a user
+      // would open it again, so the step does (bounded by the step timeout).
+      if (Date.now() > end) throw err;
+      await page.keyboard.press('Escape').catch(() => {});
+    }
+  }
   await page.keyboard.press('Enter');
 }
 
