@@ -80,6 +80,30 @@ function singleResponse(der: Uint8Array, t: Tlv): OcspSingleResponse {
   return out;
 }
 
+/** A BasicOCSPResponse as signed: tbsResponseData, signatureAlgorithm, signature, certs [0] (tags unchecked). */
+export interface BasicResponseParts {
+  basicDer: Uint8Array;
+  tbs: Tlv;
+  sigAlg: Tlv;
+  sigValue: Tlv;
+  certs?: Tlv;
+}
+
+/**
+ * The one walk from an OCSPResponse to its BasicOCSPResponse, for the decoder and the signature
+ * check (ocsp/client.ts). Undefined when the response has no responseBytes.
+ */
+export function splitBasicResponse(der: Uint8Array): BasicResponseParts | undefined {
+  const [, bytesT] = children(der, readTlv(der, 0));
+  if (!bytesT) return undefined;
+  const [typeT, respT] = children(der, readTlv(der, bytesT.start, bytesT.end));
+  const type = oidString(der, typeT);
+  if (type !== BASIC) throw new DecodeFailure(`unsupported OCSP response type ${type}`);
+  const basicDer = octets(der, respT);
+  const [tbs, sigAlg, sigValue, certs] = children(basicDer, readTlv(basicDer, 0));
+  return { basicDer, tbs, sigAlg, sigValue, certs };
+}
+
 export function decodeOcspResponse(input: Uint8Array): OcspResponseModel {
   return decoding('OCSP response', () => {
     const top = readTlv(input, 0);
@@ -91,14 +115,9 @@ export function decodeOcspResponse(input: Uint8Array): OcspResponseModel {
     const responseStatus = RESPONSE_STATUS[code];
     if (!responseStatus) throw new DecodeFailure(`unknown OCSP responseStatus ${code}`);
     const model: OcspResponseModel = { kind: 'ocspResponse', responseStatus, der };
-    if (!bytesT) return model;
-    const rb = readTlv(der, bytesT.start, bytesT.end);
-    const [typeT, respT] = children(der, rb);
-    const type = oidString(der, typeT);
-    if (type !== BASIC) throw new DecodeFailure(`unsupported OCSP response type ${type}`);
-    const basicDer = octets(der, respT);
-    const basicTop = readTlv(basicDer, 0);
-    const [tbs, sigAlg, , certsT] = children(basicDer, basicTop);
+    const parts = bytesT && splitBasicResponse(der);
+    if (!parts) return model;
+    const { basicDer, tbs, sigAlg, certs: certsT } = parts;
     const fields = children(basicDer, tbs);
     let i = 0;
     if (fields[i]?.tag === 0xa0) i++;

@@ -10,9 +10,9 @@ import {
   bytesEqual, certFacts, completeDer, digest, HASH_BY_OID, OID, OID_BY_HASH,
   serialInteger, SIG_HASH_BY_OID, type CertFacts,
 } from './asn1';
-import { bitStringBytes, children, octets, oidString, raw, readTlv, TAG, toHex } from '../der/reader';
+import { bitStringBytes, raw, readTlv, TAG, toHex } from '../der/reader';
 import { explicit, nullValue, octetString, oid, seq } from '../der/writer';
-import { decodeOcspResponse } from '../decode/ocsp';
+import { decodeOcspResponse, splitBasicResponse } from '../decode/ocsp';
 import { formatDate } from '../dates';
 
 export type CertInput = string | Uint8Array;
@@ -190,18 +190,13 @@ function readOcspResponse(der: Uint8Array): OcspResponseModel {
 /** What decode/ocsp.ts's model leaves out and a signature check needs: the signed bytes and the signature. */
 interface SignedPart {
   tbsResponseData: Uint8Array;
-  signatureOid: string;
   signature: Uint8Array;
 }
 
-/** BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature BIT STRING, certs [0] }. */
 function signedPart(responseDer: Uint8Array): SignedPart {
-  const [, bytesT] = children(responseDer, readTlv(responseDer, 0));
-  const [, respT] = children(responseDer, readTlv(responseDer, bytesT.start, bytesT.end));
-  const basic = octets(responseDer, respT);
-  const [tbs, alg, sig] = children(basic, readTlv(basic, 0));
-  if (tbs?.tag !== TAG.SEQUENCE || alg?.tag !== TAG.SEQUENCE || sig?.tag !== TAG.BIT_STRING) throw new Error('expected tbsResponseData, signatureAlgorithm and signature');
-  return { tbsResponseData: raw(basic, tbs), signatureOid: oidString(basic, readTlv(basic, alg.start, alg.end)), signature: bitStringBytes(basic, sig) };
+  const p = splitBasicResponse(responseDer);
+  if (p?.tbs?.tag !== TAG.SEQUENCE || p.sigAlg?.tag !== TAG.SEQUENCE || p.sigValue?.tag !== TAG.BIT_STRING) throw new Error('expected tbsResponseData, signatureAlgorithm and signature');
+  return { tbsResponseData: raw(p.basicDer, p.tbs), signature: bitStringBytes(p.basicDer, p.sigValue) };
 }
 
 /** The Nonce's content: decode/ocsp.ts shows the content of the Nonce OCTET STRING, and so compare that. */
@@ -260,7 +255,7 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
   if (signer) {
     result.responder = signer.facts.subjectText;
     result.signedBy = signer.delegated ? 'delegated' : 'issuer';
-    const sigOid = signed.signatureOid;
+    const sigOid = data.signatureAlgorithm.oid;
     if (!(sigOid in SIG_HASH_BY_OID)) {
       problems.push(`unsupported signature algorithm ${sigOid}`);
     } else {
