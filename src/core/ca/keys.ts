@@ -36,7 +36,11 @@ export function privateKeyPem(key: KeyObject): string {
   return key.export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
-/** The signer for a CA key: AlgorithmIdentifier DER and the function producing the signature. */
+/**
+ * The signer for a CA or OCSP responder key: AlgorithmIdentifier DER and the function producing the
+ * signature. RSA PKCS#1 v1.5 with NULL parameters (RFC 4055); ECDSA and EdDSA identifiers carry no
+ * parameters at all (RFC 5758 §3.2, RFC 8410 §3).
+ */
 export interface Signer {
   algorithmId: Buffer;
   sign(data: Uint8Array): Buffer;
@@ -50,12 +54,13 @@ export function signerFor(key: KeyObject): Signer {
   }
   if (type === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;
-    const big = curve === 'secp384r1' || curve === 'P-384' || curve === 'secp521r1';
-    const hash = big ? 'sha384' : 'sha256';
-    return { algorithmId: seq(oid(big ? OID.ecdsaWithSha384 : OID.ecdsaWithSha256)), sign: (d) => sign(hash, d, key) };
+    const [hash, alg] = curve === 'secp521r1' || curve === 'P-521' ? ['sha512', OID.ecdsaWithSha512]
+      : curve === 'secp384r1' || curve === 'P-384' ? ['sha384', OID.ecdsaWithSha384]
+        : ['sha256', OID.ecdsaWithSha256];
+    return { algorithmId: seq(oid(alg)), sign: (d) => sign(hash, d, key) };
   }
-  if (type === 'ed25519') {
-    return { algorithmId: seq(oid(OID.ed25519)), sign: (d) => sign(null, d, key) };
+  if (type === 'ed25519' || type === 'ed448') {
+    return { algorithmId: seq(oid(type === 'ed25519' ? OID.ed25519 : OID.ed448)), sign: (d) => sign(null, d, key) };
   }
-  throw new Error(`unsupported CA key type ${type ?? 'unknown'} (use RSA, ECDSA P-256/P-384 or Ed25519)`);
+  throw new Error(`unsupported signing key type ${type ?? 'unknown'} (use RSA, ECDSA or EdDSA)`);
 }

@@ -3,7 +3,8 @@
 // revocation is visible to the very next request.
 import { HASH_ALGORITHMS, reasonCode } from '../oids';
 import { serialKey } from '../serial';
-import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { signerFor, type Signer } from '../ca/keys';
 import type { OcspCertId, OcspCertStatus, OcspRequestModel, OcspResponseStatus } from '../model';
 import {
   bytesEqual, certFacts, completeDer, digest, HASH_BY_OID, OID, serialInteger, wholeSeconds,
@@ -70,40 +71,13 @@ export function errorResponseDer(status: Exclude<OcspResponseStatus, 'successful
   return new Uint8Array(seq(enumerated(RESPONSE_STATUS_CODE[status])));
 }
 
-interface SignerAlgorithm {
-  hash: string | null;
-  /** DER AlgorithmIdentifier of signatureAlgorithm. */
-  algorithm: Uint8Array;
-}
-
-function signerAlgorithm(key: KeyObject): SignerAlgorithm {
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-      // RSA PKCS#1 v1.5 with SHA-256; NULL parameters (DESIGN §3 pitfall 3).
-      return { hash: 'sha256', algorithm: seq(oid(OID.sha256WithRsaEncryption), nullValue()) };
-    case 'ec': {
-      // ECDSA and EdDSA AlgorithmIdentifiers have no parameters at all (RFC 5758 §3.2, RFC 8410 §3).
-      const curve = key.asymmetricKeyDetails?.namedCurve;
-      if (curve === 'secp384r1') return { hash: 'sha384', algorithm: seq(oid(OID.ecdsaWithSha384)) };
-      if (curve === 'secp521r1') return { hash: 'sha512', algorithm: seq(oid(OID.ecdsaWithSha512)) };
-      return { hash: 'sha256', algorithm: seq(oid(OID.ecdsaWithSha256)) };
-    }
-    case 'ed25519':
-      return { hash: null, algorithm: seq(oid(OID.ed25519)) };
-    case 'ed448':
-      return { hash: null, algorithm: seq(oid(OID.ed448)) };
-    default:
-      throw new Error(`OCSP signing with a ${key.asymmetricKeyType ?? 'unknown'} key is not supported (use RSA, EC or Ed25519)`);
-  }
-}
-
 class MalformedRequest extends Error {}
 
 export class OcspResponder {
   private readonly issuer: CertFacts;
   private readonly signer: CertFacts;
   private readonly key: KeyObject;
-  private readonly alg: SignerAlgorithm;
+  private readonly signing: Signer;
   /** DER ResponderID, the same in every response. */
   private readonly responderId: Uint8Array;
   /** Issuer name/key hashes (hex) per CertID digest name, computed once. */
@@ -123,7 +97,7 @@ export class OcspResponder {
       throw new Error(`the OCSP signer key does not belong to the signer certificate (${this.signer.subjectText})`);
     }
     if (options.signerCert) this.checkDelegate();
-    this.alg = signerAlgorithm(this.key);
+    this.signing = signerFor(this.key);
     this.responderId = options.responderId === 'byName'
       ? explicit(1, this.signer.subjectNameDer)
       : explicit(2, octetString(digest('sha1', this.signer.publicKeyBits)));
@@ -208,9 +182,9 @@ export class OcspResponder {
       seq(...responses),
       ...(nonce ? [explicit(1, seq(seq(oid(OID.ocspNonce), octetString(nonce))))] : []),
     );
-    const signature = sign(this.alg.hash, tbs, this.key);
+    const signature = this.signing.sign(tbs);
     // The signer's certificate: required for a delegated responder, harmless for the CA itself.
-    const basic = seq(tbs, this.alg.algorithm, bitString(signature), explicit(0, seq(this.signer.der)));
+    const basic = seq(tbs, this.signing.algorithmId, bitString(signature), explicit(0, seq(this.signer.der)));
     const response = seq(enumerated(0), explicit(0, seq(oid(OID.ocspBasic), octetString(basic))));
     return { der: new Uint8Array(response), responseStatus: 'successful', thisUpdate, nextUpdate, nonce: !!nonce, answers };
   }
