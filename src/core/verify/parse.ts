@@ -18,6 +18,7 @@ import type { PolicyMapping } from '../x509/extensions/policyMappings';
 import { DecodedExtensions, EXT, KNOWN } from '../x509/extensions/registry';
 import type { GeneralName } from '../x509/generalName';
 import { parseName, type Name } from '../x509/name';
+import { pushTo } from '../multiMap';
 
 export interface AlgorithmId {
   oid: string;
@@ -197,8 +198,7 @@ export function parseCrl(input: Uint8Array): ParsedCrl {
         if (dn?.type === 'dirName') issuerKey = dn.name.key;
         const entry: ParsedCrlEntry = { serial, date, issuerKey, unknownCritical: e?.unknownCritical !== undefined };
         if (e?.reason !== undefined) entry.reason = e.reason;
-        const list = crl.entries.get(serial);
-        if (list) list.push(entry); else crl.entries.set(serial, [entry]);
+        pushTo(crl.entries, serial, entry);
         crl.entryCount++;
       });
     }

@@ -6,6 +6,7 @@ import type { CertificateModel } from '../model';
 import { EVERY, runSync, sortSteps, type Steps } from './slices';
 import type { CertRef } from './types';
 import { certDisplayName } from '../present/certName';
+import { pushTo } from '../multiMap';
 
 export interface ChainNode {
   /** SHA-256 fingerprint: the node's identity. */
@@ -52,8 +53,7 @@ export function* buildChainsSteps(certs: CertRef[], itemsInFile?: (file: string)
   }
   const bySubject = new Map<string, ChainNode[]>();
   for (const n of nodes.values()) {
-    const list = bySubject.get(n.cert.subject.derHex);
-    if (list) list.push(n); else bySubject.set(n.cert.subject.derHex, [n]);
+    pushTo(bySubject, n.cert.subject.derHex, n);
   }
   for (const n of nodes.values()) {
     if ((++tick & (EVERY - 1)) === 0) yield;

@@ -16,6 +16,7 @@ import { isStale } from '../revocation/status';
 import { colonSerial, serialKey } from '../serial';
 import type { CertRef, ErrorRef, KeyRef, Location } from './types';
 import { certDisplayName } from '../present/certName';
+import { pushTo } from '../multiMap';
 
 type NodeKind = 'group' | 'cert' | 'crl' | 'crlEntry' | 'ocsp' | 'ocspEntry' | 'csr' | 'key' | 'locked' | 'error' | 'more';
 
@@ -162,8 +163,7 @@ export class PkiTree {
     this.tooltips.set(n.id, tooltip);
     this.nodes.set(n.id, n);
     if (parentId) {
-      const list = this.childIds.get(parentId);
-      if (list) list.push(n.id); else this.childIds.set(parentId, [n.id]);
+      pushTo(this.childIds, parentId, n.id);
       const parent = this.nodes.get(parentId)!;
       parent.expandable = true;
       parent.childCount = (parent.childCount ?? 0) + 1;
@@ -199,8 +199,7 @@ export class PkiTree {
     for (const id of [...f.roots, ...f.orphans]) {
       const file = inBundle(id);
       if (!file) continue;
-      const list = bundled.get(file);
-      if (list) list.push(f.nodes.get(id)!); else bundled.set(file, [f.nodes.get(id)!]);
+      pushTo(bundled, file, f.nodes.get(id)!);
     }
     const bundleGroup = this.group('bundles', 'CA bundles', bundled.size, 'Files with many unrelated trusted roots (system or vendor CA bundles).', 'library');
     for (const [file, list] of bundled) {
