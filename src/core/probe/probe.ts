@@ -85,7 +85,7 @@ async function prepare(run: ProbeRun): Promise<boolean> {
   }
   const t = run.target;
   Object.assign(r, { scheme: t.scheme, host: t.host, port: t.port, offeredTls: o.tlsVersion });
-  const caDers = o.ca ? certificatesFromPem(o.ca.pem) : [];
+  const caDers = run.caDers = o.ca ? certificatesFromPem(o.ca.pem) : [];
   if (o.ca && caDers.length === 0) {
     r.diagnosis.push({ kind: 'bad_input', severity: 'error', cause: `${o.ca.source ?? 'the CA file'} contains no PEM certificate`, fix: `Give the CA certificate(s) in PEM form (${n('ca')}).`, confidence: 'certain', evidence: [] });
     return false;
@@ -118,7 +118,7 @@ async function prepare(run: ProbeRun): Promise<boolean> {
 /** The connection: TCP, TLS, the server's verdict, [WebSocket], MQTT. */
 async function talk(run: ProbeRun): Promise<void> {
   const t = run.target!;
-  const caDers = run.options.ca ? certificatesFromPem(run.options.ca.pem) : [];
+  const caDers = run.caDers;
   if (!(await connectTcp(run, t))) return;
   if (!(await handshake(run, t, caDers))) return;
   if (!(await checkServer(run, t, caDers))) return;
@@ -146,6 +146,7 @@ const AFTER_HANDSHAKE: Partial<Record<StepName, number>> = { 'late-alert': 1, we
 function adopt(run: ProbeRun, from: ProbeRun): void {
   const f = from.result;
   run.target = from.target;
+  run.caDers = from.caDers;
   run.pre = from.pre;
   Object.assign(run.result, { scheme: f.scheme, host: f.host, port: f.port, offeredTls: f.offeredTls, clientCert: f.clientCert, clientChain: f.clientChain, revocation: f.revocation });
   run.trace.steps.push(...from.trace.steps.filter((s) => s.name === 'preflight'));

@@ -52,6 +52,8 @@ export class ProbeRun {
   connectWrittenMs: number | undefined;
   serverClosedMs: number | undefined;
   pre: PreflightResult = { sentChain: [], findings: [], fatal: false };
+  /** The CA file's certificates (DER), read once by the input checks. */
+  caDers: Buffer[] = [];
   readonly packets = new PacketStream();
   wire: WireFlight | undefined;
   readonly cancelError = new ProbeError('ECANCELED', 'the test was cancelled');
