@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import type { CliCommand } from './commands';
 import { dateFlag, intFlag, parseCli } from './args';
 import { formatDate } from '../core/dates';
+import { crlNumberValue } from '../core/revocation/evidence';
 import { forTerminal } from '../core/present/safeText';
 import { UsageError } from './usage-error';
 
@@ -64,7 +65,7 @@ function evidenceJson(a: import('../core/revocation/status').RevocationAnswer, l
   const base = { source: e.kind, file: label(e.loc.file), stale: e.stale, ...(a.note ? { note: a.note } : {}) };
   if (e.kind === 'ocsp') return { ...base, thisUpdate: e.thisUpdate.toISOString(), nextUpdate: e.nextUpdate?.toISOString() };
   return {
-    ...base, crlNumber: e.crl.crlNumber ? BigInt('0x' + e.crl.crlNumber.replace(/[^0-9a-f]/gi, '')).toString() : undefined,
+    ...base, crlNumber: crlNumberValue(e.crl.crlNumber)?.toString(),
     thisUpdate: e.crl.thisUpdate.toISOString(), nextUpdate: e.crl.nextUpdate?.toISOString(), signature: e.signature,
     ...(a.revokedAt ? { revokedAt: a.revokedAt.toISOString() } : {}), ...(a.reason ? { reason: a.reason } : {}),
   };

@@ -34,6 +34,12 @@ export function crlName(numberHex?: string): string {
 }
 
 export function crlNumberText(hex: string): string {
-  const digits = hex.replace(/[^0-9a-f]/gi, '');
-  return digits ? `#${BigInt('0x' + digits).toString()}` : '';
+  const n = crlNumberValue(hex);
+  return n === undefined ? '' : `#${n.toString()}`;
+}
+
+/** The CRL number as a number (the model carries it as hex), for ordering and JSON. */
+export function crlNumberValue(hex: string | undefined): bigint | undefined {
+  const digits = hex?.replace(/[^0-9a-f]/gi, '');
+  return digits ? BigInt('0x' + digits) : undefined;
 }

@@ -12,6 +12,7 @@ import { serialKey } from '../serial';
 import type { CertRef, CrlRef, Location, OcspRef } from '../workspace/types';
 import { SignatureCache, subjectPublicKeyBits } from './signatures';
 import { pushTo } from '../multiMap';
+import { crlNumberValue } from './evidence';
 
 export interface CrlEvidence {
   kind: 'crl';
@@ -245,9 +246,8 @@ function newestFirst(a: CrlRef, b: CrlRef): number {
 }
 
 function crlNumberOrder(a: CrlRef, b: CrlRef): number {
-  const num = (hex?: string): bigint => (hex && /^[0-9a-f]+$/i.test(hex) ? BigInt(`0x${hex}`) : -1n);
-  const na = num(a.crl.crlNumber);
-  const nb = num(b.crl.crlNumber);
+  const na = crlNumberValue(a.crl.crlNumber) ?? -1n;
+  const nb = crlNumberValue(b.crl.crlNumber) ?? -1n;
   return nb > na ? 1 : nb < na ? -1 : 0;
 }
 
