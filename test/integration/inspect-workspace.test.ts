@@ -3,7 +3,7 @@
 // diagnostics + quick fix, outline, DER viewer, live updates. Expected values come from openssl.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -351,6 +351,54 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
     rmSync(copy.fsPath);
     await until('the deleted file to leave the index', async () => ((await snapshot(false)).marks[copy.fsPath] ? undefined : true));
     await until('its diagnostics to go', async () => (vscode.languages.getDiagnostics(copy).length === 0 ? true : undefined));
+  });
+
+  // VS Code reports a folder moved in, created or deleted as one event for the folder, and on Linux
+  // its watcher leaves the subfolders of a `mkdir -p` unwatched (parcel-bundler/watcher#97): the
+  // index must still end up with exactly the files on disk.
+  it('folders moved in, made with mkdir -p and filled at once, renamed and deleted: the index follows the disk', async function () {
+    this.timeout(120_000);
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const expired = pki('expired.crt').fsPath;
+    const inIndex = async (files: string[]): Promise<boolean> => {
+      const marks = (await snapshot(false)).marks;
+      return files.every((f) => marks[f] === 'E');
+    };
+    const noneInIndex = async (files: string[]): Promise<boolean> => {
+      const marks = (await snapshot(false)).marks;
+      return files.every((f) => marks[f] === undefined);
+    };
+    // A tree made outside the workspace (same file system) and renamed in: one event, for the folder.
+    const staging = mkdtempSync(join(folder, '..', 'certscope-staging-'));
+    const movedIn = join(folder, 'moved-in');
+    const deep = join(folder, 'deep');
+    try {
+      const movedFiles = ['a', join('a', 'b'), join('a', 'b', 'c')].map((d, i) => {
+        mkdirSync(join(staging, d), { recursive: true });
+        const f = join(staging, d, `moved-${i}.crt`);
+        copyFileSync(expired, f);
+        return join(movedIn, d, `moved-${i}.crt`);
+      });
+      renameSync(staging, movedIn);
+      await until('the files of a folder moved into the workspace', async () => ((await inIndex(movedFiles)) ? true : undefined), 30_000);
+      // mkdir -p, then files at every level at once, before any watcher could watch the new folders.
+      const deepFiles = ['x', join('x', 'y'), join('x', 'y', 'z')].map((d, i) => join(deep, d, `deep-${i}.crt`));
+      mkdirSync(join(deep, 'x', 'y', 'z'), { recursive: true });
+      for (const f of deepFiles) copyFileSync(expired, f);
+      await until('the files of a mkdir -p tree written at once', async () => ((await inIndex(deepFiles)) ? true : undefined), 30_000);
+      // A folder renamed: its files leave under the old name and come back under the new one.
+      const renamed = join(folder, 'deep-renamed');
+      renameSync(deep, renamed);
+      await until('the renamed folder\'s files under their new paths', async () => (
+        (await noneInIndex(deepFiles)) && (await inIndex(deepFiles.map((f) => f.replace(deep, renamed)))) ? true : undefined), 30_000);
+      // A folder deleted: one event, and every indexed file below it goes.
+      rmSync(renamed, { recursive: true });
+      rmSync(movedIn, { recursive: true });
+      await until('the files of deleted folders to leave the index', async () => (
+        (await noneInIndex([...movedFiles, ...deepFiles.map((f) => f.replace(deep, renamed))])) ? true : undefined), 30_000);
+    } finally {
+      for (const d of [staging, movedIn, deep, join(folder, 'deep-renamed')]) rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('in-editor timing: tree for a workspace with 5,000 PEM files (logged, not asserted)', async function () {

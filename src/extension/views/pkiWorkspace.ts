@@ -2,7 +2,14 @@
 // plus files.exclude), watches them, and feeds changes to the core index debounced and
 // incrementally (a changed file is re-read alone). Tree, diagnostics, decorations, hover and
 // CodeLens all read the same analysis. Heavy modules (decoders) load on first scan, not at activation.
-import { existsSync, promises as fs } from 'node:fs';
+//
+// The file watcher is not trusted to see everything. On Linux, VS Code's watcher (parcel, inotify)
+// misses files written into a folder created a moment before, and leaves the subfolders of a
+// `mkdir -p` or of a folder moved in unwatched until a reload (parcel-bundler/watcher#97, #243);
+// bursts can overflow the kernel's event queue. So a created folder is searched, and after new
+// folders or a burst the workspace is searched again until a search finds nothing the events
+// missed; folders created since the scan are checked again when the window regains focus.
+import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DecodedItem } from '../../core/model';
@@ -12,13 +19,23 @@ import type { WorkspaceIndex } from '../../core/workspace/index';
 import type { PkiNode, PkiTree } from '../../core/workspace/tree';
 import { readConfig, type CertscopeConfig } from '../config';
 import { inBackground, type Log } from '../log';
+import { WorkspaceWatch } from './workspaceWatch';
 
-const DEBOUNCE_MS = 300;
 /** Candidate files per workspace folder; beyond this the scan says the workspace is truncated. */
 const MAX_FILES = 200_000;
 const READ_TIMEOUT_MS = 10_000;
 /** Files listed in the certscope.certFilesWithKey context key (a menu condition, kept small). */
 const MAX_CONTEXT_FILES = 5_000;
+/** A batch with this many events may have lost some (kernel queue overflow): search again after it. */
+const BURST_EVENTS = 500;
+/** Created paths stat'ed per batch to find folders; beyond this the whole workspace is searched instead. */
+const MAX_CREATED_STATS = 2_000;
+/** Delays of the searches after new folders or a burst; they stop at the first that finds nothing new. */
+const RECHECK_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000];
+/** Folders created since the scan that are checked again on focus; beyond this, the whole workspace is. */
+const MAX_RISKY_FOLDERS = 1_000;
+/** At most one focus check per interval. */
+const FOCUS_CHECK_MS = 10_000;
 
 /** What changed: the file keys of an incremental update, or undefined for "everything" (scan, settings). */
 export interface PkiChange { changed?: string[] }
@@ -35,10 +52,11 @@ export class PkiWorkspace implements vscode.Disposable {
   /** Fires when the tree filter changed (the index did not). */
   readonly onDidChangeFilter = this.filterChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed, this.filterChanged];
-  private watchers: vscode.Disposable[] = [];
-  private readonly pendingChanged = new Set<string>();
-  private readonly pendingDeleted = new Set<string>();
-  private timer?: NodeJS.Timeout;
+  private readonly watch = new WorkspaceWatch(() => inBackground(this.log, 'workspace PKI: indexing changed files', this.flush()));
+  /** Folders created since the scan (possibly unwatched below); undefined: too many, check everything. */
+  private riskyFolders: Set<string> | undefined = new Set();
+  private recheck?: { timer: NodeJS.Timeout; round: number; scope: Set<string> | undefined };
+  private lastFocusCheck = 0;
   private cached?: { analysis: WorkspaceAnalysis; tree?: PkiTree; day: number; expiringDays: number };
   private excludeGlobs: string[] = [];
   private generation = 0;
@@ -61,6 +79,12 @@ export class PkiWorkspace implements vscode.Disposable {
       else if (e.affectsConfiguration('certscope.diagnostics')) inBackground(this.log, 'workspace PKI: update', this.publish({}));
     }));
     this.subscriptions.push(this.onDidChange(() => this.publishKeyedCertFiles()));
+    this.subscriptions.push(this.watch, vscode.window.onDidChangeWindowState((w) => {
+      if (!w.focused || !this.index || Date.now() - this.lastFocusCheck < FOCUS_CHECK_MS) return;
+      if (this.riskyFolders?.size === 0) return;
+      this.lastFocusCheck = Date.now();
+      inBackground(this.log, 'workspace PKI: check after focus', this.reconcile(this.riskyFolders && [...this.riskyFolders]));
+    }));
   }
 
   /**
@@ -182,7 +206,7 @@ export class PkiWorkspace implements vscode.Disposable {
   async settle(): Promise<void> {
     await this.start();
     await this.latestScan;
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; await this.flush(); }
+    if (this.watch.pending) await this.flush();
     // The analysis of the last change is computed in slices: wait until listeners have it.
     while (this.publishing) await this.publishing;
   }
@@ -205,12 +229,7 @@ export class PkiWorkspace implements vscode.Disposable {
     const index = this.index;
     if (!index || keys.length === 0) return;
     // Unchanged files (same size and mtime) are not re-read, so a caller may reload on every refresh.
-    const stale = await Promise.all(keys.map(async (k) => {
-      const known = index.get(k);
-      const st = await fs.stat(k).catch(() => undefined);
-      return !known || !st || st.size !== known.size || st.mtimeMs !== known.mtimeMs ? k : undefined;
-    }));
-    const changed = stale.filter((k): k is string => k !== undefined && (index.get(k) !== undefined || existsSync(k)));
+    const changed = await staleKeys(index, keys);
     if (changed.length) await index.refresh(changed);
     // The caller reads analysis() next: wait until the sliced analysis of this change is published.
     while (this.publishing) await this.publishing;
@@ -230,7 +249,8 @@ export class PkiWorkspace implements vscode.Disposable {
     const maxBytes = cfg.inspectMaxFileSizeKB * 1024;
     const index = new WorkspaceIndex((key) => pool.loadFile(key, { maxBytes, timeoutMs: READ_TIMEOUT_MS }));
     this.excludeGlobs = excludeGlobs(cfg);
-    this.watch(cfg);
+    const { matchesAny, matchesGlob } = await import('../../core/workspace/glob');
+    this.watch.start(cfg.inspectInclude, { include: (rel) => matchesGlob(rel, cfg.inspectInclude), excluded: (rel) => matchesAny(rel, this.excludeGlobs) });
     const uris = await this.findCandidates(cfg);
     const t1 = Date.now();
     await index.refresh([...uris.map((u) => u.fsPath), ...await this.caFolderCrls()]);
@@ -243,16 +263,18 @@ export class PkiWorkspace implements vscode.Disposable {
     this.log.info(`workspace PKI: indexed ${index.size} files in ${this.lastScan.totalMs} ms (find ${this.lastScan.findMs} ms, read+decode ${this.lastScan.loadMs} ms, analysis ${Date.now() - t2} ms)`);
   }
 
-  private async findCandidates(cfg: CertscopeConfig): Promise<vscode.Uri[]> {
+  /** Candidate files in the workspace folders, or only below `dirs` (absolute folder paths). */
+  private async findCandidates(cfg: CertscopeConfig, dirs?: string[]): Promise<vscode.Uri[]> {
     const out: vscode.Uri[] = [];
     // A string exclude replaces files.exclude in findFiles, so both are combined here; patterns
     // with braces cannot nest inside {...} and are filtered afterwards instead.
     const simple = this.excludeGlobs.filter((g) => !/[{}]/.test(g));
     const exclude = simple.length ? `{${simple.join(',')}}` : null;
     const { matchesAny } = await import('../../core/workspace/glob');
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, cfg.inspectInclude), exclude, MAX_FILES);
-      if (found.length >= MAX_FILES) this.log.warn(`workspace PKI: ${folder.name} has more than ${MAX_FILES} candidate files; indexing the first ${MAX_FILES} (narrow certscope.inspect.include)`);
+    const bases = dirs ? dirs.map((d) => vscode.Uri.file(d)) : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
+    for (const base of bases) {
+      const found = await vscode.workspace.findFiles(new vscode.RelativePattern(base, cfg.inspectInclude), exclude, MAX_FILES);
+      if (found.length >= MAX_FILES) this.log.warn(`workspace PKI: ${vscode.workspace.asRelativePath(base)} has more than ${MAX_FILES} candidate files; indexing the first ${MAX_FILES} (narrow certscope.inspect.include)`);
       // Sliced: matching 50,000 paths against the exclude globs takes most of a second.
       let slice = performance.now();
       for (const u of found) {
@@ -263,55 +285,95 @@ export class PkiWorkspace implements vscode.Disposable {
     return out;
   }
 
-  private watch(cfg: CertscopeConfig): void {
-    for (const w of this.watchers) w.dispose();
-    this.watchers = [];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, cfg.inspectInclude));
-      this.watchers.push(w,
-        w.onDidCreate((u) => this.queue(u, false)),
-        w.onDidChange((u) => this.queue(u, false)),
-        w.onDidDelete((u) => this.queue(u, true)));
-    }
-  }
-
-  private queue(uri: vscode.Uri, deleted: boolean): void {
-    if (uri.scheme !== 'file') return;
-    void import('../../core/workspace/glob').then(({ matchesAny }) => {
-      if (matchesAny(vscode.workspace.asRelativePath(uri, false), this.excludeGlobs)) return;
-      const key = uri.fsPath;
-      (deleted ? this.pendingDeleted : this.pendingChanged).add(key);
-      (deleted ? this.pendingChanged : this.pendingDeleted).delete(key);
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => { this.timer = undefined; inBackground(this.log, 'workspace PKI: indexing changed files', this.flush()); }, DEBOUNCE_MS);
-    });
-  }
-
   private async flush(): Promise<void> {
     // Events that arrive during a full scan are applied to its result, not to the index it replaces.
     await this.latestScan;
     const index = this.index;
-    if (!index) return;
-    const deleted = [...this.pendingDeleted];
-    const pending = [...this.pendingChanged];
-    this.pendingDeleted.clear();
-    this.pendingChanged.clear();
-    if (deleted.length) index.remove(deleted);
+    const batch = this.watch.take();
+    if (!index || !batch) return;
+    const { keysUnder, outermost } = await import('../../core/workspace/folders');
+    // A deleted or moved-away folder is one event: its indexed files go with it.
+    const gone = [...batch.deleted, ...keysUnder(index.keys(), batch.removed)];
+    if (gone.length) index.remove(gone);
+    // A created or moved-in folder is one event too: its files are found by a search.
+    const folders = batch.created.length > MAX_CREATED_STATS ? undefined : outermost(await existingFolders(batch.created));
+    const found = folders?.length ? (await this.findCandidates(readConfig(), folders)).map((u) => u.fsPath) : [];
     // Skip files whose size and mtime match what is indexed (e.g. created just before a scan read them).
-    const changed = (await Promise.all(pending.map(async (k) => {
-      const known = index.get(k);
-      if (!known) return k;
-      const st = await fs.stat(k).catch(() => undefined);
-      return st && st.size === known.size && st.mtimeMs === known.mtimeMs ? undefined : k;
-    }))).filter((k): k is string => k !== undefined);
+    const changed = await staleKeys(index, [...batch.changed, ...found]);
     if (changed.length) await index.refresh(changed);
-    this.log.debug(`workspace PKI: ${changed.length} changed (${pending.length - changed.length} already current), ${deleted.length} deleted`);
+    this.log.debug(`workspace PKI: ${changed.length} changed (${batch.changed.length + found.length - changed.length} already current), ${gone.length} deleted, ${folders?.length ?? 'many'} new folder(s)`);
+    for (const r of batch.removed) this.riskyFolders?.delete(r);
+    if (!folders) this.riskyFolders = undefined;
+    else for (const f of folders) this.riskyFolders?.add(f);
+    if (this.riskyFolders && this.riskyFolders.size > MAX_RISKY_FOLDERS) this.riskyFolders = undefined;
+    // Files in new folders may be written after this search, where no event reports them; a burst may have lost events.
+    if (!folders || batch.events >= BURST_EVENTS) this.scheduleRecheck(undefined);
+    else if (folders.length) this.scheduleRecheck(folders);
+  }
+
+  /** Searches `scope` (folders; undefined: the workspace) again after a delay, until a search finds nothing. */
+  private scheduleRecheck(scope: string[] | undefined): void {
+    const prev = this.recheck;
+    if (prev) clearTimeout(prev.timer);
+    // Scopes merge; "everything" absorbs the rest. A new reason starts the delays again.
+    const merged = !scope || (prev && !prev.scope) ? undefined : new Set([...(prev?.scope ?? []), ...scope]);
+    this.runRecheck(merged, 0);
+  }
+
+  private runRecheck(scope: Set<string> | undefined, round: number): void {
+    const timer = setTimeout(() => {
+      inBackground(this.log, 'workspace PKI: check for missed files', (async () => {
+        const found = await this.reconcile(scope && [...scope]);
+        if (this.recheck?.timer !== timer) return; // a newer reason restarted the checks
+        this.recheck = undefined;
+        if (found > 0 && round + 1 < RECHECK_DELAYS_MS.length) this.runRecheck(scope, round + 1);
+      })());
+    }, RECHECK_DELAYS_MS[round]);
+    timer.unref?.();
+    this.recheck = { timer, round, scope };
+  }
+
+  /**
+   * Brings the index in line with the disk below `dirs` (undefined: the whole workspace): new files
+   * the search finds, and indexed files changed or gone. Returns how many files the events had missed.
+   */
+  private async reconcile(dirs?: string[]): Promise<number> {
+    await this.latestScan;
+    const index = this.index;
+    if (!index) return 0;
+    const { keysUnder } = await import('../../core/workspace/folders');
+    const found = (await this.findCandidates(readConfig(), dirs)).map((u) => u.fsPath);
+    const known = dirs ? keysUnder(index.keys(), dirs) : index.keys();
+    // A watcher batch may be waiting with the same files: apply it first, so they are not counted as missed.
+    if (this.watch.pending) await this.flush();
+    const stale = await staleKeys(index, [...found.filter((k) => !index.get(k)), ...known]);
+    if (stale.length === 0 || this.index !== index) return 0;
+    this.log.info(`workspace PKI: ${stale.length} file(s) changed without a file event (found by a search${dirs ? ` of ${dirs.length} new folder(s)` : ''})`);
+    await index.refresh(stale);
+    return stale.length;
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const d of [...this.watchers, ...this.subscriptions]) d.dispose();
+    if (this.recheck) clearTimeout(this.recheck.timer);
+    for (const d of this.subscriptions) d.dispose();
   }
+}
+
+/** The keys whose file is new to the index, changed (size or mtime) or gone; gone files the index never had are left out. */
+async function staleKeys(index: WorkspaceIndex, keys: string[]): Promise<string[]> {
+  const stale = await Promise.all([...new Set(keys)].map(async (k) => {
+    const known = index.get(k);
+    const st = await fs.stat(k).catch(() => undefined);
+    if (!st) return known ? k : undefined;
+    return !known || st.size !== known.size || st.mtimeMs !== known.mtimeMs ? k : undefined;
+  }));
+  return stale.filter((k): k is string => k !== undefined);
+}
+
+/** The created paths that are folders (stat'ed; a path gone again is not one). */
+async function existingFolders(paths: string[]): Promise<string[]> {
+  const dirs = await Promise.all(paths.map(async (p) => ((await fs.stat(p).catch(() => undefined))?.isDirectory() ? p : undefined)));
+  return dirs.filter((d): d is string => d !== undefined);
 }
 
 /** Statuses ("expires in N days") are re-evaluated when the hour turns. */
