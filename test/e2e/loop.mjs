@@ -226,7 +226,7 @@ export function loopTests(workspace, h) {
       async run(page) {
         await page.mouse.move(0, 0);
         await h.runPaletteCommand(page, 'Certscope: Show Broker Log');
-        // Room for the whole run's log (each failing Connection Test connects twice: see probe()).
+        // Room for the whole run's log.
         await h.runPaletteCommand(page, 'View: Toggle Maximized Panel');
         const lines = page.locator('.part.panel .monaco-editor .view-lines').first();
         await lines.filter({ hasText: 'REJECTED' }).waitFor({ state: 'visible', timeout: T });

@@ -24,15 +24,18 @@ import type { ProbeOptions, ProbeResult, StepName } from './types';
 import { parseProbeUrl, ProbeUrlError } from './url';
 import { namer } from './wording';
 import { readWire } from '../tls/handshakeReader';
+import { alertFromError } from '../tls/alerts';
+import { errorMessage } from './errors';
+import type { StepHandle } from './trace';
 
 /**
  * Runs the probe. Never rejects: every failure ends up in the result and its diagnosis.
  *
  * Where the server's verdict on the client certificate can still come after the handshake (TLS 1.3,
  * terminators), the probe first writes CONNECT right away: a CONNACK (accepting or refusing) proves
- * the server accepted the handshake, and the answer is the same as with a wait. Anything else (an
- * alert, a close, a timeout) is decided by a second run that waits for the verdict before writing a
- * byte, so every failing answer comes from the exact sequence, not from timing. Measured: the
+ * the server accepted the handshake, and the answer is the same as with a wait; so does a fatal alert
+ * (adoptAlertVerdict). Anything else (a close, a timeout) is decided by a second run that waits for
+ * the verdict before writing a byte, so every failing answer comes from the exact sequence, not from timing. Measured: the
  * settle wait (300 ms after the session ticket) made a working probe ~30x slower than an mqtt.js
  * connect (npm run bench probe).
  */
@@ -126,9 +129,10 @@ async function talk(run: ProbeRun): Promise<void> {
   if (pending && run.verdictMode === 'pipelined' && t.scheme === 'mqtts') {
     // CONNECT now; the CONNACK (or its absence) is the verdict (see probe()).
     const step = run.trace.begin('late-alert', 'After the handshake: the server\'s verdict on the client certificate');
+    const stepsBefore = run.trace.steps.length;
     await mqttSession(run);
     if (run.result.mqtt?.connack) step.detail('result', 'the server answered CONNECT: it accepted the handshake').end('ok');
-    else run.verdictUnproven = true;
+    else if (!adoptAlertVerdict(run, step, stepsBefore)) run.verdictUnproven = true;
     return;
   }
   if (pending && !(await awaitVerdict(run))) return;
@@ -138,6 +142,28 @@ async function talk(run: ProbeRun): Promise<void> {
   }
   if (t.scheme === 'wss' && !(await openWebSocket(run, t))) return;
   await mqttSession(run);
+}
+
+/**
+ * A pipelined run that got a fatal alert instead of a CONNACK has its verdict: the server's TLS
+ * stack sent it in answer to the handshake (the client's Finished precedes CONNECT on the wire) and
+ * it reached us intact, so a wait would give the same answer. Taking it here spares a second
+ * connection that the broker would log as a second rejection. The MQTT step is dropped: CONNECT
+ * never reached a broker that had accepted the handshake. A close or a timeout proves nothing.
+ */
+function adoptAlertVerdict(run: ProbeRun, step: StepHandle, stepsBefore: number): boolean {
+  const alert = run.tlsErrors.find((x) => {
+    const a = alertFromError(x.err as { code?: unknown; message?: unknown });
+    return a !== undefined && a.name !== 'close_notify';
+  });
+  if (!alert) return false;
+  run.trace.steps.splice(stepsBefore);
+  run.result.mqtt = undefined;
+  run.result.error = undefined;
+  run.connectWrittenMs = undefined;
+  step.detail('error', errorMessage(alert.err)).end('fail');
+  run.fail('late-alert', alert.err);
+  return true;
 }
 
 const AFTER_HANDSHAKE: Partial<Record<StepName, number>> = { 'late-alert': 1, websocket: 2, 'mqtt-connect': 3, 'mqtt-roundtrip': 4 };

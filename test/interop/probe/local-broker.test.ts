@@ -87,6 +87,28 @@ describe('probe vs the local broker (CRL check + OCSP stapling)', function () {
     }
   }
 
+  // The probe writes CONNECT right after the handshake; a fatal alert in place of the CONNACK is the
+  // verdict, so no second connection: the broker's log and "Recent rejections" show one rejection.
+  for (const tlsVersion of ['1.2', '1.3'] as const) {
+    it(`mqtts, TLS ${tlsVersion}: one test of a revoked device is one connection, one rejection in the broker's log`, async () => {
+      const events: string[] = [];
+      const sub = broker.onEvent((e) => { if (e.type === 'connection') events.push(e.outcome); });
+      try {
+        const before = broker.state().stats.rejected;
+        const r = await run(urls().mqtts, { tlsVersion, differential: false, cert: pem(pki.clientRevoked.certPath), key: pem(pki.clientRevoked.keyPath) });
+        assert.equal(received(r)?.name, 'certificate_revoked');
+        assert.equal(r.error?.step, tlsVersion === '1.2' ? 'tls' : 'late-alert');
+        assert.equal(r.mqtt, undefined, 'no MQTT step: CONNECT never reached a broker that accepted the handshake');
+        assert.ok(!r.steps.some((s) => s.name === 'mqtt-connect'), r.steps.map((s) => s.name).join(' '));
+        await new Promise((res) => setTimeout(res, 200));
+        assert.deepEqual(events, ['rejected']);
+        assert.equal(broker.state().stats.rejected - before, 1);
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
   for (const tlsVersion of ['1.2', '1.3'] as const) {
     it(`TLS ${tlsVersion}: expired device -> certificate_expired, unknown CA -> unknown_ca, none -> certificate required`, async () => {
       const expired = await run(urls().mqtts, { tlsVersion, cert: pem(pki.clientExpired.certPath), key: pem(pki.clientExpired.keyPath) });
