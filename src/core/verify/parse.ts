@@ -3,7 +3,7 @@
 // verify/ as plain data in types.ts.
 import { createHash } from 'node:crypto';
 import { bitStringBytes, children, integerHex, oidString, raw, toHex, type Tlv } from '../der/reader';
-import { ACCESS_METHODS } from '../oids';
+import { ACCESS_METHODS, extensionName } from '../oids';
 import { splitCertificate } from '../x509/certificate';
 import { scanEntries, splitCrl } from '../x509/crl';
 import type { RawExtension } from '../x509/extension';
@@ -121,7 +121,7 @@ export function isKnownCertExtension(oid: string): boolean {
  */
 function strict<T>(ext: DecodedExtensions, d: ExtensionDescriptor<T>): T | undefined {
   const error = ext.find(d)?.error;
-  if (error !== undefined) throw new Error(`${d.name}: ${error}`);
+  if (error !== undefined) throw new Error(`${extensionName(d.oid)}: ${error}`);
   return ext.get(d);
 }
 

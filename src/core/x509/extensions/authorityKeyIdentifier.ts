@@ -1,12 +1,12 @@
 import { TAG, children, integerHex, toHex } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { parseGeneralNames, type GeneralName } from '../generalName';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 export interface AuthorityKeyId { keyIdHex?: string; issuer?: GeneralName[]; serialHex?: string }
 
 export const authorityKeyIdentifier: ExtensionDescriptor<AuthorityKeyId> = {
-  oid: OID.authorityKeyIdentifier, name: extensionName(OID.authorityKeyIdentifier), in: ['certificate', 'crl'],
+  oid: OID.authorityKeyIdentifier, in: ['certificate', 'crl'],
   decode(v) {
     const out: AuthorityKeyId = {};
     for (const part of children(v, top(v, TAG.SEQUENCE))) {

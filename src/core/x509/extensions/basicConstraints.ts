@@ -1,9 +1,9 @@
 import { booleanValue, children, integerValue, TAG } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 export const basicConstraints: ExtensionDescriptor<{ ca: boolean; pathLen?: number }> = {
-  oid: OID.basicConstraints, name: extensionName(OID.basicConstraints), in: ['certificate'],
+  oid: OID.basicConstraints, in: ['certificate'],
   decode(v) {
     const out: { ca: boolean; pathLen?: number } = { ca: false };
     for (const p of children(v, top(v, TAG.SEQUENCE))) {

@@ -1,5 +1,5 @@
 import { children, oidString, stringValue, TAG, toHex } from '../../der/reader';
-import { extensionName, OID, POLICY_QUALIFIERS } from '../../oids';
+import { OID, POLICY_QUALIFIERS } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 export interface PolicyInformation {
@@ -12,7 +12,7 @@ export interface PolicyInformation {
 }
 
 export const certificatePolicies: ExtensionDescriptor<PolicyInformation[]> = {
-  oid: OID.certificatePolicies, name: extensionName(OID.certificatePolicies), in: ['certificate'],
+  oid: OID.certificatePolicies, in: ['certificate'],
   decode: (v) => children(v, top(v, TAG.SEQUENCE)).map((pi) => {
     const [idT, qualsT] = children(v, pi);
     const policy: PolicyInformation = { oid: oidString(v, idT), cps: [], userNotices: [] };

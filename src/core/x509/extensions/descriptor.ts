@@ -6,7 +6,6 @@ export type ExtensionScope = 'certificate' | 'crl' | 'crlEntry';
 
 export interface ExtensionDescriptor<T> {
   oid: string;
-  name: string;
   in: readonly ExtensionScope[];
   /** Throws on malformed input; callers decide whether that fails the whole object. */
   decode(value: Uint8Array): T;

@@ -2,7 +2,6 @@
 // cRLDistributionPoints, freshestCRL and issuingDistributionPoint.
 import { TAG, bitStringBytes, children, type Tlv, raw, readTlv } from '../../der/reader';
 import { seq, set } from '../../der/writer';
-import { extensionName } from '../../oids';
 import { parseGeneralNames, type GeneralName } from '../generalName';
 import { parseName, type Name } from '../name';
 import { bitsToMask, top, type ExtensionDescriptor, type ExtensionScope } from './descriptor';
@@ -39,7 +38,7 @@ export function reasonMask(b: Uint8Array, t: Tlv): number {
 
 export function distributionPointsExtension(oid: string, scopes: readonly ExtensionScope[]): ExtensionDescriptor<DistributionPoint[]> {
   return {
-    oid, name: extensionName(oid), in: scopes,
+    oid, in: scopes,
     decode: (v) => children(v, top(v, TAG.SEQUENCE)).map((dpT) => {
       const dp: DistributionPoint = {};
       for (const part of children(v, dpT)) {

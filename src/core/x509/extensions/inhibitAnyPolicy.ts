@@ -1,9 +1,9 @@
 import { TAG, integerValue } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 /** SkipCerts. */
 export const inhibitAnyPolicy: ExtensionDescriptor<number> = {
-  oid: OID.inhibitAnyPolicy, name: extensionName(OID.inhibitAnyPolicy), in: ['certificate'],
+  oid: OID.inhibitAnyPolicy, in: ['certificate'],
   decode: (v) => integerValue(v, top(v, TAG.INTEGER)),
 };

@@ -1,8 +1,8 @@
 import { TAG, timeValue } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 export const invalidityDate: ExtensionDescriptor<Date> = {
-  oid: OID.invalidityDate, name: extensionName(OID.invalidityDate), in: ['crlEntry'],
+  oid: OID.invalidityDate, in: ['crlEntry'],
   decode: (v) => timeValue(v, top(v, TAG.GENERALIZED_TIME)),
 };

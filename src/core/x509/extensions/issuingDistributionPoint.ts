@@ -1,5 +1,5 @@
 import { TAG, children } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { readDistributionPointName, reasonMask, type DistributionPointName } from './distributionPoints';
 import { top, type ExtensionDescriptor } from './descriptor';
 
@@ -13,7 +13,7 @@ export interface IssuingDistributionPoint extends DistributionPointName {
 }
 
 export const issuingDistributionPoint: ExtensionDescriptor<IssuingDistributionPoint> = {
-  oid: OID.issuingDistributionPoint, name: extensionName(OID.issuingDistributionPoint), in: ['crl'],
+  oid: OID.issuingDistributionPoint, in: ['crl'],
   decode(v) {
     const out: IssuingDistributionPoint = { onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false };
     for (const part of children(v, top(v, TAG.SEQUENCE))) {

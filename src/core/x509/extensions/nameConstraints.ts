@@ -1,5 +1,5 @@
 import { TAG, children, type Tlv, readTlv } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { parseGeneralName, type GeneralName } from '../generalName';
 import { top, type ExtensionDescriptor } from './descriptor';
 
@@ -13,7 +13,7 @@ function subtrees(v: Uint8Array, t: Tlv): GeneralSubtree[] {
 }
 
 export const nameConstraints: ExtensionDescriptor<NameConstraints> = {
-  oid: OID.nameConstraints, name: extensionName(OID.nameConstraints), in: ['certificate'],
+  oid: OID.nameConstraints, in: ['certificate'],
   decode(v) {
     const out: NameConstraints = {};
     for (const p of children(v, top(v, TAG.SEQUENCE))) {

@@ -1,11 +1,11 @@
 import { TAG, children, integerValue } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 export interface PolicyConstraints { requireExplicitPolicy?: number; inhibitPolicyMapping?: number }
 
 export const policyConstraints: ExtensionDescriptor<PolicyConstraints> = {
-  oid: OID.policyConstraints, name: extensionName(OID.policyConstraints), in: ['certificate'],
+  oid: OID.policyConstraints, in: ['certificate'],
   decode(v) {
     const out: PolicyConstraints = {};
     for (const p of children(v, top(v, TAG.SEQUENCE))) {

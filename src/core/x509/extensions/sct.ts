@@ -1,10 +1,10 @@
 import { TAG, toHex } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 /** Signed Certificate Timestamp list (RFC 6962 §3.3): a TLS-encoded list inside an OCTET STRING. */
 export const sct: ExtensionDescriptor<{ count: number; logIdsHex: string[] }> = {
-  oid: OID.signedCertificateTimestampList, name: extensionName(OID.signedCertificateTimestampList), in: ['certificate'],
+  oid: OID.signedCertificateTimestampList, in: ['certificate'],
   decode(v) {
     const os = top(v, TAG.OCTET_STRING);
     const b = v.subarray(os.start, os.end);

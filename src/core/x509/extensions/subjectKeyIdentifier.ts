@@ -1,9 +1,9 @@
 import { TAG, octets, toHex } from '../../der/reader';
-import { extensionName, OID } from '../../oids';
+import { OID } from '../../oids';
 import { top, type ExtensionDescriptor } from './descriptor';
 
 /** The key identifier, lowercase hex. */
 export const subjectKeyIdentifier: ExtensionDescriptor<string> = {
-  oid: OID.subjectKeyIdentifier, name: extensionName(OID.subjectKeyIdentifier), in: ['certificate'],
+  oid: OID.subjectKeyIdentifier, in: ['certificate'],
   decode: (v) => toHex(octets(v, top(v, TAG.OCTET_STRING))),
 };
