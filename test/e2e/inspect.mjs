@@ -15,8 +15,8 @@ export function inspectTests(workspace, h) {
       shot: 'e2e-inspect-tree.png',
       async run(page) {
         await h.closeAllEditors(page);
-        await page.locator('.activitybar .action-item a[aria-label^="Certscope"]').first().click();
-        const row = (text) => page.locator('.monaco-list-row', { hasText: text }).first();
+        await h.showCertscope(page);
+        const row = (text) => h.sidebarRow(page, text);
         for (const cn of [rootCn, interCn, brokerCn, 'device-revoked', 'device-expired']) {
           await row(cn).waitFor({ state: 'visible', timeout: h.STEP_TIMEOUT_MS });
         }

@@ -64,9 +64,6 @@ export function loopTests(workspace, h) {
   function panel(page) {
     return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   }
-  async function showCertscopeViews(page) {
-    await page.locator('.activitybar .action-item a[aria-label^="Certscope"]').first().click();
-  }
   async function runConnectionTest(page) {
     const p = panel(page);
     await p.locator('#run').click();
@@ -91,8 +88,8 @@ export function loopTests(workspace, h) {
         await toast(page, 'created in dev-ca');
         const subject = openssl(['x509', '-in', join(caDir, 'ca.crt'), '-noout', '-subject']);
         if (!/CN ?= ?Certscope Dev CA/.test(subject)) throw new Error(`openssl reads the CA subject as ${subject}`);
-        await showCertscopeViews(page);
-        await page.locator('.monaco-list-row', { hasText: 'Certscope Dev CA' }).first().waitFor({ state: 'visible', timeout: T });
+        await h.showCertscope(page);
+        await h.sidebarRow(page, 'Certscope Dev CA').waitFor({ state: 'visible', timeout: T });
       },
     },
     {
@@ -115,7 +112,8 @@ export function loopTests(workspace, h) {
         await toast(page, `issued /CN=${CLIENT_CN}`);
         const v = openssl(['verify', '-CAfile', join(caDir, 'ca.crt'), clientCert]);
         if (!/: OK/.test(v)) throw new Error(`openssl verify: ${v}`);
-        await page.locator('.monaco-list-row', { hasText: CLIENT_CN }).first().waitFor({ state: 'visible', timeout: T });
+        await h.showCertscope(page);
+        await h.sidebarRow(page, CLIENT_CN).waitFor({ state: 'visible', timeout: T });
       },
     },
     {
@@ -181,8 +179,8 @@ export function loopTests(workspace, h) {
         await toast(page, `revoked /CN=${CLIENT_CN}`);
         const v = execFileSync('sh', ['-c', `openssl verify -crl_check -CAfile "${join(caDir, 'ca.crt')}" -CRLfile "${join(caDir, 'crl.pem')}" "${clientCert}" 2>&1 || true`], { encoding: 'utf8' });
         if (!/certificate revoked/.test(v)) throw new Error(`openssl verify after revoking: ${v}`);
-        await showCertscopeViews(page);
-        await page.locator('.monaco-list-row', { hasText: CLIENT_CN }).filter({ hasText: 'revoked' }).first().waitFor({ state: 'visible', timeout: T });
+        await h.showCertscope(page);
+        await page.locator('.part.sidebar .monaco-list-row', { hasText: CLIENT_CN }).filter({ hasText: 'revoked' }).first().waitFor({ state: 'visible', timeout: T });
       },
     },
     {
@@ -210,9 +208,9 @@ export function loopTests(workspace, h) {
         // Room for the broker view: fold the Workspace PKI view above it.
         const pki = page.locator('.pane-header[aria-expanded="true"]', { hasText: 'Workspace PKI' }).first();
         if (await pki.isVisible()) await pki.click();
-        const group = page.locator('.monaco-list-row[aria-expanded="false"]', { hasText: 'Recent rejections' }).first();
+        const group = page.locator('.part.sidebar .monaco-list-row[aria-expanded="false"]', { hasText: 'Recent rejections' }).first();
         if (await group.isVisible()) await group.click();
-        const row = page.locator('.monaco-list-row', { hasText: CLIENT_CN }).filter({ hasText: 'certificate_revoked' }).first();
+        const row = page.locator('.part.sidebar .monaco-list-row', { hasText: CLIENT_CN }).filter({ hasText: 'certificate_revoked' }).first();
         await row.waitFor({ state: 'visible', timeout: T });
         const text = h.plain(await row.innerText());
         if (!/revoked/i.test(text)) throw new Error(`the rejection row says: ${text}`);

@@ -116,6 +116,22 @@ async function explorerContextCommand(page, fileName, label) {
   }
 }
 
+/**
+ * Shows the Certscope side bar. Idempotent: a click on the activity bar icon while the container
+ * shows would hide it, so it clicks only when the Workspace PKI pane header is not visible.
+ */
+async function showCertscope(page) {
+  const header = page.locator('.part.sidebar .pane-header', { hasText: 'Workspace PKI' }).first();
+  if (await header.isVisible()) return;
+  await page.locator('.activitybar .action-item a[aria-label^="Certscope"]').first().click();
+  await header.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+}
+
+/** A row of a tree in the side bar (notification toasts and quick picks are lists too: never match those). */
+function sidebarRow(page, text) {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+}
+
 async function closeAllEditors(page) {
   await runPaletteCommand(page, 'View: Close All Editors');
   await page.locator('.editor-group-container.active .tab').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS })
@@ -180,9 +196,9 @@ function tests(workspace) {
         }
       },
     },
-    ...inspectTests(workspace, { quickOpen, closeAllEditors, plain, opensslCommonName, STEP_TIMEOUT_MS }),
-    ...loopTests(workspace, { runPaletteCommand, quickInputClosed, closeAllEditors, plain, STEP_TIMEOUT_MS }),
-    ...scaleTests(workspace, { quickOpen, closeAllEditors, plain, STEP_TIMEOUT_MS }),
+    ...inspectTests(workspace, { quickOpen, closeAllEditors, plain, opensslCommonName, showCertscope, sidebarRow, STEP_TIMEOUT_MS }),
+    ...loopTests(workspace, { runPaletteCommand, quickInputClosed, closeAllEditors, plain, showCertscope, sidebarRow, STEP_TIMEOUT_MS }),
+    ...scaleTests(workspace, { quickOpen, closeAllEditors, plain, showCertscope, sidebarRow, STEP_TIMEOUT_MS }),
   ];
 }
 

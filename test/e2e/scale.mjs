@@ -14,13 +14,7 @@ export function scaleTests(workspace, h) {
   const pki = (f) => join(workspace, 'pki', f);
   const openssl = (args) => execFileSync('openssl', args, { encoding: 'utf8', timeout: 10_000 });
   const fingerprint = (file) => openssl(['x509', '-in', file, '-noout', '-fingerprint', '-sha256']).trim().split('=')[1];
-  const row = (page, text) => page.locator('.monaco-list-row', { hasText: text }).first();
-  /** Shows the Certscope side bar (clicking its icon while it shows would hide it). */
-  async function openCertscope(page) {
-    if (await page.locator('.pane-header', { hasText: 'Workspace PKI' }).first().isVisible()) return;
-    await page.locator('.activitybar .action-item a[aria-label^="Certscope"]').first().click();
-    await page.locator('.pane-header', { hasText: 'Workspace PKI' }).first().waitFor({ state: 'visible', timeout: T });
-  }
+  const row = (page, text) => h.sidebarRow(page, text);
   /** Opens a tree row through its twistie (a click on a certificate's label opens the certificate). */
   async function expand(page, name, timeout = T) {
     const r = row(page, name);
@@ -34,7 +28,7 @@ export function scaleTests(workspace, h) {
    * that lands after "Collapse All" would open everything again, so collapse and check in a loop.
    */
   async function freshTree(page, ready) {
-    await openCertscope(page);
+    await h.showCertscope(page);
     const ca = page.locator('.pane-header', { hasText: 'Certificate Authorities' }).first();
     if ((await ca.getAttribute('aria-expanded')) === 'true') await ca.click();
     const pki = page.locator('.pane-header', { hasText: 'Workspace PKI' }).first();
@@ -98,16 +92,16 @@ export function scaleTests(workspace, h) {
         const ca = row(page, 'Fleet Devices CA');
         await ca.waitFor({ state: 'visible', timeout: T });
         // A CA with thousands of leaves opens into status groups with counts.
-        const group = (name) => page.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${name}\\s*\\d+\\s*$`) }).first();
+        const group = (name) => page.locator('.part.sidebar .monaco-list-row', { hasText: new RegExp(`^\\s*${name}\\s*\\d+\\s*$`) }).first();
         const t0 = Date.now();
         await expand(page, 'Fleet Devices CA');
         const valid = group('Valid');
         await valid.waitFor({ state: 'visible', timeout: T });
         await group('Expired').waitFor({ state: 'visible', timeout: T });
         await valid.locator('.monaco-tl-twistie').click();
-        await page.locator('.monaco-list-row', { hasText: /Expires \d{4}-\d\d/ }).first().waitFor({ state: 'visible', timeout: T });
+        await page.locator('.part.sidebar .monaco-list-row', { hasText: /Expires \d{4}-\d\d/ }).first().waitFor({ state: 'visible', timeout: T });
         console.log(`    (5,000-leaf CA: groups shown ${Date.now() - t0} ms after the click)`);
-        const rows = await page.locator('.monaco-list-row').count();
+        const rows = await page.locator('.part.sidebar .monaco-list-row').count();
         if (rows > 400) throw new Error(`the tree renders ${rows} rows: the leaves were not grouped`);
         await page.waitForTimeout(300);
       },
@@ -143,7 +137,7 @@ export function scaleTests(workspace, h) {
       shot: 'e2e-scale-connection-test-entry-points.png',
       async run(page) {
         await h.closeAllEditors(page);
-        await openCertscope(page);
+        await h.showCertscope(page);
         const header = page.locator('.pane-header', { hasText: 'Local Broker' }).first();
         // Title actions show only on an open pane (the tree steps before this one fold it).
         if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
