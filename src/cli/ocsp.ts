@@ -6,6 +6,7 @@ import { checkOcsp } from '../core/ocsp/client';
 import { IndexStatusSource } from '../core/ocsp/indexStatus';
 import { OcspResponder } from '../core/ocsp/responder';
 import { OcspHttpServer } from '../core/ocsp/server';
+import { ocspRequestLine } from '../core/broker/format';
 import type { CliCommand } from './commands';
 import { UsageError } from './usage-error';
 import { forTerminal, jsonForTerminal } from '../core/present/safeText';
@@ -78,8 +79,7 @@ async function serve(p: Parsed): Promise<number> {
     host,
     port,
     onRequest: (e) => {
-      const what = e.answers?.map((a) => `${a.serialHex}=${a.status}`).join(' ') ?? '';
-      process.stdout.write(`${forTerminal(`${formatDate(new Date())} ${e.method} ${e.remote} -> ${e.httpStatus} ${e.responseStatus ?? ''} ${what}${e.error ? ` (${e.error})` : ''}`)}\n`);
+      process.stdout.write(`${formatDate(new Date())} ${ocspRequestLine(e)}\n`);
     },
   });
   let started;

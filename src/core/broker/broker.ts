@@ -25,6 +25,7 @@ import { crlProblem } from './crlTrust';
 import { Emitter, type Event } from './events';
 import type { BrokerEvent, BrokerState, BrokerStats, ConnectedClient, LogLevel, MqttVersion, StapleSummary, Transport } from './types';
 import { formatDate } from '../dates';
+import { formatDuration } from '../duration';
 
 /** TLS 1.2 suites we offer by default: AEAD only (GCM, ChaCha20-Poly1305) with forward secrecy. */
 const TLS12_AEAD = 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256';
@@ -154,7 +155,7 @@ export class TlsMqttBroker {
         });
         this.cdp.onDidRefresh(() => this.recheckConnected());
         this.cdp.start();
-        this.log('info', 'crl', `profile emqx5: client certificates are checked (leaf only) against the CRL at their CRL distribution point, fetched on first sight and refreshed every ${c.crl_cache_refresh_interval} ms; no CRL, no connection`);
+        this.log('info', 'crl', `profile emqx5: client certificates are checked (leaf only) against the CRL at their CRL distribution point, fetched on first sight and refreshed every ${formatDuration(c.crl_cache_refresh_interval)}; no CRL, no connection`);
       } else if (c.enable_crl_check) {
         this.store = new CrlStore({
           files: c.crl_files,
@@ -539,7 +540,7 @@ export class TlsMqttBroker {
   private handToWebSocket(info: HandshakeInfo): void {
     const socket = info.socket;
     const timer = setTimeout(() => {
-      this.log('warn', 'broker', `wss ${info.remoteAddress}:${info.remotePort}: no WebSocket upgrade within ${this.config.idle_timeout} ms (idle_timeout); connection closed`);
+      this.log('warn', 'broker', `wss ${info.remoteAddress}:${info.remotePort}: no WebSocket upgrade within ${formatDuration(this.config.idle_timeout)} (idle_timeout); connection closed`);
       socket.destroy();
     }, this.config.idle_timeout);
     timer.unref();

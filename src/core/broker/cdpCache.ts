@@ -8,6 +8,7 @@ import type { CrlModel } from '../model';
 import { defaultCrlFetch, parseCrlBytes, type CrlFetch, type LoadedCrl, type StoreLog } from './crlStore';
 import { Emitter } from './events';
 import { formatDate } from '../dates';
+import { formatDuration } from '../duration';
 
 export interface CdpCacheOptions {
   refreshIntervalMs: number;
@@ -152,7 +153,7 @@ export class CdpCrlCache {
     this.fetchCount++;
     const abort = new AbortController();
     this.aborts.add(abort);
-    const timeout = `no answer within ${this.options.httpTimeoutMs} ms (crl_cache.http_timeout)`;
+    const timeout = `no answer within ${formatDuration(this.options.httpTimeoutMs)} (crl_cache.http_timeout)`;
     const timer = setTimeout(() => abort.abort(), this.options.httpTimeoutMs);
     timer.unref();
     try {

@@ -8,6 +8,7 @@ import { buildOcspRequest, fetchOcspResponse, verifyOcspResponse } from '../ocsp
 import type { CertificateModel } from '../model';
 import type { StoreLog } from './crlStore';
 import { formatDate } from '../dates';
+import { formatDuration } from '../duration';
 
 type OcspFetch = (url: string, requestDer: Uint8Array, options: { timeoutMs: number; signal: AbortSignal }) => Promise<Uint8Array>;
 
@@ -63,7 +64,7 @@ export class ClientOcspChecker {
     // The handshake waits at most timeoutMs, whatever the responder does.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<ClientOcspAnswer>((resolve) => {
-      timer = setTimeout(() => resolve({ status: 'unavailable', detail: `no OCSP answer within ${this.options.timeoutMs} ms`, cached: false }), this.options.timeoutMs);
+      timer = setTimeout(() => resolve({ status: 'unavailable', detail: `no OCSP answer within ${formatDuration(this.options.timeoutMs)}`, cached: false }), this.options.timeoutMs);
       timer.unref();
     });
     try {

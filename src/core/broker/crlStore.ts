@@ -12,6 +12,7 @@ import { normalizeSerial } from '../serial';
 import type { CrlEntry, CrlModel } from '../model';
 import { Emitter } from './events';
 import { formatDate } from '../dates';
+import { formatDuration } from '../duration';
 
 export interface LoadedCrl {
   /** File path or URL. */
@@ -199,7 +200,7 @@ export class CrlStore {
         w.on('error', (err) => this.log('warn', `CRL folder watch on ${dir} failed (${err.message}); falling back to polling`));
         this.watchers.push(w);
       } catch (err) {
-        this.log('warn', `cannot watch ${dir} (${(err as Error).message}); CRL files there are polled every ${this.options.filePollIntervalMs} ms`);
+        this.log('warn', `cannot watch ${dir} (${(err as Error).message}); CRL files there are polled every ${formatDuration(this.options.filePollIntervalMs)}`);
       }
     }
   }
@@ -243,7 +244,7 @@ export class CrlStore {
     const abort = new AbortController();
     this.aborts.add(abort);
     let timedOut = false;
-    const timeoutMessage = `no answer within ${this.options.httpTimeoutMs} ms (crl_cache_http_timeout)`;
+    const timeoutMessage = `no answer within ${formatDuration(this.options.httpTimeoutMs)} (crl_cache_http_timeout)`;
     const timer = setTimeout(() => {
       timedOut = true;
       abort.abort();

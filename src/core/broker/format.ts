@@ -4,6 +4,8 @@
 import { forTerminal as safe } from '../present/safeText';
 import type { BrokerEvent, BrokerState } from './types';
 import { formatClock, formatDate } from '../dates';
+import type { OcspServerEvent } from '../ocsp/server';
+import { colonSerial } from '../serial';
 
 type BrokerLogLevel = 'info' | 'warn' | 'error' | 'debug';
 
@@ -12,6 +14,15 @@ export interface BrokerEventLine {
   level: BrokerLogLevel;
   head: string;
   detail?: string;
+}
+
+/**
+ * The one wording of a request to the OCSP responder, for `certscope ocsp serve` and the
+ * extension's broker log: "POST from 127.0.0.1:5000 -> 200 successful (0a:1b good)".
+ */
+export function ocspRequestLine(e: OcspServerEvent): string {
+  const answers = e.answers?.length ? ` (${e.answers.map((a) => `${colonSerial(a.serialHex)} ${a.status}`).join(', ')})` : '';
+  return safe(`${e.method} from ${e.remote} -> ${e.httpStatus}${e.responseStatus ? ` ${e.responseStatus}` : ''}${answers}${e.error ? `: ${e.error}` : ''}`);
 }
 
 /**

@@ -14,6 +14,7 @@ import type { BrokerProfile } from './config';
 import { defaultCrlFetch, parseCrlBytes, type CrlFetch } from './crlStore';
 import { cdpUrls, isHttpUrl } from './distributionPoints';
 import { formatDate } from '../dates';
+import { formatDuration } from '../duration';
 
 export type ReadinessReason =
   | 'revoked-intermediate-leaf-only'
@@ -184,7 +185,7 @@ export async function checkReadiness(dir: string, opts: ReadinessOptions): Promi
       try {
         body = await Promise.race([
           fetcher(url, { timeoutMs, signal: abort.signal }),
-          new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)))),
+          new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error(`no answer within ${formatDuration(timeoutMs)}`)))),
         ]);
       } catch (err) {
         findings.push({

@@ -14,6 +14,7 @@ import { bitStringBytes, raw, readTlv, TAG, toHex } from '../der/reader';
 import { explicit, nullValue, octetString, oid, seq } from '../der/writer';
 import { decodeOcspResponse, splitBasicResponse } from '../decode/ocsp';
 import { formatDate } from '../dates';
+import { formatDuration } from '../duration';
 
 export type CertInput = string | Uint8Array;
 
@@ -122,7 +123,7 @@ export function fetchOcspResponse(url: string, requestDer: Uint8Array, options: 
         resolve(body);
       });
     });
-    const timer = setTimeout(() => fail(`no complete answer within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(() => fail(`no complete answer within ${formatDuration(timeoutMs)}`), timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => fail(e.code ? `${e.code} ${e.message}` : e.message));
     if (!get) req.write(requestDer);
     req.end();

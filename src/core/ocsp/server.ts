@@ -16,7 +16,8 @@ export interface OcspServerOptions {
   onRequest?: (event: OcspServerEvent) => void;
 }
 
-interface OcspServerEvent {
+/** One request the responder answered (or refused), for its log. */
+export interface OcspServerEvent {
   method: string;
   remote: string;
   httpStatus: number;

@@ -1,5 +1,6 @@
 // Errors the probe raises itself (timeouts, unexpected closes), carrying a Node-like code so the
 // diagnosis treats them like the errors Node raises.
+import { formatDuration } from '../duration';
 
 export class ProbeError extends Error {
   constructor(readonly code: string, message: string) {
@@ -27,7 +28,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, on
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       onTimeout?.();
-      reject(new ProbeError('ETIMEDOUT', `${what}: no answer within ${ms / 1000} s`));
+      reject(new ProbeError('ETIMEDOUT', `${what}: no answer within ${formatDuration(ms)}`));
     }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -4,6 +4,7 @@
 import type { Packet, PacketCmd } from 'mqtt-packet';
 import { MqttFramingError, PacketParser, type MqttLevel } from './mqtt';
 import { ProbeError } from './errors';
+import { formatDuration } from '../duration';
 
 export class PacketStream {
   private reader: PacketParser = new PacketParser(4);
@@ -63,7 +64,7 @@ export class PacketStream {
       this.queue.length = 0;
       if (this.failure) throw this.failure;
       const left = deadline - Date.now();
-      if (left <= 0) throw new ProbeError('ETIMEDOUT', `${what}: no answer within ${timeoutMs / 1000} s`);
+      if (left <= 0) throw new ProbeError('ETIMEDOUT', `${what}: no answer within ${formatDuration(timeoutMs)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => { this.waiter = undefined; resolve(); }, left);
         this.waiter = () => { clearTimeout(timer); resolve(); };

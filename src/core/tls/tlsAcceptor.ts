@@ -17,6 +17,7 @@ import type { Socket } from 'node:net';
 import { RecordTap } from './recordTap';
 import { parseKeylogLine } from './keylog';
 import { nextSequence, plaintextAlertRecord, tls13AlertRecord, tls13Suite, trafficKeys } from './tls13Record';
+import { formatDuration } from '../duration';
 
 export interface HandshakeInfo {
   socket: tls.TLSSocket;
@@ -107,7 +108,7 @@ export class TlsAcceptor {
       o.onFailed(remote, message);
     };
     const timer = setTimeout(() => {
-      fail(`handshake not finished within ${o.handshakeTimeoutMs} ms`);
+      fail(`handshake not finished within ${formatDuration(o.handshakeTimeoutMs)}`);
       socket.destroy();
       raw.destroy();
     }, o.handshakeTimeoutMs);

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { DecodedItem } from '../model';
 import type { JobResult, WorkerJob, WorkerMessage } from './decodeProtocol';
 import type { IndexedFile } from './types';
+import { formatDuration } from '../duration';
 
 export interface DecodePoolOptions {
   /** Path of the bundled worker entry (dist/decodeWorker.js). */
@@ -180,7 +181,7 @@ export class DecodePool {
     }, SLOW_MS);
     slot.slowTimer.unref?.();
     slot.timer = setTimeout(() => {
-      this.fail(slot, `Decoding took longer than ${this.budgetMs >= 1000 ? `${this.budgetMs / 1000} s` : `${this.budgetMs} ms`}; the file was skipped (hostile or unusually complex content).`);
+      this.fail(slot, `Decoding took longer than ${formatDuration(this.budgetMs)}; the file was skipped (hostile or unusually complex content).`);
     }, this.budgetMs);
     slot.timer.unref?.();
   }

@@ -9,6 +9,7 @@ import type { BrokerConfig } from '../../core/broker/config';
 import type { BrokerEvent, BrokerState, ConnectedClient, ConnectionEvent } from '../../core/broker/types';
 import type { CrlServer, CertificateAuthority } from '../../core/ca';
 import type { OcspHttpServer } from '../../core/ocsp/server';
+import { ocspRequestLine } from '../../core/broker/format';
 import { UserError } from '../errors';
 
 /** Rejections kept for the view (newest first). */
@@ -179,7 +180,7 @@ export class BrokerController implements vscode.Disposable {
         port,
         onRequest: (ev) => this.events.fire({
           type: 'log', time: new Date(), level: ev.httpStatus === 200 ? 'info' : 'warn', source: 'ocsp',
-          message: `responder: ${ev.method} from ${ev.remote} -> ${ev.responseStatus ?? ev.httpStatus}${ev.answers?.length ? ` (${ev.answers.map((a) => `${a.serialHex} ${a.status}`).join(', ')})` : ''}${ev.error ? `: ${ev.error}` : ''}`,
+          message: `responder: ${ocspRequestLine(ev)}`,
         }),
       });
       try {

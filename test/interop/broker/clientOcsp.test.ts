@@ -96,7 +96,7 @@ describe('broker: OCSP checking of client certificates (ocsp_check_clients)', fu
     try {
       const ev = await soft.attempt(slow);
       assert.equal(ev.outcome, 'accepted');
-      assert.match(ev.note ?? '', /^no OCSP answer: .*within 1000 ms; accepted \(ocsp_clients_fail = soft\)$/);
+      assert.match(ev.note ?? '', /^no OCSP answer: .*within 1s; accepted \(ocsp_clients_fail = soft\)$/);
     } finally {
       await soft.b.stop();
     }
@@ -114,7 +114,7 @@ describe('broker: OCSP checking of client certificates (ocsp_check_clients)', fu
     const { b, attempt } = await broker({ ocsp_clients_timeout: '60s', handshake_timeout: '1500ms' });
     try {
       const ev = await attempt(slow);
-      assert.match(ev.note ?? '', /^no OCSP answer: .*within 1500 ms; accepted \(ocsp_clients_fail = soft\)$/);
+      assert.match(ev.note ?? '', /^no OCSP answer: .*within 1500ms; accepted \(ocsp_clients_fail = soft\)$/);
     } finally {
       await b.stop();
     }

@@ -118,7 +118,7 @@ describe('broker limits', function () {
     s.on('error', () => undefined);
     await new Promise((r) => s.once('secureConnect', r));
     await new Promise((r) => s.once('close', r));
-    const e = await b.waitFor((x) => x.type === 'log' && b.events.indexOf(x) >= from && /no WebSocket upgrade within 3000 ms/.test(x.message));
+    const e = await b.waitFor((x) => x.type === 'log' && b.events.indexOf(x) >= from && /no WebSocket upgrade within 3s/.test(x.message));
     assert.equal(e.type, 'log');
   });
 
@@ -142,7 +142,7 @@ describe('broker limits', function () {
       s.write(PARTIAL_HELLO);
       await new Promise((r) => s.once('close', r));
       const e = await short.b.waitFor((x) => x.type === 'handshakeFailed' && x.transport === 'wss' && short.b.events.indexOf(x) >= from);
-      assert.equal((e as { message: string }).message, 'handshake not finished within 2000 ms');
+      assert.equal((e as { message: string }).message, 'handshake not finished within 2s');
     });
   });
 });

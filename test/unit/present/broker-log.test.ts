@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import mqtt from 'mqtt';
-import { formatBrokerEvent } from '../../../src/core/broker/format';
+import { formatBrokerEvent, ocspRequestLine } from '../../../src/core/broker/format';
 import type { BrokerEvent } from '../../../src/core/broker/types';
 import { makeTempDir } from '../../support/tmp';
 import { makeBrokerPki, type BrokerPki } from '../broker/brokerPki';
@@ -48,5 +48,16 @@ describe('broker log lines from hostile MQTT clients', function () {
     } finally {
       await c.endAsync();
     }
+  });
+
+  it('an OCSP responder request is one line with colon serials; a peer-made error cannot add a line', () => {
+    const line = ocspRequestLine({
+      method: 'POST', remote: '127.0.0.1:5000', httpStatus: 200, responseStatus: 'successful',
+      answers: [{ serialHex: '0a1b', status: 'good' }, { serialHex: 'ff00', status: 'revoked' }] as never,
+    });
+    assert.equal(line, 'POST from 127.0.0.1:5000 -> 200 successful (0a:1b good, ff:00 revoked)');
+    const bad = ocspRequestLine({ method: 'GET', remote: '127.0.0.1:5001', httpStatus: 400, error: 'bad path "x\n08:00 POST from 10.0.0.1 -> 200\x1b[2J"' });
+    assert.equal(bad.split('\n').length, 1);
+    assert.doesNotMatch(bad, /\x1b/);
   });
 });

@@ -6,6 +6,7 @@
 // races the alert.
 import { errorMessage, ProbeError } from '../errors';
 import type { ProbeRun } from '../run';
+import { formatDuration } from '../../duration';
 
 const DEFAULT_LATE_ALERT_MS = 1_500;
 /** After a session ticket or on TLS 1.2: a terminator checks the certificate and closes within this. */
@@ -72,6 +73,6 @@ export async function awaitVerdict(run: ProbeRun): Promise<boolean> {
     run.fail('late-alert', new ProbeError('ECLOSED', 'the server closed the connection right after the TLS handshake, before it could have read CONNECT'));
     return false;
   }
-  step.detail('result', outcome === 'ticket' ? 'the server sent a session ticket and kept the connection open: it accepted the handshake' : `no rejection within ${wait / 1000} s`).end('ok');
+  step.detail('result', outcome === 'ticket' ? 'the server sent a session ticket and kept the connection open: it accepted the handshake' : `no rejection within ${formatDuration(wait)}`).end('ok');
   return true;
 }
