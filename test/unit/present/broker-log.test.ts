@@ -58,6 +58,6 @@ describe('broker log lines from hostile MQTT clients', function () {
     assert.equal(line, 'POST from 127.0.0.1:5000 -> 200 successful (0a:1b good, ff:00 revoked)');
     const bad = ocspRequestLine({ method: 'GET', remote: '127.0.0.1:5001', httpStatus: 400, error: 'bad path "x\n08:00 POST from 10.0.0.1 -> 200\x1b[2J"' });
     assert.equal(bad.split('\n').length, 1);
-    assert.doesNotMatch(bad, /\x1b/);
+    assert.ok(!bad.includes("\x1b"), bad);
   });
 });
