@@ -9,6 +9,7 @@ import type { CertificateModel } from '../model';
 import type { StoreLog } from './crlStore';
 import { formatDate } from '../dates';
 import { formatDuration } from '../duration';
+import { colonSerial } from '../serial';
 
 type OcspFetch = (url: string, requestDer: Uint8Array, options: { timeoutMs: number; signal: AbortSignal }) => Promise<Uint8Array>;
 
@@ -76,7 +77,7 @@ export class ClientOcspChecker {
 
   private async ask(leaf: CertificateModel, issuer: CertificateModel | undefined): Promise<ClientOcspAnswer> {
     const url = this.options.responderUrl ?? leaf.extensions.authorityInfoAccess?.ocsp.find((u) => /^https?:\/\//i.test(u));
-    const who = `${leaf.subject.rfc4514} (serial ${leaf.serialHex})`;
+    const who = `${leaf.subject.rfc4514} (serial ${colonSerial(leaf.serialHex)})`;
     if (!url) return this.remember(leaf, { status: 'unavailable', detail: 'the certificate names no OCSP responder (AIA) and none is configured (ocsp_clients_responder_url)', cached: false }, 0);
     if (!issuer) return { status: 'unavailable', detail: `the issuer of ${who} is not known to the broker`, url, cached: false };
     const abort = new AbortController();

@@ -15,6 +15,7 @@ import { defaultCrlFetch, parseCrlBytes, type CrlFetch } from './crlStore';
 import { cdpUrls, isHttpUrl } from './distributionPoints';
 import { formatDate } from '../dates';
 import { formatDuration } from '../duration';
+import { colonSerial } from '../serial';
 
 export type ReadinessReason =
   | 'revoked-intermediate-leaf-only'
@@ -78,7 +79,7 @@ interface Issued {
 }
 
 function label(c: CertificateModel): string {
-  return `${c.subject.rfc4514 || '(empty subject)'} (serial ${c.serialHex})`;
+  return `${c.subject.rfc4514 || '(empty subject)'} (serial ${colonSerial(c.serialHex)})`;
 }
 
 function firstCert(path: string): CertificateModel | undefined {

@@ -495,9 +495,9 @@ export class CertificateAuthority {
       const entries = this.load().entries.map((e) => ({ ...e }));
       const entry = entries.find((e) => serialKey(e.serialHex) === key);
       if (!entry) throw new CaError(`serial ${colonSerial(key)} is not in ${this.paths.database}`);
-      if (entry.status !== 'R') throw new CaError(`serial ${entry.serialHex} is not revoked`);
+      if (entry.status !== 'R') throw new CaError(`serial ${colonSerial(entry.serialHex)} is not revoked`);
       if (entry.revoked?.reason !== 'certificateHold') {
-        throw new CaError(`serial ${entry.serialHex} is revoked for ${entry.revoked?.reason ?? 'unspecified'}: only a certificateHold can be released`);
+        throw new CaError(`serial ${colonSerial(entry.serialHex)} is revoked for ${entry.revoked?.reason ?? 'unspecified'}: only a certificateHold can be released`);
       }
       entry.status = entry.expires.getTime() < Date.now() ? 'E' : 'V';
       delete entry.revoked;

@@ -1,7 +1,7 @@
 // OCSP client: build a request for (certificate, issuer), fetch it over HTTP with a timeout and a
 // size limit, and verify the answer (signature by the CA or its delegated responder, CertID,
 // freshness, nonce). Results are plain data; nothing here throws on a bad response.
-import { serialKey } from '../serial';
+import { colonSerial, serialKey } from '../serial';
 import { randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -275,7 +275,7 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
   // 2. The answer about our certificate (CertID: issuer name/key hash and serial).
   const single = data.responses.find((r) => certIdMatches(r.certId, cert, issuer));
   if (!single) {
-    problems.push(`the response does not cover serial ${cert.serialHex} of ${issuer.subjectText}`);
+    problems.push(`the response does not cover serial ${colonSerial(cert.serialHex)} of ${issuer.subjectText}`);
   } else {
     result.thisUpdate = single.thisUpdate;
     if (single.nextUpdate) result.nextUpdate = single.nextUpdate;

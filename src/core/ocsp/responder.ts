@@ -2,7 +2,7 @@
 // DER out. Status comes from a StatusSource (the CA database), asked afresh for every request so a
 // revocation is visible to the very next request.
 import { HASH_ALGORITHMS, reasonCode } from '../oids';
-import { serialKey } from '../serial';
+import { colonSerial, serialKey } from '../serial';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { signerFor, type Signer } from '../ca/keys';
 import type { OcspCertId, OcspCertStatus, OcspRequestModel, OcspResponseStatus } from '../model';
@@ -146,7 +146,7 @@ export class OcspResponder {
     if (req.certIds.length === 0) throw new MalformedRequest('OCSP request lists no certificates');
     if (req.certIds.length > MAX_CERT_IDS) throw new MalformedRequest(`OCSP request lists ${req.certIds.length} certificates (at most ${MAX_CERT_IDS} are answered)`);
     for (const id of req.certIds) {
-      if (id.serialHex.startsWith('-')) throw new MalformedRequest(`OCSP request: negative serial number ${id.serialHex}`);
+      if (id.serialHex.startsWith('-')) throw new MalformedRequest(`OCSP request: negative serial number ${colonSerial(id.serialHex)}`);
     }
     return req;
   }

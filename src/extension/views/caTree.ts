@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateAuthority } from '../../core/ca';
-import { serialKey } from '../../core/serial';
+import { colonSerial, serialKey } from '../../core/serial';
 import type { CertificateModel } from '../../core/model';
 import type { RevocationService, isStale as IsStale } from '../../core/revocation/status';
 import { formatDate } from '../../core/dates';
@@ -119,7 +119,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         return item;
       }
       case 'caCrlEntry': {
-        const item = new vscode.TreeItem(n.serialHex, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(colonSerial(n.serialHex), vscode.TreeItemCollapsibleState.None);
         item.id = n.id;
         item.description = `${formatDate(n.date)}${n.reason ? ` · ${n.reason}` : ''}`;
         item.iconPath = new vscode.ThemeIcon('circle-slash');
@@ -224,7 +224,7 @@ function crlNode(ca: CertificateAuthority, caCert: CertificateModel, service: Re
     entries: m.entryCount, stale: isStale(m.nextUpdate, new Date()), url,
   };
   const entries = m.entries.slice(0, MAX_CRL_ENTRIES_SHOWN).map((e) => ({
-    kind: 'caCrlEntry' as const, id: `${id}:${e.serialHex}`, caDir: ca.paths.dir, serialHex: e.serialHex.toUpperCase(), date: e.revocationDate, reason: e.reason,
+    kind: 'caCrlEntry' as const, id: `${id}:${e.serialHex}`, caDir: ca.paths.dir, serialHex: e.serialHex, date: e.revocationDate, reason: e.reason,
   }));
   return { node, entries };
 }
