@@ -381,6 +381,14 @@ describe('Certscope inspection: Workspace PKI tree, hover, CodeLens, diagnostics
       });
       renameSync(staging, movedIn);
       await until('the files of a folder moved into the workspace', async () => ((await inIndex(movedFiles)) ? true : undefined), 30_000);
+      // Later (after the searches that follow a new folder), a file in a subfolder of the moved-in
+      // tree, which the OS watcher does not watch (only the moved folder itself gets a watch): no
+      // event comes; the poll of new folders' mtimes finds it.
+      await new Promise((r) => setTimeout(r, 3_000));
+      const later = join(movedIn, 'a', 'b', 'c', 'later.crt');
+      copyFileSync(expired, later);
+      movedFiles.push(later);
+      await until('a file written later into a subfolder of the moved-in tree', async () => ((await inIndex([later])) ? true : undefined), 30_000);
       // mkdir -p, then files at every level at once, before any watcher could watch the new folders.
       const deepFiles = ['x', join('x', 'y'), join('x', 'y', 'z')].map((d, i) => join(deep, d, `deep-${i}.crt`));
       mkdirSync(join(deep, 'x', 'y', 'z'), { recursive: true });

@@ -3,12 +3,11 @@
 // incrementally (a changed file is re-read alone). Tree, diagnostics, decorations, hover and
 // CodeLens all read the same analysis. Heavy modules (decoders) load on first scan, not at activation.
 //
-// The file watcher is not trusted to see everything. On Linux, VS Code's watcher (parcel, inotify)
-// misses files written into a folder created a moment before, and leaves the subfolders of a
-// `mkdir -p` or of a folder moved in unwatched until a reload (parcel-bundler/watcher#97, #243);
-// bursts can overflow the kernel's event queue. So a created folder is searched, and after new
-// folders or a burst the workspace is searched again until a search finds nothing the events
-// missed; folders created since the scan are checked again when the window regains focus.
+// The file watcher is not trusted to see everything. VS Code reports a folder created, moved in or
+// deleted as one event for the folder; on Linux its watcher (parcel, inotify) misses files written
+// into a folder created a moment before, before it watches the folder (parcel-bundler/watcher#97,
+// #243); a burst can overflow the kernel's event queue. So a created folder is searched, and after
+// new folders or a burst that scope is searched again until a search finds nothing the events missed.
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -32,10 +31,6 @@ const BURST_EVENTS = 500;
 const MAX_CREATED_STATS = 2_000;
 /** Delays of the searches after new folders or a burst; they stop at the first that finds nothing new. */
 const RECHECK_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000];
-/** Folders created since the scan that are checked again on focus; beyond this, the whole workspace is. */
-const MAX_RISKY_FOLDERS = 1_000;
-/** At most one focus check per interval. */
-const FOCUS_CHECK_MS = 10_000;
 
 /** What changed: the file keys of an incremental update, or undefined for "everything" (scan, settings). */
 export interface PkiChange { changed?: string[] }
@@ -53,10 +48,7 @@ export class PkiWorkspace implements vscode.Disposable {
   readonly onDidChangeFilter = this.filterChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed, this.filterChanged];
   private readonly watch = new WorkspaceWatch(() => inBackground(this.log, 'workspace PKI: indexing changed files', this.flush()));
-  /** Folders created since the scan (possibly unwatched below); undefined: too many, check everything. */
-  private riskyFolders: Set<string> | undefined = new Set();
   private recheck?: { timer: NodeJS.Timeout; round: number; scope: Set<string> | undefined };
-  private lastFocusCheck = 0;
   private cached?: { analysis: WorkspaceAnalysis; tree?: PkiTree; day: number; expiringDays: number };
   private excludeGlobs: string[] = [];
   private generation = 0;
@@ -79,12 +71,7 @@ export class PkiWorkspace implements vscode.Disposable {
       else if (e.affectsConfiguration('certscope.diagnostics')) inBackground(this.log, 'workspace PKI: update', this.publish({}));
     }));
     this.subscriptions.push(this.onDidChange(() => this.publishKeyedCertFiles()));
-    this.subscriptions.push(this.watch, vscode.window.onDidChangeWindowState((w) => {
-      if (!w.focused || !this.index || Date.now() - this.lastFocusCheck < FOCUS_CHECK_MS) return;
-      if (this.riskyFolders?.size === 0) return;
-      this.lastFocusCheck = Date.now();
-      inBackground(this.log, 'workspace PKI: check after focus', this.reconcile(this.riskyFolders && [...this.riskyFolders]));
-    }));
+    this.subscriptions.push(this.watch);
   }
 
   /**
@@ -302,10 +289,6 @@ export class PkiWorkspace implements vscode.Disposable {
     const changed = await staleKeys(index, [...batch.changed, ...found]);
     if (changed.length) await index.refresh(changed);
     this.log.debug(`workspace PKI: ${changed.length} changed (${batch.changed.length + found.length - changed.length} already current), ${gone.length} deleted, ${folders?.length ?? 'many'} new folder(s)`);
-    for (const r of batch.removed) this.riskyFolders?.delete(r);
-    if (!folders) this.riskyFolders = undefined;
-    else for (const f of folders) this.riskyFolders?.add(f);
-    if (this.riskyFolders && this.riskyFolders.size > MAX_RISKY_FOLDERS) this.riskyFolders = undefined;
     // Files in new folders may be written after this search, where no event reports them; a burst may have lost events.
     if (!folders || batch.events >= BURST_EVENTS) this.scheduleRecheck(undefined);
     else if (folders.length) this.scheduleRecheck(folders);
@@ -348,7 +331,7 @@ export class PkiWorkspace implements vscode.Disposable {
     if (this.watch.pending) await this.flush();
     const stale = await staleKeys(index, [...found.filter((k) => !index.get(k)), ...known]);
     if (stale.length === 0 || this.index !== index) return 0;
-    this.log.info(`workspace PKI: ${stale.length} file(s) changed without a file event (found by a search${dirs ? ` of ${dirs.length} new folder(s)` : ''})`);
+    this.log.info(`workspace PKI: a search${dirs ? ` of ${dirs.length} new folder(s)` : ''} found ${stale.length} changed file(s) no file event had reported (yet)`);
     await index.refresh(stale);
     return stale.length;
   }
