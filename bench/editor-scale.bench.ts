@@ -121,6 +121,7 @@ async function runProbe(size: number): Promise<{ probe: ProbeResult; core: { ms:
     let codeOut: number;
     try { codeOut = await Promise.race([exited, timeout]); } finally { timeout.cancel(); }
     if (result && 'profile' in result) process.stderr.write(`host main thread during the scan (self time):\n${(result as { profile: string[] }).profile.join('\n')}\n`);
+    if (result && 'hostileProfile' in result) process.stderr.write(`host main thread while hostile files are indexed (self time):\n${(result as { hostileProfile: string[] }).hostileProfile.join('\n')}\n`);
     if (codeOut !== 0 || !result) throw new Error(`the editor probe failed (exit ${codeOut}); see test-results/code-server-editor-bench-${size}.log (CERTSCOPE_DEBUG=1 shows the host log)`);
     return { probe: result, core, x509 };
   } finally {

@@ -145,11 +145,13 @@ export async function run(): Promise<void> {
 
   // D. Hostile files indexed while the user works.
   trips = roundTrips(small);
+  const hostileProfiler = cfg.profile ? await startProfile() : undefined;
   t = performance.now();
   since = Date.now();
   await setExclude([]);
   const d = await untilScanned(since);
   out.hostileScanMs = performance.now() - t;
+  if (hostileProfiler) out.hostileProfile = await hostileProfiler();
   out.hostile = await trips.stop();
   out.abandoned = d.abandoned;
 
