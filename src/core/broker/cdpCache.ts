@@ -9,6 +9,7 @@ import { defaultCrlFetch, parseCrlBytes, type CrlFetch, type LoadedCrl, type Sto
 import { Emitter } from './events';
 import { formatDate } from '../dates';
 import { formatDuration } from '../duration';
+import { crlNumberText } from '../revocation/evidence';
 
 export interface CdpCacheOptions {
   refreshIntervalMs: number;
@@ -88,7 +89,7 @@ export class CdpCrlCache {
     const hit = this.entries.get(url);
     if (!hit?.crl) return undefined;
     hit.hits++;
-    this.log('info', `CRL cache hit for ${url} (${why}): CRL ${hit.crl.model.crlNumber ? `#${hit.crl.model.crlNumber} ` : ''}fetched ${formatDate(new Date(hit.fetchedAt ?? 0))}`);
+    this.log('info', `CRL cache hit for ${url} (${why}): CRL ${hit.crl.model.crlNumber ? `${crlNumberText(hit.crl.model.crlNumber)} ` : ''}fetched ${formatDate(new Date(hit.fetchedAt ?? 0))}`);
     return hit.crl;
   }
 
@@ -174,7 +175,7 @@ export class CdpCrlCache {
       e.fetchedAt = this.now();
       e.lastError = undefined;
       const m = e.crl?.model;
-      this.log('info', `CRL fetched from ${url}: ${m?.issuer.rfc4514}${m?.crlNumber ? ` #${m.crlNumber}` : ''}, ${m?.entryCount} revoked, next update ${m?.nextUpdate ? formatDate(m.nextUpdate) : 'none'}`);
+      this.log('info', `CRL fetched from ${url}: ${m?.issuer.rfc4514}${m?.crlNumber ? ` ${crlNumberText(m.crlNumber)}` : ''}, ${m?.entryCount} revoked, next update ${m?.nextUpdate ? formatDate(m.nextUpdate) : 'none'}`);
       if (renewed) this.changed.fire(url);
     } catch (err) {
       if (this.disposed) return;

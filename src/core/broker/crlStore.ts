@@ -13,6 +13,7 @@ import type { CrlEntry, CrlModel } from '../model';
 import { Emitter } from './events';
 import { formatDate } from '../dates';
 import { formatDuration } from '../duration';
+import { crlNumberText } from '../revocation/evidence';
 
 export interface LoadedCrl {
   /** File path or URL. */
@@ -284,7 +285,7 @@ export class CrlStore {
     const now = this.now();
     for (const c of s.crls) {
       const sum = summarize(c.model, now);
-      this.log(sum.stale ? 'warn' : 'info', `CRL ${sum.crlNumber ? `#${sum.crlNumber} ` : ''}from ${s.location}: ${sum.issuer}, ${sum.entries} revoked, next update ${sum.nextUpdate ? formatDate(sum.nextUpdate) : 'none'}${sum.stale ? ' (EXPIRED: clients of this CA are refused unless crl_stale = allow)' : ''}`);
+      this.log(sum.stale ? 'warn' : 'info', `CRL ${sum.crlNumber ? `${crlNumberText(sum.crlNumber)} ` : ''}from ${s.location}: ${sum.issuer}, ${sum.entries} revoked, next update ${sum.nextUpdate ? formatDate(sum.nextUpdate) : 'none'}${sum.stale ? ' (EXPIRED: clients of this CA are refused unless crl_stale = allow)' : ''}`);
     }
     if (notify) this.changed.fire();
   }

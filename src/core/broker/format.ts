@@ -6,6 +6,7 @@ import type { BrokerEvent, BrokerState } from './types';
 import { formatClock, formatDate } from '../dates';
 import type { OcspServerEvent } from '../ocsp/server';
 import { colonSerial } from '../serial';
+import { crlNumberText } from '../revocation/evidence';
 
 type BrokerLogLevel = 'info' | 'warn' | 'error' | 'debug';
 
@@ -64,11 +65,11 @@ export function formatBrokerState(s: BrokerState): string {
   for (const l of s.listeners) lines.push(`listener ${l.transport} ${l.address}:${l.port}`);
   if (s.crl.enabled) {
     for (const d of s.crl.distributionPoints) {
-      const crl = d.crl ? `${d.crl.issuer}${d.crl.crlNumber ? ` #${d.crl.crlNumber}` : ''}, ${d.crl.entries} revoked, next update ${d.crl.nextUpdate ? formatDate(d.crl.nextUpdate) : 'none'}${d.crl.stale ? ' (EXPIRED)' : ''}` : 'no CRL';
+      const crl = d.crl ? `${d.crl.issuer}${d.crl.crlNumber ? ` ${crlNumberText(d.crl.crlNumber)}` : ''}, ${d.crl.entries} revoked, next update ${d.crl.nextUpdate ? formatDate(d.crl.nextUpdate) : 'none'}${d.crl.stale ? ' (EXPIRED)' : ''}` : 'no CRL';
       lines.push(`crl distribution point ${d.url}: ${d.ok ? 'ok' : `FAILING (${d.lastError ?? '?'})`}, ${d.fetches} fetch(es), ${d.hits} cache hit(s); ${crl}`);
     }
     for (const src of s.crl.sources) {
-      const crls = src.crls.map((c) => `${safe(c.issuer)}${c.crlNumber ? ` #${c.crlNumber}` : ''}, ${c.entries} revoked, next update ${c.nextUpdate ? formatDate(c.nextUpdate) : 'none'}${c.stale ? ' (EXPIRED)' : ''}`);
+      const crls = src.crls.map((c) => `${safe(c.issuer)}${c.crlNumber ? ` ${crlNumberText(c.crlNumber)}` : ''}, ${c.entries} revoked, next update ${c.nextUpdate ? formatDate(c.nextUpdate) : 'none'}${c.stale ? ' (EXPIRED)' : ''}`);
       lines.push(`crl ${safe(src.source)}: ${src.ok ? 'ok' : `FAILING (${safe(src.lastError ?? '?')})`}${crls.length ? `\n    ${crls.join('\n    ')}` : ''}`);
     }
     for (const m of s.crl.missingFor) lines.push(`crl missing for CA ${safe(m)}`);

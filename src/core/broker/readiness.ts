@@ -16,6 +16,7 @@ import { cdpUrls, isHttpUrl } from './distributionPoints';
 import { formatDate } from '../dates';
 import { formatDuration } from '../duration';
 import { colonSerial } from '../serial';
+import { crlName } from '../revocation/evidence';
 
 export type ReadinessReason =
   | 'revoked-intermediate-leaf-only'
@@ -234,7 +235,7 @@ export async function checkReadiness(dir: string, opts: ReadinessOptions): Promi
     const left = next.getTime() - now.getTime();
     const validity = next.getTime() - crl.thisUpdate.getTime();
     const fix = { action: 'publishCrl' as const, text: `publish a new CRL: certscope ca crl ${dir}${url ? ' (and serve it at the distribution point)' : ''}` };
-    const number = crl.crlNumber ? `CRL #${crl.crlNumber}` : 'the CRL';
+    const number = crl.crlNumber ? crlName(crl.crlNumber) : 'the CRL';
     if (left <= 0) {
       findings.push({
         reason: 'crl-expired', severity: 'error', file, url, lockoutAt: next, fix,

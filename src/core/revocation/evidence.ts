@@ -26,13 +26,13 @@ export function describeRevocation(a: RevocationAnswer, fileLabel: FileLabel): s
   }
 }
 
-/** CRL numbers are decoded as hex; people count them in decimal, as `openssl crl` prints: "#12". */
 /** "CRL #3" (the number in decimal), or "CRL" when it has none: one name for a CRL on every surface. */
 export function crlName(numberHex?: string): string {
   const n = numberHex ? crlNumberText(numberHex) : '';
   return n ? `CRL ${n}` : 'CRL';
 }
 
+/** CRL numbers are decoded as hex; people count them in decimal, as `openssl crl` prints: "#12". */
 export function crlNumberText(hex: string): string {
   const n = crlNumberValue(hex);
   return n === undefined ? '' : `#${n.toString()}`;

@@ -47,6 +47,18 @@ describe('CRL store', function () {
     assert.ok(s.crls().every((c) => c.pem.startsWith('-----BEGIN X509 CRL-----\n')));
   });
 
+  it('names a CRL by its number in decimal, as openssl crl prints it (CRL number 0x1F is #31)', async () => {
+    writeFileSync(join(tmp.dir, `${pki.intermediate.name}-db`, 'crlnumber'), '1F\n');
+    const path = join(tmp.dir, 'numbered.crl.pem');
+    await pki.writeIntermediateCrl({ path });
+    assert.match(await openssl(['crl', '-in', path, '-noout', '-crlnumber']), /crlNumber=0x1F/i);
+    const logs: string[] = [];
+    const s = store({ files: [path] }, logs);
+    stores.push(s);
+    await s.start();
+    assert.ok(logs.some((l) => l.includes(`CRL #31 from ${path}`)), logs.join('\n'));
+  });
+
   it('reloads a file when it changes, and keeps the last good CRL when the new content is broken', async () => {
     const path = join(tmp.dir, 'live.crl.pem');
     writeFileSync(path, readFileSync(pki.intermediateCrlPath));
