@@ -1,5 +1,6 @@
 // `certscope ocsp serve|check`: run an OCSP responder for a CA directory, or ask one about a certificate.
 import { formatDate } from '../core/dates';
+import { formatDuration } from '../core/duration';
 import { readFileSync } from 'node:fs';
 import { loadCaDirectory } from '../core/ca/caDirectory';
 import { checkOcsp } from '../core/ocsp/client';
@@ -88,7 +89,7 @@ async function serve(p: Parsed): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
-  process.stdout.write(`OCSP responder for ${ca.paths.certificate} listening on ${started.url} (signed by ${forTerminal(responder.signerSubject)}; validity ${validitySeconds} s; database ${ca.paths.database})\n`);
+  process.stdout.write(`OCSP responder for ${ca.paths.certificate} listening on ${started.url} (signed by ${forTerminal(responder.signerSubject)}; validity ${formatDuration(validitySeconds * 1000)}; database ${ca.paths.database})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

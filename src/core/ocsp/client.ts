@@ -290,7 +290,7 @@ export function verifyOcspResponse(responseDer: Uint8Array, options: VerifyOptio
     if (single.thisUpdate.getTime() > now.getTime() + skewMs) problems.push(`thisUpdate ${formatDate(single.thisUpdate)} is in the future`);
     if (single.nextUpdate && single.nextUpdate.getTime() < now.getTime()) problems.push(`stale: nextUpdate ${formatDate(single.nextUpdate)} has passed`);
     if (!single.nextUpdate && options.maxAgeSeconds !== undefined && now.getTime() - single.thisUpdate.getTime() > options.maxAgeSeconds * 1000) {
-      problems.push(`stale: no nextUpdate and thisUpdate is older than ${options.maxAgeSeconds} s`);
+      problems.push(`stale: no nextUpdate and thisUpdate is older than ${formatDuration(options.maxAgeSeconds * 1000)}`);
     }
   }
 

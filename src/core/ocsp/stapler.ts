@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { bytesEqual, certFacts, type CertFacts } from './asn1';
 import { buildOcspRequest, fetchOcspResponse, verifyOcspResponse, type CertInput } from './client';
 import { formatDate } from '../dates';
+import { formatDuration } from '../duration';
 
 export interface StaplerTimers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -343,7 +344,7 @@ export class OcspStapler {
       e.lastError = (err as Error).message;
       const delay = Math.min(this.refreshMs, this.retryBaseMs * 2 ** Math.min(e.failures - 1, 30));
       const keeping = e.der && this.now() < e.expiresAt ? `; keeping the cached response until ${formatDate(new Date(e.expiresAt))}` : '; stapling nothing';
-      this.log('warn', `OCSP stapling: fetch for ${who} failed (${e.lastError})${keeping}; retry in ${Math.round(delay / 1000)} s`);
+      this.log('warn', `OCSP stapling: fetch for ${who} failed (${e.lastError})${keeping}; retry in ${formatDuration(delay)}`);
       this.schedule(e, delay);
     } finally {
       e.abort = undefined;

@@ -132,7 +132,7 @@ describe('OcspStapler (fake clock)', () => {
     assert.deepEqual(gaps.slice(0, 7), [5, 10, 20, 40, 80, 160, 300]);
     assert.equal(s.state()[0].failures, fetchTimes.length);
     assert.equal(s.getStaple(serverDer()), null);
-    assert.match(logs[0], /failed \(connect ECONNREFUSED\); stapling nothing; retry in 5 s/);
+    assert.match(logs[0], /failed \(connect ECONNREFUSED\); stapling nothing; retry in 5s/);
     // The responder comes back: the next attempt succeeds and resets the back-off.
     failNext = undefined;
     await time.advance(300_000);
