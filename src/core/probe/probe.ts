@@ -32,12 +32,12 @@ import type { StepHandle } from './trace';
  * Runs the probe. Never rejects: every failure ends up in the result and its diagnosis.
  *
  * Where the server's verdict on the client certificate can still come after the handshake (TLS 1.3,
- * terminators), the probe first writes CONNECT right away: a CONNACK (accepting or refusing) proves
- * the server accepted the handshake, and the answer is the same as with a wait; so does a fatal alert
- * (adoptAlertVerdict). Anything else (a close, a timeout) is decided by a second run that waits for
- * the verdict before writing a byte, so every failing answer comes from the exact sequence, not from timing. Measured: the
- * settle wait (300 ms after the session ticket) made a working probe ~30x slower than an mqtt.js
- * connect (npm run bench probe).
+ * terminators), the probe first writes CONNECT right away. A CONNACK (accepting or refusing) proves
+ * the server accepted the handshake, and a fatal alert is its refusal (adoptAlertVerdict): either
+ * is the answer a wait would give. Anything else (a close, a timeout) is decided by a second run
+ * that waits for the verdict before writing a byte, so no failing answer comes from timing.
+ * Measured: the settle wait (300 ms after the session ticket) made a working probe ~30x slower than
+ * an mqtt.js connect (npm run bench probe).
  */
 export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   let run = await runOnce(options, 'pipelined');

@@ -48,7 +48,7 @@ export class PkiWorkspace implements vscode.Disposable {
   readonly onDidChangeFilter = this.filterChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed, this.filterChanged];
   private readonly watch = new WorkspaceWatch(() => inBackground(this.log, 'workspace PKI: indexing changed files', this.flush()));
-  private recheck?: { timer: NodeJS.Timeout; round: number; scope: Set<string> | undefined };
+  private recheck?: { timer: NodeJS.Timeout; scope: Set<string> | undefined };
   private cached?: { analysis: WorkspaceAnalysis; tree?: PkiTree; day: number; expiringDays: number };
   private excludeGlobs: string[] = [];
   private generation = 0;
@@ -313,7 +313,7 @@ export class PkiWorkspace implements vscode.Disposable {
       })());
     }, RECHECK_DELAYS_MS[round]);
     timer.unref?.();
-    this.recheck = { timer, round, scope };
+    this.recheck = { timer, scope };
   }
 
   /**

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 
 const DEBOUNCE_MS = 300;
 
-export interface WatchBatch {
+interface WatchBatch {
   /** Files matching the include glob, created or changed. */
   changed: string[];
   /** Files matching the include glob, deleted. */
@@ -20,7 +20,7 @@ export interface WatchBatch {
 }
 
 /** Tests on workspace-relative paths (the glob module loads with the engine, not at activation). */
-export interface WatchGlobs { include: (rel: string) => boolean; excluded: (rel: string) => boolean }
+interface WatchGlobs { include: (rel: string) => boolean; excluded: (rel: string) => boolean }
 
 export class WorkspaceWatch implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
